@@ -1,0 +1,2 @@
+// librdkafka 2.2 or newer (see ARCHITECTURE.md: older versions mis-skip tagged fields).
+#include <librdkafka/rdkafka.h>

@@ -1,0 +1,125 @@
+// `dept.record.v1`, `registry.household.v1` and `monitoring.signal.v1`.
+
+/// A department's data-comparison record (§2.2.4, §3.3.3).
+public struct DeptRecord: Codable, Sendable, Equatable {
+    public var recordId: String
+    public var department: Department
+    public var kind: DeptRecordKind
+    public var idNumber: String
+    public var name: String
+    public var regionCode: String?
+    public var occurredOn: String
+    public var amountFen: Int64?
+    public var attributes: [String: String]
+    public init(recordId: String, department: Department, kind: DeptRecordKind, idNumber: String, name: String,
+                regionCode: String? = nil, occurredOn: String, amountFen: Int64? = nil, attributes: [String: String] = [:]) {
+        self.recordId = recordId; self.department = department; self.kind = kind; self.idNumber = idNumber
+        self.name = name; self.regionCode = regionCode; self.occurredOn = occurredOn; self.amountFen = amountFen
+        self.attributes = attributes
+    }
+}
+
+/// A programme a household (or one of its members) receives now.
+public struct Program: Codable, Sendable, Equatable, Hashable {
+    public var domain: Domain
+    public var program: String
+    public var personKey: String?
+    public var amountFen: Int64?
+    public var since: String
+    public init(domain: Domain, program: String, personKey: String? = nil, amountFen: Int64? = nil, since: String) {
+        self.domain = domain; self.program = program; self.personKey = personKey; self.amountFen = amountFen; self.since = since
+    }
+}
+
+/// Two channels disagreed on a field group; the later collection won.
+public struct Conflict: Codable, Sendable, Equatable {
+    public var fieldGroup: String
+    public var kept: String
+    public var discarded: String
+    public var rule: String
+    public init(fieldGroup: String, kept: String, discarded: String, rule: String) {
+        self.fieldGroup = fieldGroup; self.kept = kept; self.discarded = discarded; self.rule = rule
+    }
+}
+
+/// `registry.household.v1`: the full snapshot of a household, `version` + 1 per change.
+public struct HouseholdProfile: Codable, Sendable, Equatable {
+    public var householdId: String
+    public var version: Int
+    public var regionCode: String
+    public var area: Area
+    public var members: [Member]
+    public var supporters: [Supporter]
+    public var income: Income
+    public var expenses: Expenses
+    public var assets: Assets
+    public var channels: [Channel]
+    public var sourceSubmissions: [String]
+    public var programs: [Program]
+    public var flags: [String]
+    public var verificationAuthorized: Bool
+    public var relativeOfStaff: Bool
+    public var requestsAssistance: Bool
+    public var hardshipReasons: [String]
+    public var conflicts: [Conflict]
+    /// Per-capita monthly income of the previous version, for the sharp-drop rule (§2.1.4).
+    public var previousPerCapitaMonthlyFen: Int64?
+    public var collectedAt: String
+    public var updatedAt: String
+
+    public init(householdId: String, version: Int, regionCode: String, area: Area, members: [Member],
+                supporters: [Supporter] = [], income: Income = .init(), expenses: Expenses = .init(), assets: Assets = .init(),
+                channels: [Channel] = [], sourceSubmissions: [String] = [], programs: [Program] = [], flags: [String] = [],
+                verificationAuthorized: Bool = false, relativeOfStaff: Bool = false, requestsAssistance: Bool = false,
+                hardshipReasons: [String] = [], conflicts: [Conflict] = [], previousPerCapitaMonthlyFen: Int64? = nil,
+                collectedAt: String, updatedAt: String) {
+        self.householdId = householdId; self.version = version; self.regionCode = regionCode; self.area = area
+        self.members = members; self.supporters = supporters; self.income = income; self.expenses = expenses
+        self.assets = assets; self.channels = channels; self.sourceSubmissions = sourceSubmissions
+        self.programs = programs; self.flags = flags; self.verificationAuthorized = verificationAuthorized
+        self.relativeOfStaff = relativeOfStaff; self.requestsAssistance = requestsAssistance
+        self.hardshipReasons = hardshipReasons; self.conflicts = conflicts
+        self.previousPerCapitaMonthlyFen = previousPerCapitaMonthlyFen; self.collectedAt = collectedAt; self.updatedAt = updatedAt
+    }
+}
+
+/// Kinds of `monitoring.signal.v1`.
+public enum SignalKind: String, Codable, CaseIterable, Sendable {
+    case largeMedicalExpense = "large_medical_expense"
+    case seriousIllness = "serious_illness"
+    case disability
+    case unemployment
+    case employment
+    case schoolEnrollment = "school_enrollment"
+    case housingHardship = "housing_hardship"
+    case disaster
+    case death
+    case vehicleRegistration = "vehicle_registration"
+    case propertyRegistration = "property_registration"
+    case businessRegistration = "business_registration"
+    case monitoredByRuralRevitalization = "monitored_by_rural_revitalization"
+    case unionHardship = "union_hardship"
+    case unregisteredCandidate = "unregistered_candidate"
+}
+
+/// `monitoring.signal.v1`: a change seen in department data, or an unregistered candidate.
+public struct Signal: Codable, Sendable, Equatable {
+    public var signalId: String
+    public var kind: SignalKind
+    public var householdId: String?
+    public var personKey: String
+    public var regionCode: String?
+    public var department: Department
+    public var recordKind: DeptRecordKind
+    public var recordId: String
+    public var occurredOn: String
+    public var amountFen: Int64?
+    public var attributes: [String: String]
+    public init(signalId: String, kind: SignalKind, householdId: String?, personKey: String, regionCode: String?,
+                department: Department, recordKind: DeptRecordKind, recordId: String, occurredOn: String,
+                amountFen: Int64? = nil, attributes: [String: String] = [:]) {
+        self.signalId = signalId; self.kind = kind; self.householdId = householdId; self.personKey = personKey
+        self.regionCode = regionCode; self.department = department; self.recordKind = recordKind
+        self.recordId = recordId; self.occurredOn = occurredOn; self.amountFen = amountFen; self.attributes = attributes
+    }
+}
