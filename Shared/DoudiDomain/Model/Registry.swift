@@ -66,13 +66,16 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
     public var previousPerCapitaMonthlyFen: Int64?
     public var collectedAt: String
     public var updatedAt: String
+    /// When and from which submission or department record each field group (`ProfileFieldGroup`)
+    /// was last set, for "latest collection wins, per field group". Absent groups date from `collectedAt`.
+    public var fieldGroupSources: [String: FieldGroupSource]?
 
     public init(householdId: String, version: Int, regionCode: String, area: Area, members: [Member],
                 supporters: [Supporter] = [], income: Income = .init(), expenses: Expenses = .init(), assets: Assets = .init(),
                 channels: [Channel] = [], sourceSubmissions: [String] = [], programs: [Program] = [], flags: [String] = [],
                 verificationAuthorized: Bool = false, relativeOfStaff: Bool = false, requestsAssistance: Bool = false,
                 hardshipReasons: [String] = [], conflicts: [Conflict] = [], previousPerCapitaMonthlyFen: Int64? = nil,
-                collectedAt: String, updatedAt: String) {
+                collectedAt: String, updatedAt: String, fieldGroupSources: [String: FieldGroupSource]? = nil) {
         self.householdId = householdId; self.version = version; self.regionCode = regionCode; self.area = area
         self.members = members; self.supporters = supporters; self.income = income; self.expenses = expenses
         self.assets = assets; self.channels = channels; self.sourceSubmissions = sourceSubmissions
@@ -80,6 +83,7 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
         self.relativeOfStaff = relativeOfStaff; self.requestsAssistance = requestsAssistance
         self.hardshipReasons = hardshipReasons; self.conflicts = conflicts
         self.previousPerCapitaMonthlyFen = previousPerCapitaMonthlyFen; self.collectedAt = collectedAt; self.updatedAt = updatedAt
+        self.fieldGroupSources = fieldGroupSources
     }
 }
 

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Envelope
+import Kafka
+
+struct TopicsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "topics", abstract: "Create or list the suite's topics.",
+                                                    subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create every topic of the event contract (existing ones are kept).")
+        @OptionGroup var broker: BrokerOptions
+        @Option(help: "Partitions per topic.") var partitions = 3
+        @Option(help: "Replication factor (3 in production).") var replicationFactor = 1
+        @Option(help: "min.insync.replicas (2 in production; omitted when 0).") var minInsyncReplicas = 0
+        @Flag(help: "Also create the demo topics (demo.input, demo.output).") var demo = false
+
+        func run() async throws {
+            var config: [String: String] = [:]
+            if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
+            let names = Topics.all + (demo ? ["demo.input", "demo.output"] : [])
+            let created = try await broker.admin().createTopics(names.map {
+                TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: config)
+            })
+            print("topics: \(created.count) created, \(names.count - created.count) already present (\(names.count) in the contract)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List topics and partitions, marking missing contract topics.")
+        @OptionGroup var broker: BrokerOptions
+
+        func run() async throws {
+            let topics = try await broker.admin().listTopics()
+            let present = Set(topics.map(\.name))
+            var rows = topics.map { [$0.name, String($0.partitions), Topics.all.contains($0.name) ? "contract" : "other"] }
+            rows += Topics.all.filter { !present.contains($0) }.map { [$0, "-", "MISSING"] }
+            printTable(["TOPIC", "PARTITIONS", "KIND"], rows)
+        }
+    }
+}

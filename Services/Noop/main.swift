@@ -1,0 +1,36 @@
+// doudi-noop: the demo service, and the baseline of every benchmark. It does the least a real
+// service does through the full runtime: decode, one state row, one derived event.
+import Envelope
+import GRDB
+import ServiceKit
+
+struct DemoInput: Codable { var n: Int; var text: String? }
+struct DemoOutput: Codable { var n: Int; var seen: Int }
+
+struct NoopProcessor: EventProcessor {
+    let name = "noop"
+    let inputTopics = [ProcessEnvironment.string("DOUDI_NOOP_INPUT", default: "demo.input")]
+    let outputTopic = ProcessEnvironment.string("DOUDI_NOOP_OUTPUT", default: "demo.output")
+
+    func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("noop-v1") { db in
+            try db.execute(sql: "CREATE TABLE demo_state(key TEXT PRIMARY KEY NOT NULL, seen INTEGER NOT NULL, total INTEGER NOT NULL) WITHOUT ROWID")
+        }
+    }
+
+    func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        let input = try event.decode(DemoInput.self)
+        let key = event.key ?? "-"
+        try context.db.execute(sql: """
+            INSERT INTO demo_state(key, seen, total) VALUES (?, 1, ?)
+            ON CONFLICT(key) DO UPDATE SET seen = seen + 1, total = total + excluded.total
+            """, arguments: [key, input.n])
+        let seen = try Int.fetchOne(context.db, sql: "SELECT seen FROM demo_state WHERE key = ?", arguments: [key]) ?? 0
+        let out = try context.derive(from: event, type: "demo.echoed.v1", discriminator: "echo", subject: event.subject,
+                                     key: event.key, payload: DemoOutput(n: input.n, seen: seen))
+        return [OutgoingEvent(topic: outputTopic, event: out)]
+    }
+}
+
+let runner = try ServiceRunner(processor: NoopProcessor(), defaultHTTPPort: 8090)
+try await runner.run()

@@ -1,0 +1,206 @@
+// The warnings state machine (§3.2, §3.4): one open warning per (household, domain, disposal),
+// opened when a decision raises it and resolved when the condition is gone or a granted outcome
+// lands. Pure: every transition takes an event time and returns what to publish, so replaying
+// the same events yields the same warning ids.
+
+public struct WarningKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var householdId: String
+    public var domain: Domain
+    public var disposal: Disposal
+    public init(householdId: String, domain: Domain, disposal: Disposal) {
+        self.householdId = householdId; self.domain = domain; self.disposal = disposal
+    }
+    public var description: String { "\(householdId)-\(domain.rawValue)-\(disposal.rawValue)" }
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.householdId, a.domain.order, a.disposal.rawValue) < (b.householdId, b.domain.order, b.disposal.rawValue)
+    }
+}
+
+extension Warning {
+    /// Warnings group needs of one domain; a warning without needs counts as coordination.
+    public var domain: Domain { needs.first?.domain ?? .coordination }
+    public var key: WarningKey { WarningKey(householdId: householdId, domain: domain, disposal: disposal) }
+}
+
+/// What a transition asks the service to publish (`monitoring.warning.v1`, status open or resolved).
+public struct LedgerChanges: Sendable, Equatable {
+    public var opened: [Warning] = []
+    public var resolved: [Warning] = []
+    public init(opened: [Warning] = [], resolved: [Warning] = []) { self.opened = opened; self.resolved = resolved }
+    public var isEmpty: Bool { opened.isEmpty && resolved.isEmpty }
+}
+
+public struct WarningLedger: Sendable, Equatable {
+    public private(set) var open: [WarningKey: Warning] = [:]
+    /// How many warnings were ever opened per key; the next id ends with this number.
+    public private(set) var openings: [WarningKey: Int] = [:]
+    /// Referral warnings (not_covered, policy_not_implemented) whose referral was denied.
+    public private(set) var denied: Set<WarningKey> = []
+
+    /// Restores a ledger from stored open warnings; an opening count missing for a key is taken
+    /// from the open warning's id (`…-<n>` means n + 1 openings).
+    public init(open warnings: [Warning] = [], openings: [WarningKey: Int] = [:], denied: Set<WarningKey> = []) {
+        self.openings = openings
+        self.denied = denied
+        for w in warnings where w.status == .open {
+            open[w.key] = w
+            let n = w.warningId.split(separator: "-").last.flatMap { Int($0) }.map { $0 + 1 } ?? 1
+            self.openings[w.key] = max(self.openings[w.key] ?? 0, n)
+        }
+    }
+
+    public static func warningId(_ key: WarningKey, n: Int) -> String {
+        "w-\(key.householdId)-\(key.domain.rawValue)-\(key.disposal.rawValue)-\(n)"
+    }
+
+    public func openWarnings(householdId: String) -> [Warning] {
+        open.values.filter { $0.householdId == householdId }.sorted { $0.key < $1.key }
+    }
+
+    /// Applies a new decision: opens the warnings it raises that are not open yet and resolves
+    /// open warnings of the household whose condition is gone.
+    public mutating func reconcile(_ decision: Classifier.Decision, at time: CivilDate) -> LedgerChanges {
+        var changes = LedgerChanges()
+        let hh = decision.householdId
+        let raised = Set(decision.warnings.map { WarningKey(householdId: hh, domain: $0.domain, disposal: $0.disposal) })
+        let needDomains = Set(decision.needs.map(\.domain))
+        // A denial stays on record while the hardship of its domain remains.
+        denied = denied.filter { $0.householdId != hh || needDomains.contains($0.domain) }
+
+        for key in open.keys.sorted() where key.householdId == hh {
+            let present: Bool = switch key.disposal {
+            case .notCovered, .noLongerEligible: raised.contains(key)
+            // Escalations the decision cannot see: kept while the domain still has a need.
+            case .policyNotImplemented: needDomains.contains(key.domain)
+            case .specialHardship: raised.contains(key) || needDomains.contains(key.domain)
+            }
+            if !present { changes.resolved.append(resolve(key, at: time)) }
+        }
+        for w in decision.warnings {
+            let key = WarningKey(householdId: hh, domain: w.domain, disposal: w.disposal)
+            guard open[key] == nil else { continue }
+            changes.opened.append(openWarning(key, decision: decision, raised: w, at: time))
+        }
+        return changes
+    }
+
+    /// Applies `assistance.outcome.v1`: granted resolves the domain's referral warnings (and
+    /// special hardship); closed resolves its exit review; denied is recorded, and when every
+    /// referral of the household is denied the case becomes special hardship (§3.4).
+    public mutating func record(_ outcome: Outcome, at time: CivilDate) -> LedgerChanges {
+        var changes = LedgerChanges()
+        let hh = outcome.householdId
+        let keys = open.keys.filter { $0.householdId == hh && $0.domain == outcome.domain }.sorted()
+        switch outcome.status {
+        case .granted:
+            denied = denied.filter { $0.householdId != hh || $0.domain != outcome.domain }
+            for key in keys where key.disposal != .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
+        case .closed:
+            for key in keys where key.disposal == .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
+        case .denied:
+            let targets = keys.filter { Self.isReferral($0.disposal) && (outcome.warningId == nil || open[$0]?.warningId == outcome.warningId) }
+            denied.formUnion(targets)
+            if everyReferralDenied(householdId: hh) { changes.opened += escalate(hh, at: time) }
+        case .accepted, .withdrawn:
+            break
+        }
+        return changes
+    }
+
+    /// True when the household has denied referrals and none of its open referrals is still pending.
+    public func everyReferralDenied(householdId hh: String) -> Bool {
+        let referrals = open.keys.filter { $0.householdId == hh && Self.isReferral($0.disposal) }
+        return denied.contains { $0.householdId == hh } && referrals.allSatisfy(denied.contains)
+    }
+
+    /// The domains to pass as `ClassificationContext.deniedReferralDomains`: all denied domains once
+    /// every referral was denied, and afterwards those already escalated to special hardship (so a
+    /// later referral elsewhere does not send an escalated case back to its department).
+    public func deniedReferralDomains(householdId hh: String) -> Set<Domain> {
+        let mine = denied.filter { $0.householdId == hh }
+        if everyReferralDenied(householdId: hh) { return Set(mine.map(\.domain)) }
+        return Set(mine.filter { open[WarningKey(householdId: hh, domain: $0.domain, disposal: .specialHardship)] != nil }
+            .map(\.domain))
+    }
+
+    /// Open not_covered warnings with no granted outcome by their due date (`now` after `dueBy`):
+    /// the entitled benefit has not landed. Driven by event time only, so replay is deterministic.
+    public static func dueChecks(openWarnings: [Warning], now: CivilDate) -> [Warning] {
+        openWarnings.filter { w in
+            guard w.status == .open, w.disposal == .notCovered, let due = w.dueBy.flatMap({ CivilDate(iso: $0) }) else { return false }
+            return now > due
+        }.sorted { $0.key < $1.key }
+    }
+
+    /// Opens a policy_not_implemented warning (§3.4: find the cause and implement the policy) for
+    /// every overdue referral that has none open yet.
+    public mutating func checkDue(now: CivilDate) -> LedgerChanges {
+        var changes = LedgerChanges()
+        for overdue in Self.dueChecks(openWarnings: Array(open.values), now: now) {
+            let key = WarningKey(householdId: overdue.householdId, domain: overdue.domain, disposal: .policyNotImplemented)
+            guard open[key] == nil else { continue }
+            var w = overdue
+            w.disposal = .policyNotImplemented
+            w.reasons.append(ClassifierRule.policyNotImplemented.reason(
+                "no granted outcome for \(overdue.warningId) by \(overdue.dueBy ?? "?")"))
+            changes.opened.append(store(key, w, at: now, days: overdue.deadlineDays))
+        }
+        return changes
+    }
+
+    static func isReferral(_ d: Disposal) -> Bool { d == .notCovered || d == .policyNotImplemented }
+
+    private mutating func escalate(_ hh: String, at time: CivilDate) -> [Warning] {
+        var opened: [Warning] = []
+        for key in denied.filter({ $0.householdId == hh }).sorted() {
+            let special = WarningKey(householdId: hh, domain: key.domain, disposal: .specialHardship)
+            guard open[special] == nil, let source = open[key] else { continue }
+            var w = source
+            w.disposal = .specialHardship
+            w.level = min(source.level, .orange)
+            w.needs = source.needs.map { var n = $0; n.facts["deniedDomains"] = key.domain.rawValue; return n }
+            w.reasons.append(ClassifierRule.specialHardship.reason("every referral denied, hardship remains: \(key.domain.rawValue)"))
+            opened.append(store(special, w, at: time, days: source.deadlineDays))
+        }
+        return opened
+    }
+
+    private mutating func openWarning(_ key: WarningKey, decision: Classifier.Decision, raised: Classifier.RaisedWarning,
+                                      at time: CivilDate) -> Warning {
+        let w = Warning(warningId: "", householdId: key.householdId, regionCode: decision.regionCode, area: decision.area,
+                        disposal: key.disposal, level: raised.level, category: decision.category, needs: raised.needs,
+                        reasons: raised.reasons, status: .open, openedAt: "",
+                        standardsVersion: decision.record.standardsVersion)
+        return store(key, w, at: time, days: raised.deadlineDays)
+    }
+
+    private mutating func store(_ key: WarningKey, _ template: Warning, at time: CivilDate, days: Int) -> Warning {
+        let n = openings[key] ?? 0
+        var w = template
+        w.warningId = Self.warningId(key, n: n)
+        w.status = .open
+        w.openedAt = time.description
+        w.resolvedAt = nil
+        w.dueBy = time.adding(days: days).description
+        openings[key] = n + 1
+        open[key] = w
+        return w
+    }
+
+    private mutating func resolve(_ key: WarningKey, at time: CivilDate) -> Warning {
+        var w = open.removeValue(forKey: key)!
+        w.status = .resolved
+        w.resolvedAt = time.description
+        return w
+    }
+}
+
+extension Warning {
+    /// Days between opening and due date (the level's deadline when it was opened).
+    var deadlineDays: Int {
+        guard let opened = CivilDate(iso: openedAt), let due = dueBy.flatMap({ CivilDate(iso: $0) }) else {
+            return level.deadlineDays
+        }
+        return due.dayNumber - opened.dayNumber
+    }
+}

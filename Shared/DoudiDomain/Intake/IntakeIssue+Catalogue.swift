@@ -1,0 +1,95 @@
+// Chinese and English messages of every issue.
+
+extension IntakeIssue {
+    static let required = IntakeIssue(.required, "必填项缺失", "This field is required")
+    static func wrongType(expected: String) -> IntakeIssue {
+        IntakeIssue(.wrongType, "数据类型错误，应为\(chineseKind(expected))", "Wrong type, expected \(expected)")
+    }
+    static func tooLong(max: Int) -> IntakeIssue {
+        IntakeIssue(.tooLong, "长度超过 \(max) 个字符", "Longer than \(max) characters")
+    }
+    static let invalidCharacters = IntakeIssue(.invalidCharacters, "含有控制字符", "Contains control characters")
+    static func tooFewItems(min: Int) -> IntakeIssue {
+        IntakeIssue(.tooFewItems, "至少需要填写 \(min) 项", "At least \(min) entries are required")
+    }
+    static func tooManyItems(max: Int) -> IntakeIssue {
+        IntakeIssue(.tooManyItems, "最多填写 \(max) 项", "At most \(max) entries are allowed")
+    }
+
+    static func unknownValue(allowed: [String]) -> IntakeIssue {
+        let list = allowed.joined(separator: ", ")
+        return IntakeIssue(.unknownValue, "不是允许的取值（\(list)）", "Not one of the allowed values (\(list))")
+    }
+    static let invalidCode = IntakeIssue(.invalidCode, "代码格式错误，应为小写字母、数字和下划线",
+                                         "Not a code: lower-case letters, digits and underscores")
+    static let notInteger = IntakeIssue(.notInteger, "应为整数", "Must be a whole number")
+    static let negativeAmount = IntakeIssue(.negativeAmount, "金额不能为负数", "Amount must not be negative")
+    static func amountTooLarge(maxFen: Int64) -> IntakeIssue {
+        IntakeIssue(.amountTooLarge, "金额超过上限 \(maxFen) 分", "Amount exceeds the limit of \(maxFen) fen")
+    }
+    static func outOfRange(_ range: String) -> IntakeIssue {
+        IntakeIssue(.outOfRange, "超出允许范围 \(range)", "Out of the allowed range \(range)")
+    }
+    static let invalidDate = IntakeIssue(.invalidDate, "日期无效，应为 YYYY-MM-DD 格式且不早于 1900 年",
+                                         "Not a valid date: YYYY-MM-DD, not before 1900")
+    static let invalidTimestamp = IntakeIssue(.invalidDate, "时间无效，应为 RFC 3339 时间或 YYYY-MM-DD 日期",
+                                              "Not a valid RFC 3339 timestamp or YYYY-MM-DD date")
+    static let dateInFuture = IntakeIssue(.dateInFuture, "日期晚于当前日期", "Date is in the future")
+    static let invalidPhone = IntakeIssue(.invalidPhone, "联系电话无效，应为 11 位手机号码或带区号的固定电话",
+                                          "Not a phone number: an 11-digit mobile or a landline with area code")
+    static let invalidIdentifier = IntakeIssue(.invalidIdentifier, "编号只能包含字母、数字和 . _ : -，且不超过 128 个字符",
+                                               "Ids use letters, digits and . _ : - only, at most 128 characters")
+
+    static func region(_ problem: RegionCode.Problem) -> IntakeIssue {
+        switch problem {
+        case .format: IntakeIssue(.invalidRegionCode, "区划代码应为 9 位（乡镇）或 12 位（村）数字",
+                                  "Division code must be 9 (township) or 12 (village) digits")
+        case .province: IntakeIssue(.invalidRegionCode, "区划代码的省级代码不存在", "Unknown province in the division code")
+        case .emptyLevel: IntakeIssue(.invalidRegionCode, "区划代码缺少市县或乡镇层级", "Division code lacks its city or township level")
+        }
+    }
+
+    static func identity(_ problem: IdentityNumber.Problem) -> IntakeIssue {
+        switch problem {
+        case .format: IntakeIssue(.invalidIdNumber, "身份证号码应为 17 位数字加 1 位校验码（数字或 X）",
+                                  "Identity number must be 17 digits and a check character (digit or X)")
+        case .checkDigit: IntakeIssue(.idCheckDigit, "身份证号码校验码错误", "Identity number check character is wrong")
+        case .province: IntakeIssue(.invalidIdProvince, "身份证号码的省级代码不存在", "Unknown province in the identity number")
+        case .birthDate: IntakeIssue(.invalidBirthDate, "身份证号码中的出生日期无效、晚于当前日期或超过 130 年",
+                                     "Birth date in the identity number is invalid, in the future or over 130 years ago")
+        }
+    }
+
+    static let bornAfterCollection = IntakeIssue(.bornAfterCollection, "出生日期晚于采集日期", "Born after the collection date")
+    static let genderMismatch = IntakeIssue(.genderMismatch, "性别与身份证号码不符", "Gender differs from the identity number")
+    static let ageMismatch = IntakeIssue(.ageMismatch, "填报年龄与身份证号码推算的年龄相差超过 1 岁",
+                                         "Stated age differs by more than one year from the identity number")
+    static let relationAgeInconsistent = IntakeIssue(.relationAgeInconsistent, "与申报人关系和年龄不符",
+                                                     "Relation to the applicant does not fit the ages")
+    static let declarationRequired = IntakeIssue(.declarationRequired, "自主申报须由申报人签署诚信承诺",
+                                                 "Self-declared submissions need the signed declaration")
+    static let duplicateMember = IntakeIssue(.duplicateMember, "身份证号码与其他家庭成员重复",
+                                             "Identity number repeats another member's")
+    static let multipleSelf = IntakeIssue(.multipleSelf, "只能有一名成员与申报人关系为本人", "Only one member can be the applicant (self)")
+    static let applicantNotMember = IntakeIssue(.applicantNotMember, "申报人须列入共同生活家庭成员",
+                                                "The applicant must be listed among the members")
+    static let applicantRelationNotSelf = IntakeIssue(.applicantRelationNotSelf, "申报人本人的关系应为本人",
+                                                      "The applicant's own relation must be self")
+    static let applicantNameMismatch = IntakeIssue(.applicantNameMismatch, "申报人姓名与家庭成员中的姓名不一致",
+                                                   "The applicant's name differs from the member entry")
+    static let supporterIsMember = IntakeIssue(.supporterIsMember, "赡养人不能同时是共同生活家庭成员",
+                                               "A supporter cannot also be a household member")
+    static let duplicateSupporter = IntakeIssue(.duplicateSupporter, "身份证号码与其他赡养人重复",
+                                                "Identity number repeats another supporter's")
+
+    private static func chineseKind(_ kind: String) -> String {
+        switch kind {
+        case "string": "字符串"
+        case "number", "integer": "数字"
+        case "boolean": "布尔值（true/false）"
+        case "array": "数组"
+        case "object": "对象"
+        default: kind
+        }
+    }
+}

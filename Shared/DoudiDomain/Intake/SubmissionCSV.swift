@@ -1,0 +1,85 @@
+// Bulk import of `intake.submission.v1` from CSV (e.g. historical registers, `historical`).
+
+/// Maps a header row and data rows to the JSON object `SubmissionValidator` takes.
+///
+/// Columns (matched case-insensitively; unknown columns are ignored, order is free, an empty
+/// cell is an absent field):
+///
+/// - form: `submissionId`, `channel`, `regionCode`, `area`, `registeredAddress`,
+///   `residenceAddress`, `hardshipReasons` (codes separated by `;`), `requestsAssistance`,
+///   `relativeOfStaff`, `declarationSigned`, `verificationAuthorized` (booleans: `true/false`,
+///   `1/0`, `yes/no`, `是/否`), `collectedAt`, `collectedBy`
+/// - applicant: `applicantName`, `applicantIdNumber`, `applicantPhone`, `applicantGender`
+/// - income (annual fen): `wagesFen`, `businessFen`, `propertyFen`, `transferFen`, `otherIncomeFen`
+/// - expenses (annual fen): `livingFen`, `socialInsuranceFen`, `employmentCostFen`, `medicalFen`,
+///   `disabilityFen`, `otherExpensesFen`
+/// - assets (fen): `depositsFen`, `securitiesFen`, `fundsFen`, `commercialInsuranceFen`,
+///   `claimsFen`, `otherAssetsFen`
+/// - lists, each one cell holding a JSON array of objects with the contract's field names:
+///   `members`, `supporters`, `houses`, `vehicles`, `business`
+///
+/// Members travel as one JSON array column rather than repeated `member1Name…` columns: a
+/// member has eleven fields, households up to thirty members, and the validator then reports
+/// `members[2].idNumber` exactly as for JSON submissions. Spreadsheet users quote the cell
+/// (`"[{""relation"":""self"",…}]"`), which `CSV.line` does.
+public struct SubmissionCSV: Sendable {
+    static let knownColumns: [CSVColumn] = [
+        CSVColumn("submissionId", "submissionId"),
+        CSVColumn("channel", "channel"),
+        CSVColumn("regionCode", "regionCode"),
+        CSVColumn("area", "area"),
+        CSVColumn("registeredAddress", "registeredAddress"),
+        CSVColumn("residenceAddress", "residenceAddress"),
+        CSVColumn("applicantName", "applicant.name"),
+        CSVColumn("applicantIdNumber", "applicant.idNumber"),
+        CSVColumn("applicantPhone", "applicant.phone"),
+        CSVColumn("applicantGender", "applicant.gender"),
+        CSVColumn("hardshipReasons", "hardshipReasons", .list),
+        CSVColumn("requestsAssistance", "requestsAssistance", .boolean),
+        CSVColumn("relativeOfStaff", "relativeOfStaff", .boolean),
+        CSVColumn("declarationSigned", "declarationSigned", .boolean),
+        CSVColumn("verificationAuthorized", "verificationAuthorized", .boolean),
+        CSVColumn("collectedAt", "collectedAt"),
+        CSVColumn("collectedBy", "collectedBy"),
+        CSVColumn("wagesFen", "income.wagesFen", .number),
+        CSVColumn("businessFen", "income.businessFen", .number),
+        CSVColumn("propertyFen", "income.propertyFen", .number),
+        CSVColumn("transferFen", "income.transferFen", .number),
+        CSVColumn("otherIncomeFen", "income.otherFen", .number),
+        CSVColumn("livingFen", "expenses.livingFen", .number),
+        CSVColumn("socialInsuranceFen", "expenses.socialInsuranceFen", .number),
+        CSVColumn("employmentCostFen", "expenses.employmentCostFen", .number),
+        CSVColumn("medicalFen", "expenses.medicalFen", .number),
+        CSVColumn("disabilityFen", "expenses.disabilityFen", .number),
+        CSVColumn("otherExpensesFen", "expenses.otherFen", .number),
+        CSVColumn("depositsFen", "assets.depositsFen", .number),
+        CSVColumn("securitiesFen", "assets.securitiesFen", .number),
+        CSVColumn("fundsFen", "assets.fundsFen", .number),
+        CSVColumn("commercialInsuranceFen", "assets.commercialInsuranceFen", .number),
+        CSVColumn("claimsFen", "assets.claimsFen", .number),
+        CSVColumn("otherAssetsFen", "assets.otherFen", .number),
+        CSVColumn("members", "members", .json),
+        CSVColumn("supporters", "supporters", .json),
+        CSVColumn("houses", "assets.houses", .json),
+        CSVColumn("vehicles", "assets.vehicles", .json),
+        CSVColumn("business", "assets.business", .json),
+    ]
+
+    /// Every column this mapping knows, in the documented order (a template header).
+    public static var columns: [String] { knownColumns.map(\.name) }
+
+    private let mapper: CSVRowMapper
+
+    /// Header columns this mapping does not know; they are ignored.
+    public var ignoredColumns: [String] { mapper.ignoredColumns }
+
+    public init(header: [String], limits: JSONLimits = .standard) throws(CSVHeaderError) {
+        mapper = try CSVRowMapper(header: header, known: Self.knownColumns, limits: limits)
+    }
+
+    /// The submission as a JSON document, for `SubmissionValidator.validate(document:…)`.
+    public func document(for row: [String]) throws(CSVRowError) -> JSONValue { try mapper.document(for: row) }
+
+    /// The same serialised: the value of an `intake.submission.v1` event.
+    public func payload(for row: [String]) throws(CSVRowError) -> [UInt8] { try document(for: row).serializedBytes }
+}

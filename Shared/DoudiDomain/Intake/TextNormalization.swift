@@ -1,0 +1,70 @@
+// Normalisation of what people type on forms: full-width characters from Chinese input
+// methods, stray spaces, zero-width marks copied from documents, variant middle dots.
+
+public enum TextNormalization {
+    /// Full-width ASCII variants (U+FF01–U+FF5E) and the ideographic space (U+3000) become ASCII.
+    public static func foldFullWidth(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x3000 }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E: scalars.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
+            case 0x3000: scalars.append(" ")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+
+    /// Whitespace plus the invisible marks that come along with copy and paste.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: true
+        default: scalar.properties.isWhitespace
+        }
+    }
+
+    /// Leading and trailing blanks removed.
+    public static func trimmed(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+              let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[first...last])
+        return String(view)
+    }
+
+    /// Free text (names, addresses): folded, trimmed, inner blank runs (newlines included)
+    /// collapsed to one space.
+    public static func freeText(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in trimmed(foldFullWidth(text)).unicodeScalars {
+            if isBlank(scalar) { pendingSpace = true; continue }
+            if pendingSpace { view.append(" "); pendingSpace = false }
+            view.append(scalar)
+        }
+        return String(view)
+    }
+
+    /// Personal names: free text with the middle-dot variants of transliterated names
+    /// (`•`, `・`, `･`, `．`) unified to `·` (U+00B7).
+    public static func personName(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        for scalar in freeText(text).unicodeScalars {
+            switch scalar.value {
+            case 0x2022, 0x30FB, 0xFF65, 0x2027, 0x22C5: view.append("\u{00B7}")
+            default: view.append(scalar)
+            }
+        }
+        return String(view)
+    }
+
+    /// Identifiers typed by hand (identity numbers, phones, codes): folded and trimmed.
+    public static func identifier(_ text: String) -> String { trimmed(foldFullWidth(text)) }
+
+    /// Control characters (C0, DEL, C1) have no place in a form field.
+    public static func containsControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+}

@@ -1,0 +1,109 @@
+// What a department record means for the registry (§2.2.4, §3.3.3): which signal it raises
+// for a registered person, and whether it marks hardship for someone not yet registered.
+
+/// Thresholds of the data comparison.
+public struct ComparisonSettings: Sendable, Equatable {
+    /// A medical expense at or above this (fen) is a `large_medical_expense`; below it raises nothing,
+    /// since the household's medical spending already reaches the classifier through the profile.
+    public var largeMedicalExpenseFen: Int64
+    /// Disability grades whose certificate makes an unregistered person a candidate (1 and 2: severe).
+    public var candidateDisabilityGrades: ClosedRange<Int>
+
+    public init(largeMedicalExpenseFen: Int64 = 1_000_000, candidateDisabilityGrades: ClosedRange<Int> = 1...2) {
+        self.largeMedicalExpenseFen = largeMedicalExpenseFen; self.candidateDisabilityGrades = candidateDisabilityGrades
+    }
+    public static let standard = ComparisonSettings()
+}
+
+struct DeptRecordReading {
+    let record: DeptRecord
+    let settings: ComparisonSettings
+
+    /// Attribute keys that name or locate a person: never copied into a signal.
+    static let personalKeys: Set<String> = ["name", "idNumber", "phone", "address", "owner", "plate"]
+
+    var grade: Int? { Self.grade(record.attributes["grade"]) }
+
+    var isLargeMedicalExpense: Bool { (record.amountFen ?? 0) >= settings.largeMedicalExpenseFen }
+
+    /// `housing_status` marks hardship when the house is unsafe or there is none.
+    var isHousingHardship: Bool {
+        ["status", "safety"].contains { key in
+            record.attributes[key].map { ["unsafe", "none"].contains($0.lowercased()) } ?? false
+        }
+    }
+
+    /// Rural revitalization's monitoring status as a profile flag; nil when unknown or lifted.
+    var ruralStatus: RuralStatus? { RuralStatus(record.attributes["status"]) }
+
+    /// The signal for a registered person, nil when the record shows no change worth one.
+    var signalKind: SignalKind? {
+        switch record.kind {
+        case .medicalExpense: isLargeMedicalExpense ? .largeMedicalExpense : nil
+        case .seriousIllnessDiagnosis: .seriousIllness
+        case .disabilityCertificate: .disability
+        case .unemploymentRegistration: .unemployment
+        case .employmentRegistration: .employment
+        case .studentEnrollment: .schoolEnrollment
+        case .housingStatus: isHousingHardship ? .housingHardship : nil
+        case .disasterVictim: .disaster
+        case .death: .death
+        case .vehicleRegistration: .vehicleRegistration
+        case .propertyRegistration: .propertyRegistration
+        case .businessRegistration: .businessRegistration
+        case .monitoredHousehold: .monitoredByRuralRevitalization
+        case .unionHardship: .unionHardship
+        }
+    }
+
+    /// Lists that mark hardship: their unregistered people become candidates for a home visit.
+    var marksHardship: Bool {
+        switch record.kind {
+        case .monitoredHousehold: ruralStatus != .riskEliminated
+        case .disabilityCertificate: grade.map(settings.candidateDisabilityGrades.contains) ?? false
+        case .unionHardship: true
+        case .medicalExpense: isLargeMedicalExpense
+        default: false
+        }
+    }
+
+    /// The record's attributes without personal data, with the interpreted values normalised.
+    var signalAttributes: [String: String] {
+        var attributes = record.attributes.filter { !Self.personalKeys.contains($0.key) }
+        if let grade { attributes["grade"] = String(grade) }
+        if let flag = ruralStatus?.flag { attributes["flag"] = flag }
+        return attributes
+    }
+
+    /// "2", "2级", "二级" → 2.
+    static func grade(_ text: String?) -> Int? {
+        guard let first = text?.drop(while: { $0 == " " }).first else { return nil }
+        if let digit = first.wholeNumberValue { return digit }
+        let numerals: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4]
+        return numerals[first]
+    }
+}
+
+/// Rural revitalization's monitoring categories (§2.1.3).
+enum RuralStatus: Equatable {
+    case unstableAfterPoverty, edgeAtRisk, riskEliminated
+
+    static let flags = ["unstable_after_poverty", "edge_at_risk"]
+
+    init?(_ text: String?) {
+        switch text?.lowercased() {
+        case "unstable_after_poverty", "unstable", "脱贫不稳定户": self = .unstableAfterPoverty
+        case "edge_at_risk", "edge", "边缘易致贫户": self = .edgeAtRisk
+        case "risk_eliminated", "风险消除": self = .riskEliminated
+        default: return nil
+        }
+    }
+
+    var flag: String? {
+        switch self {
+        case .unstableAfterPoverty: "unstable_after_poverty"
+        case .edgeAtRisk: "edge_at_risk"
+        case .riskEliminated: nil
+        }
+    }
+}

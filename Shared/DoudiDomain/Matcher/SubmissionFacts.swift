@@ -1,0 +1,58 @@
+// How an accepted submission reads as household facts, before it is merged into the registry.
+
+enum SubmissionFacts {
+    /// The applicant's person key, or the key of the member recorded as the applicant (relation `self`).
+    static func applicantKey(of submission: Submission) -> String? {
+        submission.applicant.personKey ?? submission.members.first { $0.relation == .self }?.personKey
+    }
+
+    /// The members' person keys in form order, once each.
+    static func memberKeys(of submission: Submission) -> [String] {
+        var seen: Set<String> = []
+        return submission.members.compactMap(\.personKey).filter { seen.insert($0).inserted }
+    }
+
+    static func source(of submission: Submission) -> FieldGroupSource {
+        FieldGroupSource(collectedAt: submission.collectedAt, source: submission.submissionId)
+    }
+
+    /// The submission as a first version of household `householdId` (version and time are set by the draft).
+    static func profile(of submission: Submission, householdId: String) -> HouseholdProfile {
+        let source = source(of: submission)
+        return HouseholdProfile(
+            householdId: householdId, version: 0, regionCode: submission.regionCode, area: submission.area,
+            members: submission.members, supporters: submission.supporters, income: submission.income,
+            expenses: submission.expenses, assets: submission.assets, channels: [submission.channel],
+            sourceSubmissions: [submission.submissionId],
+            verificationAuthorized: submission.verificationAuthorized, relativeOfStaff: submission.relativeOfStaff,
+            requestsAssistance: submission.requestsAssistance, hardshipReasons: submission.hardshipReasons,
+            collectedAt: submission.collectedAt, updatedAt: "",
+            fieldGroupSources: Dictionary(uniqueKeysWithValues: ProfileFieldGroup.allCases.map { ($0.rawValue, source) }))
+    }
+
+    /// The declarations outside the field groups. An authorisation or a staff-relative declaration
+    /// stays once any channel made it (the form has no way to withdraw one); the request and the
+    /// hardship reasons follow the newest collection. Then the submission is recorded as a source.
+    static func mergeDeclarations(of submission: Submission, into profile: inout HouseholdProfile) {
+        profile.verificationAuthorized = profile.verificationAuthorized || submission.verificationAuthorized
+        profile.relativeOfStaff = profile.relativeOfStaff || submission.relativeOfStaff
+        if !CollectionTime.isEarlier(submission.collectedAt, than: profile.collectedAt) {
+            profile.requestsAssistance = submission.requestsAssistance
+            profile.hardshipReasons = submission.hardshipReasons
+            profile.collectedAt = submission.collectedAt
+        }
+        if !profile.sourceSubmissions.contains(submission.submissionId) {
+            profile.sourceSubmissions.append(submission.submissionId)
+        }
+        if !profile.channels.contains(submission.channel) { profile.channels.append(submission.channel) }
+    }
+
+    /// A new household's id: derived from the applicant's key so that replaying the same
+    /// submissions rebuilds the same ids; longer forms only if a shorter one is already taken.
+    static func householdIdCandidates(for submission: Submission) -> [String] {
+        guard let seed = applicantKey(of: submission) ?? memberKeys(of: submission).first else {
+            return ["hh-sub-" + submission.submissionId]
+        }
+        return ["hh-" + seed.prefix(16), "hh-" + seed.prefix(32), "hh-" + seed, "hh-" + seed + "-" + submission.submissionId]
+    }
+}

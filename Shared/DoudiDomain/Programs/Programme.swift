@@ -1,0 +1,120 @@
+// What the five department handlers share (§4.2): read the referral's needs, apply the
+// region's rules, and answer with `assistance.outcome.v1` — first `accepted` for the referral,
+// then one `granted`, `denied` or `closed` outcome per measure decided. Pure and deterministic:
+// the same referral, history and date give the same outcomes with the same ids.
+
+/// Year-to-date amounts a programme has already paid, per recipient: the person key, or the
+/// household id for a household need. Amounts granted within one `decide` count as well.
+public struct PaidToDate: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    public private(set) var byRecipient: [String: Int64]
+
+    public init(_ byRecipient: [String: Int64] = [:]) { self.byRecipient = byRecipient }
+    public init(dictionaryLiteral elements: (String, Int64)...) {
+        self.init(Dictionary(elements, uniquingKeysWith: +))
+    }
+
+    public func paid(_ recipient: String) -> Int64 { byRecipient[recipient] ?? 0 }
+
+    /// Grants as much of `want` as the annual `cap` leaves (all of it when there is no cap) and
+    /// records it; returns the amount granted, never negative.
+    mutating func take(_ want: Int64, cap: Int64?, for recipient: String) -> Int64 {
+        let room = cap.map { max(0, $0 - paid(recipient)) } ?? Int64.max
+        let granted = max(0, min(want, room))
+        if granted > 0 { byRecipient[recipient, default: 0] += granted }
+        return granted
+    }
+}
+
+extension PaidToDate {
+    /// A cash measure under an annual cap: granted in full, reduced to what the cap leaves, or
+    /// denied when nothing is left. `what` describes the entitlement; `clause` is the reference.
+    mutating func cash(_ program: String, _ want: Int64, cap: Int64?, for recipient: String,
+                       what: String, clause: String) -> ProgrammeDecision {
+        guard want > 0 else { return .deny(program, "\(what): nothing payable (\(clause))") }
+        let before = paid(recipient)
+        let granted = take(want, cap: cap, for: recipient)
+        let capText = cap.map { "annual cap \(FenMath.yuan($0)) (paid \(FenMath.yuan(before)) this year)" } ?? ""
+        guard granted > 0 else { return .deny(program, "\(what): \(capText) reached (\(clause))") }
+        return .grant(program, granted, what + (granted < want ? ", limited by the \(capText)" : "") + " (\(clause))")
+    }
+}
+
+/// One measure decided for one need.
+public struct ProgrammeDecision: Sendable, Equatable {
+    public var program: String
+    public var status: OutcomeStatus
+    public var amountFen: Int64?
+    public var reason: String
+
+    public static func grant(_ program: String, _ amountFen: Int64?, _ reason: String) -> ProgrammeDecision {
+        ProgrammeDecision(program: program, status: .granted, amountFen: amountFen, reason: reason)
+    }
+    public static func deny(_ program: String, _ reason: String) -> ProgrammeDecision {
+        ProgrammeDecision(program: program, status: .denied, amountFen: nil, reason: reason)
+    }
+}
+
+public protocol Programme: Sendable {
+    associatedtype Rules: DefaultedRules
+    /// The referral domain this handler answers.
+    static var domain: Domain { get }
+    /// The programme's general name, used for the `accepted` and `closed` outcomes.
+    static var program: String { get }
+    var rules: RegionalRules<Rules> { get }
+
+    /// The measures for one need under the region's `rules`; `paid` is updated by what is granted.
+    func assess(_ need: Need, in referral: Referral, rules: Rules, paid: inout PaidToDate, on date: CivilDate) -> [ProgrammeDecision]
+}
+
+extension Programme {
+    public static func outcomeId(referralId: String, n: Int) -> String { "out-\(referralId)-\(n)" }
+
+    /// Outcomes for a referral: `accepted`, then the decisions of every need in order. A
+    /// referral that ends assistance (`no_longer_eligible`, §3.4) closes it instead. A referral
+    /// for another domain gets no answer from this handler.
+    public func decide(referral: Referral, history: PaidToDate, on date: CivilDate) -> [Outcome] {
+        guard referral.domain == Self.domain else { return [] }
+        let rules = self.rules.rules(for: referral.regionCode)
+        var paid = history
+        var decided: [(Need?, ProgrammeDecision)] = [(nil, ProgrammeDecision(program: Self.program, status: .accepted, amountFen: nil,
+                                                          reason: "referral received (\(referral.disposal.rawValue))"))]
+        for need in referral.needs {
+            let decisions = referral.disposal == .noLongerEligible
+                ? [ProgrammeDecision(program: Self.program, status: .closed, amountFen: nil,
+                            reason: "assistance ended: no longer eligible after verification (§3.4)")]
+                : assess(need, in: referral, rules: rules, paid: &paid, on: date)
+            decided += decisions.map { (need, $0) }
+        }
+        return decided.enumerated().map { i, item in
+            Outcome(outcomeId: Self.outcomeId(referralId: referral.referralId, n: i + 1), referralId: referral.referralId,
+                    warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain,
+                    program: item.1.program, status: item.1.status, amountFen: item.1.amountFen,
+                    personKey: item.0?.personKey, decidedAt: date.description, reason: item.1.reason)
+        }
+    }
+}
+
+extension Need {
+    /// The person helped, or the household for a household need (keys `PaidToDate`).
+    func recipient(in referral: Referral) -> String { personKey ?? referral.householdId }
+
+    /// A fact as a non-negative integer (fen, years, counts); nil when absent or malformed.
+    func integer(_ key: String) -> Int64? {
+        guard let text = facts[key], let n = Int64(text), n >= 0 else { return nil }
+        return n
+    }
+
+    /// A decimal fact in hundredths (e.g. `areaM2` "12.5" → 1250), exact without floating point.
+    func hundredths(_ key: String) -> Int64? {
+        guard let text = facts[key] else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, !parts[0].hasPrefix("+") else { return nil }
+        var part: Int64 = 0
+        if parts.count == 2 {
+            guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let f = Int64(parts[1]) else { return nil }
+            part = parts[1].count == 1 ? f * 10 : f
+        }
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: 100)
+        return overflow ? nil : scaled + part
+    }
+}

@@ -1,0 +1,101 @@
+import CRdKafka
+
+/// Settings every client shares. Typed fields for what the suite sets on purpose;
+/// `extra` for any other librdkafka property (documented in librdkafka's CONFIGURATION.md).
+public struct KafkaConfiguration: Sendable {
+    public var bootstrapServers: String
+    public var clientID: String
+    public var extra: [String: String]
+
+    public init(bootstrapServers: String, clientID: String = "doudi", extra: [String: String] = [:]) {
+        self.bootstrapServers = bootstrapServers; self.clientID = clientID; self.extra = extra
+    }
+
+    var properties: [String: String] {
+        var p = ["bootstrap.servers": bootstrapServers, "client.id": clientID,
+                 // Tansu and a fresh cluster can be slow to elect: keep retrying rather than failing.
+                 "topic.metadata.refresh.interval.ms": "10000",
+                 "log_level": "3"]
+        for (k, v) in extra { p[k] = v }
+        return p
+    }
+}
+
+/// Producer settings: idempotence on and `acks=all` are not optional in this suite.
+public struct KafkaProducerConfiguration: Sendable {
+    public var common: KafkaConfiguration
+    /// How long librdkafka keeps retrying a message before reporting it failed (ms).
+    public var deliveryTimeoutMs: Int = 300_000
+    public var lingerMs: Int = 5
+    public var batchSize: Int = 1_000_000
+    public var compression: String = "lz4"
+
+    public init(_ common: KafkaConfiguration) { self.common = common }
+
+    var properties: [String: String] {
+        var p = common.properties
+        p["enable.idempotence"] = "true"
+        p["acks"] = "all"
+        p["delivery.timeout.ms"] = String(deliveryTimeoutMs)
+        p["linger.ms"] = String(lingerMs)
+        p["batch.size"] = String(batchSize)
+        p["compression.codec"] = compression
+        p["queue.buffering.max.messages"] = "1000000"
+        for (k, v) in common.extra { p[k] = v }
+        return p
+    }
+}
+
+/// Consumer-group settings: offsets are committed by hand, after the store commits.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var common: KafkaConfiguration
+    public var groupID: String
+    public var topics: [String]
+    /// Where a group with no committed offset starts. `earliest` so that nothing is skipped.
+    public var autoOffsetReset: String = "earliest"
+    public var sessionTimeoutMs: Int = 10_000
+    public var maxPollIntervalMs: Int = 300_000
+
+    public init(_ common: KafkaConfiguration, groupID: String, topics: [String]) {
+        self.common = common; self.groupID = groupID; self.topics = topics
+    }
+
+    var properties: [String: String] {
+        var p = common.properties
+        p["group.id"] = groupID
+        p["enable.auto.commit"] = "false"
+        p["enable.auto.offset.store"] = "false"
+        p["auto.offset.reset"] = autoOffsetReset
+        p["session.timeout.ms"] = String(sessionTimeoutMs)
+        p["heartbeat.interval.ms"] = String(max(100, sessionTimeoutMs / 5))
+        p["max.poll.interval.ms"] = String(maxPollIntervalMs)
+        p["enable.partition.eof"] = "false"
+        for (k, v) in common.extra { p[k] = v }
+        return p
+    }
+}
+
+/// Builds an `rd_kafka_conf_t`, reporting the first invalid property by name.
+func makeNativeConf(_ properties: [String: String]) throws -> OpaquePointer {
+    let conf = rd_kafka_conf_new()!
+    var errstr = [CChar](repeating: 0, count: 512)
+    for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+        if rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.config("\(key): \(String(cString: errstr))")
+        }
+    }
+    return conf
+}
+
+func makeHandle(_ type: rd_kafka_type_t, conf: OpaquePointer) throws -> OpaquePointer {
+    var errstr = [CChar](repeating: 0, count: 512)
+    guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
+        rd_kafka_conf_destroy(conf)
+        throw KafkaError.config(String(cString: errstr))
+    }
+    return rk
+}
+
+/// The librdkafka version this binary runs with (e.g. "2.8.0").
+public var librdkafkaVersion: String { String(cString: rd_kafka_version_str()) }

@@ -1,0 +1,51 @@
+import Envelope
+import GRDB
+import Kafka
+
+/// What a service does with one input event, inside the runtime's store transaction.
+///
+/// The runtime calls `process` within one SQLite transaction that also records the outbox rows
+/// and the applied-marker; a thrown `PoisonMessage` (or a decoding error) rolls back this
+/// event's changes only and sends it to `deadletter`. Any other error is treated as transient:
+/// the whole batch is retried with backoff and nothing is skipped.
+public protocol EventProcessor: Sendable {
+    /// The service name, used for the store file, `ce_source` (`/doudi/<name>`) and metrics.
+    var name: String { get }
+    var inputTopics: [String] { get }
+    /// The service's own tables (the runtime's are migrated first).
+    func registerMigrations(_ migrator: inout DatabaseMigrator)
+    func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent]
+}
+
+/// An event to publish through the outbox.
+public struct OutgoingEvent: Sendable {
+    public var topic: String
+    public var event: CloudEvent
+    public init(topic: String, event: CloudEvent) { self.topic = topic; self.event = event }
+}
+
+/// The input cannot be applied, now or ever: dead-letter it with this reason.
+/// The reason must not contain personal data (it is written to a header and logs).
+public struct PoisonMessage: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// What `process` may use: the open transaction, the message's coordinates, and helpers to
+/// build derived events with deterministic ids.
+public struct ProcessingContext {
+    public let db: Database
+    public let message: KafkaMessage
+    /// Event time of the input (its `ce_time`, else the broker timestamp): decisions depend on
+    /// event time, never on the wall clock, so that a replay decides the same.
+    public let eventTime: String
+    public let source: String
+
+    /// A derived event: its id is a function of the cause's id and `discriminator`.
+    public func derive<T: Encodable>(from cause: CloudEvent, type: String, discriminator: String,
+                                     subject: String?, key: String?, payload: T) throws -> CloudEvent {
+        try CloudEvent.make(id: EventID.derived(cause.id, type, discriminator), source: source, type: type,
+                            time: eventTime, subject: subject, key: key, causationID: cause.id, payload: payload)
+    }
+}

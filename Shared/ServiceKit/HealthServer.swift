@@ -1,0 +1,21 @@
+import Hummingbird
+import NIOCore
+
+/// `/healthz` (the process is up), `/readyz` (it can do its work) and `/metrics` (Prometheus),
+/// plus whatever routes the service adds (the intake API, approvals).
+public enum HealthRoutes {
+    public static func add(to router: Router<BasicRequestContext>, metrics: ServiceMetrics,
+                           readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)) {
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            let (ready, detail) = await readiness()
+            return Response(status: ready ? .ok : .serviceUnavailable,
+                            headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+    }
+}

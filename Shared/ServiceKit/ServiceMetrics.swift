@@ -1,0 +1,39 @@
+import Prometheus
+
+/// The Prometheus metrics every service exports on `/metrics`.
+public final class ServiceMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    public let processed: Counter
+    public let duplicates: Counter
+    public let deadLettered: Counter
+    public let published: Counter
+    public let outboxBacklog: Gauge
+    public let consumerLag: Gauge
+    public let batchSeconds: DurationHistogram
+
+    public init(service: String) {
+        let labels = [("service", service)]
+        processed = registry.makeCounter(name: "doudi_events_processed_total", labels: labels,
+                                         help: "Input events applied (state, outbox and marker committed).")
+        duplicates = registry.makeCounter(name: "doudi_events_duplicate_total", labels: labels,
+                                          help: "Re-delivered input events recognised as already applied.")
+        deadLettered = registry.makeCounter(name: "doudi_events_deadlettered_total", labels: labels,
+                                            help: "Input events sent to the deadletter topic.")
+        published = registry.makeCounter(name: "doudi_events_published_total", labels: labels,
+                                         help: "Outbox events acknowledged by the broker.")
+        outboxBacklog = registry.makeGauge(name: "doudi_outbox_backlog", labels: labels,
+                                           help: "Events in the outbox not yet acknowledged by the broker.")
+        consumerLag = registry.makeGauge(name: "doudi_consumer_lag", labels: labels,
+                                         help: "Messages behind the high watermark on the assigned partitions.")
+        batchSeconds = registry.makeDurationHistogram(
+            name: "doudi_batch_duration_seconds", labels: labels,
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
+            help: "Time to apply and commit one batch.")
+    }
+
+    public func render() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,75 @@
+import Envelope
+import Foundation
+import GRDB
+
+/// A message waiting in the transactional outbox.
+public struct OutboxMessage: Sendable {
+    public var seq: Int64
+    public var topic: String
+    public var key: [UInt8]?
+    public var value: [UInt8]
+    public var headers: [(String, [UInt8])]
+    public var eventID: String
+}
+
+/// The transactional outbox: outgoing events are rows written in the same transaction as the
+/// state that caused them; the relay publishes them and deletes what the broker acknowledged.
+public enum Outbox {
+    public static func enqueue(_ db: Database, topic: String, event: CloudEvent) throws {
+        try enqueue(db, topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
+                    headers: event.headers.map { ($0.0, Array($0.1.utf8)) }, eventID: event.id)
+    }
+
+    public static func enqueue(_ db: Database, topic: String, key: [UInt8]?, value: [UInt8],
+                               headers: [(String, [UInt8])], eventID: String) throws {
+        try db.execute(sql: "INSERT INTO runtime_outbox(topic, key, value, headers, event_id) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [topic, key.map { Data($0) }, Data(value), encodeHeaders(headers), eventID])
+    }
+
+    public static func pending(_ db: Database, limit: Int) throws -> [OutboxMessage] {
+        try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers, event_id FROM runtime_outbox ORDER BY seq LIMIT ?",
+                         arguments: [limit]).map { row in
+            let key: Data? = row[2]
+            let value: Data = row[3]
+            let headers: Data = row[4]
+            return OutboxMessage(seq: row[0], topic: row[1], key: key.map { Array($0) }, value: Array(value),
+                                 headers: decodeHeaders(headers), eventID: row[5])
+        }
+    }
+
+    public static func remove(_ db: Database, throughSeq seq: Int64) throws {
+        try db.execute(sql: "DELETE FROM runtime_outbox WHERE seq <= ?", arguments: [seq])
+    }
+
+    public static func backlog(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_outbox") ?? 0
+    }
+
+    /// Headers as length-prefixed binary (values may be arbitrary bytes, e.g. dead letters').
+    static func encodeHeaders(_ headers: [(String, [UInt8])]) -> Data {
+        var out = Data()
+        func put(_ bytes: [UInt8]) {
+            var n = UInt32(bytes.count).bigEndian
+            withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+            out.append(contentsOf: bytes)
+        }
+        for (k, v) in headers { put(Array(k.utf8)); put(v) }
+        return out
+    }
+
+    static func decodeHeaders(_ data: Data) -> [(String, [UInt8])] {
+        let bytes = [UInt8](data)
+        var i = 0
+        var out: [(String, [UInt8])] = []
+        func take() -> [UInt8]? {
+            guard i + 4 <= bytes.count else { return nil }
+            let n = Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            i += 4
+            guard i + n <= bytes.count else { return nil }
+            defer { i += n }
+            return Array(bytes[i..<i + n])
+        }
+        while let k = take(), let v = take() { out.append((String(decoding: k, as: UTF8.self), v)) }
+        return out
+    }
+}

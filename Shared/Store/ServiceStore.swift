@@ -1,0 +1,57 @@
+import Envelope
+import Foundation
+import GRDB
+
+/// One SQLite database per service (WAL), with the runtime's own tables (applied markers and
+/// the outbox) migrated before the service's. No service reads another's store.
+public final class ServiceStore: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// - Parameters:
+    ///   - synchronousFull: `synchronous=FULL` makes a commit survive power loss, not only a crash;
+    ///     Kafka offsets are committed after the store, so the default is FULL.
+    public init(path: String, synchronousFull: Bool = true, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        RuntimeSchema.register(&migrator)
+        migrations(&migrator)
+        try migrator.migrate(pool)
+    }
+
+    /// A digest of every row of the given tables, for "rebuilt from replay is identical" checks.
+    public func digest(tables: [String]) throws -> String {
+        try pool.read { db in
+            var parts: [String] = []
+            for table in tables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2")
+                parts.append(table)
+                for row in rows { parts.append(row.description) }
+            }
+            return EventID.derived(parts)
+        }
+    }
+}
+
+enum RuntimeSchema {
+    static func register(_ m: inout DatabaseMigrator) {
+        m.registerMigration("runtime-v1") { db in
+            // Per topic-partition: the next offset to apply. Offsets below it are already applied.
+            try db.execute(sql: """
+                CREATE TABLE runtime_offsets(topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+                  PRIMARY KEY(topic, partition)) WITHOUT ROWID;
+                CREATE TABLE runtime_applied_events(event_id TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE runtime_outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key BLOB,
+                  value BLOB NOT NULL, headers BLOB NOT NULL, event_id TEXT NOT NULL);
+                """)
+        }
+    }
+}

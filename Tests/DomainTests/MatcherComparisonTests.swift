@@ -1,0 +1,195 @@
+import XCTest
+@testable import DoudiDomain
+
+final class MatcherComparisonTests: XCTestCase {
+    typealias F = MatcherFixtures
+    let hh = "hh-1"
+
+    /// Household hh-1 with members A and B, collected on 2024-03-01.
+    func registry(_ edit: (inout HouseholdProfile) -> Void = { _ in }) -> InMemoryRegistry {
+        var profile = F.profile(hh, members: ["A", "B"], collectedAt: "2024-03-01T10:00:00+08:00")
+        edit(&profile)
+        return InMemoryRegistry(profiles: [profile])
+    }
+
+    func compare(_ record: DeptRecord, person tag: String = "A", in registry: InMemoryRegistry? = nil,
+                 settings: ComparisonSettings = .standard) -> RegistryChange {
+        DepartmentComparison.apply(record: record, personKey: F.key(tag), reader: registry ?? self.registry(),
+                                   now: F.now, settings: settings)
+    }
+
+    func memberA(_ change: RegistryChange) -> Member? {
+        change.profile(hh)?.members.first { $0.personKey == F.key("A") }
+    }
+
+    func testEveryRecordKindRaisesItsSignalForARegisteredPerson() {
+        let cases: [(DeptRecordKind, SignalKind, [String: String], Int64?)] = [
+            (.medicalExpense, .largeMedicalExpense, [:], 1_000_000),
+            (.seriousIllnessDiagnosis, .seriousIllness, [:], nil),
+            (.disabilityCertificate, .disability, ["grade": "2"], nil),
+            (.unemploymentRegistration, .unemployment, [:], nil),
+            (.employmentRegistration, .employment, [:], nil),
+            (.studentEnrollment, .schoolEnrollment, ["stage": "high_school"], nil),
+            (.housingStatus, .housingHardship, ["status": "unsafe"], nil),
+            (.disasterVictim, .disaster, [:], nil),
+            (.death, .death, [:], nil),
+            (.vehicleRegistration, .vehicleRegistration, ["kind": "car", "plate": "晋A12345"], 8_000_000),
+            (.propertyRegistration, .propertyRegistration, ["areaM2": "90"], nil),
+            (.businessRegistration, .businessRegistration, ["businessName": "shop"], 100_000),
+            (.monitoredHousehold, .monitoredByRuralRevitalization, ["status": "edge_at_risk"], nil),
+            (.unionHardship, .unionHardship, [:], nil),
+        ]
+        XCTAssertEqual(Set(cases.map(\.0)), Set(DeptRecordKind.allCases))
+        for (kind, signal, attributes, amount) in cases {
+            let change = compare(F.record("r-\(kind.rawValue)", kind, person: "A", amountFen: amount, attributes: attributes))
+            XCTAssertEqual(change.signals.map(\.kind), [signal], "\(kind)")
+            XCTAssertEqual(change.signals.first?.signalId, "sig-r-\(kind.rawValue)")
+            XCTAssertEqual(change.signals.first?.householdId, hh)
+            XCTAssertEqual(change.signals.first?.personKey, F.key("A"))
+            XCTAssertNil(change.signals.first?.attributes["plate"], "no personal attributes in signals")
+        }
+    }
+
+    func testMedicalExpenseBelowThresholdRaisesNothing() {
+        let change = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 999_999))
+        XCTAssertTrue(change.isEmpty)
+        XCTAssertEqual(change.notes.map(\.code), [.belowThreshold])
+        let lowered = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 500_000),
+                              settings: ComparisonSettings(largeMedicalExpenseFen: 500_000))
+        XCTAssertEqual(lowered.signals.map(\.kind), [.largeMedicalExpense])
+        XCTAssertTrue(lowered.profiles.isEmpty)
+    }
+
+    func testSeriousIllnessSetsHealthInANewVersion() {
+        let change = compare(F.record("r1", .seriousIllnessDiagnosis, person: "A"))
+        XCTAssertEqual(change.profile(hh)?.version, 2)
+        XCTAssertEqual(memberA(change)?.health, .seriousIllness)
+        XCTAssertEqual(change.profile(hh)?.fieldGroupSources?["members"], FieldGroupSource(collectedAt: "2024-06-01", source: "r1"))
+    }
+
+    func testDisabilityCertificateUpdatesGradeAndHealth() {
+        let change = compare(F.record("r1", .disabilityCertificate, person: "A", attributes: ["grade": "二级", "kind": "physical"]))
+        XCTAssertEqual(memberA(change)?.disabilityGrade, 2)
+        XCTAssertEqual(memberA(change)?.disabilityKind, "physical")
+        XCTAssertEqual(memberA(change)?.health, .disabled)
+        XCTAssertEqual(change.signals.first?.attributes["grade"], "2")
+        XCTAssertEqual(change.profile(hh)?.version, 2)
+
+        let ill = registry { $0.members[0].health = .seriousIllness }
+        let kept = compare(F.record("r2", .disabilityCertificate, person: "A", attributes: ["grade": "3"]), in: ill)
+        XCTAssertEqual(memberA(kept)?.health, .seriousIllness, "the more urgent code stays")
+        XCTAssertEqual(memberA(kept)?.disabilityGrade, 3)
+    }
+
+    func testOccupationRecordsUpdateTheMember() {
+        let expected: [(DeptRecordKind, Occupation)] = [(.unemploymentRegistration, .unemployed),
+                                                        (.employmentRegistration, .employed), (.studentEnrollment, .student)]
+        for (kind, occupation) in expected {
+            XCTAssertEqual(memberA(compare(F.record("r1", kind, person: "A")))?.occupation, occupation, "\(kind)")
+        }
+        let stage = compare(F.record("r2", .studentEnrollment, person: "A", attributes: ["stage": "primary"]))
+        XCTAssertEqual(stage.signals.first?.attributes["stage"], "primary")
+    }
+
+    func testOccupationRecordOlderThanTheLastCollectionOnlySignals() {
+        let change = compare(F.record("r1", .unemploymentRegistration, person: "A", occurredOn: "2024-02-01"))
+        XCTAssertEqual(change.signals.map(\.kind), [.unemployment])
+        XCTAssertTrue(change.profiles.isEmpty)
+    }
+
+    func testSafeHousingRaisesNothing() {
+        let change = compare(F.record("r1", .housingStatus, person: "A", attributes: ["status": "safe"]))
+        XCTAssertTrue(change.isEmpty)
+        XCTAssertEqual(change.notes.map(\.code), [.noSignal])
+        XCTAssertEqual(compare(F.record("r2", .housingStatus, person: "A", attributes: ["status": "none"])).signals.map(\.kind),
+                       [.housingHardship])
+    }
+
+    func testSignalOnlyKindsMakeNoNewVersion() {
+        for kind in [DeptRecordKind.disasterVictim, .unionHardship, .housingStatus] {
+            XCTAssertTrue(compare(F.record("r1", kind, person: "A", attributes: ["status": "unsafe"])).profiles.isEmpty, "\(kind)")
+        }
+    }
+
+    func testDeathRemovesTheMember() {
+        let change = compare(F.record("r1", .death, person: "A", department: .publicSecurity))
+        XCTAssertEqual(change.profile(hh)?.version, 2)
+        XCTAssertEqual(change.profile(hh)?.members.compactMap(\.personKey), [F.key("B")])
+        XCTAssertEqual(change.memberships, [.remove(personKey: F.key("A"))])
+        XCTAssertEqual(change.signals.map(\.kind), [.death])
+
+        var registry = registry()
+        registry.commit(change)
+        let last = DepartmentComparison.apply(record: F.record("r2", .death, person: "B"), personKey: F.key("B"),
+                                              reader: registry, now: F.now)
+        XCTAssertEqual(last.profile(hh)?.version, 3)
+        XCTAssertEqual(last.profile(hh)?.members, [], "the last death leaves a household without members")
+    }
+
+    func testRegistrationsAddAssetsOnce() {
+        var registry = registry()
+        let vehicle = F.record("r1", .vehicleRegistration, person: "A", amountFen: 8_000_000, attributes: ["kind": "car", "plate": "P1"])
+        let first = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry, now: F.now)
+        XCTAssertEqual(first.profile(hh)?.assets.vehicles, [Vehicle(kind: "car", plate: "P1", purchasedOn: "2024-06-01", priceFen: 8_000_000)])
+        registry.commit(first)
+        let again = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry, now: F.now)
+        XCTAssertTrue(again.profiles.isEmpty, "a replayed record changes nothing")
+        XCTAssertEqual(again.signals, first.signals, "and re-derives the same signal")
+
+        let house = compare(F.record("r2", .propertyRegistration, person: "A", attributes: ["areaM2": "90.5", "address": "x"]))
+        XCTAssertEqual(house.profile(hh)?.assets.houses.map(\.areaM2), [90.5])
+        let business = compare(F.record("r3", .businessRegistration, person: "A", amountFen: 100, attributes: ["businessName": "shop"]))
+        XCTAssertEqual(business.profile(hh)?.assets.business, [Business(name: "shop", registeredCapitalFen: 100)])
+    }
+
+    func testRuralRevitalizationStatusSetsOneFlag() {
+        let registry = registry { $0.flags = ["unstable_after_poverty", "operator_flag"] }
+        let edge = compare(F.record("r1", .monitoredHousehold, person: "A", department: .ruralRevitalization,
+                                    attributes: ["status": "edge_at_risk"]), in: registry)
+        XCTAssertEqual(edge.profile(hh)?.flags, ["operator_flag", "edge_at_risk"])
+        XCTAssertEqual(edge.signals.first?.attributes["flag"], "edge_at_risk")
+        let lifted = compare(F.record("r2", .monitoredHousehold, person: "A", attributes: ["status": "risk_eliminated"]), in: registry)
+        XCTAssertEqual(lifted.profile(hh)?.flags, ["operator_flag"])
+    }
+
+    func testNameMismatchIsNoMatch() {
+        let change = compare(F.record("r1", .seriousIllnessDiagnosis, person: "A", name: "Someone Else"))
+        XCTAssertTrue(change.isEmpty)
+        XCTAssertEqual(change.notes, [MatchNote(code: .nameMismatch, reference: "r1", householdId: hh, personKey: F.key("A"))])
+        XCTAssertEqual(compare(F.record("r2", .seriousIllnessDiagnosis, person: "A", name: " Name-A\u{3000}")).signals.count, 1,
+                       "padding is not a mismatch")
+    }
+
+    func testUnregisteredPeopleOnHardshipListsBecomeCandidates() {
+        let lists = [F.record("c1", .monitoredHousehold, person: "Z", department: .ruralRevitalization, attributes: ["status": "unstable_after_poverty"]),
+                     F.record("c2", .disabilityCertificate, person: "Z", department: .disabledPersonsFederation, attributes: ["grade": "1"]),
+                     F.record("c3", .disabilityCertificate, person: "Z", department: .disabledPersonsFederation, attributes: ["grade": "2"]),
+                     F.record("c4", .unionHardship, person: "Z", department: .tradeUnion),
+                     F.record("c5", .medicalExpense, person: "Z", department: .medicalInsurance, amountFen: 2_000_000)]
+        for record in lists {
+            let change = compare(record, person: "Z")
+            XCTAssertEqual(change.signals.count, 1, record.recordId)
+            let signal = change.signals.first
+            XCTAssertEqual(signal?.kind, .unregisteredCandidate)
+            XCTAssertEqual(signal?.signalId, "sig-" + record.recordId)
+            XCTAssertNil(signal?.householdId)
+            XCTAssertEqual(signal?.personKey, F.key("Z"))
+            XCTAssertEqual(signal?.attributes["reason"], record.kind.rawValue)
+            XCTAssertTrue(change.profiles.isEmpty && change.memberships.isEmpty)
+        }
+    }
+
+    func testUnregisteredPeopleOnOtherListsRaiseNothing() {
+        let others = [F.record("n1", .disabilityCertificate, person: "Z", attributes: ["grade": "3"]),
+                      F.record("n2", .medicalExpense, person: "Z", amountFen: 999_999),
+                      F.record("n3", .monitoredHousehold, person: "Z", attributes: ["status": "risk_eliminated"]),
+                      F.record("n4", .death, person: "Z"), F.record("n5", .employmentRegistration, person: "Z"),
+                      F.record("n6", .vehicleRegistration, person: "Z"), F.record("n7", .seriousIllnessDiagnosis, person: "Z"),
+                      F.record("n8", .studentEnrollment, person: "Z"), F.record("n9", .housingStatus, person: "Z")]
+        for record in others {
+            let change = compare(record, person: "Z")
+            XCTAssertTrue(change.isEmpty, record.recordId)
+            XCTAssertEqual(change.notes.map(\.code), [.notRegistered])
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Kafka
+import XCTest
+
+/// Fast checks of the client against librdkafka's built-in mock cluster (no broker process).
+final class MockClusterTests: XCTestCase {
+    func mock() -> KafkaConfiguration {
+        KafkaConfiguration(bootstrapServers: "", clientID: "mock", extra: ["test.mock.num.brokers": "1"])
+    }
+
+    func testProduceThenConsumeWithHeadersAndKeys() async throws {
+        // One producer-type handle hosts the mock cluster; clients reach it through its bootstrap address.
+        let host = try KafkaProducer(configuration: KafkaProducerConfiguration(mock()))
+        let bootstrap = try XCTUnwrap(host.mockBootstrapServers)
+        let common = KafkaConfiguration(bootstrapServers: bootstrap)
+        try host.createMockTopic("t", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        try await producer.send((0..<100).map {
+            OutgoingMessage(topic: "t", key: Array("k\($0 % 5)".utf8), value: Array("v\($0)".utf8), headers: [KafkaHeader("h", "\($0)")])
+        })
+        var config = KafkaConsumerConfiguration(common, groupID: "g", topics: ["t"])
+        config.sessionTimeoutMs = 6000
+        let consumer = try KafkaConsumer(configuration: config)
+        var got: [KafkaMessage] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while got.count < 100 && ContinuousClock.now < deadline { got += try await consumer.poll(maxCount: 100) }
+        XCTAssertEqual(got.count, 100)
+        var perKey: [String: [Int]] = [:]
+        for m in got {
+            let n = Int(String(decoding: m.value.dropFirst(), as: UTF8.self))!
+            XCTAssertEqual(m.header("h"), String(n))
+            perKey[String(decoding: m.key!, as: UTF8.self), default: []].append(n)
+        }
+        for (_, ns) in perKey { XCTAssertEqual(ns, ns.sorted(), "per-key order") }
+        // Commit, then read it back.
+        var next: [TopicPartition: Int64] = [:]
+        for m in got { next[m.topicPartition] = max(next[m.topicPartition] ?? 0, m.offset + 1) }
+        try await consumer.commit(next)
+        let committed = try await consumer.committed(Array(next.keys))
+        XCTAssertEqual(committed, next)
+        await consumer.close()
+    }
+
+    func testBadConfigurationNamesTheProperty() {
+        var c = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: "x"))
+        c.compression = "nonsense"
+        XCTAssertThrowsError(try KafkaProducer(configuration: c)) { XCTAssertTrue("\($0)".contains("compression.codec")) }
+    }
+
+    func testErrorsCarryCodesAndRetriability() {
+        let e = KafkaError(code: -185, message: "timed out")  // RD_KAFKA_RESP_ERR__TIMED_OUT
+        XCTAssertTrue(e.isRetriable)
+        XCTAssertFalse(KafkaError(code: 87, message: "invalid record").isRetriable)
+        XCTAssertTrue(librdkafkaVersion.hasPrefix("2."))
+    }
+}
