@@ -14,6 +14,8 @@ let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+/// What a service executable (and its tests) may use.
+let service: [Target.Dependency] = ["ServiceKit", "Kafka", "Envelope", "Store", "DoudiDomain", grdb, log, hummingbird]
 
 let package = Package(
     name: "doudi",
@@ -22,6 +24,16 @@ let package = Package(
         .executable(name: "doudi", targets: ["DoudiCLI"]),
         .executable(name: "doudi-noop", targets: ["NoopService"]),
         .executable(name: "doudi-bench", targets: ["Bench"]),
+        .executable(name: "doudi-intake", targets: ["IntakeService"]),
+        .executable(name: "doudi-matcher", targets: ["MatcherService"]),
+        .executable(name: "doudi-classifier", targets: ["ClassifierService"]),
+        .executable(name: "doudi-router", targets: ["RouterService"]),
+        .executable(name: "doudi-medical", targets: ["MedicalHandler"]),
+        .executable(name: "doudi-education", targets: ["EducationHandler"]),
+        .executable(name: "doudi-housing", targets: ["HousingHandler"]),
+        .executable(name: "doudi-employment", targets: ["EmploymentHandler"]),
+        .executable(name: "doudi-disaster", targets: ["DisasterHandler"]),
+        .executable(name: "doudi-relief", targets: ["ReliefService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -47,16 +59,37 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Shared/ServiceKit"),
 
+        // Streaming bulk import (JSON Lines / CSV, progress, error report, resume) for intake and matcher.
+        .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain"], path: "Shared/BulkImport"),
+        // What every department handler shares: case store, referral intake, outcome publishing.
+        .target(name: "HandlerKit", dependencies: service, path: "Shared/HandlerKit"),
+
         // MARK: Executables
-        .executableTarget(name: "DoudiCLI", dependencies: ["Kafka", "Envelope", "ServiceKit", argumentParser],
-                          path: "Services/Doudi"),
+        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", argumentParser], path: "Services/Doudi"),
         .executableTarget(name: "NoopService", dependencies: ["ServiceKit"], path: "Services/Noop"),
-        .executableTarget(name: "Bench", dependencies: ["ServiceKit", argumentParser], path: "Services/Bench"),
+        .executableTarget(name: "Bench", dependencies: service + [argumentParser], path: "Services/Bench"),
+        .executableTarget(name: "IntakeService", dependencies: service, path: "Services/Intake",
+                          exclude: ["README.md"], resources: [.copy("Public")]),
+        .executableTarget(name: "MatcherService", dependencies: service, path: "Services/Matcher"),
+        .executableTarget(name: "ClassifierService", dependencies: service, path: "Services/Classifier"),
+        .executableTarget(name: "RouterService", dependencies: service, path: "Services/Router"),
+        .executableTarget(name: "MedicalHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Medical"),
+        .executableTarget(name: "EducationHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Education"),
+        .executableTarget(name: "HousingHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Housing"),
+        .executableTarget(name: "EmploymentHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Employment"),
+        .executableTarget(name: "DisasterHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Disaster"),
+        .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
 
         // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", grdb], path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["DoudiDomain"], path: "Tests/DomainTests"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
-        .testTarget(name: "FoundationTests", dependencies: ["ServiceKit", "Kafka", "Envelope", "Store", grdb],
-                    path: "Tests/FoundationTests"),
+        .testTarget(name: "FoundationTests", dependencies: service + ["TestSupport"], path: "Tests/FoundationTests"),
+        .testTarget(name: "IntakeTests", dependencies: service + ["TestSupport", "BulkImport"], path: "Tests/IntakeTests"),
+        .testTarget(name: "MatcherTests", dependencies: service + ["TestSupport", "BulkImport"], path: "Tests/MatcherTests"),
+        .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport"], path: "Tests/ClassifierTests"),
+        .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/RouterTests"),
+        .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
+        .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport"], path: "Tests/SuiteTests"),
     ]
 )

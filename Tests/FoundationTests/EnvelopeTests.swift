@@ -1,4 +1,5 @@
 import Envelope
+import TestSupport
 import Store
 import XCTest
 

@@ -1,4 +1,5 @@
 import Envelope
+import TestSupport
 import Kafka
 import XCTest
 
@@ -55,16 +56,3 @@ final class ReplayTests: XCTestCase {
     }
 }
 
-/// Runs the operator CLI and returns its exit status and combined output.
-func runCLI(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = ServiceProcess.binary("doudi")
-    p.arguments = arguments + ["--brokers", TestBroker.address]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-}

@@ -1,22 +1,21 @@
 import Envelope
 import Foundation
 import Kafka
-import XCTest
 
 /// The broker the integration tests use: started by scripts/test (Tansu), address in DOUDI_BROKERS.
-enum TestBroker {
-    static let address = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
-    static var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: address, clientID: "doudi-tests") }
+public enum TestBroker {
+    public static let address = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
+    public static var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: address, clientID: "doudi-tests") }
 
     /// Fresh topics for one test, so tests never see each other's events.
-    static func freshTopics(_ names: [String], partitions: Int = 3) async throws -> [String] {
+    public static func freshTopics(_ names: [String], partitions: Int = 3) async throws -> [String] {
         let suffix = String(EventID.random().prefix(8))
         let unique = names.map { "\($0).\(suffix)" }
         try await KafkaAdmin(configuration: kafka).createTopics(unique.map { TopicSpec(name: $0, partitions: partitions) })
         return unique
     }
 
-    static func produce(_ events: [CloudEvent], to topic: String) async throws {
+    public static func produce(_ events: [CloudEvent], to topic: String) async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
         for chunk in stride(from: 0, to: events.count, by: 2000) {
             try await producer.send(events[chunk..<min(chunk + 2000, events.count)].map {
@@ -27,7 +26,7 @@ enum TestBroker {
     }
 
     /// Reads a topic from the start with a throw-away group until `until` holds or `timeout` passes.
-    static func read(_ topic: String, timeout: Duration = .seconds(60),
+    public static func read(_ topic: String, timeout: Duration = .seconds(60),
                      until: ([KafkaMessage]) -> Bool) async throws -> [KafkaMessage] {
         var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: [topic])
         config.sessionTimeoutMs = 6000
@@ -42,7 +41,7 @@ enum TestBroker {
     }
 
     /// Reads until the topic has been quiet for `quiet` after at least `minimum` messages.
-    static func readSettled(_ topic: String, minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
+    public static func readSettled(_ topic: String, minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
         var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: [topic])
         config.sessionTimeoutMs = 6000
         let consumer = try KafkaConsumer(configuration: config)
@@ -59,19 +58,19 @@ enum TestBroker {
     }
 }
 
-func demoEvent(_ i: Int, prefix: String, keys: Int = 20, body: String? = nil) -> CloudEvent {
+public func demoEvent(_ i: Int, prefix: String, keys: Int = 20, body: String? = nil) -> CloudEvent {
     CloudEvent(id: "\(prefix)-\(i)", source: "/tests", type: "demo.input.v1", time: Timestamp.rfc3339(),
                subject: "k\(i % keys)", key: "k\(i % keys)", data: Array((body ?? "{\"n\":\(i)}").utf8))
 }
 
 /// A service executable run as a child process, as in production.
-final class ServiceProcess: @unchecked Sendable {
-    let process = Process()
-    let logURL: URL
+public final class ServiceProcess: @unchecked Sendable {
+    public let process = Process()
+    public let logURL: URL
 
     static var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
 
-    static func binary(_ name: String) -> URL {
+    public static func binary(_ name: String) -> URL {
         // swift test runs the .xctest bundle from the build directory, beside the executables.
         var dir = binDir
         while !FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path) && dir.path != "/" {
@@ -80,7 +79,7 @@ final class ServiceProcess: @unchecked Sendable {
         return dir.appendingPathComponent(name)
     }
 
-    init(_ executable: String, environment: [String: String], logName: String) throws {
+    public init(_ executable: String, environment: [String: String], logName: String) throws {
         process.executableURL = ServiceProcess.binary(executable)
         var env = ProcessInfo.processInfo.environment
         env["DOUDI_BROKERS"] = TestBroker.address
@@ -97,25 +96,25 @@ final class ServiceProcess: @unchecked Sendable {
         try process.run()
     }
 
-    func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    public func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
 
-    func terminate() {
+    public func terminate() {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }
 
-    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 }
 
-func temporaryDirectory(_ name: String) -> String {
+public func temporaryDirectory(_ name: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-\(name)-\(EventID.random().prefix(8))").path
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
 
 /// Polls a condition until it holds or the timeout passes.
-func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
+public func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }

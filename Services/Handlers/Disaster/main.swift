@@ -1,0 +1,1 @@
+// Placeholder: this service is being built (see its issue).

@@ -1,0 +1,2 @@
+import XCTest
+final class MatcherTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }

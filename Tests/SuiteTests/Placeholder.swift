@@ -1,0 +1,2 @@
+import XCTest
+final class SuiteTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Runs the operator CLI and returns its exit status and combined output.
+public func runCLI(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = ServiceProcess.binary("doudi")
+    p.arguments = arguments + ["--brokers", TestBroker.address]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
