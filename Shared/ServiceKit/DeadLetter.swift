@@ -6,7 +6,7 @@ import Store
 
 /// Dead letters: the original bytes, key and headers, plus where they came from and why.
 public enum DeadLetter {
-    public static let topic = "deadletter"
+    public static var topic: String { Topics.deadletter }
 
     /// Errors that re-trying cannot fix: the message itself is bad.
     static func isPoison(_ error: Error) -> Bool {

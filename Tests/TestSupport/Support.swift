@@ -7,6 +7,17 @@ public enum TestBroker {
     public static let address = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     public static var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: address, clientID: "doudi-tests") }
 
+    /// A fresh topic namespace with every contract topic created: pass it to services as
+    /// `DOUDI_TOPIC_NAMESPACE` and read `"\(namespace)<topic>"`.
+    public static func freshNamespace(partitions: Int = 3) async throws -> String {
+        let namespace = "t\(EventID.random().prefix(8))."
+        let names = ["intake.submissions", "intake.accepted", "intake.rejected", "dept.records", "registry.households",
+                     "monitoring.signals", "monitoring.warnings", "work.tasks", "relief.applications", "relief.disbursements",
+                     "assistance.outcomes", "deadletter"] + Topics.referralDomains.map { "referrals.\($0)" }
+        try await KafkaAdmin(configuration: kafka).createTopics(names.map { TopicSpec(name: namespace + $0, partitions: partitions) })
+        return namespace
+    }
+
     /// Fresh topics for one test, so tests never see each other's events.
     public static func freshTopics(_ names: [String], partitions: Int = 3) async throws -> [String] {
         let suffix = String(EventID.random().prefix(8))
