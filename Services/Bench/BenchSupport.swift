@@ -1,0 +1,97 @@
+import Envelope
+import Foundation
+import Kafka
+
+/// What every benchmark needs: the broker, fresh topics, child services, timing, RSS.
+enum BenchSupport {
+    static var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent() }
+
+    static func freshTopics(_ kafka: KafkaConfiguration, _ names: [String], partitions: Int = 3) async throws -> [String] {
+        let suffix = String(EventID.random().prefix(8))
+        let unique = names.map { "bench.\($0).\(suffix)" }
+        try await KafkaAdmin(configuration: kafka).createTopics(unique.map { TopicSpec(name: $0, partitions: partitions) })
+        return unique
+    }
+
+    /// A fresh namespace with every contract topic (for benchmarks of whole services).
+    static func freshNamespace(_ kafka: KafkaConfiguration, partitions: Int = 3) async throws -> String {
+        let ns = "bench\(EventID.random().prefix(8))."
+        let names = ["intake.submissions", "intake.accepted", "intake.rejected", "dept.records", "registry.households",
+                     "monitoring.signals", "monitoring.warnings", "work.tasks", "relief.applications", "relief.disbursements",
+                     "assistance.outcomes", "deadletter"] + Topics.referralDomains.map { "referrals.\($0)" }
+        try await KafkaAdmin(configuration: kafka).createTopics(names.map { TopicSpec(name: ns + $0, partitions: partitions) })
+        return ns
+    }
+
+    /// Starts a suite executable with the given environment; output goes to a log file.
+    static func start(_ executable: String, env extra: [String: String], log: String) throws -> Process {
+        let p = Process()
+        p.executableURL = binDir.appendingPathComponent(executable)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        let url = URL(fileURLWithPath: log)
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return p
+    }
+
+    static func stop(_ p: Process) { if p.isRunning { p.terminate(); p.waitUntilExit() } }
+
+    /// Peak resident set size of a process (VmHWM), in MiB.
+    static func peakRSSMiB(_ pid: Int32) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first(where: { !$0.isEmpty }) ?? "") else { return nil }
+        return kb / 1024
+    }
+
+    /// A consumer (fresh group) that has joined and been assigned its partitions, so timing
+    /// starts after the group join (a few seconds on Tansu) for every measurement alike.
+    static func joinedConsumer(_ kafka: KafkaConfiguration, topic: String) async throws -> KafkaConsumer {
+        var config = KafkaConsumerConfiguration(kafka, groupID: "bench-\(EventID.random())", topics: [topic])
+        config.sessionTimeoutMs = 6000
+        config.common.extra["fetch.max.bytes"] = "104857600"
+        let consumer = try KafkaConsumer(configuration: config)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while consumer.assignment.isEmpty && ContinuousClock.now < deadline { _ = try await consumer.poll(maxCount: 1, timeoutMs: 100) }
+        return consumer
+    }
+
+    /// Consumes until `count` messages arrived (or the timeout); returns how many.
+    static func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(900),
+                        onMessage: (KafkaMessage) -> Void = { _ in }) async throws -> Int {
+        var got = 0
+        let deadline = ContinuousClock.now + timeout
+        while got < count && ContinuousClock.now < deadline {
+            let batch = try await consumer.poll(maxCount: 10_000, timeoutMs: 100)
+            for m in batch { onMessage(m) }
+            got += batch.count
+        }
+        await consumer.close()
+        return got
+    }
+
+    /// N keyed CloudEvents with a payload of about `payloadBytes`, produced in chunks.
+    static func produce(_ kafka: KafkaConfiguration, topic: String, count: Int, prefix: String, payloadBytes: Int = 1024) async throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        let filler = String(repeating: "x", count: max(0, payloadBytes - 40))
+        let time = Timestamp.rfc3339()
+        var sent = 0
+        while sent < count {
+            let n = min(20_000, count - sent)
+            try await producer.send((sent..<sent + n).map { i in
+                let key = "k\(i % 1000)"
+                let e = CloudEvent(id: "\(prefix)-\(i)", source: "/bench", type: "demo.input.v1", time: time,
+                                   subject: key, key: key, data: Array("{\"n\":\(i),\"text\":\"\(filler)\"}".utf8))
+                return OutgoingMessage(topic: topic, key: Array(key.utf8), value: e.data, headers: e.headers.map { KafkaHeader($0.0, $0.1) })
+            })
+            sent += n
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+}
