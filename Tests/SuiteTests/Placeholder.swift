@@ -1,2 +1,0 @@
-import XCTest
-final class SuiteTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
