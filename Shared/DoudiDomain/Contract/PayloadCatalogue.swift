@@ -1,0 +1,77 @@
+// Every payload of the event contract with a fully populated sample (every optional field set),
+// from which docs/schemas is generated and against which the AsyncAPI document is checked.
+
+public struct PayloadEntry: @unchecked Sendable {
+    public let ceType: String
+    /// Topic names without namespace; `referrals.*` stands for every referral domain.
+    public let topics: [String]
+    public let sample: Any
+}
+
+public enum PayloadCatalogue {
+    static let member = Member(relation: .self, name: "张三", idNumber: "11010519491231002X", maritalStatus: .married,
+                               health: .disabled, disabilityGrade: 2, disabilityKind: "physical", occupation: .unemployed,
+                               laborAbility: .partial, monthlyIncomeFen: 0, statedAge: 76, personKey: "pk", birthDate: "1949-12-31",
+                               age: 76, gender: .female)
+    static let supporter = Supporter(relation: "child", name: "张四", idNumber: "110105197501010011", health: .healthy,
+                                     occupation: .employed, annualSupportFen: 120_000, personKey: "pk2")
+    static let assets = Assets(depositsFen: 1, securitiesFen: 1, fundsFen: 1, commercialInsuranceFen: 1, claimsFen: 1,
+                               business: [Business(name: "shop", registeredCapitalFen: 1, annualRevenueFen: 1)],
+                               houses: [House(address: "a", areaM2: 50.5, nature: "commercial", source: "purchase", acquiredOn: "2001-01-01", safety: "safe")],
+                               vehicles: [Vehicle(owner: "self", kind: "car", plate: "京A00000", purchasedOn: "2020-01-01", priceFen: 1)],
+                               otherFen: 1)
+    static let submission = Submission(
+        submissionId: "s-1", channel: .homeVisit, regionCode: "110105001", area: .urban, registeredAddress: "a", residenceAddress: "b",
+        applicant: Applicant(name: "张三", gender: .female, idNumber: "11010519491231002X", phone: "13900000000", personKey: "pk"),
+        hardshipReasons: ["illness"], requestsAssistance: true, relativeOfStaff: false, members: [member], supporters: [supporter],
+        income: Income(wagesFen: 1, businessFen: 1, propertyFen: 1, transferFen: 1, otherFen: 1),
+        expenses: Expenses(livingFen: 1, socialInsuranceFen: 1, employmentCostFen: 1, medicalFen: 1, disabilityFen: 1, otherFen: 1),
+        assets: assets, declarationSigned: true, verificationAuthorized: true, collectedAt: "2026-11-01T09:00:00+08:00",
+        collectedBy: "worker-1", authorizationRequired: false, acceptedAt: "2026-11-01T09:00:01Z")
+    static let need = Need(domain: .education, personKey: "pk", reason: "student", clause: "§4.2.2", name: "张三",
+                           idNumber: "11010519491231002X", facts: ["schoolStage": "senior_secondary"])
+
+    public static let entries: [PayloadEntry] = [
+        PayloadEntry(ceType: "intake.submission.v1", topics: ["intake.submissions"], sample: submission),
+        PayloadEntry(ceType: "intake.accepted.v1", topics: ["intake.accepted"], sample: submission),
+        PayloadEntry(ceType: "intake.rejected.v1", topics: ["intake.rejected"],
+                     sample: Rejection(submissionId: "s-1", channel: "home_visit", regionCode: "110105001",
+                                       errors: [FieldError(field: "members[0].idNumber", code: "id_check_digit", message: "校验码错误", messageEn: "wrong check digit")],
+                                       rejectedAt: "2026-11-01T09:00:01Z")),
+        PayloadEntry(ceType: "dept.record.v1", topics: ["dept.records"],
+                     sample: DeptRecord(recordId: "r-1", department: .medicalInsurance, kind: .medicalExpense, idNumber: "11010519491231002X",
+                                        name: "张三", regionCode: "110105001", occurredOn: "2026-11-02", amountFen: 1, attributes: ["k": "v"])),
+        PayloadEntry(ceType: "registry.household.v1", topics: ["registry.households"],
+                     sample: HouseholdProfile(householdId: "hh-1", version: 1, regionCode: "110105001", area: .urban, members: [member],
+                                              supporters: [supporter], income: submission.income, expenses: submission.expenses, assets: assets,
+                                              channels: [.homeVisit], sourceSubmissions: ["s-1"],
+                                              programs: [Program(domain: .basicLiving, program: "dibao", personKey: "pk", amountFen: 1, since: "2026-01-01")],
+                                              flags: ["edge_at_risk"], verificationAuthorized: true, relativeOfStaff: false, requestsAssistance: true,
+                                              hardshipReasons: ["illness"], conflicts: [Conflict(fieldGroup: "income", kept: "s-2", discarded: "s-1", rule: "latest_collected_at_wins")],
+                                              previousPerCapitaMonthlyFen: 1, collectedAt: "2026-11-01T09:00:00+08:00", updatedAt: "2026-11-01T09:00:01Z",
+                                              fieldGroupSources: ["income": FieldGroupSource(collectedAt: "2026-11-01T09:00:00+08:00", source: "s-1")])),
+        PayloadEntry(ceType: "monitoring.signal.v1", topics: ["monitoring.signals"],
+                     sample: Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
+                                    department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
+                                    amountFen: 1, attributes: ["k": "v"])),
+        PayloadEntry(ceType: "monitoring.warning.v1", topics: ["monitoring.warnings"],
+                     sample: Warning(warningId: "w-1", householdId: "hh-1", regionCode: "110105001", area: .urban, disposal: .notCovered, level: .orange,
+                                     category: .dibao, needs: [need], reasons: [Reason(rule: "dibao.income", clause: "§4.1.1", detail: "d")], status: .open,
+                                     openedAt: "2026-11-02", resolvedAt: "2026-11-03", dueBy: "2026-11-09", standardsVersion: "default")),
+        PayloadEntry(ceType: "work.task.v1", topics: ["work.tasks"],
+                     sample: WorkTask(taskId: "t-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", kind: .homeVisit, reason: "r", dueBy: "2026-11-09")),
+        PayloadEntry(ceType: "referral.v1", topics: ["referrals.*"],
+                     sample: Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001", area: .urban,
+                                      disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent, dueBy: "2026-11-09", sentAt: "2026-11-02")),
+        PayloadEntry(ceType: "assistance.outcome.v1", topics: ["assistance.outcomes"],
+                     sample: Outcome(outcomeId: "out-1", referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, program: "grant",
+                                     status: .granted, amountFen: 1, personKey: "pk", decidedAt: "2026-11-03", reason: "r")),
+        PayloadEntry(ceType: "relief.application.v1", topics: ["relief.applications"],
+                     sample: ReliefApplication(applicationId: "a-1", householdId: "hh-1", applicant: ReliefApplicant(name: "张三", idNumber: "11010519491231002X", phone: "13900000000"),
+                                               incidentRegionCode: "110105001", incidentKind: "fire", description: "d", requestedFen: 1, urgent: true,
+                                               occurredOn: "2026-11-02", householdSize: 1)),
+        PayloadEntry(ceType: "relief.disbursement.v1", topics: ["relief.disbursements"],
+                     sample: Disbursement(disbursementId: "disb-1", applicationId: "a-1", caseId: "case-a-1", stage: 1, amountFen: 1,
+                                          approvedAt: .township, fundedFrom: "110105001", paidAt: "2026-11-02T10:00:00Z")),
+    ]
+}
