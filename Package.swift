@@ -65,7 +65,8 @@ let package = Package(
         .target(name: "HandlerKit", dependencies: service, path: "Shared/HandlerKit"),
 
         // MARK: Executables
-        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", argumentParser], path: "Services/Doudi"),
+        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
+                          path: "Services/Doudi"),
         .executableTarget(name: "NoopService", dependencies: ["ServiceKit"], path: "Services/Noop"),
         .executableTarget(name: "Bench", dependencies: service + [argumentParser], path: "Services/Bench"),
         .executableTarget(name: "IntakeService", dependencies: service, path: "Services/Intake",

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Crypto
+import DoudiDomain
+import Envelope
+import Foundation
+
+/// `doudi export monthly --month 2026-11`: the low-income population database as it stood at the
+/// end of the month (China Standard Time), for the national platform (§3.1.3), from the events.
+///
+/// Layout (docs/export.md): JSON Lines, one household per line, sorted by household id, keys
+/// sorted; a `.sha256` file beside it. Identity numbers and names are included because the
+/// platform matches people nationally; phones and addresses are not. The same topics give the
+/// same bytes.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Exports for the national platform.",
+                                                    subcommands: [Monthly.self])
+
+    struct Monthly: AsyncParsableCommand {
+        @OptionGroup var broker: BrokerOptions
+        @Option(help: "The month, YYYY-MM.") var month: String
+        @Option(help: "Output file (default doudi-monthly-YYYY-MM.jsonl).") var output: String?
+
+        func run() async throws {
+            guard let first = CivilDate(iso: month + "-01") else { throw ValidationError("--month must be YYYY-MM") }
+            let next = first.adding(months: 1)
+            // The month ends at midnight China Standard Time (UTC+8).
+            let cutoffMs = Int64(next.dayNumber) * 86_400_000 - 8 * 3_600_000
+            var latest: [String: HouseholdProfile] = [:]
+            var categories: [String: String] = [:]
+            let decoder = JSONDecoder()
+            func before(_ time: String?) -> Bool { (time.flatMap(Timestamp.milliseconds) ?? .max) < cutoffMs }
+            try await readAll(broker.kafka, topic: Topics.registryHouseholds, idleMs: 2000) { m in
+                guard before(m.header("ce_time")), let p = try? decoder.decode(HouseholdProfile.self, from: Data(m.value)) else { return }
+                if (latest[p.householdId]?.version ?? 0) < p.version { latest[p.householdId] = p }
+            }
+            try await readAll(broker.kafka, topic: Topics.monitoringWarnings, idleMs: 2000) { m in
+                guard before(m.header("ce_time")), let w = try? decoder.decode(Warning.self, from: Data(m.value)) else { return }
+                categories[w.householdId] = w.category.rawValue
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var data = Data()
+            for id in latest.keys.sorted() {
+                let p = latest[id]!
+                let row = MonthlyExportRow(householdId: id, version: p.version, regionCode: p.regionCode, area: p.area.rawValue, category: categories[id],
+                              perCapitaMonthlyFen: RegistryFigures.perCapitaMonthlyFen(p),
+                              members: p.members.map { MonthlyExportMember(personKey: $0.personKey, name: $0.name, idNumber: $0.idNumber,
+                                                                 relation: $0.relation.rawValue, health: $0.health.rawValue,
+                                                                 disabilityGrade: $0.disabilityGrade, age: $0.age) },
+                              programs: p.programs, flags: p.flags.sorted(), asOf: next.adding(days: -1).description)
+                data.append(try encoder.encode(row)); data.append(0x0A)
+            }
+            let path = output ?? "doudi-monthly-\(month).jsonl"
+            try data.write(to: URL(fileURLWithPath: path))
+            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            try "\(digest)  \((path as NSString).lastPathComponent)\n".write(toFile: path + ".sha256", atomically: true, encoding: .utf8)
+            print("export: \(latest.count) households as of \(next.adding(days: -1)) → \(path) (sha256 \(digest.prefix(16))…)")
+        }
+    }
+}
+
+/// One household line of the monthly export.
+struct MonthlyExportRow: Encodable {
+    var householdId: String
+    var version: Int
+    var regionCode: String
+    var area: String
+    var category: String?
+    var perCapitaMonthlyFen: Int64?
+    var members: [MonthlyExportMember]
+    var programs: [Program]
+    var flags: [String]
+    var asOf: String
+}
+struct MonthlyExportMember: Encodable {
+    var personKey: String?
+    var name: String
+    var idNumber: String
+    var relation: String
+    var health: String
+    var disabilityGrade: Int?
+    var age: Int?
+}
