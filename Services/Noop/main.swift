@@ -21,16 +21,14 @@ struct NoopProcessor: EventProcessor {
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         let input = try event.decode(DemoInput.self)
         let key = event.key ?? "-"
-        try context.db.execute(sql: """
+        let seen = try Int.fetchOne(context.db.cachedStatement(sql: """
             INSERT INTO demo_state(key, seen, total) VALUES (?, 1, ?)
-            ON CONFLICT(key) DO UPDATE SET seen = seen + 1, total = total + excluded.total
-            """, arguments: [key, input.n])
-        let seen = try Int.fetchOne(context.db, sql: "SELECT seen FROM demo_state WHERE key = ?", arguments: [key]) ?? 0
+            ON CONFLICT(key) DO UPDATE SET seen = seen + 1, total = total + excluded.total RETURNING seen
+            """), arguments: [key, input.n]) ?? 0
         let out = try context.derive(from: event, type: "demo.echoed.v1", discriminator: "echo", subject: event.subject,
                                      key: event.key, payload: DemoOutput(n: input.n, seen: seen))
         return [OutgoingEvent(topic: outputTopic, event: out)]
     }
 }
 
-let runner = try ServiceRunner(processor: NoopProcessor(), defaultHTTPPort: 8090)
-try await runner.run()
+await ServiceRunner.main(processor: NoopProcessor(), defaultHTTPPort: 8090)

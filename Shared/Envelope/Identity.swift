@@ -13,14 +13,19 @@ public enum EventID {
         var b = Array(hasher.finalize().prefix(16))
         b[6] = (b[6] & 0x0f) | 0x80
         b[8] = (b[8] & 0x3f) | 0x80
-        let hex = b.map { String(format: "%02x", $0) }.joined()
-        let s = Array(hex)
-        return "\(String(s[0..<8]))-\(String(s[8..<12]))-\(String(s[12..<16]))-\(String(s[16..<20]))-\(String(s[20..<32]))"
+        var out = [UInt8](); out.reserveCapacity(36)
+        for (i, byte) in b.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hexDigits[Int(byte >> 4)]); out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A random id for events that have no cause (a new submission without an id).
     public static func random() -> String { UUID().uuidString.lowercased() }
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
 
 /// Person keys: HMAC-SHA256 of the 18-character identity number under the deployment secret,
 /// hex-encoded. They join records without spreading the number itself.
@@ -31,10 +36,9 @@ public struct PersonKeyer: Sendable {
 
     public func key(for idNumber: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(idNumber.utf8), using: SymmetricKey(data: secret))
-        return mac.map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]], as: UTF8.self)
-        }.joined()
+        var out = [UInt8](); out.reserveCapacity(64)
+        for byte in mac { out.append(hexDigits[Int(byte >> 4)]); out.append(hexDigits[Int(byte & 0x0f)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -55,6 +55,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var autoOffsetReset: String = "earliest"
     public var sessionTimeoutMs: Int = 10_000
     public var maxPollIntervalMs: Int = 300_000
+    /// Prefetch buffer per consumer (librdkafka's default of 64 MiB dominates a small service's memory).
+    public var queuedMaxKBytes: Int = 16_384
 
     public init(_ common: KafkaConfiguration, groupID: String, topics: [String]) {
         self.common = common; self.groupID = groupID; self.topics = topics
@@ -70,6 +72,8 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["heartbeat.interval.ms"] = String(max(100, sessionTimeoutMs / 5))
         p["max.poll.interval.ms"] = String(maxPollIntervalMs)
         p["enable.partition.eof"] = "false"
+        p["queued.max.messages.kbytes"] = String(queuedMaxKBytes)
+        p["fetch.max.bytes"] = String(max(1_048_576, queuedMaxKBytes * 1024 / 2))
         for (k, v) in common.extra { p[k] = v }
         return p
     }

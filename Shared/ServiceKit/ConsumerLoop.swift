@@ -29,14 +29,18 @@ final class ConsumerLoop: Sendable {
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
     func run(shouldStop: @Sendable () -> Bool) async throws {
+        // The next batch is fetched while the current one is applied: librdkafka's poll and the
+        // SQLite transaction run on different threads, so the two overlap.
+        var pending: Task<[KafkaMessage], Error>? = nil
         while !shouldStop() {
             let batch: [KafkaMessage]
-            do { batch = try await consumer.poll(maxCount: batchSize, timeoutMs: 100) }
-            catch { logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
+            do { batch = try await (pending ?? poll()).value; pending = nil }
+            catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
             if batch.isEmpty { continue }
+            pending = poll()
             let started = ContinuousClock.now
             let next = try await applyWithRetry(batch)
-            do { try await consumer.commit(next) }
+            do { try await consumer.commit(next, waitForBroker: false) }
             catch {
                 // Partitions may have moved in a rebalance: the store already holds the effect,
                 // and the new owner's re-delivery is recognised by the applied-marker.
@@ -45,6 +49,13 @@ final class ConsumerLoop: Sendable {
             metrics.batchSeconds.record(ContinuousClock.now - started)
             relayWake.signal()
         }
+        // Messages fetched but not applied are simply re-delivered to the next owner.
+        _ = try? await pending?.value
+    }
+
+    private func poll() -> Task<[KafkaMessage], Error> {
+        let consumer = consumer, size = batchSize
+        return Task { try await consumer.poll(maxCount: size, timeoutMs: 100) }
     }
 
     /// Transient failures (database busy, disk full) are retried with backoff, never skipped.
@@ -74,12 +85,11 @@ final class ConsumerLoop: Sendable {
                     continue
                 }
                 nextOffsets[message.topic, default: [:]][message.partition] = message.offset + 1
-                try Inbox.setNextOffset(db, topic: message.topic, partition: message.partition, next: message.offset + 1)
                 do {
-                    try db.inSavepoint {
+                    try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },
                                                    key: message.key.map { String(decoding: $0, as: UTF8.self) }, value: message.value)
-                        if try Inbox.isApplied(db, eventID: event.id) { outcome.duplicates += 1; return .commit }
+                        if try Inbox.isApplied(db, eventID: event.id) { outcome.duplicates += 1; return }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
                         let context = ProcessingContext(db: db, message: message, eventTime: time, source: source)
                         for out in try processor.process(event, in: context) {
@@ -87,13 +97,14 @@ final class ConsumerLoop: Sendable {
                         }
                         try Inbox.markApplied(db, eventID: event.id, atMs: nowMs)
                         outcome.processed += 1
-                        return .commit
                     }
                 } catch let error where DeadLetter.isPoison(error) {
                     try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs)
                     outcome.deadLettered += 1
                 }
             }
+            // The applied offsets move with the state, in the same transaction.
+            for (tp, next) in outcome.next { try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next) }
             return outcome
         }
         metrics.processed.increment(by: Int64(outcome.processed))

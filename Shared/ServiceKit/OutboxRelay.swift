@@ -34,6 +34,8 @@ final class OutboxRelay: Sendable {
                     if stopDeadline != nil { return }
                     await wake.wait(timeout: .milliseconds(200))
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.error("outbox publish failed, retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                 try? await Task.sleep(for: delay)

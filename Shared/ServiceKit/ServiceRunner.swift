@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Envelope
 import Foundation
 import Hummingbird
@@ -59,11 +62,48 @@ public struct ServiceRunner: Sendable {
         logger.info("starting", metadata: ["brokers": "\(config.brokers)", "group": "\(config.groupID)",
                                            "store": "\(config.storePath)", "http": "\(config.httpPort)",
                                            "librdkafka": "\(librdkafkaVersion)"])
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+        // Any service ending (the HTTP server on SIGTERM, say) shuts the others down gracefully,
+        // so the pipeline still commits its batch and drains the outbox instead of being cancelled.
+        let group = ServiceGroup(configuration: .init(services: services.map {
+                                                          .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                                                                failureTerminationBehavior: .gracefullyShutdownGroup)
+                                                      },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }
+}
+
+extension ServiceRunner {
+    /// Runs a service as a process's main: a start-up failure (a bad setting, a port in use, an
+    /// unreadable store) is reported in one line and the process exits with status 1.
+    public static func main(processor: any EventProcessor, defaultHTTPPort: Int,
+                            run: (ServiceRunner) async throws -> Void = { try await $0.run() }) async {
+        #if canImport(Glibc)
+        // glibc gives every thread its own malloc arena; librdkafka's, NIO's and SQLite's threads
+        // then hold tens of MiB each that the service never needs back.
+        _ = glibcMallopt(-8 /* M_ARENA_MAX */, 2)
+        #endif
+        do {
+            let runner = try ServiceRunner(processor: processor, defaultHTTPPort: defaultHTTPPort)
+            try await run(runner)
+        } catch {
+            FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+#if canImport(Glibc)
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
+
+/// Hands freed heap memory back to the system (batches come and go; the peak should not stay).
+func trimHeap() {
+    #if canImport(Glibc)
+    _ = glibcMallocTrim(0)
+    #endif
 }
 
 /// The consumer loop, the outbox relay and the lag gauge, stopped in that order.
@@ -87,7 +127,8 @@ struct Pipeline: Service {
                 group.addTask {
                     while !consumerDone.isSet {
                         await updateLag()
-                        for _ in 0..<50 where !consumerDone.isSet { try? await Task.sleep(for: .milliseconds(100)) }
+                        trimHeap()
+                        for _ in 0..<20 where !consumerDone.isSet { try? await Task.sleep(for: .milliseconds(100)) }
                     }
                 }
                 try await group.waitForAll()

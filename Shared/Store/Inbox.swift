@@ -13,19 +13,34 @@ public enum Inbox {
     }
 
     public static func isApplied(_ db: Database, eventID: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM runtime_applied_events WHERE event_id = ?", arguments: [eventID]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runtime_applied_events WHERE event_id = ?"), arguments: [eventID]) ?? false
     }
 
     public static func markApplied(_ db: Database, eventID: String, atMs: Int64) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO runtime_applied_events(event_id, applied_at) VALUES (?, ?)",
-                       arguments: [eventID, atMs])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO runtime_applied_events(event_id, applied_at) VALUES (?, ?)")
+            .execute(arguments: [eventID, atMs])
     }
 
     public static func setNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO runtime_offsets(topic, partition, next_offset) VALUES (?, ?, ?)
             ON CONFLICT(topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)
-            """, arguments: [topic, partition, next])
+            """).execute(arguments: [topic, partition, next])
+    }
+
+    /// Runs `body` in a savepoint (prepared once per connection, unlike `Database.inSavepoint`):
+    /// a thrown error rolls back what `body` wrote and is rethrown.
+    public static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT doudi_event").execute()
+        do {
+            let result = try body()
+            try db.cachedStatement(sql: "RELEASE doudi_event").execute()
+            return result
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO doudi_event").execute()
+            try db.cachedStatement(sql: "RELEASE doudi_event").execute()
+            throw error
+        }
     }
 
     /// Count of applied events (metrics and tests).

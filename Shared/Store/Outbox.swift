@@ -22,8 +22,8 @@ public enum Outbox {
 
     public static func enqueue(_ db: Database, topic: String, key: [UInt8]?, value: [UInt8],
                                headers: [(String, [UInt8])], eventID: String) throws {
-        try db.execute(sql: "INSERT INTO runtime_outbox(topic, key, value, headers, event_id) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [topic, key.map { Data($0) }, Data(value), encodeHeaders(headers), eventID])
+        try db.cachedStatement(sql: "INSERT INTO runtime_outbox(topic, key, value, headers, event_id) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [topic, key.map { Data($0) }, Data(value), encodeHeaders(headers), eventID])
     }
 
     public static func pending(_ db: Database, limit: Int) throws -> [OutboxMessage] {

@@ -17,6 +17,7 @@ public final class ServiceStore: Sendable {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
         config.busyMode = .timeout(10)
+        config.maximumReaderCount = 3
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
         }

@@ -1,0 +1,120 @@
+import DoudiDomain
+import Envelope
+import Foundation
+import Kafka
+
+/// The whole suite on this machine: every service started on a fresh topic namespace, synthetic
+/// households submitted on `intake.submissions`, timed until the last referral and outcome.
+struct PipelineBench {
+    let kafka: KafkaConfiguration
+    let workDir: String
+    static let services = ["doudi-intake", "doudi-matcher", "doudi-classifier", "doudi-router", "doudi-medical",
+                           "doudi-education", "doudi-housing", "doudi-employment", "doudi-disaster", "doudi-relief"]
+
+    /// Starts every service; returns them with the namespace.
+    func startSuite() async throws -> (namespace: String, processes: [Process]) {
+        let ns = try await BenchSupport.freshNamespace(kafka)
+        var processes: [Process] = []
+        for exe in Self.services where FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent(exe).path) {
+            processes.append(try BenchSupport.start(exe, env: [
+                "DOUDI_BROKERS": kafka.bootstrapServers, "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_GROUP_ID": "\(ns)\(exe)",
+                "DOUDI_DATA_DIR": "\(workDir)/\(ns)", "DOUDI_HTTP_PORT": "0", "DOUDI_BATCH_SIZE": "1000",
+                "DOUDI_SESSION_TIMEOUT_MS": "6000", "DOUDI_SYNCHRONOUS": "normal",
+            ], log: "\(workDir)/\(ns)\(exe).log"))
+        }
+        try await Task.sleep(for: .seconds(6))  // every group joined
+        return (ns, processes)
+    }
+
+    func submissions(_ range: Range<Int>, namespace: String, keyer: PersonKeyer, stampNow: Bool) throws -> [OutgoingMessage] {
+        let generator = PopulationGenerator(seed: 99)
+        let time = Timestamp.rfc3339()
+        return try range.map { i in
+            var s = generator.household(i).submission
+            s.submissionId = "bench-\(namespace)\(i)"
+            let key = keyer.key(for: s.applicant.idNumber)
+            let e = try CloudEvent.make(id: s.submissionId, source: "/bench", type: "intake.submission.v1",
+                                        time: stampNow ? Timestamp.rfc3339() : time, subject: nil, key: key, causationID: nil, payload: s)
+            return OutgoingMessage(topic: namespace + "intake.submissions", key: Array(key.utf8), value: e.data,
+                                   headers: e.headers.map { KafkaHeader($0.0, $0.1) })
+        }
+    }
+
+    /// Households per second from the first submission to the last referral or outcome.
+    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int) {
+        let (ns, processes) = try await startSuite()
+        defer { processes.forEach(BenchSupport.stop) }
+        let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
+        let watched = [ns + "registry.households", ns + "assistance.outcomes"] + Topics.referralDomains.map { ns + "referrals.\($0)" }
+        let consumer = try await joined(watched)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        let started = ContinuousClock.now
+        for chunk in stride(from: 0, to: households, by: 5000) {
+            try await producer.send(try submissions(chunk..<min(chunk + 5000, households), namespace: ns, keyer: keyer, stampNow: false))
+        }
+        var registered = Set<String>(), referrals = 0, outcomes = 0
+        var last = ContinuousClock.now
+        // Done when every household is registered and nothing has moved for 5 s.
+        while registered.count < households || ContinuousClock.now - last < .seconds(5) {
+            let batch = try await consumer.poll(maxCount: 10_000, timeoutMs: 200)
+            if !batch.isEmpty { last = .now }
+            for m in batch {
+                if m.topic.hasSuffix("registry.households") { registered.insert(m.header("ce_subject") ?? "") }
+                else if m.topic.hasSuffix("assistance.outcomes") { outcomes += 1 } else { referrals += 1 }
+            }
+            if ContinuousClock.now - started > .seconds(900) { throw BenchError("pipeline did not finish: \(registered.count) registered") }
+        }
+        await consumer.close()
+        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes)
+    }
+
+    /// Latency from submission to its household's first referral at a fixed offered load.
+    func latency(perSecond: Int, seconds: Int) async throws -> (p50: Double, p99: Double, samples: Int) {
+        let (ns, processes) = try await startSuite()
+        defer { processes.forEach(BenchSupport.stop) }
+        let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
+        let consumer = try await joined([ns + "registry.households"] + Topics.referralDomains.map { ns + "referrals.\($0)" })
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        let total = perSecond * seconds
+        var sentAt: [String: ContinuousClock.Instant] = [:]   // submission id → send time
+        var householdOf: [String: String] = [:]               // household id → submission id
+        var latencies: [Double] = []
+        let tick = 10, perTick = max(1, perSecond / (1000 / tick))
+        var next = ContinuousClock.now
+        var i = 0
+        while i < total || ContinuousClock.now < next + .seconds(5) {
+            if i < total && ContinuousClock.now >= next {
+                let msgs = try submissions(i..<min(i + perTick, total), namespace: ns, keyer: keyer, stampNow: true)
+                let now = ContinuousClock.now
+                for n in i..<min(i + perTick, total) { sentAt["bench-\(ns)\(n)"] = now }
+                Task { try? await producer.send(msgs) }
+                i += perTick
+                next += .milliseconds(tick)
+            }
+            for m in try await consumer.poll(maxCount: 5000, timeoutMs: 0) {
+                guard let hh = m.header("ce_subject") else { continue }
+                if m.topic.hasSuffix("registry.households") {
+                    if householdOf[hh] == nil, let p = try? JSONDecoder().decode(HouseholdProfile.self, from: Data(m.value)) {
+                        householdOf[hh] = p.sourceSubmissions.first
+                    }
+                } else if let sid = householdOf[hh], let t = sentAt.removeValue(forKey: sid) {
+                    latencies.append(BenchSupport.seconds(.now - t) * 1000)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        await consumer.close()
+        latencies.sort()
+        guard !latencies.isEmpty else { throw BenchError("no referral observed") }
+        return (latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)], latencies.count)
+    }
+
+    private func joined(_ topics: [String]) async throws -> KafkaConsumer {
+        var config = KafkaConsumerConfiguration(kafka, groupID: "bench-\(EventID.random())", topics: topics)
+        config.sessionTimeoutMs = 6000
+        let consumer = try KafkaConsumer(configuration: config)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while consumer.assignment.isEmpty && ContinuousClock.now < deadline { _ = try await consumer.poll(maxCount: 1, timeoutMs: 100) }
+        return consumer
+    }
+}
