@@ -93,3 +93,15 @@ final class ClassifierWarningTests: XCTestCase {
         }
     }
 }
+
+/// The shipped example of a standards file is valid.
+final class ClassifierStandardsFileTests: XCTestCase {
+    func testExampleStandardsFileIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("compose/standards.example.json"))
+        let standards = try LocalStandards(jsonBytes: Array(data))
+        XCTAssertEqual(standards.version, "2026-1")
+        XCTAssertEqual(standards.lookup(regionCode: "140105002").values.orangeDeadlineDays, 5)
+        XCTAssertEqual(standards.lookup(regionCode: "140105002").values.edgeMultiplierPermille, 2_000)
+    }
+}
