@@ -1,1 +1,21 @@
-// Placeholder: this service is being built (see its issue).
+// doudi-classifier: categories, needs and early warnings (§2.1, §3.2, §3.4, §4) from registry
+// profiles, department signals and assistance outcomes; tasks for staff. See docs/classifier.md.
+import DoudiDomain
+import Foundation
+import Logging
+import ServiceKit
+
+let standards: LocalStandards
+switch StandardsLoader.load() {
+case .success(let s): standards = s
+case .failure(let error):
+    FileHandle.standardError.write(Data("doudi-classifier: \(error)\n".utf8))
+    exit(2)
+}
+
+/// Development default; set `DOUDI_CLASSIFIER_TOKEN` in every real deployment.
+let token = ProcessEnvironment.string("DOUDI_CLASSIFIER_TOKEN", default: "doudi-dev-classifier-token")
+let runner = try ServiceRunner(processor: ClassifierProcessor(standards: standards), defaultHTTPPort: 8083)
+runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)"])
+let api = ClassifierAPI(store: runner.store, standards: standards, token: token, logger: runner.logger)
+try await runner.run(routes: api.addRoutes)

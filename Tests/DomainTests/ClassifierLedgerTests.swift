@@ -120,4 +120,17 @@ final class ClassifierLedgerTests: XCTestCase {
         let granted = ledger.record(outcome(.granted, .basicLiving), at: Fx.date("2026-10-11"))
         XCTAssertEqual(Set(granted.resolved.map(\.disposal)), [.notCovered, .policyNotImplemented])
     }
+
+    // The router's escalation opens policy_not_implemented once, only while the warning is open.
+    func testEscalation() {
+        var ledger = WarningLedger()
+        let opened = ledger.reconcile(dibaoEligible(), at: day1).opened[0]
+        XCTAssertTrue(ledger.escalate(warningId: "w-unknown", at: day2, detail: "x").isEmpty)
+        let escalated = ledger.escalate(warningId: opened.warningId, at: day2, detail: "referral r1 escalated").opened
+        XCTAssertEqual(escalated.map(\.warningId), ["w-H1-basic-living-policy_not_implemented-0"])
+        XCTAssertEqual(escalated.first?.reasons.last?.rule, ClassifierRule.policyNotImplemented.rawValue)
+        XCTAssertTrue(ledger.escalate(warningId: opened.warningId, at: day2, detail: "again").isEmpty)
+        _ = ledger.record(outcome(.granted, .basicLiving), at: day2)
+        XCTAssertTrue(ledger.escalate(warningId: opened.warningId, at: day2, detail: "late").isEmpty)
+    }
 }

@@ -137,15 +137,28 @@ public struct WarningLedger: Sendable, Equatable {
     public mutating func checkDue(now: CivilDate) -> LedgerChanges {
         var changes = LedgerChanges()
         for overdue in Self.dueChecks(openWarnings: Array(open.values), now: now) {
-            let key = WarningKey(householdId: overdue.householdId, domain: overdue.domain, disposal: .policyNotImplemented)
-            guard open[key] == nil else { continue }
-            var w = overdue
-            w.disposal = .policyNotImplemented
-            w.reasons.append(ClassifierRule.policyNotImplemented.reason(
-                "no granted outcome for \(overdue.warningId) by \(overdue.dueBy ?? "?")"))
-            changes.opened.append(store(key, w, at: now, days: overdue.deadlineDays))
+            if let w = implementPolicy(overdue, at: now, detail: "no granted outcome for \(overdue.warningId) by \(overdue.dueBy ?? "?")") {
+                changes.opened.append(w)
+            }
         }
         return changes
+    }
+
+    /// The router escalated the referral of `warningId` (its deadline passed with no outcome):
+    /// opens policy_not_implemented for that household and domain while the warning is still open.
+    public mutating func escalate(warningId: String, at time: CivilDate, detail: String) -> LedgerChanges {
+        guard let source = open.values.first(where: { $0.warningId == warningId }) else { return LedgerChanges() }
+        return LedgerChanges(opened: implementPolicy(source, at: time, detail: detail).map { [$0] } ?? [])
+    }
+
+    /// policy_not_implemented for the domain of `source`, unless one is open already.
+    private mutating func implementPolicy(_ source: Warning, at time: CivilDate, detail: String) -> Warning? {
+        let key = WarningKey(householdId: source.householdId, domain: source.domain, disposal: .policyNotImplemented)
+        guard open[key] == nil else { return nil }
+        var w = source
+        w.disposal = .policyNotImplemented
+        w.reasons.append(ClassifierRule.policyNotImplemented.reason(detail))
+        return store(key, w, at: time, days: source.deadlineDays)
     }
 
     static func isReferral(_ d: Disposal) -> Bool { d == .notCovered || d == .policyNotImplemented }

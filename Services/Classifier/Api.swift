@@ -1,0 +1,71 @@
+// The classifier's HTTP API (operators, through `doudi`). Writes go through the store and the
+// outbox in one transaction each, like event processing. Every route but /v1/stats (aggregate
+// counts only) needs the operator token: explanations name the people concerned.
+import DoudiDomain
+import Envelope
+import Foundation
+import Hummingbird
+import Logging
+import ServiceKit
+import Store
+
+struct ClassifierAPI: Sendable {
+    let store: ServiceStore
+    let standards: LocalStandards
+    let token: String
+    let logger: Logger
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/stats") { _, _ in try await Stats.read(store) }
+        router.post("/v1/reevaluate") { request, context in
+            try authorize(request)
+            let body = try await decodeOptional(ReevaluateRequest.self, request, context) ?? ReevaluateRequest()
+            return try await Reevaluation(store: store, standards: standards, logger: logger)
+                .run(batchSize: min(max(body.batchSize ?? 200, 1), 5_000))
+        }
+        router.post("/v1/samples") { request, context in
+            try authorize(request)
+            return try await Sampling(store: store).sample(try await request.decode(as: SampleRequest.self, context: context))
+        }
+        router.post("/v1/surveys") { request, context in
+            try authorize(request)
+            return try await Sampling(store: store).startSurvey(try await request.decode(as: SurveyRequest.self, context: context))
+        }
+        router.get("/v1/surveys/:year") { request, context in
+            try authorize(request)
+            guard let year = context.parameters.get("year", as: Int.self) else { throw HTTPError(.badRequest, message: "year") }
+            return try await Sampling(store: store).surveyStatus(year: year)
+        }
+        router.get("/v1/households/:id/explanation") { request, context in
+            try authorize(request)
+            let id = context.parameters.get("id") ?? ""
+            let lang = request.uri.queryParameters.get("lang") ?? "both"
+            let languages: [ExplanationLanguage] = lang == "both" ? [.zh, .en] : ExplanationLanguage(rawValue: lang).map { [$0] } ?? []
+            guard !languages.isEmpty else { throw HTTPError(.badRequest, message: "lang must be zh, en or both") }
+            guard let e = try await Explain.read(store, standards: standards, householdId: id, languages: languages) else {
+                throw HTTPError(.notFound, message: "no profile for this household")
+            }
+            return e
+        }
+    }
+
+    private func authorize(_ request: Request) throws {
+        let given = request.headers[.authorization] ?? ""
+        let expected = "Bearer \(token)"
+        // Compared without an early exit, so timing says nothing about the token.
+        let a = Array(given.utf8), b = Array(expected.utf8)
+        var diff = a.count ^ b.count
+        for i in 0..<min(a.count, b.count) { diff |= Int(a[i] ^ b[i]) }
+        guard diff == 0 else { throw HTTPError(.unauthorized, message: "operator bearer token required") }
+    }
+
+    private func decodeOptional<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T? {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 16)
+        guard body.readableBytes > 0 else { return nil }
+        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) }
+        catch { throw HTTPError(.badRequest, message: "invalid JSON body") }
+    }
+}
+
+struct ReevaluateRequest: Codable { var batchSize: Int? }

@@ -1,0 +1,117 @@
+// The classifier's event processing: profiles, signals, outcomes and the router's escalations.
+// Each input first advances the event clock (due checks of a new day), then is applied.
+import DoudiDomain
+import Envelope
+import GRDB
+import ServiceKit
+
+/// `referral.escalated.v1` (router → assistance.outcomes): a referral's deadline passed with no outcome.
+struct Escalation: Codable, Sendable {
+    var escalationId: String
+    var referralId: String
+    var warningId: String
+    var householdId: String
+    var domain: Domain
+    var dueBy: String
+    var escalatedAt: String
+}
+
+struct ClassifierProcessor: EventProcessor {
+    let name = "classifier"
+    let standards: LocalStandards
+
+    var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes] }
+
+    func registerMigrations(_ migrator: inout DatabaseMigrator) { ClassifierSchema.register(&migrator) }
+
+    func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        guard let asOf = CivilDate(iso: context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }
+        var result = try EventClock.advance(context.db, to: context.eventTime, causationID: event.id)
+        let apply = Application(db: context.db, asOf: asOf,
+                                evaluation: Evaluation(standards: standards, emitter: .derived(from: event, in: context)))
+        switch event.type {
+        case "registry.household.v1": result.add(try apply.profile(try event.decode(HouseholdProfile.self)))
+        case "monitoring.signal.v1": result.add(try apply.signal(try event.decode(Signal.self)))
+        case "assistance.outcome.v1": result.add(try apply.outcome(try event.decode(Outcome.self)))
+        case "referral.escalated.v1": result.add(try apply.escalation(try event.decode(Escalation.self)))
+        default: break  // other types on these topics are not the classifier's concern
+        }
+        return result.events
+    }
+}
+
+/// Applies one decoded input inside the processing transaction.
+struct Application {
+    let db: Database
+    let asOf: CivilDate
+    let evaluation: Evaluation
+    var emitter: Emitter { evaluation.emitter }
+
+    /// A newer profile version replaces the stored one; older or equal versions (re-delivery,
+    /// out of order) change nothing. An unchanged new version re-evaluates to the same warnings.
+    func profile(_ p: HouseholdProfile) throws -> EvaluationResult {
+        guard !p.householdId.isEmpty else { throw PoisonMessage("profile without householdId") }
+        if let stored = try HouseholdStore.version(db, p.householdId), stored >= p.version { return EvaluationResult() }
+        try HouseholdStore.saveProfile(db, p)
+        return try evaluation.run(db, householdId: p.householdId, asOf: asOf)
+    }
+
+    /// A department signal joins the household's context; an unregistered candidate gets a home visit.
+    func signal(_ s: Signal) throws -> EvaluationResult {
+        guard let hh = s.householdId, !hh.isEmpty else {
+            return s.kind == .unregisteredCandidate ? try homeVisit(s) : EvaluationResult()
+        }
+        guard try HouseholdStore.addSignal(db, s, householdId: hh) else { return EvaluationResult() }
+        return try evaluation.run(db, householdId: hh, asOf: asOf)
+    }
+
+    /// §2.2.4: a person in department data who is not registered: one home visit per person and year.
+    private func homeVisit(_ s: Signal) throws -> EvaluationResult {
+        let region = s.regionCode ?? ""
+        let days = evaluation.standards.lookup(regionCode: region).values.yellowDeadlineDays
+        let task = WorkTask(taskId: "t-\(s.personKey)-home_visit-\(asOf.year)", personKey: s.personKey, regionCode: region,
+                            kind: .homeVisit,
+                            reason: "unregistered candidate in \(s.department.rawValue) data (\(s.recordKind.rawValue)): visit (§2.2.4)",
+                            dueBy: asOf.adding(days: days).description)
+        guard let event = try TaskStore.issue(db, task, emitter: emitter, dedupeByReason: false) else { return EvaluationResult() }
+        return EvaluationResult(events: [event], tasks: 1)
+    }
+
+    /// Granted resolves the domain's referrals and, until the registry's next version says so,
+    /// counts the programme as held (so a signal meanwhile does not reopen the referral). A denial
+    /// that leaves every referral denied escalates to special hardship and re-evaluates (case conference).
+    func outcome(_ o: Outcome) throws -> EvaluationResult {
+        if var stored = try HouseholdStore.load(db, o.householdId) {
+            let before = stored.profile.programs
+            ProgramHoldings.apply(o, to: &stored.profile.programs)
+            if stored.profile.programs != before { try HouseholdStore.saveProfile(db, stored.profile) }
+        }
+        let changes = try LedgerStore.update(db, householdId: o.householdId) { $0.record(o, at: asOf) }
+        var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,
+                                      resolved: changes.resolved.count)
+        if !changes.opened.isEmpty { result.add(try evaluation.run(db, householdId: o.householdId, asOf: asOf)) }
+        return result
+    }
+
+    func escalation(_ e: Escalation) throws -> EvaluationResult {
+        let changes = try LedgerStore.update(db, householdId: e.householdId) {
+            $0.escalate(warningId: e.warningId, at: asOf,
+                        detail: "referral \(e.referralId) escalated by the router: no outcome by \(e.dueBy)")
+        }
+        return EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count)
+    }
+}
+
+/// The registry's rule for programmes held (ProgramsLedger), applied to the stored copy.
+enum ProgramHoldings {
+    static func apply(_ o: Outcome, to programs: inout [Program]) {
+        let index = programs.firstIndex { $0.domain == o.domain && $0.program == o.program && $0.personKey == o.personKey }
+        switch (o.status, index) {
+        case (.granted, nil):
+            programs.append(Program(domain: o.domain, program: o.program, personKey: o.personKey, amountFen: o.amountFen,
+                                    since: CivilDate(iso: o.decidedAt)?.description ?? String(o.decidedAt.prefix(10))))
+        case (.closed, let i?), (.withdrawn, let i?): programs.remove(at: i)
+        default: break
+        }
+    }
+}

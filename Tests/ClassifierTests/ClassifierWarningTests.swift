@@ -1,0 +1,107 @@
+import DoudiDomain
+import Envelope
+import Foundation
+import TestSupport
+import XCTest
+
+/// Warnings through the real broker: opened once whatever is re-delivered or replayed, resolved
+/// by a granted outcome, escalated by the router, and due checks driven by event time.
+final class ClassifierWarningTests: XCTestCase {
+    func testNotCoveredOpensOnceAcrossRedeliveryAndReplayAndResolvesOnGrant() async throws {
+        let h = try await ClassifierHarness.make("lifecycle")
+        var service = try h.start()
+        defer { service.terminate() }
+        let a = Households.profile("A")
+        try await h.send(a, time: "2026-10-01T08:00:00Z")
+        try await h.send(Households.profile("U", authorized: false), time: "2026-10-01T08:00:00Z")
+
+        let first = try await h.warnings(["A", "U"]) { $0.contains { $0.warning.householdId == "A" } }
+        XCTAssertEqual(first.map(\.warning.warningId), ["w-A-basic-living-not_covered-0"], service.log.suffix(3000).description)
+        XCTAssertEqual(first.first?.warning.status, .open)
+        XCTAssertEqual(first.first?.warning.level, .orange)
+        XCTAssertEqual(first.first?.warning.dueBy, "2026-10-08")
+        // Unauthorised: the referral is held back and verification authorisation is requested instead.
+        let tasks = try await h.tasks { $0.contains { $0.householdId == "U" } }
+        XCTAssertEqual(tasks.filter { $0.householdId == "U" }.map(\.kind), [.requestAuthorization])
+        XCTAssertNil(tasks.first { $0.householdId == "U" }?.reason.range(of: "测试人"), "no names in tasks")
+
+        // Re-delivery (same event id), the same version under another id, and an unchanged new version.
+        try await h.send(a, time: "2026-10-01T08:00:00Z")
+        try await h.send(a, time: "2026-10-01T09:00:00Z", id: "p-A-v1-again")
+        var v2 = a; v2.version = 2
+        try await h.send(v2, time: "2026-10-02T08:00:00Z")
+        try await h.send(Outcome(outcomeId: "o-A-1", householdId: "A", domain: .basicLiving, program: "dibao", status: .granted,
+                                 amountFen: 60_000, decidedAt: "2026-10-03T08:00:00Z", reason: "approved"),
+                         time: "2026-10-03T08:00:00Z")
+        let all = try await h.warnings(["A", "U"]) { $0.contains { $0.warning.status == .resolved } }
+        XCTAssertEqual(all.filter { $0.warning.status == .open }.map(\.warning.warningId), ["w-A-basic-living-not_covered-0"])
+        XCTAssertEqual(all.filter { $0.warning.status == .resolved }.map(\.warning.warningId), ["w-A-basic-living-not_covered-0"])
+        XCTAssertFalse(all.contains { $0.warning.householdId == "U" })
+
+        // Replay from the earliest offsets: applied inputs change nothing and publish nothing.
+        service.terminate()
+        let replay = try runCLI(["replay", "--group", h.group, "--to-earliest"])
+        XCTAssertEqual(replay.status, 0, replay.output)
+        service = try h.start()
+        try await h.send(Households.profile("M"), time: "2026-10-03T09:00:00Z")  // marker: processed after the replay
+        let after = try await h.warnings(["A", "U", "M"]) { $0.contains { $0.warning.householdId == "M" } }
+        let aEvents = after.filter { $0.warning.householdId == "A" }
+        XCTAssertEqual(aEvents.count, 2, "one open and one resolved event, nothing re-published")
+        XCTAssertEqual(Set(aEvents.map(\.warning.warningId)), ["w-A-basic-living-not_covered-0"])
+    }
+
+    func testEscalationAndDueChecksFromEventTime() async throws {
+        let h = try await ClassifierHarness.make("due")
+        let service = try h.start()
+        defer { service.terminate() }
+        try await h.send(Households.profile("B"), time: "2026-10-01T08:00:00Z")
+        try await h.send(Households.profile("C"), time: "2026-10-01T08:00:00Z")
+        _ = try await h.warnings(["B", "C"]) { $0.count >= 2 }
+
+        // The router escalates C's referral: policy_not_implemented for C only.
+        try await h.send(escalation: ["escalationId": "e-C-1", "referralId": "r-C-1", "warningId": "w-C-basic-living-not_covered-0",
+                                      "householdId": "C", "domain": "basic-living", "dueBy": "2026-10-08",
+                                      "escalatedAt": "2026-10-03T08:00:00Z"], time: "2026-10-03T08:00:00Z")
+        let escalated = try await h.warnings(["B", "C"]) { $0.contains { $0.warning.disposal == .policyNotImplemented } }
+        XCTAssertEqual(escalated.filter { $0.warning.disposal == .policyNotImplemented }.map(\.warning.warningId),
+                       ["w-C-basic-living-policy_not_implemented-0"], service.log.suffix(3000).description)
+        XCTAssertTrue(escalated.last?.warning.reasons.contains { $0.rule == "disposal.policy_not_implemented" } ?? false)
+
+        // An unrelated event at day 8 moves the event clock past B's deadline (2026-10-08).
+        try await h.send(Households.profile("D", monthlyIncomeFen: 500_000), time: "2026-10-09T08:00:00Z")
+        let due = try await h.warnings(["B", "C"]) { ws in ws.contains { $0.warning.householdId == "B" && $0.warning.disposal == .policyNotImplemented } }
+        let late = due.filter { $0.warning.disposal == .policyNotImplemented }
+        XCTAssertEqual(late.map(\.warning.warningId).sorted(),
+                       ["w-B-basic-living-policy_not_implemented-0", "w-C-basic-living-policy_not_implemented-0"])
+        XCTAssertEqual(late.first { $0.warning.householdId == "B" }?.warning.openedAt, "2026-10-09")
+        let (_, stats) = try await h.http("GET", "/v1/stats")
+        XCTAssertEqual((stats["openWarningsByDisposal"] as? [String: [String: Int]])?["policy_not_implemented"]?["orange"], 2)
+        XCTAssertEqual(stats["eventClock"] as? String, "2026-10-09T08:00:00Z")
+    }
+
+    func testInvalidStandardsFileStopsTheServiceListingEveryProblem() throws {
+        let dir = temporaryDirectory("standards")
+        let file = dir + "/standards.json"
+        try #"{"version": "bad", "regions": {"x1": {"dibaoUrbanFen": "lots"}, "11": {"colour": "red"}}}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let service = try ServiceProcess("doudi-classifier", environment: ["DOUDI_STANDARDS_FILE": file, "DOUDI_DATA_DIR": dir],
+                                         logName: "classifier-standards-\(EventID.random().prefix(6))")
+        service.process.waitUntilExit()
+        XCTAssertNotEqual(service.process.terminationStatus, 0)
+        for fragment in ["regions[\"x1\"]", "dibaoUrbanFen", "regions[\"11\"].colour"] {
+            XCTAssertTrue(service.log.contains(fragment), "\(fragment) missing in:\n\(service.log)")
+        }
+    }
+}
+
+/// The shipped example of a standards file is valid.
+final class ClassifierStandardsFileTests: XCTestCase {
+    func testExampleStandardsFileIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("compose/standards.example.json"))
+        let standards = try LocalStandards(jsonBytes: Array(data))
+        XCTAssertEqual(standards.version, "2026-1")
+        XCTAssertEqual(standards.lookup(regionCode: "140105002").values.orangeDeadlineDays, 5)
+        XCTAssertEqual(standards.lookup(regionCode: "140105002").values.edgeMultiplierPermille, 2_000)
+    }
+}

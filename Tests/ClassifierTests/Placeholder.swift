@@ -1,2 +1,0 @@
-import XCTest
-final class ClassifierTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
