@@ -102,8 +102,16 @@ struct CaseRecord: Sendable {
                             arguments: [caseId, nowMs]).compactMap { CivilDate(iso: $0) }
     }
 
-    static func markPaid(_ db: Database, caseId: String, stage: Int, nowMs: Int64) throws {
-        try db.execute(sql: "UPDATE relief_stages SET paid = 1, paid_ms = ? WHERE case_id = ? AND stage = ? AND paid = 0",
-                       arguments: [nowMs, caseId, stage])
+    /// Marks the stage row paid; it must be the unpaid row of exactly this amount (the plan and
+    /// its rows never disagree, or nothing is paid).
+    static func markPaid(_ db: Database, _ d: Disbursement, nowMs: Int64) throws {
+        try db.execute(sql: "UPDATE relief_stages SET paid = 1, paid_ms = ? WHERE case_id = ? AND stage = ? AND paid = 0 AND amount_fen = ?",
+                       arguments: [nowMs, d.caseId, d.stage, d.amountFen])
+        guard db.changesCount == 1 else { throw StageRowMismatch(disbursementId: d.disbursementId) }
     }
+}
+
+struct StageRowMismatch: Error, CustomStringConvertible {
+    var disbursementId: String
+    var description: String { "stage row of \(disbursementId) does not match the case plan" }
 }

@@ -25,6 +25,8 @@ enum CountyApprovals {
         c.approver = approver
         c.startMs = atMs
         if c.status == .pending { c.status = .active }
+        // The stage rows must show the new plan before anything is paid from them.
+        try c.save(db, settings: settings, nowMs: atMs)
         let events = try Settlement.settle(db, &c, nowMs: atMs, settings: settings)
         return .approved(c, events)
     }

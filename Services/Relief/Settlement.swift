@@ -22,7 +22,7 @@ enum Settlement {
             for var d in run.disbursements {
                 d.paidAt = Timestamp.rfc3339(milliseconds: nowMs)
                 try FundLedger.recordDisbursement(db, d, township: c.township, atMs: nowMs)
-                try CaseRecord.markPaid(db, caseId: c.caseId, stage: d.stage, nowMs: nowMs)
+                try CaseRecord.markPaid(db, d, nowMs: nowMs)
                 out += try ReliefEvents.paid(d, case: c, atMs: nowMs)
             }
             try FundLedger.save(db, fund)
