@@ -10,23 +10,33 @@ import XCTest
 
 final class ReliefCrashTests: XCTestCase {
     func testSigkillDuringStagedPaymentsPaysEveryStageOnce() async throws {
-        // 3 monthly stages after the aid-first stage; a "month" is 2 s, so stages fall due while we kill.
-        let h = try await ReliefHarness(standards: standardsJSON(monthlyStages: 3), intervalSeconds: 2, tickMs: 100)
-        let cases = 40
+        // 3 monthly stages after the aid-first stage; a "month" is 3 s, so stages fall due while we kill.
+        let h = try await ReliefHarness(standards: standardsJSON(monthlyStages: 3), intervalSeconds: 3, tickMs: 100)
+        let waves = 3, perWave = 20, cases = waves * perWave
         try await h.start()
-        try await TestBroker.produce(try (0..<cases).map {
-            try applicationEvent("k\($0)", person: 100 + $0, township: "14010500\($0 % 3 + 1)", requested: 250_000)
-        }, to: h.topic("relief.applications"))
         let expected = Set((0..<cases).flatMap { i in (1...4).map { "disb-case-k\(i)-\($0)" } })
 
         var rng = SystemRandomNumberGenerator()
-        for round in 0..<5 {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 1500...4000, using: &rng)))
+        var paidAtKills: [Int] = []
+        for round in 0..<6 {
+            if round % 2 == 0 {
+                let wave = round / 2
+                try await TestBroker.produce(try (wave * perWave..<(wave + 1) * perWave).map {
+                    try applicationEvent("k\($0)", person: 100 + $0, township: "14010500\($0 % 3 + 1)", requested: 250_000)
+                }, to: h.topic("relief.applications"))
+            }
+            // Kill while payments are under way: after some progress since the last kill, at a random moment.
+            let before = (try? h.paidStages()) ?? 0
+            _ = try await eventually(timeout: .seconds(30)) { ((try? h.paidStages()) ?? 0) > before }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...900, using: &rng)))
             h.kill9()
+            paidAtKills.append(try h.paidStages())
             XCTAssertEqual(try h.doubleDebits(), 0, "after kill \(round)")
             XCTAssertEqual(try h.unbalancedFunds(), [], "after kill \(round)")
             try await h.start()
         }
+        XCTAssertGreaterThanOrEqual(paidAtKills.filter { $0 > 0 && $0 < expected.count }.count, 4,
+                                    "kills landed in the middle of the run: \(paidAtKills)")
         defer { h.stop() }
         let allPaid = try await eventually(timeout: .seconds(90)) { try h.paidStages() == expected.count }
         let paidCount = try h.paidStages()
