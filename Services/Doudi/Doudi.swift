@@ -10,7 +10,8 @@ struct Doudi: AsyncParsableCommand {
         abstract: "Operate the Doudi suite: topics, lag, replay, dead letters, demo data.",
         subcommands: [TopicsCommand.self, LagCommand.self, ReplayCommand.self, DeadLettersCommand.self, DemoCommand.self,
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
-                      ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self])
+                      ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
+                      ReliefCommand.self])
 }
 
 /// Options every command that talks to Kafka shares.

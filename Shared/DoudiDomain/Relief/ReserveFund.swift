@@ -26,6 +26,17 @@ public struct ReserveFund: Codable, Sendable, Equatable {
         self.township = township; self.openingFen = openingFen
     }
 
+    /// A fund read back from a ledger (a store row): `knownMovementIds` are the movements the
+    /// caller may meet again (e.g. one case's disbursement ids), so a repeat stays a duplicate.
+    /// nil when the figures break the invariant (negative parts or a negative balance).
+    public init?(township: String, openingFen: Int64, replenishedFen: Int64, disbursedFen: Int64,
+                 knownMovementIds: Set<String>) {
+        guard openingFen >= 0, replenishedFen >= 0, disbursedFen >= 0,
+              openingFen + replenishedFen - disbursedFen >= 0 else { return nil }
+        self.township = township; self.openingFen = openingFen
+        self.replenishedFen = replenishedFen; self.disbursedFen = disbursedFen; self.movementIds = knownMovementIds
+    }
+
     public var balanceFen: Int64 { openingFen + replenishedFen - disbursedFen }
 
     public func canPay(_ amountFen: Int64) -> Bool { amountFen > 0 && amountFen <= balanceFen }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `doudi relief funds | pending | approve`: the relief service's HTTP API (docs/relief.md).
+struct ReliefCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relief", abstract: "Emergency temporary relief: reserve funds, cases pending county approval, approvals.",
+        subcommands: [Funds.self, Pending.self, Approve.self])
+
+    struct Funds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each township reserve fund: opening, replenished, disbursed, balance.")
+        @OptionGroup var api: ReliefAPIOptions
+
+        func run() async throws {
+            struct Fund: Decodable { var township: String; var openingFen, replenishedFen, disbursedFen, balanceFen: Int64 }
+            let funds = try JSONDecoder().decode([Fund].self, from: try await api.request("GET", "/v1/funds"))
+            printTable(["TOWNSHIP", "OPENING_FEN", "REPLENISHED_FEN", "DISBURSED_FEN", "BALANCE_FEN"],
+                       funds.map { [$0.township, "\($0.openingFen)", "\($0.replenishedFen)", "\($0.disbursedFen)", "\($0.balanceFen)"] })
+        }
+    }
+
+    struct Pending: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cases above the township limit waiting for the county.")
+        @OptionGroup var api: ReliefAPIOptions
+
+        func run() async throws {
+            let cases = try JSONDecoder().decode([CaseSummary].self, from: try await api.request("GET", "/v1/cases?status=pending"))
+            printTable(["CASE", "TOWNSHIP", "KIND", "REQUESTED_FEN", "ASSESSED_FEN", "PAID_FEN", "SINCE"],
+                       cases.map { [$0.caseId, $0.township, $0.incidentKind, "\($0.requestedFen)", "\($0.approvedTotalFen)",
+                                    "\($0.paidFen)", $0.createdAt] })
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give the county's approval of a case's total (county token).")
+        @OptionGroup var api: ReliefAPIOptions
+        @Argument(help: "The case id, e.g. case-app-1.") var caseId: String
+        @Option(help: "Approved total in fen.") var amount: Int64
+        @Option(help: "Who approves (recorded with the case).") var approver = ProcessInfo.processInfo.environment["USER"] ?? "county"
+        @Option(help: "County bearer token (env DOUDI_RELIEF_COUNTY_TOKEN).")
+        var token = ProcessInfo.processInfo.environment["DOUDI_RELIEF_COUNTY_TOKEN"] ?? "doudi-dev-county-token"
+
+        func run() async throws {
+            let body = try JSONSerialization.data(withJSONObject: ["approvedFen": amount, "approver": approver])
+            let path = "/v1/cases/\(caseId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? caseId)/approval"
+            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body, token: token))
+            print("approved \(c.caseId): \(c.approvedTotalFen) fen, status \(c.status), paid \(c.paidFen) fen")
+        }
+    }
+}
+
+struct CaseSummary: Decodable {
+    var caseId, township, incidentKind, status, createdAt: String
+    var requestedFen, approvedTotalFen, paidFen: Int64
+}
+
+struct ReliefAPIOptions: ParsableArguments {
+    @Option(help: "Base URL of doudi-relief (env DOUDI_RELIEF_URL).")
+    var url = ProcessInfo.processInfo.environment["DOUDI_RELIEF_URL"] ?? "http://127.0.0.1:8085"
+    // Accepted for symmetry with the other commands (the relief commands talk HTTP only).
+    @OptionGroup var broker: BrokerOptions
+
+    struct HTTPFailure: Error, CustomStringConvertible {
+        var status: Int; var body: String
+        var description: String { "doudi-relief answered \(status): \(body)" }
+    }
+
+    func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Data {
+        guard let target = URL(string: url + path) else { throw ValidationError("bad --url \(url)") }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else { throw HTTPFailure(status: status, body: String(decoding: data, as: UTF8.self)) }
+        return data
+    }
+}

@@ -1,0 +1,71 @@
+// Turning inputs into relief applications: `relief.application.v1` from township windows, and
+// emergency needs of `referral.v1` from the router. Checks run here; a failure is a poison
+// message whose reason names the field, never its value.
+import DoudiDomain
+import Envelope
+import ServiceKit
+
+struct IncomingApplication: Sendable {
+    var application: ReliefApplication
+    var personKey: String
+    var referralId: String?
+    var warningId: String?
+}
+
+struct ApplicationIntake {
+    let keyer: PersonKeyer
+    let settings: ReliefSettings
+
+    /// A window's application: accepted where the emergency happened, whatever the registration.
+    func application(_ app: ReliefApplication, eventDate: CivilDate) throws -> IncomingApplication {
+        try check(app)
+        let id: IdentityNumber
+        switch IdentityNumber.parse(app.applicant.idNumber, asOf: eventDate) {
+        case .success(let parsed): id = parsed
+        case .failure(let problem): throw PoisonMessage("applicant.idNumber is not a valid identity number (\(problem))")
+        }
+        return IncomingApplication(application: app, personKey: keyer.key(for: id.value))
+    }
+
+    /// Each emergency need of a referral is an application. The need's person is keyed by their
+    /// identity number when the referral carries one, else by its person key, else the household.
+    func applications(from referral: Referral, eventDate: CivilDate) throws -> [IncomingApplication] {
+        try referral.needs.enumerated().filter { $0.element.domain == .emergency }.map { index, need in
+            let facts = need.facts
+            // Without a requested amount the referral asks for the entitlement (the policy caps it).
+            var requested = settings.standards.rules(for: referral.regionCode).perCaseCapFen
+            if let text = facts["requestedFen"] {
+                guard let fen = Int64(text) else { throw PoisonMessage("needs[\(index)].facts.requestedFen is not an integer") }
+                requested = fen
+            }
+            let app = ReliefApplication(
+                applicationId: "referral-\(referral.referralId)-\(index)", householdId: referral.householdId,
+                applicant: ReliefApplicant(name: need.name ?? "", idNumber: need.idNumber ?? ""),
+                incidentRegionCode: referral.regionCode, incidentKind: facts["incidentKind"] ?? "unspecified",
+                description: need.reason, requestedFen: requested,
+                urgent: facts["urgent"] == "true" || referral.level == .red,
+                occurredOn: CivilDate(iso: referral.sentAt)?.description ?? eventDate.description,
+                householdSize: facts["householdSize"].flatMap { Int($0) })
+            try check(app)
+            var personKey = need.personKey ?? "household:\(referral.householdId)"
+            if let number = need.idNumber, !number.isEmpty {
+                guard case .success(let id) = IdentityNumber.parse(number, asOf: eventDate) else {
+                    throw PoisonMessage("needs[\(index)].idNumber is not a valid identity number")
+                }
+                personKey = keyer.key(for: id.value)
+            }
+            return IncomingApplication(application: app, personKey: personKey, referralId: referral.referralId,
+                                       warningId: referral.warningId)
+        }
+    }
+
+    private func check(_ app: ReliefApplication) throws {
+        guard !app.applicationId.isEmpty else { throw PoisonMessage("applicationId is empty") }
+        guard app.requestedFen >= 0 else { throw PoisonMessage("requestedFen is negative") }
+        if let size = app.householdSize, size < 0 { throw PoisonMessage("householdSize is negative") }
+        guard case .success = RegionCode.parse(app.incidentRegionCode) else {
+            throw PoisonMessage("incidentRegionCode is not a township or village division code")
+        }
+        guard CivilDate(iso: app.occurredOn) != nil else { throw PoisonMessage("occurredOn is not an ISO 8601 date") }
+    }
+}

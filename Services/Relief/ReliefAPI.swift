@@ -1,0 +1,128 @@
+// The HTTP API: cases (pending ones for the county), the county's approval, and the township
+// reserve funds. Responses never carry names or identity numbers.
+import DoudiDomain
+import Envelope
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import Store
+
+struct CaseView: Codable {
+    struct StageView: Codable {
+        var stage: Int, amountFen: Int64, dueOn: String, dueAt: String, approvedAt: String, aidFirst: Bool, paid: Bool
+        var disbursementId: String
+    }
+    var caseId: String, applicationId: String, township: String, regionCode: String, incidentKind: String
+    var status: String, level: String, requestedFen: Int64, approvedTotalFen: Int64, paidFen: Int64
+    var countyApproved: Bool, approver: String?, createdAt: String
+    var stages: [StageView]
+    var reasons: [Reason]
+}
+
+struct FundView: Codable {
+    var township: String, openingFen: Int64, replenishedFen: Int64, disbursedFen: Int64, balanceFen: Int64
+}
+
+struct ApprovalBody: Codable { var approvedFen: Int64; var approver: String }
+
+struct ReliefAPI: Sendable {
+    let pool: DatabasePool
+    let settings: ReliefSettings
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/v1/cases") { request, _ -> Response in
+            let status = request.uri.queryParameters.get("status")
+            let limit = min(10_000, request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 1000)
+            return try json(try await pool.read { db in try cases(db, status: status, limit: limit) })
+        }
+        router.get("/v1/cases/:caseId") { _, context -> Response in
+            let id = try context.parameters.require("caseId")
+            guard let view = try await pool.read({ db in try cases(db, caseId: id, limit: 1).first }) else {
+                return problem(.notFound, "no such case")
+            }
+            return try json(view)
+        }
+        router.post("/v1/cases/:caseId/approval") { request, context -> Response in
+            guard request.headers[.authorization] == "Bearer \(settings.countyToken)" else {
+                return problem(.unauthorized, "a county approver's bearer token is required")
+            }
+            let id = try context.parameters.require("caseId")
+            let bytes = try await request.body.collect(upTo: 64 * 1024)
+            guard let body = try? JSONDecoder().decode(ApprovalBody.self, from: Data(buffer: bytes)), !body.approver.isEmpty else {
+                return problem(.badRequest, "body must be {\"approvedFen\": <fen>, \"approver\": <name>}")
+            }
+            return try await approve(caseId: id, body)
+        }
+        router.get("/v1/funds") { _, _ -> Response in try json(try await pool.read(funds)) }
+        router.get("/v1/stats") { _, _ -> Response in try json(try await pool.read(stats)) }
+    }
+
+    private func approve(caseId: String, _ body: ApprovalBody) async throws -> Response {
+        let settings = settings
+        let result = try await pool.write { db -> ApprovalResult in
+            let result = try CountyApprovals.approve(db, caseId: caseId, approvedFen: body.approvedFen, approver: body.approver,
+                                                     atMs: Clock.nowMs(), settings: settings)
+            if case .approved(_, let events) = result {
+                for e in events { try Outbox.enqueue(db, topic: e.topic, event: e.event) }
+            }
+            return result
+        }
+        switch result {
+        case .approved: return try json(try await pool.read { db in try cases(db, caseId: caseId, limit: 1) }.first)
+        case .unknownCase: return problem(.notFound, "no such case")
+        case .notRequired: return problem(.conflict, "the case is within the township limit: the township approved it")
+        case .refused(let p):
+            if case .alreadyApproved = p { return problem(.conflict, p.description) }
+            return problem(.unprocessableContent, p.description)
+        }
+    }
+
+    private func cases(_ db: Database, status: String? = nil, caseId: String? = nil, limit: Int) throws -> [CaseView] {
+        var sql = "SELECT * FROM relief_cases", args: [DatabaseValueConvertible] = []
+        if let caseId { sql += " WHERE case_id = ?"; args.append(caseId) }
+        else if let status { sql += " WHERE status = ?"; args.append(status) }
+        sql += " ORDER BY created_at, case_id LIMIT ?"; args.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+            let c = try CaseRecord(row: row)
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM relief_stages WHERE case_id = ? ORDER BY stage", arguments: [c.caseId])
+                .map { s in
+                    CaseView.StageView(stage: s["stage"], amountFen: s["amount_fen"], dueOn: s["due_on"],
+                                       dueAt: Timestamp.rfc3339(milliseconds: s["due_ms"]), approvedAt: s["approved_at"],
+                                       aidFirst: s["aid_first"], paid: s["paid"], disbursementId: s["disbursement_id"])
+                }
+            return CaseView(caseId: c.caseId, applicationId: c.applicationId, township: c.township, regionCode: c.regionCode,
+                            incidentKind: c.incidentKind, status: c.status.rawValue, level: c.level.rawValue,
+                            requestedFen: c.requestedFen, approvedTotalFen: c.relief.plan.totalFen, paidFen: c.relief.paidFen,
+                            countyApproved: c.relief.countyApproved, approver: c.approver, createdAt: c.createdAt,
+                            stages: stages, reasons: c.reasons)
+        }
+    }
+
+    private func funds(_ db: Database) throws -> [FundView] {
+        try Row.fetchAll(db, sql: "SELECT * FROM relief_funds ORDER BY township").map {
+            FundView(township: $0["township"], openingFen: $0["opening_fen"], replenishedFen: $0["replenished_fen"],
+                     disbursedFen: $0["disbursed_fen"], balanceFen: $0["balance_fen"])
+        }
+    }
+
+    private func stats(_ db: Database) throws -> [String: Int64] {
+        var out: [String: Int64] = ["applications": try Int64.fetchOne(db, sql: "SELECT count(*) FROM relief_applications") ?? 0,
+                                    "stagesPaid": try Int64.fetchOne(db, sql: "SELECT count(*) FROM relief_stages WHERE paid = 1") ?? 0,
+                                    "stagesUnpaid": try Int64.fetchOne(db, sql: "SELECT count(*) FROM relief_stages WHERE paid = 0") ?? 0]
+        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM relief_cases GROUP BY status") {
+            out["cases." + (row[0] as String)] = row[1]
+        }
+        return out
+    }
+}
+
+private func json<T: Encodable>(_ value: T) throws -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json"],
+             body: .init(byteBuffer: ByteBuffer(bytes: try JSONCoding.encoder.encode(value))))
+}
+
+private func problem(_ status: HTTPResponse.Status, _ detail: String) -> Response {
+    let body = (try? JSONCoding.encoder.encode(["error": detail])) ?? Data()
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}

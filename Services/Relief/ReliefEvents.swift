@@ -1,0 +1,70 @@
+// The events relief publishes and the inputs it reads besides applications. Ids are functions
+// of what they describe (a disbursement id, a case and stage), so a re-emission is recognised.
+import DoudiDomain
+import Envelope
+import Foundation
+import ServiceKit
+
+/// `relief.approval.v1` on relief.applications: the county's approval given outside the HTTP API.
+struct CountyApprovalInput: Codable, Sendable {
+    var caseId: String
+    var approvedFen: Int64
+    var approver: String
+}
+
+/// `relief.fund.replenished.v1` on relief.applications.
+struct FundReplenishment: Codable, Sendable {
+    var replenishmentId: String
+    var township: String
+    var amountFen: Int64
+}
+
+enum EventTypes {
+    static let application = "relief.application.v1"
+    static let approval = "relief.approval.v1"
+    static let replenished = "relief.fund.replenished.v1"
+    static let referral = "referral.v1"
+    static let disbursement = "relief.disbursement.v1"
+    static let outcome = "assistance.outcome.v1"
+    static let task = "work.task.v1"
+}
+
+enum ReliefEvents {
+    static let source = "/doudi/relief"
+    static let program = "temporary_relief"
+
+    static func event<T: Encodable>(id: String, type: String, atMs: Int64, c: CaseRecord, payload: T) throws -> CloudEvent {
+        try CloudEvent.make(id: id, source: source, type: type, time: Timestamp.rfc3339(milliseconds: atMs),
+                            subject: c.householdId, key: c.eventKey, causationID: nil, payload: payload)
+    }
+
+    /// One paid stage: the disbursement and the granted outcome that closes the loop.
+    static func paid(_ d: Disbursement, case c: CaseRecord, atMs: Int64) throws -> [OutgoingEvent] {
+        let outcome = Outcome(outcomeId: EventID.derived(d.disbursementId, EventTypes.outcome), referralId: c.referralId,
+                              warningId: c.warningId, householdId: c.householdId ?? "", domain: .emergency, program: program,
+                              status: .granted, amountFen: d.amountFen, personKey: c.personKey,
+                              decidedAt: Timestamp.rfc3339(milliseconds: atMs),
+                              reason: "§4.3 temporary relief, stage \(d.stage) of case \(c.caseId) (\(d.approvedAt.rawValue) approval)")
+        return [OutgoingEvent(topic: Topics.reliefDisbursements,
+                              event: try event(id: EventID.derived(d.disbursementId, EventTypes.disbursement),
+                                               type: EventTypes.disbursement, atMs: atMs, c: c, payload: d)),
+                OutgoingEvent(topic: Topics.assistanceOutcomes,
+                              event: try event(id: outcome.outcomeId, type: EventTypes.outcome, atMs: atMs, c: c, payload: outcome))]
+    }
+
+    static func denied(case c: CaseRecord, atMs: Int64) throws -> OutgoingEvent {
+        let outcome = Outcome(outcomeId: EventID.derived(c.caseId, EventTypes.outcome, "denied"), referralId: c.referralId,
+                              warningId: c.warningId, householdId: c.householdId ?? "", domain: .emergency, program: program,
+                              status: .denied, amountFen: 0, personKey: c.personKey,
+                              decidedAt: Timestamp.rfc3339(milliseconds: atMs), reason: "§4.3 nothing requested, nothing approved")
+        return OutgoingEvent(topic: Topics.assistanceOutcomes,
+                             event: try event(id: outcome.outcomeId, type: EventTypes.outcome, atMs: atMs, c: c, payload: outcome))
+    }
+
+    static func task(_ c: CaseRecord, kind: TaskKind, discriminator: String, reason: String, dueBy: CivilDate,
+                     atMs: Int64) throws -> OutgoingEvent {
+        let t = WorkTask(taskId: EventID.derived(c.caseId, EventTypes.task, discriminator), householdId: c.householdId,
+                         personKey: c.personKey, regionCode: c.regionCode, kind: kind, reason: reason, dueBy: dueBy.description)
+        return OutgoingEvent(topic: Topics.workTasks, event: try event(id: t.taskId, type: EventTypes.task, atMs: atMs, c: c, payload: t))
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class ReliefTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
