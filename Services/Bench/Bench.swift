@@ -4,26 +4,58 @@ import Kafka
 
 /// `doudi-bench`: prints throughput figures of the suite, each as a ratio against a baseline
 /// measured in the same run (the machine is noisy; ratios are what compare across runs).
+/// Build optimised first: `swift build -c release`, then `.build/release/doudi-bench`.
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "doudi-bench", abstract: "Benchmarks (release build recommended: swift build -c release).")
+        commandName: "doudi-bench", abstract: "Benchmarks of the runtime, each service, and the whole pipeline.")
 
     @Option(help: "Bootstrap servers.") var brokers = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     @Option(help: "Events for the runtime benchmark.") var events = 200_000
-    @Option(help: "Which: runtime.") var only: String?
+    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline (default: all).")
+    var only: [String] = []
     @Option(help: "Working directory for stores and logs.") var workDir = "/tmp/doudi-bench"
+    @Option(help: "Households for the classifier engine.") var households = 200_000
+    @Option(help: "Relief applications.") var applications = 2_000
+    @Option(help: "Warnings for the router.") var warnings = 5_000
+    @Option(help: "Registry size for the matcher.") var persons = 1_000_000
+    @Option(help: "Department records for the matcher.") var records = 200_000
+    @Option(help: "Households through the whole pipeline.") var pipelineHouseholds = 10_000
+
+    func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)
-        print("doudi-bench: \(events) events of 1 KiB, broker \(brokers), librdkafka \(librdkafkaVersion)")
+        print("doudi-bench: broker \(brokers), librdkafka \(librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let raw = try await runtime.rawHop()
-        print(String(format: "(a) raw hop (produce + consume):            %10.0f events/s", raw))
+        line("(a) raw hop: librdkafka produce + consume, \(events) × 1 KiB", raw, unit: "events/s")
         let noop = try await runtime.noopService()
-        print(String(format: "(b) no-op service through the runtime:      %10.0f events/s   b/a = %.2f   peak RSS %.0f MiB",
-                     noop.rate, noop.rate / raw, noop.rssMiB))
-        _ = only
+        line("(b) no-op service through the runtime", noop.rate, unit: "events/s",
+             extra: String(format: "b/a = %.2f, peak RSS %.0f MiB", noop.rate / raw, noop.rssMiB))
+        if wants("classifier") {
+            let rate = classifierEngineBench(households: households)
+            line("classifier engine, one core, \(households) households", rate, unit: "households/s")
+        }
+        if wants("relief") {
+            let r = try await reliefBench(brokers: brokers, applications: applications)
+            for (k, v) in r.sorted(by: { $0.key < $1.key }) {
+                line("relief \(k)", v, unit: "/s", extra: k.hasSuffix("PerSecond") ? String(format: "ratio to no-op %.3f", v / noop.rate) : "")
+            }
+        }
+        if wants("pipeline") && FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent("doudi-intake").path) {
+            let pipeline = PipelineBench(kafka: kafka, workDir: workDir)
+            let t = try await pipeline.throughput(households: pipelineHouseholds)
+            line("pipeline, \(pipelineHouseholds) households, submission → last referral/outcome", t.rate, unit: "households/s",
+                 extra: String(format: "ratio to raw hop %.3f; %d referrals, %d outcomes", t.rate / raw, t.referrals, t.outcomes))
+            let l = try await pipeline.latency(perSecond: 1000, seconds: 15)
+            print(String(format: "pipeline latency at 1,000 households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
+                         l.p50, l.p99, l.samples))
+        }
+    }
+
+    func line(_ label: String, _ value: Double, unit: String, extra: String = "") {
+        print("\(label.padding(toLength: 72, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", value)) \(unit)  \(extra)")
     }
 }
