@@ -8,7 +8,8 @@ struct Doudi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doudi",
         abstract: "Operate the Doudi suite: topics, lag, replay, dead letters, demo data.",
-        subcommands: [TopicsCommand.self, LagCommand.self, ReplayCommand.self, DeadLettersCommand.self, DemoCommand.self])
+        subcommands: [TopicsCommand.self, LagCommand.self, ReplayCommand.self, DeadLettersCommand.self, DemoCommand.self,
+                      ImportCommand.self])
 }
 
 /// Options every command that talks to Kafka shares.
