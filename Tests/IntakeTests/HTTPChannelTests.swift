@@ -12,12 +12,12 @@ final class HTTPChannelTests: XCTestCase {
 
         let noToken = try await intake.post(good, token: nil)
         XCTAssertEqual(noToken.status, 401)
-        let r30453 = try await intake.post(good, token: "unknown-token-0000000000")
-        XCTAssertEqual(r30453.status, 401)
+        let answer1 = try await intake.post(good, token: "unknown-token-0000000000")
+        XCTAssertEqual(answer1.status, 401)
         let nanjing = try await intake.post(good, token: IntakeUnderTest.nanjingToken)
         XCTAssertEqual(nanjing.status, 403, "a Nanjing token cannot submit for Beijing (110101…)")
-        let r33372 = try await intake.post(good, token: IntakeUnderTest.declareToken)
-        XCTAssertEqual(r33372.status, 403,
+        let answer2 = try await intake.post(good, token: IntakeUnderTest.declareToken)
+        XCTAssertEqual(answer2.status, 403,
                        "the self-declaration token only submits self_declared")
 
         let first = try await intake.post(good)
@@ -45,8 +45,8 @@ final class HTTPChannelTests: XCTestCase {
         let pairs = Set(errors.map { "\($0["field"] as? String ?? ""):\($0["code"] as? String ?? "")" })
         XCTAssertTrue(pairs.isSuperset(of: ["area:required", "income.wagesFen:negative_amount", "applicant.name:required"]), "\(pairs)")
         XCTAssertTrue(errors.allSatisfy { ($0["message"] as? String)?.isEmpty == false && ($0["messageEn"] as? String)?.isEmpty == false })
-        let r21794 = try await intake.post(bad)
-        XCTAssertEqual(r21794.status, 422, "the same rejected body again: the same answer")
+        let answer3 = try await intake.post(bad)
+        XCTAssertEqual(answer3.status, 422, "the same rejected body again: the same answer")
 
         let big = try await intake.request("POST", "/v1/submissions", body: Data(repeating: 0x20, count: 300 * 1024))
         XCTAssertEqual(big.status, 413)
@@ -60,12 +60,12 @@ final class HTTPChannelTests: XCTestCase {
         let badStatus = try await intake.request("GET", "/v1/submissions/http-bad")
         XCTAssertEqual(badStatus.json["status"] as? String, "rejected")
         XCTAssertEqual((badStatus.json["errors"] as? [Any])?.count, errors.count)
-        let r80209 = try await intake.request("GET", "/v1/submissions/http-1", token: IntakeUnderTest.nanjingToken)
-        XCTAssertEqual(r80209.status, 403)
-        let r45779 = try await intake.request("GET", "/v1/submissions/http-1", token: nil)
-        XCTAssertEqual(r45779.status, 401)
-        let r87728 = try await intake.request("GET", "/v1/submissions/nope")
-        XCTAssertEqual(r87728.status, 404)
+        let answer4 = try await intake.request("GET", "/v1/submissions/http-1", token: IntakeUnderTest.nanjingToken)
+        XCTAssertEqual(answer4.status, 403)
+        let answer5 = try await intake.request("GET", "/v1/submissions/http-1", token: nil)
+        XCTAssertEqual(answer5.status, 401)
+        let answer6 = try await intake.request("GET", "/v1/submissions/nope")
+        XCTAssertEqual(answer6.status, 404)
 
         // Exactly one accepted event, one rejected event, both from the outbox.
         let accepted = try await TestBroker.readSettled(intake.topic("intake.accepted"), minimum: 1)
@@ -79,8 +79,8 @@ final class HTTPChannelTests: XCTestCase {
         let reply = try await intake.post(Samples.submission(id: nil, person: 12))
         XCTAssertEqual(reply.status, 202)
         let id = try XCTUnwrap(reply.json["submissionId"] as? String)
-        let r8088 = try await intake.request("GET", "/v1/submissions/\(id)")
-        XCTAssertEqual(r8088.json["status"] as? String, "accepted")
+        let answer7 = try await intake.request("GET", "/v1/submissions/\(id)")
+        XCTAssertEqual(answer7.json["status"] as? String, "accepted")
     }
 
     func testServedOpenAPIIsTheDocsFileAndCoversEveryRoute() async throws {
@@ -102,9 +102,9 @@ final class HTTPChannelTests: XCTestCase {
         XCTAssertEqual(Set(paths.flatMap { p in p.value.keys.map { "\($0.uppercased()) \(p.key)" } }), Set(routes),
                        "the document lists only routes that exist")
         // Every route it lists answers (not 404).
-        let r74438 = try await intake.request("GET", "/declare", token: nil)
-        XCTAssertEqual(r74438.status, 200)
-        let r44293 = try await intake.request("GET", "/metrics", token: nil)
-        XCTAssertEqual(r44293.status, 200)
+        let answer8 = try await intake.request("GET", "/declare", token: nil)
+        XCTAssertEqual(answer8.status, 200)
+        let answer9 = try await intake.request("GET", "/metrics", token: nil)
+        XCTAssertEqual(answer9.status, 200)
     }
 }
