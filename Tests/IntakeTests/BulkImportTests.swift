@@ -66,7 +66,7 @@ final class BulkImportTests: XCTestCase {
         let intake = try await IntakeUnderTest(name: "resume", extraEnvironment: ["DOUDI_SYNCHRONOUS": "normal", "DOUDI_BATCH_SIZE": "2000"])
         let rows = 50_000
         let path = temporaryDirectory("import-resume") + "/big.jsonl"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var chunk = Data()
         for n in 0..<rows {
