@@ -11,7 +11,8 @@ struct Doudi: AsyncParsableCommand {
         subcommands: [TopicsCommand.self, LagCommand.self, ReplayCommand.self, DeadLettersCommand.self, DemoCommand.self,
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
-                      ReliefCommand.self])
+                      ReliefCommand.self,
+                      ImportCommand.self])
 }
 
 /// Options every command that talks to Kafka shares.

@@ -1,0 +1,137 @@
+import DoudiDomain
+import Envelope
+import Foundation
+import Kafka
+import TestSupport
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `doudi-intake` child process with a fresh topic namespace, store and HTTP port.
+final class IntakeUnderTest: @unchecked Sendable {
+    let namespace: String
+    let dataDir: String
+    let port: Int
+    let process: ServiceProcess
+    static let operatorToken = "operator-beijing-0123456789"
+    static let nanjingToken = "operator-nanjing-0123456789"
+    static let declareToken = "self-declare-0123456789abc"
+
+    init(name: String, extraEnvironment: [String: String] = [:]) async throws {
+        namespace = try await TestBroker.freshNamespace()
+        dataDir = temporaryDirectory("intake-\(name)")
+        port = freePort()
+        let tokens = """
+            {"tokens":[{"token":"\(Self.operatorToken)","operator":"beijing","regions":["11"]},
+                       {"token":"\(Self.nanjingToken)","operator":"nanjing","regions":["3201"]},
+                       {"token":"\(Self.declareToken)","operator":"self-declaration","regions":["*"],"channels":["self_declared"]}]}
+            """
+        let tokensPath = dataDir + "/tokens.json"
+        try tokens.write(toFile: tokensPath, atomically: true, encoding: .utf8)
+        var env = ["DOUDI_TOPIC_NAMESPACE": namespace, "DOUDI_GROUP_ID": "intake-test-\(EventID.random())",
+                   "DOUDI_DATA_DIR": dataDir, "DOUDI_HTTP_PORT": String(port), "DOUDI_INTAKE_TOKENS_FILE": tokensPath,
+                   "DOUDI_INTAKE_DECLARE_TOKEN": Self.declareToken]
+        for (k, v) in extraEnvironment { env[k] = v }
+        process = try ServiceProcess("doudi-intake", environment: env, logName: "intake-\(name)-\(port)")
+        let up = try await eventually(timeout: .seconds(30)) { self.isHealthySync() }
+        XCTAssertTrue(up, "intake did not start: \(process.log.suffix(2000))")
+    }
+
+    deinit { process.terminate() }
+
+    var base: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    func topic(_ name: String) -> String { namespace + name }
+
+    private func isHealthySync() -> Bool {
+        (try? Data(contentsOf: base.appendingPathComponent("healthz"))).map { String(decoding: $0, as: UTF8.self) == "ok\n" } ?? false
+    }
+
+    func healthy() async -> Bool { (try? await request("GET", "/healthz").status) == 200 }
+
+    /// Waits until the consumer has its partitions (a group join takes a few seconds).
+    func waitReady() async throws {
+        let ready = try await eventuallyAsync(timeout: .seconds(60)) { (try? await self.request("GET", "/readyz").status) == 200 }
+        XCTAssertTrue(ready, "intake not ready")
+    }
+
+    struct Reply { let status: Int; let body: Data; var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] } }
+
+    func request(_ method: String, _ path: String, token: String? = IntakeUnderTest.operatorToken, body: Data? = nil) async throws -> Reply {
+        var r = URLRequest(url: URL(string: path, relativeTo: base)!)
+        r.httpMethod = method
+        r.httpBody = body
+        r.timeoutInterval = 30
+        if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if body != nil { r.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        return Reply(status: (response as! HTTPURLResponse).statusCode, body: data)
+    }
+
+    func post(_ submission: [String: Any], token: String? = IntakeUnderTest.operatorToken) async throws -> Reply {
+        try await request("POST", "/v1/submissions", token: token, body: JSONSerialization.data(withJSONObject: submission))
+    }
+}
+
+/// Valid submissions and identity numbers made for the tests.
+enum Samples {
+    /// A valid identity number for person `n` (unique for n < 100 000).
+    static func idNumber(_ n: Int, division: String = "110101") -> String {
+        let birth = CivilDate(dayNumber: CivilDate(year: 1950, month: 1, day: 1)!.dayNumber + n % 10_000)
+        let compact = String(format: "%04d%02d%02d", birth.year, birth.month, birth.day)
+        let body = division + compact + String(format: "%03d", n / 10_000)
+        let check = IdentityNumber.checkCharacter(for: body.compactMap { $0.wholeNumberValue })!
+        return body + String(check)
+    }
+
+    static func submission(id: String?, person n: Int, region: String = "110101001",
+                           channel: String = "home_visit") -> [String: Any] {
+        let idNumber = idNumber(n)
+        var s: [String: Any] = [
+            "channel": channel, "regionCode": region, "area": "urban",
+            "applicant": ["name": "测试申请人", "idNumber": idNumber, "phone": "13800138000"],
+            "members": [["relation": "self", "name": "测试申请人", "idNumber": idNumber, "health": "chronic_illness",
+                         "occupation": "unemployed", "laborAbility": "partial"]],
+            "income": ["wagesFen": 1_200_000], "expenses": ["medicalFen": 300_000], "assets": ["depositsFen": 10_000],
+            "requestsAssistance": true, "verificationAuthorized": true, "declarationSigned": true,
+            "collectedAt": "2024-06-01", "collectedBy": "测试协理员",
+        ]
+        if let id { s["submissionId"] = id }
+        return s
+    }
+
+    static func event(_ body: [String: Any], id: String, time: String = Timestamp.rfc3339()) throws -> CloudEvent {
+        CloudEvent(id: id, source: "/tests/channel", type: "intake.submission.v1", time: time,
+                   data: Array(try JSONSerialization.data(withJSONObject: body)))
+    }
+}
+
+/// Decoded events of a topic, by `submissionId`.
+func payloads(_ messages: [KafkaMessage]) -> [[String: Any]] {
+    messages.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value))) as? [String: Any] }
+}
+
+func submissionIds(_ messages: [KafkaMessage]) -> [String] { payloads(messages).compactMap { $0["submissionId"] as? String } }
+
+func eventuallyAsync(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(250))
+    }
+    return try await condition()
+}
+
+/// A TCP port nobody listens on now (bind to 0, read it back, close).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}

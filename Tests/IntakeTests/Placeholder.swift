@@ -1,2 +1,0 @@
-import XCTest
-final class IntakeTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
