@@ -35,7 +35,7 @@ public enum CaseStore {
                   household_id TEXT NOT NULL, domain TEXT NOT NULL, state TEXT NOT NULL, received_at TEXT NOT NULL,
                   updated_at TEXT NOT NULL, referral BLOB) WITHOUT ROWID;
                 CREATE TABLE handler_outcomes(outcome_id TEXT PRIMARY KEY NOT NULL, referral_id TEXT NOT NULL,
-                  status TEXT NOT NULL, amount_fen INTEGER, outcome BLOB NOT NULL) WITHOUT ROWID;
+                  status TEXT NOT NULL, amount_fen INTEGER, outcome BLOB NOT NULL); -- rowid: publication order
                 CREATE INDEX handler_outcomes_referral ON handler_outcomes(referral_id);
                 CREATE TABLE handler_paid(year INTEGER NOT NULL, recipient TEXT NOT NULL, paid_fen INTEGER NOT NULL,
                   PRIMARY KEY(year, recipient)) WITHOUT ROWID;

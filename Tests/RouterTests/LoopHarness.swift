@@ -33,7 +33,9 @@ struct LoopHarness {
     /// A value from a service's store (nil until the store and the row exist).
     func query<T: DatabaseValueConvertible>(_ service: String, _ sql: String, _ args: StatementArguments = []) throws -> T? {
         guard FileManager.default.fileExists(atPath: store(service)) else { return nil }
-        return try DatabaseQueue(path: store(service)).read { db in
+        var config = Configuration()
+        config.busyMode = .timeout(10) // the service may be migrating or writing
+        return try DatabaseQueue(path: store(service), configuration: config).read { db in
             guard try db.tableExists("router_referrals") || db.tableExists("handler_cases") else { return nil }
             return try T.fetchOne(db, sql: sql, arguments: args)
         }
