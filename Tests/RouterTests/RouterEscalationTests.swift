@@ -60,4 +60,25 @@ final class RouterEscalationTests: XCTestCase {
         let decidedLate = try await eventually { try h.routerState(medical) == "decided" }
         XCTAssertTrue(decidedLate, router.log)
     }
+
+    /// With `DOUDI_ROUTER_WALLCLOCK=1` a quiet router still escalates: the scheduler moves the
+    /// clock to the wall time (here years after the warning). SIGTERM stops it promptly.
+    func testWallClockEscalatesWhenNoEventsArrive() async throws {
+        let h = try await LoopHarness.make("wallclock")
+        let router = try h.start("doudi-router", extra: ["DOUDI_ROUTER_WALLCLOCK": "1", "DOUDI_ROUTER_TICK_SECONDS": "1"])
+        let w = Fixture.warning("\(h.tag)-w", household: "\(h.tag)-h", needs: [Fixture.need(.housing)], level: .red)
+        try await h.produce([try Fixture.warningEvent(w, time: "2024-03-01T09:00:00.000Z")], to: "monitoring.warnings")
+        let referralId = "ref-\(h.tag)-w-housing"
+        let overdue = try await eventually { try h.routerState(referralId) == "overdue" }
+        XCTAssertTrue(overdue, router.log)
+        let escalations = try await h.readSettled(["assistance.outcomes"], settle: .seconds(3)) { m in
+            m.contains { $0.header("ce_type") == "referral.escalated.v1" }
+        }
+        XCTAssertEqual(escalations.count, 1, "one escalation, however many ticks")
+        XCTAssertNil(escalations.first?.header("ce_causationid"), "no event caused it")
+        let stopping = ContinuousClock.now
+        router.terminate()
+        XCTAssertLessThan(ContinuousClock.now - stopping, .seconds(10), "the scheduler does not hold up the shutdown")
+        XCTAssertEqual(router.process.terminationStatus, 0, router.log)
+    }
 }
