@@ -1,1 +1,11 @@
-// Placeholder: this service is being built (see its issue).
+// doudi-router: warnings → referrals per department, the referral ledger, escalation of
+// overdue referrals (HTTP 8084: /v1/stats, /v1/referrals/{id}).
+import Foundation
+import ServiceKit
+
+let runner = try ServiceRunner(processor: RouterProcessor(), defaultHTTPPort: 8084)
+let scheduler = WallClockScheduler(store: runner.store,
+                                   interval: .seconds(max(1, ProcessEnvironment.int("DOUDI_ROUTER_TICK_SECONDS", default: 60))),
+                                   source: "/doudi/router", logger: runner.logger)
+try await runner.run(routes: { RouterRoutes.add(to: $0, store: runner.store) },
+                     background: WallClockScheduler.enabled ? [scheduler] : [])

@@ -1,1 +1,5 @@
-// Placeholder: this service is being built (see its issue).
+// doudi-education: the education department handler (HTTP 8092: /v1/cases/{referralId}, /v1/stats).
+import DoudiDomain
+import HandlerKit
+
+try await Handler.run(EducationProgramme.self, defaultHTTPPort: 8092)

@@ -1,1 +1,5 @@
-// Placeholder: this service is being built (see its issue).
+// doudi-employment: the employment department handler (HTTP 8094: /v1/cases/{referralId}, /v1/stats).
+import DoudiDomain
+import HandlerKit
+
+try await Handler.run(EmploymentProgramme.self, defaultHTTPPort: 8094)

@@ -1,1 +1,5 @@
-// Placeholder: this service is being built (see its issue).
+// doudi-housing: the housing department handler (HTTP 8093: /v1/cases/{referralId}, /v1/stats).
+import DoudiDomain
+import HandlerKit
+
+try await Handler.run(HousingProgramme.self, defaultHTTPPort: 8093)

@@ -73,7 +73,13 @@ extension Programme {
     /// referral that ends assistance (`no_longer_eligible`, §3.4) closes it instead. A referral
     /// for another domain gets no answer from this handler.
     public func decide(referral: Referral, history: PaidToDate, on date: CivilDate) -> [Outcome] {
-        guard referral.domain == Self.domain else { return [] }
+        decision(referral: referral, history: history, on: date).outcomes
+    }
+
+    /// `decide`, plus the year-to-date amounts after it (what a handler persists, so that the
+    /// next referral of the same recipient sees what this one paid under the programme's caps).
+    public func decision(referral: Referral, history: PaidToDate, on date: CivilDate) -> (outcomes: [Outcome], paid: PaidToDate) {
+        guard referral.domain == Self.domain else { return ([], history) }
         let rules = self.rules.rules(for: referral.regionCode)
         var paid = history
         var decided: [(Need?, ProgrammeDecision)] = [(nil, ProgrammeDecision(program: Self.program, status: .accepted, amountFen: nil,
@@ -85,12 +91,13 @@ extension Programme {
                 : assess(need, in: referral, rules: rules, paid: &paid, on: date)
             decided += decisions.map { (need, $0) }
         }
-        return decided.enumerated().map { i, item in
+        let outcomes = decided.enumerated().map { i, item in
             Outcome(outcomeId: Self.outcomeId(referralId: referral.referralId, n: i + 1), referralId: referral.referralId,
                     warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain,
                     program: item.1.program, status: item.1.status, amountFen: item.1.amountFen,
                     personKey: item.0?.personKey, decidedAt: date.description, reason: item.1.reason)
         }
+        return (outcomes, paid)
     }
 }
 

@@ -28,11 +28,18 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
         public var referral: Referral
         public var state: ReferralState
+        public init(referral: Referral, state: ReferralState) { self.referral = referral; self.state = state }
     }
 
     public private(set) var entries: [String: Entry] = [:]
 
     public init() {}
+
+    /// A ledger holding the given entries as they were persisted (a service loads only the
+    /// entries one decision needs, e.g. one warning's referrals, rather than the whole ledger).
+    public init(restoring entries: [Entry]) {
+        for e in entries { self.entries[e.referral.referralId] = e }
+    }
 
     public static func escalationId(referralId: String) -> String { "esc-\(referralId)" }
 

@@ -1,0 +1,52 @@
+import DoudiDomain
+import Envelope
+import GRDB
+import ServiceKit
+
+/// The router's notion of "now": the latest event time it has seen (never the wall clock,
+/// unless the wall-clock scheduler is on), persisted with the ledger. Whenever it crosses into
+/// a new day, referrals due before that day with no decision are escalated, so a replay of the
+/// same events escalates the same referrals.
+///
+/// The day is the date part of the timestamp as written (`2024-03-05T09:00:00+08:00` is
+/// 2024-03-05), the same reading that gives a referral its `sentAt` and `dueBy`.
+enum EventClock {
+    struct State { var nowMs: Int64; var nowText: String; var checkedDay: CivilDate }
+
+    static func load(_ db: Database) throws -> State? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT now_ms, now_text, checked_day FROM router_clock WHERE id = 1"),
+              let day = CivilDate(iso: row[2] as String) else { return nil }
+        return State(nowMs: row[0], nowText: row[1], checkedDay: day)
+    }
+
+    /// Moves the clock to `time` if it is later, and returns the escalations that became due.
+    /// `cause` is the event that moved it (nil for the wall-clock scheduler).
+    static func advance(_ db: Database, to time: String, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
+        guard let ms = Timestamp.milliseconds(time), let day = CivilDate(iso: time) else { return [] }
+        let current = try load(db)
+        if let current, ms <= current.nowMs { return [] }
+        let newDay = current.map { max($0.checkedDay, day) } ?? day
+        try db.execute(sql: """
+            INSERT INTO router_clock(id, now_ms, now_text, checked_day) VALUES (1, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET now_ms = excluded.now_ms, now_text = excluded.now_text, checked_day = excluded.checked_day
+            """, arguments: [ms, time, newDay.description])
+        guard current == nil || newDay > current!.checkedDay else { return [] }
+        return try escalate(db, now: newDay, at: time, cause: cause, source: source)
+    }
+
+    /// Marks every undecided referral due before `now` as overdue and emits one
+    /// `referral.escalated.v1` per referral. The event id depends on the escalation id only, so
+    /// whichever event (or the scheduler) triggers it, it is the same event.
+    static func escalate(_ db: Database, now: CivilDate, at time: String, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
+        var ledger = ReferralLedger(restoring: try ReferralStore.dueBefore(db, day: now))
+        return try ledger.escalate(now: now).map { escalation in
+            try ReferralStore.setState(db, referralId: escalation.referral.referralId, .overdue, at: time)
+            let r = escalation.referral
+            let event = try CloudEvent.make(id: EventID.derived(ReferralEventType.escalated, escalation.escalationId),
+                                            source: source, type: ReferralEventType.escalated, time: time,
+                                            subject: r.householdId, key: r.householdId, causationID: cause?.id,
+                                            payload: ReferralEscalated(escalation, escalatedAt: time))
+            return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import DoudiDomain
+import GRDB
+import Hummingbird
+import Store
+
+/// GET /v1/stats (referrals by domain and state, and the event clock) and
+/// GET /v1/referrals/{referralId} (a referral's ledger entry, without its needs: no personal data).
+enum RouterRoutes {
+    struct Stats: ResponseEncodable {
+        var referrals: [String: [String: Int]]
+        var total: Int
+        var clock: String?
+        var checkedDay: String?
+    }
+
+    struct ReferralView: ResponseEncodable {
+        var referralId, warningId, householdId, domain, state, dueBy, sentAt: String
+    }
+
+    static func add(to router: Router<BasicRequestContext>, store: ServiceStore) {
+        router.get("/v1/stats") { _, _ -> Stats in
+            try await store.pool.read { db in
+                let counts = try ReferralStore.counts(db)
+                let clock = try EventClock.load(db)
+                return Stats(referrals: counts, total: counts.values.flatMap(\.values).reduce(0, +),
+                             clock: clock?.nowText, checkedDay: clock?.checkedDay.description)
+            }
+        }
+        router.get("/v1/referrals/:referralId") { _, context -> ReferralView in
+            let id = try context.parameters.require("referralId")
+            guard let e = try await store.pool.read({ try ReferralStore.entry($0, referralId: id) }) else {
+                throw HTTPError(.notFound, message: "no such referral")
+            }
+            let r = e.referral
+            return ReferralView(referralId: r.referralId, warningId: r.warningId, householdId: r.householdId,
+                                domain: r.domain.rawValue, state: e.state.rawValue, dueBy: r.dueBy, sentAt: r.sentAt)
+        }
+    }
+}

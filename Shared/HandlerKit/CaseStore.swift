@@ -1,0 +1,104 @@
+import DoudiDomain
+import Envelope
+import Foundation
+import GRDB
+
+/// A department case: received → accepted → granted / denied → closed.
+public enum CaseState: String, Codable, Sendable, CaseIterable {
+    case received, accepted, granted, denied, closed
+
+    /// Still waiting for the department's decision.
+    public var isOpen: Bool { self == .received || self == .accepted }
+
+    /// Where a case stands after its outcomes: granted if any measure was, closed if
+    /// assistance was ended, denied if every measure was; accepted while nothing is decided.
+    public static func after(_ outcomes: [Outcome]) -> CaseState {
+        let decided = outcomes.map(\.status).filter { $0 != .accepted }
+        if decided.contains(.granted) { return .granted }
+        if decided.contains(.closed) { return .closed }
+        if decided.contains(.denied) { return .denied }
+        return outcomes.isEmpty ? .received : .accepted
+    }
+}
+
+/// A handler's store: its cases, every outcome it published, and per-recipient amounts paid
+/// this year (the programmes' annual caps need them).
+public enum CaseStore {
+    public struct Case: Codable, Sendable {
+        public var referralId, warningId, householdId, domain, state, receivedAt, updatedAt: String
+    }
+
+    static func register(_ m: inout DatabaseMigrator) {
+        m.registerMigration("handler-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE handler_cases(referral_id TEXT PRIMARY KEY NOT NULL, warning_id TEXT NOT NULL,
+                  household_id TEXT NOT NULL, domain TEXT NOT NULL, state TEXT NOT NULL, received_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL, referral BLOB) WITHOUT ROWID;
+                CREATE TABLE handler_outcomes(outcome_id TEXT PRIMARY KEY NOT NULL, referral_id TEXT NOT NULL,
+                  status TEXT NOT NULL, amount_fen INTEGER, outcome BLOB NOT NULL); -- rowid: publication order
+                CREATE INDEX handler_outcomes_referral ON handler_outcomes(referral_id);
+                CREATE TABLE handler_paid(year INTEGER NOT NULL, recipient TEXT NOT NULL, paid_fen INTEGER NOT NULL,
+                  PRIMARY KEY(year, recipient)) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    public static func find(_ db: Database, referralId: String) throws -> Case? {
+        try Row.fetchOne(db, sql: """
+            SELECT referral_id, warning_id, household_id, domain, state, received_at, updated_at
+            FROM handler_cases WHERE referral_id = ?
+            """, arguments: [referralId]).map {
+            Case(referralId: $0[0], warningId: $0[1], householdId: $0[2], domain: $0[3], state: $0[4], receivedAt: $0[5], updatedAt: $0[6])
+        }
+    }
+
+    /// `referral` is nil for a withdrawal of a referral never received (kept so that nothing reopens it).
+    static func save(_ db: Database, referralId: String, warningId: String, householdId: String, domain: Domain,
+                     state: CaseState, at time: String, referral: Referral?) throws {
+        try db.execute(sql: """
+            INSERT INTO handler_cases(referral_id, warning_id, household_id, domain, state, received_at, updated_at, referral)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+            """, arguments: [referralId, warningId, householdId, domain.rawValue, state.rawValue, time, time,
+                             try referral.map { try JSONCoding.encoder.encode($0) }])
+    }
+
+    static func insert(_ db: Database, _ outcome: Outcome) throws {
+        try db.execute(sql: "INSERT INTO handler_outcomes(outcome_id, referral_id, status, amount_fen, outcome) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [outcome.outcomeId, outcome.referralId ?? "", outcome.status.rawValue, outcome.amountFen,
+                                   try JSONCoding.encoder.encode(outcome)])
+    }
+
+    public static func outcomes(_ db: Database, referralId: String) throws -> [Outcome] {
+        try Data.fetchAll(db, sql: "SELECT outcome FROM handler_outcomes WHERE referral_id = ? ORDER BY rowid",
+                          arguments: [referralId]).map { try JSONDecoder().decode(Outcome.self, from: $0) }
+    }
+
+    /// What the given recipients were paid in `year`.
+    static func paid(_ db: Database, year: Int, recipients: Set<String>) throws -> PaidToDate {
+        var out: [String: Int64] = [:]
+        for r in recipients {
+            if let fen = try Int64.fetchOne(db, sql: "SELECT paid_fen FROM handler_paid WHERE year = ? AND recipient = ?",
+                                            arguments: [year, r]) { out[r] = fen }
+        }
+        return PaidToDate(out)
+    }
+
+    static func savePaid(_ db: Database, year: Int, _ paid: PaidToDate, changedFrom before: PaidToDate) throws {
+        for (recipient, fen) in paid.byRecipient where fen != before.paid(recipient) {
+            try db.execute(sql: """
+                INSERT INTO handler_paid(year, recipient, paid_fen) VALUES (?, ?, ?)
+                ON CONFLICT(year, recipient) DO UPDATE SET paid_fen = excluded.paid_fen
+                """, arguments: [year, recipient, fen])
+        }
+    }
+
+    /// Case counts by state, outcome counts by status, and the total granted (GET /v1/stats).
+    static func stats(_ db: Database) throws -> (cases: [String: Int], outcomes: [String: Int], grantedFen: Int64) {
+        var cases: [String: Int] = [:], outcomes: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM handler_cases GROUP BY state") { cases[row[0]] = row[1] }
+        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM handler_outcomes GROUP BY status") { outcomes[row[0]] = row[1] }
+        let granted = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount_fen), 0) FROM handler_outcomes WHERE status = 'granted'") ?? 0
+        return (cases, outcomes, granted)
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class RouterTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
