@@ -1,3 +1,4 @@
+import GRDB
 // A classifier child process on a fresh topic namespace, with helpers to feed it and read what it publishes.
 import DoudiDomain
 import Envelope
@@ -80,6 +81,12 @@ struct ClassifierHarness {
     }
 
     /// Waits until the classifier has decided `count` households (its API is up and it consumed them).
+    /// The profile version the classifier holds for a household (read from its store).
+    func profileVersion(_ householdId: String) -> Int? {
+        guard let q = try? DatabaseQueue(path: "\(dataDir)/classifier.sqlite") else { return nil }
+        return try? q.read { try Int.fetchOne($0, sql: "SELECT profile_version FROM households WHERE household_id = ?", arguments: [householdId]) }
+    }
+
     func waitForHouseholds(_ count: Int, _ service: ServiceProcess) async throws {
         var last = -1
         let ok = try await eventuallyAsync(timeout: .seconds(90)) {

@@ -30,6 +30,10 @@ final class ClassifierWarningTests: XCTestCase {
         try await h.send(a, time: "2026-10-01T09:00:00Z", id: "p-A-v1-again")
         var v2 = a; v2.version = 2
         try await h.send(v2, time: "2026-10-02T08:00:00Z")
+        // Topics are not ordered against each other: let v2 land before the outcome, as it would
+        // in production where the matcher's next version follows the grant.
+        let v2Applied = try await eventually { h.profileVersion("A") == 2 }
+        XCTAssertTrue(v2Applied, service.log.suffix(2000).description)
         try await h.send(Outcome(outcomeId: "o-A-1", householdId: "A", domain: .basicLiving, program: "dibao", status: .granted,
                                  amountFen: 60_000, decidedAt: "2026-10-03T08:00:00Z", reason: "approved"),
                          time: "2026-10-03T08:00:00Z")
