@@ -44,6 +44,12 @@ struct Bench: AsyncParsableCommand {
                 line("relief \(k)", v, unit: "/s", extra: k.hasSuffix("PerSecond") ? String(format: "ratio to no-op %.3f", v / noop.rate) : "")
             }
         }
+        if wants("router") {
+            let r = try await routerBench(brokers: brokers, warnings: warnings)
+            for (k, v) in r.sorted(by: { $0.key < $1.key }) {
+                line("router + handlers \(k)", v, unit: "", extra: k.lowercased().contains("persecond") ? String(format: "ratio to no-op %.3f", v / noop.rate) : "")
+            }
+        }
         if wants("pipeline") && FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent("doudi-intake").path) {
             let pipeline = PipelineBench(kafka: kafka, workDir: workDir)
             let t = try await pipeline.throughput(households: pipelineHouseholds)

@@ -53,7 +53,12 @@ public enum TestBroker {
 
     /// Reads until the topic has been quiet for `quiet` after at least `minimum` messages.
     public static func readSettled(_ topic: String, minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
-        var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: [topic])
+        try await readSettled(topics: [topic], minimum: minimum, quiet: quiet, timeout: timeout)
+    }
+
+    /// Reads several topics until at least `minimum` messages arrived and then `quiet` passed without more.
+    public static func readSettled(topics: [String], minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
+        var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: topics)
         config.sessionTimeoutMs = 6000
         let consumer = try KafkaConsumer(configuration: config)
         var all: [KafkaMessage] = []
