@@ -27,16 +27,15 @@ struct RegistryAPI: Sendable {
             guard authorized(request) else { return Self.unauthorized() }
             let region = request.uri.queryParameters.get("region") ?? ""
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 1000, 1), 10_000)
-            let rows = try await pool.read { db in
+            let list: [[String: String]] = try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT person_key, region_code, reason, record_id, occurred_on FROM candidates
                     WHERE coalesce(region_code, '') LIKE ? || '%' ORDER BY occurred_on, person_key LIMIT ?
-                    """, arguments: [region, limit])
-            }
-            let list = rows.map { row -> [String: String] in
-                var item: [String: String] = ["personKey": row[0], "reason": row[2], "recordId": row[3], "occurredOn": row[4]]
-                if let code: String = row[1] { item["regionCode"] = code }
-                return item
+                    """, arguments: [region, limit]).map { row in
+                    var item: [String: String] = ["personKey": row[0], "reason": row[2], "recordId": row[3], "occurredOn": row[4]]
+                    if let code: String = row[1] { item["regionCode"] = code }
+                    return item
+                }
             }
             return Self.json(["candidates": list])
         }

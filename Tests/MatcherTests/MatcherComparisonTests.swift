@@ -121,12 +121,14 @@ final class MatcherComparisonTests: XCTestCase {
         XCTAssertTrue(metrics.split(separator: "\n").contains { $0.contains("code=\"not_registered\"") && $0.hasSuffix(" 1") }, metrics)
 
         // The read API: profiles need the token; stats and candidates.
-        XCTAssertEqual(try await h.get("/v1/households/\(hh)").status, 401)
-        XCTAssertEqual(try await h.get("/v1/households/\(hh)", token: "wrong").status, 401)
+        let anonymous = try await h.get("/v1/households/\(hh)"), wrongToken = try await h.get("/v1/households/\(hh)", token: "wrong")
+        XCTAssertEqual(anonymous.status, 401)
+        XCTAssertEqual(wrongToken.status, 401)
         let fetched = try await h.get("/v1/households/\(hh)", token: H.token)
         XCTAssertEqual(fetched.status, 200)
         XCTAssertEqual(try JSONDecoder().decode(HouseholdProfile.self, from: fetched.body), last)
-        XCTAssertEqual(try await h.get("/v1/households/hh-none", token: H.token).status, 404)
+        let unknown = try await h.get("/v1/households/hh-none", token: H.token)
+        XCTAssertEqual(unknown.status, 404)
         let stats = try JSONSerialization.jsonObject(with: try await h.get("/v1/stats").body) as! [String: Any]
         XCTAssertEqual(stats["households"] as? Int, 1)
         XCTAssertEqual(stats["persons"] as? Int, 15)
@@ -135,7 +137,8 @@ final class MatcherComparisonTests: XCTestCase {
         let regions = stats["regions"] as? [[String: Any]]
         XCTAssertEqual(regions?.first?["prefix"] as? String, "140105")
         XCTAssertEqual(regions?.first?["candidates"] as? Int, 1)
-        XCTAssertEqual(try await h.get("/v1/candidates").status, 401)
+        let anonymousList = try await h.get("/v1/candidates")
+        XCTAssertEqual(anonymousList.status, 401)
         let candidates = try JSONSerialization.jsonObject(with: try await h.get("/v1/candidates?region=1401", token: H.token).body)
         let list = (candidates as? [String: Any])?["candidates"] as? [[String: String]]
         XCTAssertEqual(list?.map { $0["personKey"] }, [H.key(50)])
