@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// Department records, outcomes and the read API through the running matcher.
-final class MatcherComparisonTests: XCTestCase {
+final class MatcherServiceComparisonTests: XCTestCase {
     typealias H = MatcherHarness
 
     /// Member i's record of `kind`, dated after the household's collection.
