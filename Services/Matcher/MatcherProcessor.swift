@@ -1,0 +1,68 @@
+// The matcher's input handling: accepted submissions build households, department records are
+// compared with the registry, outcomes update the programmes a household receives. Each input
+// is one call of the pure logic (Shared/DoudiDomain/Matcher) inside the runtime's transaction.
+import DoudiDomain
+import Envelope
+import Foundation
+import GRDB
+import Logging
+import ServiceKit
+
+struct MatcherProcessor: EventProcessor {
+    let name = "matcher"
+    var inputTopics: [String] { [Topics.intakeAccepted, Topics.deptRecords, Topics.assistanceOutcomes] }
+    let keyer: PersonKeyer
+    let validator = DeptRecordValidator()
+    let settings: ComparisonSettings
+    let counters: MatchCounters
+    let logger = Logger(label: "doudi.matcher")
+
+    init(personKeySecret: String, counters: MatchCounters, settings: ComparisonSettings = .standard) {
+        self.keyer = PersonKeyer(secret: personKeySecret)
+        self.counters = counters
+        self.settings = settings
+    }
+
+    func registerMigrations(_ migrator: inout DatabaseMigrator) { RegistrySchema.register(&migrator) }
+
+    func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        let reader = SQLiteRegistry(db: context.db)
+        let change: RegistryChange
+        switch event.type {
+        case "intake.accepted.v1":
+            change = try HouseholdMerger.apply(accepted: event.decode(Submission.self), reader: reader, now: context.eventTime)
+        case "dept.record.v1":
+            let record = try acceptedRecord(event, eventTime: context.eventTime)
+            change = try DepartmentComparison.apply(record: record.record, personKey: record.personKey, reader: reader,
+                                                    now: context.eventTime, settings: settings)
+        case "assistance.outcome.v1":
+            change = try ProgramsLedger.apply(outcome: event.decode(Outcome.self), reader: reader)
+        default:
+            throw EnvelopeError.wrongType(expected: "intake.accepted.v1, dept.record.v1 or assistance.outcome.v1", got: event.type)
+        }
+        record(change.notes)
+        return try ChangeEvents.outgoing(for: change, cause: event, context: context)
+    }
+
+    /// Validates the record as of the event's date; an invalid one is dead-lettered with the
+    /// validator's reason, which names fields and codes only.
+    private func acceptedRecord(_ event: CloudEvent, eventTime: String) throws -> AcceptedDeptRecord {
+        guard let asOf = CivilDate(iso: eventTime) else { throw PoisonMessage("dept.record.v1 without a usable ce_time") }
+        let validation = validator.validate(event.data, asOf: asOf) { keyer.key(for: $0) }
+        guard case .accepted(let accepted) = validation else {
+            throw PoisonMessage(validation.deadLetterReason ?? "invalid dept.record.v1")
+        }
+        return accepted
+    }
+
+    /// Notes are counted; a name mismatch is also logged, by record and household, never by name.
+    private func record(_ notes: [MatchNote]) {
+        for note in notes {
+            counters.increment(note.code)
+            if note.code == .nameMismatch {
+                logger.notice("department record not matched: name differs from the registered member",
+                              metadata: ["recordId": "\(note.reference)", "householdId": "\(note.householdId ?? "-")"])
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class MatcherTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
