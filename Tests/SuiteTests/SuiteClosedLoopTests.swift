@@ -8,7 +8,7 @@ import XCTest
 /// The closed loop through the real broker with every service involved running as in
 /// production: a submission becomes a household, a warning, referrals, a department's decision,
 /// and the warning resolves; a denial with the hardship remaining becomes special hardship.
-final class ClosedLoopTests: XCTestCase {
+final class SuiteClosedLoopTests: XCTestCase {
     func idNumber(_ county: String, born: String, seq: Int) -> String {
         let body = county + born + String(format: "%03d", seq)
         return body + String(IdentityNumber.checkCharacter(for: body.compactMap(\.wholeNumberValue))!)
