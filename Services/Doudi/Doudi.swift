@@ -2,9 +2,25 @@ import ArgumentParser
 import Envelope
 import Foundation
 import Kafka
+import Logging
 
 @main
 struct Doudi: AsyncParsableCommand {
+    /// The CLI's own logging (the Kafka client's rebalance notes) only from warnings up.
+    static func main() async {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["DOUDI_LOG_LEVEL"] ?? "") ?? .warning
+            return h
+        }
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "doudi",
         abstract: "Operate the Doudi suite: topics, lag, replay, dead letters, demo data.",

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Envelope
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Kafka
 
 /// `doudi summary`: what the suite has done, read from the topics (the public record), at a glance.
@@ -9,6 +12,7 @@ struct SummaryCommand: AsyncParsableCommand {
     @OptionGroup var broker: BrokerOptions
     @Flag(help: "Wait until the pipeline has been quiet for a few seconds before summarising.") var wait = false
     @Option(help: "Seconds of quiet that count as settled.") var quiet = 8
+    @Option(help: "The classifier's HTTP address, for households per category.") var classifier = "http://127.0.0.1:8083"
 
     func run() async throws {
         if wait { try await waitUntilSettled() }
@@ -25,7 +29,16 @@ struct SummaryCommand: AsyncParsableCommand {
         try await readAll(broker.kafka, topic: Topics.assistanceOutcomes, idleMs: 1500) { m in s.outcome(m) }
         try await readAll(broker.kafka, topic: Topics.reliefDisbursements, idleMs: 1500) { m in s.disbursement(m) }
         try await readAll(broker.kafka, topic: Topics.deadletter, idleMs: 1000) { _ in s.deadLetters += 1 }
+        s.classifierCategories = await classifierCategories()
         s.print()
+    }
+
+    /// Every household's category, from the classifier (warnings only name households with a need).
+    private func classifierCategories() async -> [String: Int]? {
+        guard let url = URL(string: classifier + "/v1/stats"),
+              let (data, _) = try? await URLSession.shared.data(from: url),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return json["householdsByCategory"] as? [String: Int]
     }
 
     private func waitUntilSettled() async throws {
@@ -49,6 +62,7 @@ struct Tally {
     var households = Set<String>()
     var signals: [String: Int] = [:], tasks: [String: Int] = [:], referrals: [String: Int] = [:]
     var categories: [String: String] = [:]
+    var classifierCategories: [String: Int]?
     var warningsOpen: [String: Int] = [:], warningsResolved = 0
     var outcomes: [String: Int] = [:], outcomeFen: Int64 = 0
     var reliefPaidFen: Int64 = 0, reliefStages = 0
@@ -89,7 +103,8 @@ struct Tally {
         Swift.print("submissions accepted \(accepted), rejected \(rejected); households in the registry \(households.count)")
         var byCategory: [String: Int] = [:]
         for (_, c) in categories { byCategory[c, default: 0] += 1 }
-        section("households with warnings, by category", byCategory)
+        if let all = classifierCategories { section("households by category (classifier)", all) }
+        else { section("households with warnings, by category", byCategory) }
         section("open warnings by disposal / level (\(warningsResolved) resolved)", warningsOpen)
         section("signals from department data", signals)
         section("tasks", tasks)

@@ -21,7 +21,7 @@ struct TopicsCommand: AsyncParsableCommand {
             let created = try await broker.admin().createTopics(names.map {
                 TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: config)
             })
-            print("topics: \(created.count) created, \(names.count - created.count) already present (\(names.count) in the contract)")
+            print("topics: \(created.count) created, \(names.count - created.count) already present (\(Topics.all.count) in the contract\(demo ? " + 2 demo" : ""))")
         }
     }
 
