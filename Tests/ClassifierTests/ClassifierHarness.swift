@@ -17,7 +17,7 @@ struct ClassifierHarness {
 
     static func make(_ name: String) async throws -> ClassifierHarness {
         let ns = try await TestBroker.freshNamespace()
-        return ClassifierHarness(ns: ns, dataDir: temporaryDirectory("classifier-\(name)"), group: "classifier-\(ns)", port: try freePort())
+        return ClassifierHarness(ns: ns, dataDir: temporaryDirectory("classifier-\(name)"), group: "classifier-\(ns)", port: freePort())
     }
 
     func start() throws -> ServiceProcess {
@@ -102,29 +102,7 @@ struct PublishedWarning {
     var warning: Warning
 }
 
-/// `eventually` for async conditions.
-func eventuallyAsync(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(300))
-    }
-    return try await condition()
-}
 
-/// A TCP port nobody listens on now.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
 
 /// Households for the tests: one healthy employed adult with a safe rural house, so the only
 /// need is basic living when income is below the dibao standard.
@@ -144,16 +122,3 @@ enum Households {
 import FoundationNetworking
 #endif
 
-/// Runs the operator CLI (without the broker option `runCLI` adds: these commands talk HTTP).
-func runDoudi(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = ServiceProcess.binary("doudi")
-    p.arguments = arguments
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-}

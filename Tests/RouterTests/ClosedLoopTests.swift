@@ -10,7 +10,7 @@ import XCTest
 final class ClosedLoopTests: XCTestCase {
     func testWarningToEducationGrantClosesTheLoop() async throws {
         let h = try await LoopHarness.make("loop")
-        let routerPort = LoopHarness.freePort(), handlerPort = LoopHarness.freePort()
+        let routerPort = freePort(), handlerPort = freePort()
         let router = try h.start("doudi-router", extra: ["DOUDI_HTTP_PORT": String(routerPort)])
         let education = try h.start("doudi-education", extra: ["DOUDI_HTTP_PORT": String(handlerPort)])
         defer { router.terminate(); education.terminate() }
