@@ -21,6 +21,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Registry size for the matcher.") var persons = 1_000_000
     @Option(help: "Department records for the matcher.") var records = 200_000
     @Option(help: "Households through the whole pipeline.") var pipelineHouseholds = 10_000
+    @Option(help: "Submissions for the intake topic path.") var submissions = 20_000
 
     func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
@@ -42,6 +43,22 @@ struct Bench: AsyncParsableCommand {
             let r = try await reliefBench(brokers: brokers, applications: applications)
             for (k, v) in r.sorted(by: { $0.key < $1.key }) {
                 line("relief \(k)", v, unit: "/s", extra: k.hasSuffix("PerSecond") ? String(format: "ratio to no-op %.3f", v / noop.rate) : "")
+            }
+        }
+        if wants("intake") {
+            let intake = IntakeBench(kafka: kafka, workDir: workDir)
+            let topic = try await intake.topicPath(submissions: submissions)
+            line("intake topic path, \(submissions) submissions", topic, unit: "submissions/s",
+                 extra: String(format: "ratio to no-op %.2f", topic / noop.rate))
+            let http = try await intake.http(perSecond: 500, seconds: 10)
+            print(String(format: "intake HTTP at 500 requests/s for 10 s: p50 %.1f ms, p99 %.1f ms, %.1f%% answered 202",
+                         http.p50, http.p99, http.ok * 100))
+        }
+        if wants("matcher") {
+            let r = try await matcherBench(brokers: brokers, persons: persons, records: records)
+            for (k, v) in r.sorted(by: { $0.key < $1.key }) {
+                line("matcher \(k) (registry \(persons) persons)", v, unit: "",
+                     extra: k.lowercased().contains("persecond") ? String(format: "ratio to no-op %.3f", v / noop.rate) : "")
             }
         }
         if wants("router") {
