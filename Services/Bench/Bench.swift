@@ -29,7 +29,7 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)
-        print("doudi-bench: broker \(brokers), librdkafka \(librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        emit("doudi-bench: broker \(brokers), librdkafka \(librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let raw = try await runtime.rawHop()
         line("(a) raw hop: librdkafka produce + consume, \(events) × 1 KiB", raw, unit: "events/s")
         let noop = try await runtime.noopService()
@@ -51,7 +51,7 @@ struct Bench: AsyncParsableCommand {
             line("intake topic path, \(submissions) submissions", topic, unit: "submissions/s",
                  extra: String(format: "ratio to no-op %.2f", topic / noop.rate))
             let http = try await intake.http(perSecond: 500, seconds: 10)
-            print(String(format: "intake HTTP at 500 requests/s for 10 s: p50 %.1f ms, p99 %.1f ms, %.1f%% answered 202",
+            emit(String(format: "intake HTTP at 500 requests/s for 10 s: p50 %.1f ms, p99 %.1f ms, %.1f%% answered 202",
                          http.p50, http.p99, http.ok * 100))
         }
         if wants("matcher") {
@@ -73,12 +73,17 @@ struct Bench: AsyncParsableCommand {
             line("pipeline, \(pipelineHouseholds) households, submission → last referral/outcome", t.rate, unit: "households/s",
                  extra: String(format: "ratio to raw hop %.3f; %d referrals, %d outcomes", t.rate / raw, t.referrals, t.outcomes))
             let l = try await pipeline.latency(perSecond: 1000, seconds: 15)
-            print(String(format: "pipeline latency at 1,000 households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
+            emit(String(format: "pipeline latency at 1,000 households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
                          l.p50, l.p99, l.samples))
         }
     }
 
     func line(_ label: String, _ value: Double, unit: String, extra: String = "") {
-        print("\(label.padding(toLength: 72, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", value)) \(unit)  \(extra)")
+        emit("\(label.padding(toLength: 72, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", value)) \(unit)  \(extra)")
     }
+}
+
+/// Writes a line at once (unbuffered), so figures appear as they are measured, also in a file.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
