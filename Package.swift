@@ -49,7 +49,7 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
         .target(name: "Kafka", dependencies: ["CRdKafka", log], path: "Shared/Kafka",
                 linkerSettings: rdkafkaLinker),
-        .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Envelope", dependencies: ["DoudiDomain", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Shared/Envelope"),
         .target(name: "Store", dependencies: ["Envelope", grdb, log], path: "Shared/Store"),
         .target(name: "DoudiDomain", path: "Shared/DoudiDomain"),

@@ -1,4 +1,5 @@
 import Crypto
+import DoudiDomain
 import Foundation
 
 /// Deterministic event ids: a derived event's id is a function of what caused it, so that a
@@ -53,16 +54,8 @@ public enum Timestamp {
         var secs = ms / 1000
         let millis = Int(ms % 1000)
         let day = Int(secs / 86400); secs %= 86400
-        // Civil date from day number (Howard Hinnant's algorithm).
-        let z = day + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let date = CivilDate(dayNumber: day)
+        let (y, m, d) = (date.year, date.month, date.day)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, Int(secs / 3600), Int(secs % 3600 / 60), Int(secs % 60), millis)
     }
 

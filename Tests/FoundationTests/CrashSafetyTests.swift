@@ -1,3 +1,4 @@
+import DoudiDomain
 import Envelope
 import TestSupport
 import Kafka
@@ -51,15 +52,5 @@ final class CrashSafetyTests: XCTestCase {
     }
 }
 
-/// A small seeded generator, so a failing run can be repeated from its printed seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
+/// The domain's seeded generator, so a failing run can be repeated from its printed seed.
+typealias SplitMix = SplitMix64
