@@ -41,7 +41,7 @@ enum CSVCellKind: Sendable {
     case keyValues
 }
 
-struct CSVColumn: Sendable {
+public struct CSVColumn: Sendable {
     let name: String
     /// Where the value goes: `["applicant", "name"]`.
     let path: [String]
@@ -52,7 +52,7 @@ struct CSVColumn: Sendable {
     }
 }
 
-struct CSVRowMapper: Sendable {
+public struct CSVRowMapper: Sendable {
     /// The known column at each header position; nil for ignored ones.
     let columns: [CSVColumn?]
     let ignoredColumns: [String]

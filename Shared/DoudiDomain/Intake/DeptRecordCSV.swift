@@ -5,8 +5,8 @@
 /// Columns (case-insensitive, any order, unknown ignored, empty cell = absent): `recordId`,
 /// `department`, `kind`, `idNumber`, `name`, `regionCode`, `occurredOn`, `amountFen` (number),
 /// `attributes` as `key=value;key=value` (a backslash escapes `;`, `=` and itself).
-public struct DeptRecordCSV: Sendable {
-    static let knownColumns: [CSVColumn] = [
+public struct DeptRecordCSV: CSVLayout {
+    public static let knownColumns: [CSVColumn] = [
         CSVColumn("recordId", "recordId"),
         CSVColumn("department", "department"),
         CSVColumn("kind", "kind"),
@@ -18,18 +18,6 @@ public struct DeptRecordCSV: Sendable {
         CSVColumn("attributes", "attributes", .keyValues),
     ]
 
-    public static var columns: [String] { knownColumns.map(\.name) }
-
-    private let mapper: CSVRowMapper
-
-    public var ignoredColumns: [String] { mapper.ignoredColumns }
-
-    public init(header: [String], limits: JSONLimits = .standard) throws(CSVHeaderError) {
-        mapper = try CSVRowMapper(header: header, known: Self.knownColumns, limits: limits)
-    }
-
-    public func document(for row: [String]) throws(CSVRowError) -> JSONValue { try mapper.document(for: row) }
-
-    /// The value of a `dept.record.v1` event.
-    public func payload(for row: [String]) throws(CSVRowError) -> [UInt8] { try document(for: row).serializedBytes }
+    public let mapper: CSVRowMapper
+    public init(mapper: CSVRowMapper) { self.mapper = mapper }
 }

@@ -22,8 +22,8 @@
 /// member has eleven fields, households up to thirty members, and the validator then reports
 /// `members[2].idNumber` exactly as for JSON submissions. Spreadsheet users quote the cell
 /// (`"[{""relation"":""self"",…}]"`), which `CSV.line` does.
-public struct SubmissionCSV: Sendable {
-    static let knownColumns: [CSVColumn] = [
+public struct SubmissionCSV: CSVLayout {
+    public static let knownColumns: [CSVColumn] = [
         CSVColumn("submissionId", "submissionId"),
         CSVColumn("channel", "channel"),
         CSVColumn("regionCode", "regionCode"),
@@ -65,21 +65,6 @@ public struct SubmissionCSV: Sendable {
         CSVColumn("business", "assets.business", .json),
     ]
 
-    /// Every column this mapping knows, in the documented order (a template header).
-    public static var columns: [String] { knownColumns.map(\.name) }
-
-    private let mapper: CSVRowMapper
-
-    /// Header columns this mapping does not know; they are ignored.
-    public var ignoredColumns: [String] { mapper.ignoredColumns }
-
-    public init(header: [String], limits: JSONLimits = .standard) throws(CSVHeaderError) {
-        mapper = try CSVRowMapper(header: header, known: Self.knownColumns, limits: limits)
-    }
-
-    /// The submission as a JSON document, for `SubmissionValidator.validate(document:…)`.
-    public func document(for row: [String]) throws(CSVRowError) -> JSONValue { try mapper.document(for: row) }
-
-    /// The same serialised: the value of an `intake.submission.v1` event.
-    public func payload(for row: [String]) throws(CSVRowError) -> [UInt8] { try document(for: row).serializedBytes }
+    public let mapper: CSVRowMapper
+    public init(mapper: CSVRowMapper) { self.mapper = mapper }
 }
