@@ -16,10 +16,7 @@ enum BenchSupport {
     /// A fresh namespace with every contract topic (for benchmarks of whole services).
     static func freshNamespace(_ kafka: KafkaConfiguration, partitions: Int = 3) async throws -> String {
         let ns = "bench\(EventID.random().prefix(8))."
-        let names = ["intake.submissions", "intake.accepted", "intake.rejected", "dept.records", "registry.households",
-                     "monitoring.signals", "monitoring.warnings", "work.tasks", "relief.applications", "relief.disbursements",
-                     "assistance.outcomes", "deadletter"] + Topics.referralDomains.map { "referrals.\($0)" }
-        try await KafkaAdmin(configuration: kafka).createTopics(names.map { TopicSpec(name: ns + $0, partitions: partitions) })
+        try await KafkaAdmin(configuration: kafka).createTopics(Topics.all(namespace: ns).map { TopicSpec(name: $0, partitions: partitions) })
         return ns
     }
 

@@ -50,13 +50,7 @@ struct ClassifierAPI: Sendable {
     }
 
     private func authorize(_ request: Request) throws {
-        let given = request.headers[.authorization] ?? ""
-        let expected = "Bearer \(token)"
-        // Compared without an early exit, so timing says nothing about the token.
-        let a = Array(given.utf8), b = Array(expected.utf8)
-        var diff = a.count ^ b.count
-        for i in 0..<min(a.count, b.count) { diff |= Int(a[i] ^ b[i]) }
-        guard diff == 0 else { throw HTTPError(.unauthorized, message: "operator bearer token required") }
+        guard BearerToken(token).accepts(request) else { throw HTTPError(.unauthorized, message: "operator bearer token required") }
     }
 
     private func decodeOptional<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T? {

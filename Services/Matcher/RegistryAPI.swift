@@ -46,13 +46,7 @@ struct RegistryAPI: Sendable {
         }
     }
 
-    /// Constant-time comparison, so the token cannot be guessed byte by byte from response times.
-    private func authorized(_ request: Request) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        let given = Array(header.dropFirst("Bearer ".count).utf8), expected = Array(token.utf8)
-        guard given.count == expected.count else { return false }
-        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+    private func authorized(_ request: Request) -> Bool { BearerToken(token).accepts(request) }
 
     static func unauthorized() -> Response {
         Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],

@@ -44,7 +44,7 @@ struct ReliefAPI: Sendable {
             return try json(view)
         }
         router.post("/v1/cases/:caseId/approval") { request, context -> Response in
-            guard request.headers[.authorization] == "Bearer \(settings.countyToken)" else {
+            guard BearerToken(settings.countyToken).accepts(request) else {
                 return problem(.unauthorized, "a county approver's bearer token is required")
             }
             let id = try context.parameters.require("caseId")

@@ -26,9 +26,13 @@ public enum Topics {
     /// `referrals.<domain>`.
     public static func referrals(_ domain: String) -> String { namespace + "referrals.\(domain)" }
 
-    public static var all: [String] {
-        [intakeSubmissions, intakeAccepted, intakeRejected, deptRecords, registryHouseholds, monitoringSignals,
-         monitoringWarnings, workTasks] + referralDomains.map(referrals)
-            + [reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter]
+    public static var all: [String] { all(namespace: namespace) }
+
+    /// Every contract topic under a given namespace (a test's or a benchmark's own).
+    public static func all(namespace ns: String) -> [String] {
+        ["intake.submissions", "intake.accepted", "intake.rejected", "dept.records", "registry.households",
+         "monitoring.signals", "monitoring.warnings", "work.tasks"].map { ns + $0 }
+            + referralDomains.map { ns + "referrals.\($0)" }
+            + ["relief.applications", "relief.disbursements", "assistance.outcomes", "deadletter"].map { ns + $0 }
     }
 }

@@ -11,10 +11,7 @@ public enum TestBroker {
     /// `DOUDI_TOPIC_NAMESPACE` and read `"\(namespace)<topic>"`.
     public static func freshNamespace(partitions: Int = 3) async throws -> String {
         let namespace = "t\(EventID.random().prefix(8))."
-        let names = ["intake.submissions", "intake.accepted", "intake.rejected", "dept.records", "registry.households",
-                     "monitoring.signals", "monitoring.warnings", "work.tasks", "relief.applications", "relief.disbursements",
-                     "assistance.outcomes", "deadletter"] + Topics.referralDomains.map { "referrals.\($0)" }
-        try await KafkaAdmin(configuration: kafka).createTopics(names.map { TopicSpec(name: namespace + $0, partitions: partitions) })
+        try await KafkaAdmin(configuration: kafka).createTopics(Topics.all(namespace: namespace).map { TopicSpec(name: $0, partitions: partitions) })
         return namespace
     }
 
