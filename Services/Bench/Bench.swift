@@ -72,6 +72,10 @@ struct Bench: AsyncParsableCommand {
             let t = try await pipeline.throughput(households: pipelineHouseholds)
             line("pipeline, \(pipelineHouseholds) households, submission → last referral/outcome", t.rate, unit: "households/s",
                  extra: String(format: "ratio to raw hop %.3f; %d referrals, %d outcomes", t.rate / raw, t.referrals, t.outcomes))
+            for (type, count) in t.eventsByType.sorted(by: { $0.key < $1.key }) {
+                emit("    \(type.padding(toLength: 60, withPad: " ", startingAt: 0))"
+                     + String(format: " %8d  (%.2f per household)", count, Double(count) / Double(pipelineHouseholds)))
+            }
             let l = try await pipeline.latency(perSecond: 1000, seconds: 15)
             emit(String(format: "pipeline latency at 1,000 households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
                          l.p50, l.p99, l.samples))

@@ -41,12 +41,12 @@ struct PipelineBench {
     }
 
     /// Households per second from the first submission to the last referral or outcome.
-    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int) {
+    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int]) {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach(BenchSupport.stop) }
         let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
-        let watched = [ns + "registry.households", ns + "assistance.outcomes"] + Topics.referralDomains.map { ns + "referrals.\($0)" }
-        let consumer = try await joined(watched)
+        // Every topic is watched, so that the run also shows the cascade: events per household by type.
+        let consumer = try await joined(Topics.all(namespace: ns))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
         let started = ContinuousClock.now
         for chunk in stride(from: 0, to: households, by: 5000) {
@@ -54,7 +54,7 @@ struct PipelineBench {
         }
         // Synthetic households may share a member and merge, so completion is counted in
         // submissions registered (a profile lists every submission it merged), not households.
-        var registered = Set<String>(), referrals = 0, outcomes = 0
+        var registered = Set<String>(), referrals = 0, outcomes = 0, byType: [String: Int] = [:]
         var last = ContinuousClock.now
         let decoder = JSONDecoder()
         // Done when every submission is in the registry and nothing has moved for 5 s.
@@ -62,14 +62,15 @@ struct PipelineBench {
             let batch = try await consumer.poll(maxCount: 10_000, timeoutMs: 200)
             if !batch.isEmpty { last = .now }
             for m in batch {
+                byType["\(m.topic.dropFirst(ns.count)) \(m.header("ce_type") ?? "-")", default: 0] += 1
                 if m.topic.hasSuffix("registry.households") {
                     if let p = try? decoder.decode(HouseholdProfile.self, from: Data(m.value)) { registered.formUnion(p.sourceSubmissions) }
-                } else if m.topic.hasSuffix("assistance.outcomes") { outcomes += 1 } else { referrals += 1 }
+                } else if m.topic.hasSuffix("assistance.outcomes") { outcomes += 1 } else if m.topic.contains("referrals.") { referrals += 1 }
             }
             if ContinuousClock.now - started > .seconds(600) { throw BenchError("pipeline did not finish: \(registered.count) of \(households) submissions registered") }
         }
         await consumer.close()
-        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes)
+        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType)
     }
 
     /// Latency from submission to its household's first referral at a fixed offered load.

@@ -48,6 +48,26 @@ final class EnvelopeTests: XCTestCase {
         XCTAssertEqual(Timestamp.milliseconds("2026-11-18T11:06:40.123Z"), 1_795_000_000_123)
         XCTAssertEqual(Timestamp.milliseconds("1970-01-02"), 86_400_000)
         XCTAssertNil(Timestamp.milliseconds("yesterday"))
+        XCTAssertEqual(Timestamp.milliseconds("2026-11-18T19:06:40+08:00"), 1_795_000_000_000)
+        XCTAssertEqual(Timestamp.milliseconds("2026-11-18 11:06:40.1234567Z"), 1_795_000_000_123)
+        for bad in ["2026-02-30", "2026-11-18T11:06:40", "2026-11-18T25:00:00Z", "2026-11-18T11:06:40.Z",
+                    "2026-11-18T11:06:40+0800", "2026-11-18T11:06:40Zjunk", "2026-1-18", ""] {
+            XCTAssertNil(Timestamp.milliseconds(bad), bad)
+        }
+    }
+
+    /// The hand-written parser and formatter agree with Foundation's ISO 8601 formatter.
+    func testTimestampsAgreeWithFoundation() {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var state: UInt64 = 42
+        for _ in 0..<5_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let ms = Int64(state >> 24) % 4_102_444_800_000  // 1970 … 2100
+            let text = Timestamp.rfc3339(milliseconds: ms)
+            XCTAssertEqual(text, withFraction.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
+            XCTAssertEqual(Timestamp.milliseconds(text), ms)
+        }
     }
 
     func testStoreDigestAndOutboxRoundTrip() throws {
