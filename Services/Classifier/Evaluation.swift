@@ -21,8 +21,18 @@ struct Evaluation {
     /// Appended to task ids made by a re-evaluation, so that tasks of new standards are new tasks.
     var taskIdSuffix = ""
 
-    func run(_ db: Database, householdId hh: String, asOf: CivilDate) throws -> EvaluationResult {
-        guard let stored = try HouseholdStore.load(db, hh) else { return EvaluationResult() }
+    /// Evaluates the stored household, or `profile` (already stored, programmes held applied) when
+    /// the caller has it, which spares decoding it again.
+    func run(_ db: Database, householdId hh: String, asOf: CivilDate, profile given: HouseholdProfile? = nil) throws -> EvaluationResult {
+        let stored: StoredHousehold
+        if let given {
+            guard let s = try HouseholdStore.evaluated(db, hh) else { return EvaluationResult() }
+            stored = StoredHousehold(profile: given, notLowIncomeSince: s.notLowIncomeSince.flatMap { CivilDate(iso: $0) },
+                                     decidedOn: s.decidedOn.flatMap { CivilDate(iso: $0) })
+        } else {
+            guard let s = try HouseholdStore.load(db, hh) else { return EvaluationResult() }
+            stored = s
+        }
         var context = try HouseholdStore.context(db, hh)
         context.notLowIncomeSince = stored.notLowIncomeSince
         var ledger = try LedgerStore.load(db, householdId: hh)
@@ -33,7 +43,9 @@ struct Evaluation {
         try LedgerStore.save(db, ledger, changes, householdId: hh)
         // §4.1.4: the gradual exit counts from the first date the household was found not low-income.
         let since = decision.category == .notLowIncome ? (stored.notLowIncomeSince ?? asOf) : nil
-        try HouseholdStore.saveDecision(db, decision, notLowIncomeSince: since)
+        // The fingerprint is taken after the ledger was saved: it is what the next version compares with.
+        try HouseholdStore.saveDecision(db, decision, notLowIncomeSince: since,
+                                        inputs: try HouseholdStore.inputs(db, stored.profile, standards: standards))
 
         var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,
                                       resolved: changes.resolved.count)

@@ -11,34 +11,96 @@ struct StoredHousehold {
 }
 
 enum HouseholdStore {
+    /// The stored profile with the programmes outcomes said of applied (HeldPrograms), at the
+    /// version last received.
     static func load(_ db: Database, _ hh: String) throws -> StoredHousehold? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT profile_json, not_low_income_since, decided_on FROM households WHERE household_id = ?
-            """, arguments: [hh]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT profile_json, not_low_income_since, decided_on, profile_version FROM households WHERE household_id = ?
+            """), arguments: [hh]) else { return nil }
         let json: Data = row[0]
-        return StoredHousehold(profile: try JSONDecoder().decode(HouseholdProfile.self, from: json),
+        var profile = try JSONDecoder().decode(HouseholdProfile.self, from: json)
+        profile.version = row[3]
+        profile.programs = HeldPrograms.effective(registry: profile.programs, holdings: try holdings(db, hh))
+        return StoredHousehold(profile: profile,
                                notLowIncomeSince: (row[1] as String?).flatMap { CivilDate(iso: $0) },
                                decidedOn: (row[2] as String?).flatMap { CivilDate(iso: $0) })
     }
 
-    static func version(_ db: Database, _ hh: String) throws -> Int? {
-        try Int.fetchOne(db, sql: "SELECT profile_version FROM households WHERE household_id = ?", arguments: [hh])
+    /// What the processing of a new version needs without decoding the stored profile.
+    struct Evaluated {
+        var version: Int
+        var inputs: String?
+        var decidedOn: String?
+        var notLowIncomeSince: String?
+    }
+
+    static func evaluated(_ db: Database, _ hh: String) throws -> Evaluated? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT profile_version, evaluated_inputs, decided_on, not_low_income_since FROM households WHERE household_id = ?
+            """), arguments: [hh]).map { Evaluated(version: $0[0], inputs: $0[1], decidedOn: $0[2], notLowIncomeSince: $0[3]) }
+    }
+
+    /// A new version that changes nothing the classifier reads: only its number is kept.
+    static func saveVersion(_ db: Database, _ hh: String, _ version: Int) throws {
+        try db.cachedStatement(sql: "UPDATE households SET profile_version = ? WHERE household_id = ?").execute(arguments: [version, hh])
+    }
+
+    static func holdings(_ db: Database, _ hh: String) throws -> [ProgramKey: ProgramHolding] {
+        var result: [ProgramKey: ProgramHolding] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT domain, program, person_key, program_json FROM outcome_programs WHERE household_id = ?
+            """), arguments: [hh]) {
+            guard let domain = Domain(rawValue: row[0]) else { continue }
+            let person: String = row[2]
+            let key = ProgramKey(domain: domain, program: row[1], personKey: person.isEmpty ? nil : person)
+            let json: Data? = row[3]
+            result[key] = try json.map { .held(try JSONDecoder().decode(Program.self, from: $0)) } ?? .ended
+        }
+        return result
+    }
+
+    static func saveHolding(_ db: Database, _ hh: String, _ key: ProgramKey, _ holding: ProgramHolding) throws {
+        var json: Data?
+        if case .held(let p) = holding { json = try JSONCoding.encoder.encode(p) }
+        try db.cachedStatement(sql: """
+            INSERT INTO outcome_programs(household_id, domain, program, person_key, program_json) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(household_id, domain, program, person_key) DO UPDATE SET program_json = excluded.program_json
+            """).execute(arguments: [hh, key.domain.rawValue, key.program, key.personKey ?? "", json])
+    }
+
+    /// A fingerprint of everything an evaluation reads besides the day: the profile's facts (its
+    /// version and update time aside), the standards, the signals seen, the open warnings and the denials.
+    static func inputs(_ db: Database, _ p: HouseholdProfile, standards: LocalStandards) throws -> String {
+        var facts = p
+        facts.version = 0
+        facts.updatedAt = ""
+        var h = FNV1a.offsetBasis
+        for byte in try JSONCoding.encoder.encode(facts) { h = (h ^ UInt64(byte)) &* FNV1a.prime }
+        let ledger = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT 's' || count(*) FROM signals WHERE household_id = ?1
+            UNION ALL SELECT 'w' || warning_id FROM warnings WHERE household_id = ?1 AND status = 'open'
+            UNION ALL SELECT 'd' || domain || '/' || disposal FROM denied_referrals WHERE household_id = ?1
+            """), arguments: [p.householdId])
+        h = FNV1a.hash(standards.lookup(regionCode: p.regionCode).summary, seed: h)
+        h = FNV1a.hash(ledger.sorted().joined(separator: "|"), seed: h)
+        return String(h, radix: 16)
     }
 
     static func saveProfile(_ db: Database, _ p: HouseholdProfile) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO households(household_id, profile_version, region_code, profile_json) VALUES (?, ?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET profile_version = excluded.profile_version,
               region_code = excluded.region_code, profile_json = excluded.profile_json
-            """, arguments: [p.householdId, p.version, p.regionCode, try JSONCoding.encoder.encode(p)])
+            """).execute(arguments: [p.householdId, p.version, p.regionCode, try JSONCoding.encoder.encode(p)])
     }
 
-    static func saveDecision(_ db: Database, _ d: Classifier.Decision, notLowIncomeSince: CivilDate?) throws {
-        try db.execute(sql: """
-            UPDATE households SET category = ?, standards_version = ?, reasons_json = ?, decided_on = ?, not_low_income_since = ?
+    static func saveDecision(_ db: Database, _ d: Classifier.Decision, notLowIncomeSince: CivilDate?, inputs: String?) throws {
+        try db.cachedStatement(sql: """
+            UPDATE households SET category = ?, standards_version = ?, reasons_json = ?, decided_on = ?, not_low_income_since = ?,
+              evaluated_inputs = ?
             WHERE household_id = ?
-            """, arguments: [d.category.rawValue, d.record.standardsVersion, try JSONCoding.encoder.encode(d.record.reasons),
-                             d.asOf.description, notLowIncomeSince?.description, d.householdId])
+            """).execute(arguments: [d.category.rawValue, d.record.standardsVersion, try JSONCoding.encoder.encode(d.record.reasons),
+                                     d.asOf.description, notLowIncomeSince?.description, inputs, d.householdId])
     }
 
     /// Stores a signal once; false when it was seen before.

@@ -48,12 +48,22 @@ struct Application {
     var emitter: Emitter { evaluation.emitter }
 
     /// A newer profile version replaces the stored one; older or equal versions (re-delivery,
-    /// out of order) change nothing. An unchanged new version re-evaluates to the same warnings.
+    /// out of order) change nothing. A version that changes nothing the last evaluation read (on
+    /// the same day) keeps only its number: typically the registry catching up with a grant the
+    /// classifier already counted from `assistance.outcomes`.
     func profile(_ p: HouseholdProfile) throws -> EvaluationResult {
         guard !p.householdId.isEmpty else { throw PoisonMessage("profile without householdId") }
-        if let stored = try HouseholdStore.version(db, p.householdId), stored >= p.version { return EvaluationResult() }
+        let stored = try HouseholdStore.evaluated(db, p.householdId)
+        if let stored, stored.version >= p.version { return EvaluationResult() }
+        var effective = p
+        effective.programs = HeldPrograms.effective(registry: p.programs, holdings: try HouseholdStore.holdings(db, p.householdId))
+        let inputs = try HouseholdStore.inputs(db, effective, standards: evaluation.standards)
+        if let stored, stored.inputs == inputs, stored.decidedOn == asOf.description {
+            try HouseholdStore.saveVersion(db, p.householdId, p.version)
+            return EvaluationResult()
+        }
         try HouseholdStore.saveProfile(db, p)
-        return try evaluation.run(db, householdId: p.householdId, asOf: asOf)
+        return try evaluation.run(db, householdId: p.householdId, asOf: asOf, profile: effective)
     }
 
     /// A department signal joins the household's context; an unregistered candidate gets a home visit.
@@ -77,14 +87,13 @@ struct Application {
         return EvaluationResult(events: [event], tasks: 1)
     }
 
-    /// Granted resolves the domain's referrals and, until the registry's next version says so,
-    /// counts the programme as held (so a signal meanwhile does not reopen the referral). A denial
-    /// that leaves every referral denied escalates to special hardship and re-evaluates (case conference).
+    /// Granted resolves the domain's referrals and counts the programme as held from now on, whatever
+    /// registry version comes next (HeldPrograms). A denial that leaves every referral denied
+    /// escalates to special hardship and re-evaluates (case conference).
     func outcome(_ o: Outcome) throws -> EvaluationResult {
-        if var stored = try HouseholdStore.load(db, o.householdId) {
-            let before = stored.profile.programs
-            ProgramHoldings.apply(o, to: &stored.profile.programs)
-            if stored.profile.programs != before { try HouseholdStore.saveProfile(db, stored.profile) }
+        let key = ProgramKey(o)
+        if let holding = HeldPrograms.holding(after: o, previous: try HouseholdStore.holdings(db, o.householdId)[key]) {
+            try HouseholdStore.saveHolding(db, o.householdId, key, holding)
         }
         let changes = try LedgerStore.update(db, householdId: o.householdId) { $0.record(o, at: asOf) }
         var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,
@@ -99,19 +108,5 @@ struct Application {
                         detail: "referral \(e.referralId) escalated by the router: no outcome by \(e.dueBy)")
         }
         return EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count)
-    }
-}
-
-/// The registry's rule for programmes held (ProgramsLedger), applied to the stored copy.
-enum ProgramHoldings {
-    static func apply(_ o: Outcome, to programs: inout [Program]) {
-        let index = programs.firstIndex { $0.domain == o.domain && $0.program == o.program && $0.personKey == o.personKey }
-        switch (o.status, index) {
-        case (.granted, nil):
-            programs.append(Program(domain: o.domain, program: o.program, personKey: o.personKey, amountFen: o.amountFen,
-                                    since: CivilDate(iso: o.decidedAt)?.description ?? String(o.decidedAt.prefix(10))))
-        case (.closed, let i?), (.withdrawn, let i?): programs.remove(at: i)
-        default: break
-        }
     }
 }

@@ -40,5 +40,17 @@ enum ClassifierSchema {
                   profile_version INTEGER NOT NULL, PRIMARY KEY(year, household_id)) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("classifier-v2") { db in
+            try db.execute(sql: """
+                -- What the latest outcome said of each programme (program_json NULL: ended); it wins over
+                -- the registry's copy (HeldPrograms).
+                CREATE TABLE outcome_programs(household_id TEXT NOT NULL, domain TEXT NOT NULL, program TEXT NOT NULL,
+                  person_key TEXT NOT NULL, program_json BLOB,
+                  PRIMARY KEY(household_id, domain, program, person_key)) WITHOUT ROWID;
+                -- A fingerprint of what the last evaluation read, so that a new profile version that
+                -- changes nothing it reads (a programme already counted) is not evaluated again.
+                ALTER TABLE households ADD COLUMN evaluated_inputs TEXT;
+                """)
+        }
     }
 }

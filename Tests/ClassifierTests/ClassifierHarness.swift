@@ -87,6 +87,12 @@ struct ClassifierHarness {
         return try? q.read { try Int.fetchOne($0, sql: "SELECT profile_version FROM households WHERE household_id = ?", arguments: [householdId]) }
     }
 
+    /// The day of the last evaluation of a household (read from its store).
+    func evaluatedOn(_ householdId: String) -> String? {
+        guard let q = try? DatabaseQueue(path: "\(dataDir)/classifier.sqlite") else { return nil }
+        return try? q.read { try String.fetchOne($0, sql: "SELECT decided_on FROM households WHERE household_id = ?", arguments: [householdId]) }
+    }
+
     func waitForHouseholds(_ count: Int, _ service: ServiceProcess) async throws {
         var last = -1
         let ok = try await eventuallyAsync(timeout: .seconds(90)) {

@@ -54,6 +54,39 @@ final class ClassifierWarningTests: XCTestCase {
         XCTAssertEqual(Set(aEvents.map(\.warning.warningId)), ["w-A-basic-living-not_covered-0"])
     }
 
+    /// Topics are not ordered against each other: a registry version made before the matcher read a
+    /// grant can reach the classifier after the grant itself. The programme stays held (no second
+    /// warning, no second referral), and a version that changes nothing the classifier reads is
+    /// not evaluated again, while one that does is.
+    func testRegistryVersionBehindAGrantDoesNotReopenTheWarning() async throws {
+        let h = try await ClassifierHarness.make("behind")
+        let service = try h.start()
+        defer { service.terminate() }
+        try await h.send(Households.profile("B"), time: "2026-10-01T08:00:00Z")
+        _ = try await h.warnings(["B"]) { $0.contains { $0.warning.householdId == "B" } }
+        try await h.send(Outcome(outcomeId: "o-B-1", householdId: "B", domain: .basicLiving, program: "dibao", status: .granted,
+                                 amountFen: 60_000, decidedAt: "2026-10-02T08:00:00Z", reason: "approved"),
+                         time: "2026-10-02T08:00:00Z")
+        _ = try await h.warnings(["B"]) { $0.contains { $0.warning.status == .resolved } }
+        // v2 was made before the matcher read the grant (no programmes), v3 after it.
+        try await h.send(Households.profile("B", version: 2), time: "2026-10-02T09:00:00Z")
+        try await h.send(Households.profile("B", version: 3, programs: [Program(domain: .basicLiving, program: "dibao",
+                                                                                amountFen: 60_000, since: "2026-10-02")]),
+                         time: "2026-10-02T09:00:01Z")
+        let v3Applied = try await eventually { h.profileVersion("B") == 3 }
+        XCTAssertTrue(v3Applied, service.log.suffix(2000).description)
+        XCTAssertEqual(h.evaluatedOn("B"), "2026-10-02", "v2 changed what the classifier reads: evaluated")
+        // v4 on a later day with the same facts is evaluated again (a new day may change ages, periods).
+        try await h.send(Households.profile("B", version: 4), time: "2026-10-05T09:00:00Z")
+        let v4Evaluated = try await eventually { h.evaluatedOn("B") == "2026-10-05" }
+        XCTAssertTrue(v4Evaluated, service.log.suffix(2000).description)
+        try await h.send(Households.profile("M"), time: "2026-10-05T09:00:01Z")  // marker: processed after B's versions
+        let all = try await h.warnings(["B", "M"]) { $0.contains { $0.warning.householdId == "M" } }
+        let b = all.filter { $0.warning.householdId == "B" }
+        XCTAssertEqual(b.map(\.warning.status), [.open, .resolved], "the grant is not forgotten by an older registry view")
+        XCTAssertEqual(Set(b.map(\.warning.warningId)), ["w-B-basic-living-not_covered-0"])
+    }
+
     func testEscalationAndDueChecksFromEventTime() async throws {
         let h = try await ClassifierHarness.make("due")
         let service = try h.start()

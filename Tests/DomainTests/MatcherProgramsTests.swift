@@ -30,6 +30,37 @@ final class MatcherProgramsTests: XCTestCase {
         XCTAssertEqual(closed.profiles[0].programs, [])
     }
 
+    /// §2.1.4: a version that only records a grant keeps the income before the latest change, so
+    /// the sharp drop seen in the version before is still seen.
+    func testVersionThatLeavesIncomeKeepsThePreviousIncome() {
+        var p = F.profile("hh-1", members: ["A"])
+        p.income = Income(wagesFen: 12_000)
+        p.previousPerCapitaMonthlyFen = 5_000
+        let granted = ProgramsLedger.apply(outcome: outcome("o1", .granted), reader: InMemoryRegistry(profiles: [p]))
+        XCTAssertEqual(granted.profiles.first?.previousPerCapitaMonthlyFen, 5_000)
+    }
+
+    /// What outcomes said of a programme wins over the registry's copy, whichever came first.
+    func testHeldProgramsFromOutcomesWinOverTheRegistry() {
+        let dibao = Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 50_000, since: "2024-01-01")
+        let key = ProgramKey(dibao)
+        XCTAssertNil(HeldPrograms.holding(after: outcome("o0", .accepted), previous: nil))
+        XCTAssertNil(HeldPrograms.holding(after: outcome("o0", .denied), previous: nil))
+        let held = HeldPrograms.holding(after: outcome("o1", .granted), previous: nil)
+        XCTAssertEqual(held, .held(Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-04-02")))
+        let raised = HeldPrograms.holding(after: outcome("o2", .granted, amount: 70_000, decidedAt: "2024-06-01"), previous: held)
+        XCTAssertEqual(raised, .held(Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 70_000, since: "2024-04-02")))
+        XCTAssertEqual(HeldPrograms.holding(after: outcome("o3", .closed), previous: raised), .ended)
+
+        // Registry behind a grant: the grant counts. Registry ahead of a closure read: the closure counts.
+        XCTAssertEqual(HeldPrograms.effective(registry: [], holdings: [key: held!]).map(\.amountFen), [60_000])
+        XCTAssertEqual(HeldPrograms.effective(registry: [dibao], holdings: [key: .ended]), [])
+        XCTAssertEqual(HeldPrograms.effective(registry: [dibao], holdings: [key: raised!]).map(\.since), ["2024-01-01"],
+                       "the registry's date of the first grant is kept")
+        let other = Program(domain: .education, program: "grant", personKey: F.key("B"), since: "2024-02-01")
+        XCTAssertEqual(HeldPrograms.effective(registry: [other, dibao], holdings: [:]), [dibao, other], "sorted by key")
+    }
+
     func testWithdrawnRemovesAndAcceptedOrDeniedChangeNothing() {
         let program = Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-01-01")
         let registry = InMemoryRegistry(profiles: [F.profile("hh-1", members: ["A"], programs: [program], flags: ["edge_at_risk"])])

@@ -59,7 +59,12 @@ struct RegistryDraft<Reader: RegistryReader> {
             let previous = originals[id]
             if let previous, Self.sameContent(previous, next) { continue }
             next.version = (previous?.version ?? 0) + 1
-            next.previousPerCapitaMonthlyFen = previous.flatMap(RegistryFigures.perCapitaMonthlyFen)
+            // The income before its latest change: a version that leaves the income as it was (a
+            // programme granted, an address) keeps the earlier figure, so a sharp drop (§2.1.4)
+            // seen in one version is still seen in the next.
+            let before = previous.flatMap(RegistryFigures.perCapitaMonthlyFen)
+            next.previousPerCapitaMonthlyFen = before == RegistryFigures.perCapitaMonthlyFen(next)
+                ? previous?.previousPerCapitaMonthlyFen : before
             next.updatedAt = now
             change.profiles.append(next)
         }

@@ -62,7 +62,8 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
     public var requestsAssistance: Bool
     public var hardshipReasons: [String]
     public var conflicts: [Conflict]
-    /// Per-capita monthly income of the previous version, for the sharp-drop rule (§2.1.4).
+    /// Per-capita monthly income before its latest change (the version before the one that changed
+    /// it; unchanged by versions that leave the income as it was), for the sharp-drop rule (§2.1.4).
     public var previousPerCapitaMonthlyFen: Int64?
     public var collectedAt: String
     public var updatedAt: String
