@@ -21,11 +21,12 @@ struct Evaluation {
     /// Appended to task ids made by a re-evaluation, so that tasks of new standards are new tasks.
     var taskIdSuffix = ""
 
-    /// Evaluates the stored household, or `profile` (already stored, programmes held applied) when
-    /// the caller has it, which spares decoding it again.
-    func run(_ db: Database, householdId hh: String, asOf: CivilDate, profile given: HouseholdProfile? = nil) throws -> EvaluationResult {
+    /// Evaluates the stored household, or `profile` (already stored, programmes held applied, with
+    /// its facts fingerprint) when the caller has it, which spares decoding and encoding it again.
+    func run(_ db: Database, householdId hh: String, asOf: CivilDate,
+             profile: (profile: HouseholdProfile, facts: UInt64)? = nil) throws -> EvaluationResult {
         let stored: StoredHousehold
-        if let given {
+        if let given = profile?.profile {
             guard let s = try HouseholdStore.evaluated(db, hh) else { return EvaluationResult() }
             stored = StoredHousehold(profile: given, notLowIncomeSince: s.notLowIncomeSince.flatMap { CivilDate(iso: $0) },
                                      decidedOn: s.decidedOn.flatMap { CivilDate(iso: $0) })
@@ -44,8 +45,10 @@ struct Evaluation {
         // §4.1.4: the gradual exit counts from the first date the household was found not low-income.
         let since = decision.category == .notLowIncome ? (stored.notLowIncomeSince ?? asOf) : nil
         // The fingerprint is taken after the ledger was saved: it is what the next version compares with.
+        let facts = try profile?.facts ?? HouseholdStore.facts(stored.profile)
         try HouseholdStore.saveDecision(db, decision, notLowIncomeSince: since,
-                                        inputs: try HouseholdStore.inputs(db, stored.profile, standards: standards))
+                                        inputs: try HouseholdStore.inputs(db, facts: facts, householdId: hh,
+                                                                          regionCode: stored.profile.regionCode, standards: standards))
 
         var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,
                                       resolved: changes.resolved.count)

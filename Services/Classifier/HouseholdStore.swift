@@ -68,30 +68,37 @@ enum HouseholdStore {
             """).execute(arguments: [hh, key.domain.rawValue, key.program, key.personKey ?? "", json])
     }
 
-    /// A fingerprint of everything an evaluation reads besides the day: the profile's facts (its
-    /// version and update time aside), the standards, the signals seen, the open warnings and the denials.
-    static func inputs(_ db: Database, _ p: HouseholdProfile, standards: LocalStandards) throws -> String {
+    /// A fingerprint of the profile's facts, its version and update time aside.
+    static func facts(_ p: HouseholdProfile) throws -> UInt64 {
         var facts = p
         facts.version = 0
         facts.updatedAt = ""
         var h = FNV1a.offsetBasis
         for byte in try JSONCoding.encoder.encode(facts) { h = (h ^ UInt64(byte)) &* FNV1a.prime }
+        return h
+    }
+
+    /// A fingerprint of everything an evaluation reads besides the day: the profile's facts, the
+    /// standards, the signals seen, the open warnings and the denials.
+    static func inputs(_ db: Database, facts: UInt64, householdId hh: String, regionCode: String,
+                       standards: LocalStandards) throws -> String {
         let ledger = try String.fetchAll(db.cachedStatement(sql: """
             SELECT 's' || count(*) FROM signals WHERE household_id = ?1
             UNION ALL SELECT 'w' || warning_id FROM warnings WHERE household_id = ?1 AND status = 'open'
             UNION ALL SELECT 'd' || domain || '/' || disposal FROM denied_referrals WHERE household_id = ?1
-            """), arguments: [p.householdId])
-        h = FNV1a.hash(standards.lookup(regionCode: p.regionCode).summary, seed: h)
+            """), arguments: [hh])
+        var h = FNV1a.hash(standards.lookup(regionCode: regionCode).summary, seed: facts)
         h = FNV1a.hash(ledger.sorted().joined(separator: "|"), seed: h)
         return String(h, radix: 16)
     }
 
-    static func saveProfile(_ db: Database, _ p: HouseholdProfile) throws {
+    /// Stores a profile; `json` is its encoding when the caller has it (the event's payload).
+    static func saveProfile(_ db: Database, _ p: HouseholdProfile, json: Data? = nil) throws {
         try db.cachedStatement(sql: """
             INSERT INTO households(household_id, profile_version, region_code, profile_json) VALUES (?, ?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET profile_version = excluded.profile_version,
               region_code = excluded.region_code, profile_json = excluded.profile_json
-            """).execute(arguments: [p.householdId, p.version, p.regionCode, try JSONCoding.encoder.encode(p)])
+            """).execute(arguments: [p.householdId, p.version, p.regionCode, try json ?? JSONCoding.encoder.encode(p)])
     }
 
     static func saveDecision(_ db: Database, _ d: Classifier.Decision, notLowIncomeSince: CivilDate?, inputs: String?) throws {

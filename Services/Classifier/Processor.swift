@@ -1,6 +1,7 @@
 // The classifier's event processing: profiles, signals, outcomes and the router's escalations.
 // Each input first advances the event clock (due checks of a new day), then is applied.
 import DoudiDomain
+import Foundation
 import Envelope
 import GRDB
 import ServiceKit
@@ -30,7 +31,7 @@ struct ClassifierProcessor: EventProcessor {
         let apply = Application(db: context.db, asOf: asOf,
                                 evaluation: Evaluation(standards: standards, emitter: .derived(from: event, in: context)))
         switch event.type {
-        case "registry.household.v1": result.add(try apply.profile(try event.decode(HouseholdProfile.self)))
+        case "registry.household.v1": result.add(try apply.profile(try event.decode(HouseholdProfile.self), json: Data(event.data)))
         case "monitoring.signal.v1": result.add(try apply.signal(try event.decode(Signal.self)))
         case "assistance.outcome.v1": result.add(try apply.outcome(try event.decode(Outcome.self)))
         case "referral.escalated.v1": result.add(try apply.escalation(try event.decode(Escalation.self)))
@@ -51,19 +52,21 @@ struct Application {
     /// out of order) change nothing. A version that changes nothing the last evaluation read (on
     /// the same day) keeps only its number: typically the registry catching up with a grant the
     /// classifier already counted from `assistance.outcomes`.
-    func profile(_ p: HouseholdProfile) throws -> EvaluationResult {
+    func profile(_ p: HouseholdProfile, json: Data) throws -> EvaluationResult {
         guard !p.householdId.isEmpty else { throw PoisonMessage("profile without householdId") }
         let stored = try HouseholdStore.evaluated(db, p.householdId)
         if let stored, stored.version >= p.version { return EvaluationResult() }
         var effective = p
         effective.programs = HeldPrograms.effective(registry: p.programs, holdings: try HouseholdStore.holdings(db, p.householdId))
-        let inputs = try HouseholdStore.inputs(db, effective, standards: evaluation.standards)
-        if let stored, stored.inputs == inputs, stored.decidedOn == asOf.description {
+        let facts = try HouseholdStore.facts(effective)
+        if let stored, stored.decidedOn == asOf.description,
+           try stored.inputs == HouseholdStore.inputs(db, facts: facts, householdId: p.householdId, regionCode: p.regionCode,
+                                                      standards: evaluation.standards) {
             try HouseholdStore.saveVersion(db, p.householdId, p.version)
             return EvaluationResult()
         }
-        try HouseholdStore.saveProfile(db, p)
-        return try evaluation.run(db, householdId: p.householdId, asOf: asOf, profile: effective)
+        try HouseholdStore.saveProfile(db, p, json: json)
+        return try evaluation.run(db, householdId: p.householdId, asOf: asOf, profile: (effective, facts))
     }
 
     /// A department signal joins the household's context; an unregistered candidate gets a home visit.

@@ -60,21 +60,55 @@ final class OutboxRelay: Sendable {
     }
 }
 
-/// A wake-up with at most one pending signal (polled: the relay waits at most a few ms more).
+/// A wake-up with at most one pending signal and one waiter (the relay). The waiter is resumed by
+/// the signal itself, not by polling: ten idle services polling every few milliseconds cost the
+/// pipeline a noticeable share of two cores.
 final class WakeSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var pending = false
+    private var waiter: (generation: UInt64, continuation: CheckedContinuation<Void, Never>)?
+    private var generation: UInt64 = 0
+    /// The latest wait whose timeout fired before it had parked (it must not park then).
+    private var expired: UInt64 = 0
 
-    func signal() { lock.lock(); pending = true; lock.unlock() }
-
-    private func take() -> Bool { lock.withLock { defer { pending = false }; return pending } }
-
-    /// Returns soon after the next signal, or after `timeout`.
-    func wait(timeout: Duration) async {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if take() { return }
-            try? await Task.sleep(for: .milliseconds(5))
+    func signal() {
+        lock.lock()
+        if let w = waiter {
+            waiter = nil
+            lock.unlock()
+            w.continuation.resume()
+            return
         }
+        pending = true
+        lock.unlock()
+    }
+
+    /// Returns at the next signal (at once if one is pending), or after `timeout`.
+    func wait(timeout: Duration) async {
+        let mine: UInt64 = lock.withLock { generation &+= 1; return generation }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            self?.expire(mine)
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if pending || expired >= mine {
+                pending = false
+                lock.unlock()
+                c.resume()
+                return
+            }
+            waiter = (mine, c)
+            lock.unlock()
+        }
+        timer.cancel()
+    }
+
+    private func expire(_ g: UInt64) {
+        lock.lock()
+        guard let w = waiter, w.generation == g else { expired = max(expired, g); lock.unlock(); return }
+        waiter = nil
+        lock.unlock()
+        w.continuation.resume()
     }
 }
