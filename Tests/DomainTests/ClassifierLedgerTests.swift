@@ -103,6 +103,26 @@ final class ClassifierLedgerTests: XCTestCase {
         XCTAssertEqual(healed.resolved.map(\.disposal), [.specialHardship, .specialHardship])
     }
 
+    /// Departments answer in any order: one referral denied and the other granted ends in the same
+    /// special hardship whichever answer comes first.
+    func testDenialAndGrantInEitherOrderEscalateTheSame() {
+        let members = [Fx.member(health: .chronicIllness), Fx.member("学", age: 9, occupation: .student)]
+        let decision = dibaoEligible(members, programs: [Fx.program(.basicLiving, "dibao")])
+        var results: [[String]] = []
+        for order in [[OutcomeStatus.denied, .granted], [.granted, .denied]] {
+            var ledger = WarningLedger()
+            _ = ledger.reconcile(decision, at: day1)
+            var opened: [String] = []
+            for status in order {
+                let domain: Domain = status == .denied ? .medical : .education
+                opened += ledger.record(outcome(status, domain), at: day2).opened.map(\.warningId)
+            }
+            results.append(opened)
+        }
+        XCTAssertEqual(results[0], ["w-H1-medical-special_hardship-0"])
+        XCTAssertEqual(results[0], results[1])
+    }
+
     // policy_not_implemented: no granted outcome by the warning's dueBy (event time, not the clock).
     func testDueChecks() {
         var ledger = WarningLedger()

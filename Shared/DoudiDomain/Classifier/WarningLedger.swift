@@ -95,6 +95,9 @@ public struct WarningLedger: Sendable, Equatable {
         case .granted:
             denied = denied.filter { $0.householdId != hh || $0.domain != outcome.domain }
             for key in keys where key.disposal != .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
+            // Departments answer in any order: a grant that leaves only denied referrals open
+            // escalates as the last denial would have, so the result does not depend on the order.
+            if !changes.resolved.isEmpty, everyReferralDenied(householdId: hh) { changes.opened += escalate(hh, at: time) }
         case .closed:
             for key in keys where key.disposal == .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
         case .denied:
