@@ -38,7 +38,7 @@ final class ProgramsEducationTests: XCTestCase {
         XCTAssertEqual(decide(["schoolStage": "primary"], paid: 99_999).first?.amountFen, 1)
         XCTAssertEqual(decide(["schoolStage": "primary"], paid: 100_000).first?.status, .denied)
         XCTAssertEqual(decide(["schoolStage": "primary"], paid: 100_001).first?.status, .denied)
-        // Non-cash measures do not depend on what was paid.
-        XCTAssertEqual(decide(["schoolStage": "senior_secondary"], paid: 200_000).map(\.status), [.denied, .granted])
+        // Non-cash measures do not depend on what was paid; grants are published before denials.
+        XCTAssertEqual(decide(["schoolStage": "senior_secondary"], paid: 200_000).map(\.status), [.granted, .denied])
     }
 }

@@ -91,6 +91,12 @@ extension Programme {
                 : assess(need, in: referral, rules: rules, paid: &paid, on: date)
             decided += decisions.map { (need, $0) }
         }
+        // Grants before denials: a referral granted in part is answered, and its denied parts,
+        // published after, find the warning resolved instead of escalating it as if nothing had
+        // been granted (§3.4) — whatever the order of the needs in the referral.
+        func rank(_ s: OutcomeStatus) -> Int { s == .accepted ? 0 : s == .denied ? 2 : 1 }
+        decided = decided.enumerated().sorted { (rank($0.element.1.status), $0.offset) < (rank($1.element.1.status), $1.offset) }
+            .map(\.element)
         let outcomes = decided.enumerated().map { i, item in
             Outcome(outcomeId: Self.outcomeId(referralId: referral.referralId, n: i + 1), referralId: referral.referralId,
                     warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain,
