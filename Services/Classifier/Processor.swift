@@ -95,10 +95,13 @@ struct Application {
     /// escalates to special hardship and re-evaluates (case conference).
     func outcome(_ o: Outcome) throws -> EvaluationResult {
         let key = ProgramKey(o)
-        if let holding = HeldPrograms.holding(after: o, previous: try HouseholdStore.holdings(db, o.householdId)[key]) {
+        var holdings = try HouseholdStore.holdings(db, o.householdId)
+        if let holding = HeldPrograms.holding(after: o, previous: holdings[key]) {
             try HouseholdStore.saveHolding(db, o.householdId, key, holding)
+            holdings[key] = holding
         }
-        let changes = try LedgerStore.update(db, householdId: o.householdId) { $0.record(o, at: asOf) }
+        let held = holdings.filter { $0.value != .ended }.map(\.key)
+        let changes = try LedgerStore.update(db, householdId: o.householdId) { $0.record(o, at: asOf, held: held) }
         var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,
                                       resolved: changes.resolved.count)
         if !changes.opened.isEmpty { result.add(try evaluation.run(db, householdId: o.householdId, asOf: asOf)) }

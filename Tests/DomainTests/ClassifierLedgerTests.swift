@@ -123,6 +123,27 @@ final class ClassifierLedgerTests: XCTestCase {
         XCTAssertEqual(results[0], results[1])
     }
 
+    /// A warning for two people resolves when both hold a programme of its domain, not at the first
+    /// grant (else an evaluation in between opens a second warning, and a second referral, for the other).
+    func testGrantResolvesOnceEveryPersonOfTheWarningIsCovered() {
+        let needs = ["A", "B"].map { Need(domain: .employment, personKey: "pk-\($0)", reason: "rural_employment", clause: "§4.2.4") }
+        let warning = Warning(warningId: "w-H1-employment-not_covered-0", householdId: "H1", regionCode: "110105001",
+                              disposal: .notCovered, level: .yellow, category: .dibao, needs: needs, reasons: [],
+                              status: .open, openedAt: "2026-10-01")
+        var ledger = WarningLedger(open: [warning])
+        func granted(_ person: String) -> Outcome {
+            Outcome(outcomeId: "o-\(person)", householdId: "H1", domain: .employment, program: "workshop_job", status: .granted,
+                    personKey: "pk-\(person)", decidedAt: "2026-10-03", reason: "")
+        }
+        let keyA = ProgramKey(granted("A")), keyB = ProgramKey(granted("B"))
+        XCTAssertTrue(ledger.record(granted("A"), at: day2, held: [keyA]).isEmpty, "B is not covered yet")
+        XCTAssertEqual(ledger.record(granted("B"), at: day2, held: [keyA, keyB]).resolved.map(\.warningId), [warning.warningId])
+        // A programme of the whole household covers every person.
+        var household = WarningLedger(open: [warning])
+        let whole = ProgramKey(domain: .employment, program: "public_welfare_post", personKey: nil)
+        XCTAssertEqual(household.record(granted("A"), at: day2, held: [whole]).resolved.count, 1)
+    }
+
     // policy_not_implemented: no granted outcome by the warning's dueBy (event time, not the clock).
     func testDueChecks() {
         var ledger = WarningLedger()

@@ -49,7 +49,10 @@ final class SuiteClosedLoopTests: XCTestCase {
         }, to: ns + "intake.submissions")
 
         // The households appear in the registry.
-        let registry = try await TestBroker.read(ns + "registry.households", timeout: .seconds(90)) { $0.count >= 2 }
+        let registry = try await TestBroker.read(ns + "registry.households", timeout: .seconds(90)) { ms in
+            let sources = ms.compactMap { try? JSONDecoder().decode(HouseholdProfile.self, from: Data($0.value)) }.flatMap(\.sourceSubmissions)
+            return sources.contains("loop-S") && sources.contains("loop-D")
+        }
         let profiles = try registry.map { try JSONDecoder().decode(HouseholdProfile.self, from: Data($0.value)) }
         let hhS = try XCTUnwrap(profiles.first { $0.sourceSubmissions.contains("loop-S") }?.householdId, logs)
         let hhD = try XCTUnwrap(profiles.first { $0.sourceSubmissions.contains("loop-D") }?.householdId, logs)

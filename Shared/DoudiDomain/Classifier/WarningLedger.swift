@@ -87,14 +87,22 @@ public struct WarningLedger: Sendable, Equatable {
     /// Applies `assistance.outcome.v1`: granted resolves the domain's referral warnings (and
     /// special hardship); closed resolves its exit review; denied is recorded, and when every
     /// referral of the household is denied the case becomes special hardship (§3.4).
-    public mutating func record(_ outcome: Outcome, at time: CivilDate) -> LedgerChanges {
+    ///
+    /// `held` lists the programmes held after the outcome (HeldPrograms): a warning whose needs name
+    /// several people resolves once each of them holds a programme of its domain, so a grant for
+    /// the first person does not leave the others to a new warning and a second referral.
+    public mutating func record(_ outcome: Outcome, at time: CivilDate, held: [ProgramKey]? = nil) -> LedgerChanges {
         var changes = LedgerChanges()
         let hh = outcome.householdId
         let keys = open.keys.filter { $0.householdId == hh && $0.domain == outcome.domain }.sorted()
         switch outcome.status {
         case .granted:
-            denied = denied.filter { $0.householdId != hh || $0.domain != outcome.domain }
-            for key in keys where key.disposal != .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
+            let held = held ?? [ProgramKey(outcome)]
+            for key in keys where key.disposal != .noLongerEligible {
+                guard let w = open[key], w.needs.allSatisfy({ Self.isCovered($0, by: held) }) else { continue }
+                denied.remove(key)
+                changes.resolved.append(resolve(key, at: time))
+            }
             // Departments answer in any order: a grant that leaves only denied referrals open
             // escalates as the last denial would have, so the result does not depend on the order.
             if !changes.resolved.isEmpty, everyReferralDenied(householdId: hh) { changes.opened += escalate(hh, at: time) }
@@ -108,6 +116,12 @@ public struct WarningLedger: Sendable, Equatable {
             break
         }
         return changes
+    }
+
+    /// A need is covered by a programme of its domain held by its person, or by the household
+    /// (a programme or a need that names nobody).
+    static func isCovered(_ need: Need, by held: [ProgramKey]) -> Bool {
+        held.contains { $0.domain == need.domain && ($0.personKey == nil || need.personKey == nil || $0.personKey == need.personKey) }
     }
 
     /// True when the household has denied referrals and none of its open referrals is still pending.
