@@ -47,8 +47,9 @@ enum LedgerStore {
     static func update(_ db: Database, householdId hh: String,
                        _ transition: (inout WarningLedger) -> LedgerChanges) throws -> LedgerChanges {
         var ledger = try load(db, householdId: hh)
+        let before = ledger
         let changes = transition(&ledger)
-        try save(db, ledger, changes, householdId: hh)
+        if ledger != before { try save(db, ledger, changes, householdId: hh) }  // most outcomes change nothing here
         return changes
     }
 

@@ -100,6 +100,8 @@ struct Application {
             try HouseholdStore.saveHolding(db, o.householdId, key, holding)
             holdings[key] = holding
         }
+        // `accepted` says nothing the ledger records (the router tracks it).
+        if o.status == .accepted { return EvaluationResult() }
         let held = holdings.filter { $0.value != .ended }.map(\.key)
         let changes = try LedgerStore.update(db, householdId: o.householdId) { $0.record(o, at: asOf, held: held) }
         var result = EvaluationResult(events: try emitter.events(changes), opened: changes.opened.count,

@@ -8,6 +8,8 @@ public enum ProgramsLedger {
     /// with the outcome's `decidedAt`, so replays produce identical versions.
     public static func apply<R: RegistryReader>(outcome: Outcome, reader: R) throws(R.Failure) -> RegistryChange {
         var draft = RegistryDraft(reader: reader)
+        // Accepted and denied change no programme: the profile is not even read.
+        if outcome.status == .accepted || outcome.status == .denied { return draft.finish(now: outcome.decidedAt) }
         guard var profile = try draft.profile(outcome.householdId) else {
             draft.note(.unknownHousehold, outcome.outcomeId, householdId: outcome.householdId, personKey: outcome.personKey)
             return draft.finish(now: outcome.decidedAt)
