@@ -22,6 +22,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Department records for the matcher.") var records = 200_000
     @Option(help: "Households through the whole pipeline.") var pipelineHouseholds = 10_000
     @Option(help: "Submissions for the intake topic path.") var submissions = 20_000
+    @Option(parsing: .upToNextOption, help: "Offered loads (households/s) for the pipeline latency, each for 15 s.")
+    var pipelineRates: [Int] = [1000, 200]
 
     func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
@@ -76,9 +78,11 @@ struct Bench: AsyncParsableCommand {
                 emit("    \(type.padding(toLength: 60, withPad: " ", startingAt: 0))"
                      + String(format: " %8d  (%.2f per household)", count, Double(count) / Double(pipelineHouseholds)))
             }
-            let l = try await pipeline.latency(perSecond: 1000, seconds: 15)
-            emit(String(format: "pipeline latency at 1,000 households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
-                         l.p50, l.p99, l.samples))
+            for rate in pipelineRates {
+                let l = try await pipeline.latency(perSecond: rate, seconds: 15)
+                emit(String(format: "pipeline latency at %d households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
+                             rate, l.p50, l.p99, l.samples))
+            }
         }
     }
 
