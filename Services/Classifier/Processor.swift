@@ -6,17 +6,6 @@ import Envelope
 import GRDB
 import ServiceKit
 
-/// `referral.escalated.v1` (router → assistance.outcomes): a referral's deadline passed with no outcome.
-struct Escalation: Codable, Sendable {
-    var escalationId: String
-    var referralId: String
-    var warningId: String
-    var householdId: String
-    var domain: Domain
-    var dueBy: String
-    var escalatedAt: String
-}
-
 struct ClassifierProcessor: EventProcessor {
     let name = "classifier"
     let standards: LocalStandards
@@ -34,7 +23,7 @@ struct ClassifierProcessor: EventProcessor {
         case "registry.household.v1": result.add(try apply.profile(try event.decode(HouseholdProfile.self), json: Data(event.data)))
         case "monitoring.signal.v1": result.add(try apply.signal(try event.decode(Signal.self)))
         case "assistance.outcome.v1": result.add(try apply.outcome(try event.decode(Outcome.self)))
-        case "referral.escalated.v1": result.add(try apply.escalation(try event.decode(Escalation.self)))
+        case ReferralEventType.escalated: result.add(try apply.escalation(try event.decode(ReferralEscalated.self)))
         default: break  // other types on these topics are not the classifier's concern
         }
         return result.events
@@ -110,7 +99,7 @@ struct Application {
         return result
     }
 
-    func escalation(_ e: Escalation) throws -> EvaluationResult {
+    func escalation(_ e: ReferralEscalated) throws -> EvaluationResult {
         let changes = try LedgerStore.update(db, householdId: e.householdId) {
             $0.escalate(warningId: e.warningId, at: asOf,
                         detail: "referral \(e.referralId) escalated by the router: no outcome by \(e.dueBy)")

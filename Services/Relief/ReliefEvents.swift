@@ -5,20 +5,6 @@ import Envelope
 import Foundation
 import ServiceKit
 
-/// `relief.approval.v1` on relief.applications: the county's approval given outside the HTTP API.
-struct CountyApprovalInput: Codable, Sendable {
-    var caseId: String
-    var approvedFen: Int64
-    var approver: String
-}
-
-/// `relief.fund.replenished.v1` on relief.applications.
-struct FundReplenishment: Codable, Sendable {
-    var replenishmentId: String
-    var township: String
-    var amountFen: Int64
-}
-
 enum EventTypes {
     static let application = "relief.application.v1"
     static let approval = "relief.approval.v1"

@@ -30,7 +30,7 @@ struct ReliefProcessor: EventProcessor {
                 try CaseOpening.open(db, $0, atMs: atMs, settings: settings)
             }
         case EventTypes.approval:
-            let input = try event.decode(CountyApprovalInput.self)
+            let input = try event.decode(ReliefApproval.self)
             switch try CountyApprovals.approve(db, caseId: input.caseId, approvedFen: input.approvedFen,
                                                approver: input.approver, atMs: atMs, settings: settings) {
             case .approved(_, let events): return events

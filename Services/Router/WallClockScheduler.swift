@@ -21,7 +21,7 @@ struct WallClockScheduler: Service {
 
     func run() async throws {
         // Cancelled on SIGTERM, so that the sleep does not hold up the shutdown.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await tick() } catch { logger.error("wall-clock tick failed", metadata: ["error": "\(error)"]) }
                 try? await Task.sleep(for: interval)

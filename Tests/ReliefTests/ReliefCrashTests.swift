@@ -97,4 +97,3 @@ final class ReliefCrashTests: XCTestCase {
     }
 }
 
-struct FundReplenishment: Codable { var replenishmentId: String; var township: String; var amountFen: Int64 }

@@ -73,5 +73,18 @@ public enum PayloadCatalogue {
         PayloadEntry(ceType: "relief.disbursement.v1", topics: ["relief.disbursements"],
                      sample: Disbursement(disbursementId: "disb-1", applicationId: "a-1", caseId: "case-a-1", stage: 1, amountFen: 1,
                                           approvedAt: .township, fundedFrom: "110105001", paidAt: "2026-11-02T10:00:00Z")),
+        PayloadEntry(ceType: "relief.approval.v1", topics: ["relief.applications"],
+                     sample: ReliefApproval(caseId: "case-a-1", approvedFen: 1, approver: "county-officer-1")),
+        PayloadEntry(ceType: "relief.fund.replenished.v1", topics: ["relief.applications"],
+                     sample: FundReplenishment(replenishmentId: "top-up-1", township: "110105001", amountFen: 1)),
+        PayloadEntry(ceType: ReferralEventType.escalated, topics: ["assistance.outcomes"],
+                     sample: escalated),
     ]
+
+    static let escalated: ReferralEscalated = {
+        let referral = Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001",
+                                area: .urban, disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent,
+                                dueBy: "2026-11-09", sentAt: "2026-11-02")
+        return ReferralEscalated(Escalation(escalationId: "esc-ref-1", referral: referral, daysOverdue: 1), escalatedAt: "2026-11-10T00:00:00Z")
+    }()
 }

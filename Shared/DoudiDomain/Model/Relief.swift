@@ -44,3 +44,25 @@ public struct Disbursement: Codable, Sendable, Equatable {
         self.stage = stage; self.amountFen = amountFen; self.approvedAt = approvedAt; self.fundedFrom = fundedFrom; self.paidAt = paidAt
     }
 }
+
+/// `relief.approval.v1` on relief.applications: the county's approval given outside the HTTP API.
+public struct ReliefApproval: Codable, Sendable, Equatable {
+    public var caseId: String
+    public var approvedFen: Int64
+    /// Who approved (a county official's id, never a name).
+    public var approver: String
+    public init(caseId: String, approvedFen: Int64, approver: String) {
+        self.caseId = caseId; self.approvedFen = approvedFen; self.approver = approver
+    }
+}
+
+/// `relief.fund.replenished.v1` on relief.applications: money added to a township's reserve fund.
+public struct FundReplenishment: Codable, Sendable, Equatable {
+    public var replenishmentId: String
+    /// The township's region code.
+    public var township: String
+    public var amountFen: Int64
+    public init(replenishmentId: String, township: String, amountFen: Int64) {
+        self.replenishmentId = replenishmentId; self.township = township; self.amountFen = amountFen
+    }
+}
