@@ -48,24 +48,25 @@ enum HouseholdStore {
     static func holdings(_ db: Database, _ hh: String) throws -> [ProgramKey: ProgramHolding] {
         var result: [ProgramKey: ProgramHolding] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT domain, program, person_key, program_json FROM outcome_programs WHERE household_id = ?
+            SELECT domain, program, person_key, amount_fen, since FROM outcome_programs WHERE household_id = ?
             """), arguments: [hh]) {
             guard let domain = Domain(rawValue: row[0]) else { continue }
             let person: String = row[2]
             let key = ProgramKey(domain: domain, program: row[1], personKey: person.isEmpty ? nil : person)
-            let json: Data? = row[3]
-            result[key] = try json.map { .held(try JSONDecoder().decode(Program.self, from: $0)) } ?? .ended
+            let since: String? = row[4]
+            result[key] = since.map { .held(Program(domain: domain, program: key.program, personKey: key.personKey,
+                                                    amountFen: row[3], since: $0)) } ?? .ended
         }
         return result
     }
 
     static func saveHolding(_ db: Database, _ hh: String, _ key: ProgramKey, _ holding: ProgramHolding) throws {
-        var json: Data?
-        if case .held(let p) = holding { json = try JSONCoding.encoder.encode(p) }
+        var held: Program?
+        if case .held(let p) = holding { held = p }
         try db.cachedStatement(sql: """
-            INSERT INTO outcome_programs(household_id, domain, program, person_key, program_json) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(household_id, domain, program, person_key) DO UPDATE SET program_json = excluded.program_json
-            """).execute(arguments: [hh, key.domain.rawValue, key.program, key.personKey ?? "", json])
+            INSERT INTO outcome_programs(household_id, domain, program, person_key, amount_fen, since) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(household_id, domain, program, person_key) DO UPDATE SET amount_fen = excluded.amount_fen, since = excluded.since
+            """).execute(arguments: [hh, key.domain.rawValue, key.program, key.personKey ?? "", held?.amountFen, held?.since])
     }
 
     /// A fingerprint of the profile's facts, its version and update time aside.

@@ -42,10 +42,10 @@ enum ClassifierSchema {
         }
         m.registerMigration("classifier-v2") { db in
             try db.execute(sql: """
-                -- What the latest outcome said of each programme (program_json NULL: ended); it wins over
-                -- the registry's copy (HeldPrograms).
+                -- What the latest outcome said of each programme (since NULL: ended); it wins over the
+                -- registry's copy (HeldPrograms). person_key '' stands for the whole household.
                 CREATE TABLE outcome_programs(household_id TEXT NOT NULL, domain TEXT NOT NULL, program TEXT NOT NULL,
-                  person_key TEXT NOT NULL, program_json BLOB,
+                  person_key TEXT NOT NULL, amount_fen INTEGER, since TEXT,
                   PRIMARY KEY(household_id, domain, program, person_key)) WITHOUT ROWID;
                 -- A fingerprint of what the last evaluation read, so that a new profile version that
                 -- changes nothing it reads (a programme already counted) is not evaluated again.
