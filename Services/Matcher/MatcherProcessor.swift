@@ -36,13 +36,18 @@ struct MatcherProcessor: EventProcessor {
             change = try DepartmentComparison.apply(record: record.record, personKey: record.personKey, reader: reader,
                                                     now: context.eventTime, settings: settings)
         case "assistance.outcome.v1":
-            change = try ProgramsLedger.apply(outcome: event.decode(Outcome.self), reader: reader)
+            let outcomeChange = try ProgramsLedger.apply(outcome: event.decode(Outcome.self), reader: reader)
+            record(outcomeChange.notes)
+            return try ChangeEvents.deferred(outcomeChange, cause: event, context: context)
         default:
             throw EnvelopeError.wrongType(expected: "intake.accepted.v1, dept.record.v1 or assistance.outcome.v1", got: event.type)
         }
         record(change.notes)
         return try ChangeEvents.outgoing(for: change, cause: event, context: context)
     }
+
+    /// The versions outcomes made during the batch, one per household.
+    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { try ChangeEvents.pending(context) }
 
     /// Validates the record as of the event's date; an invalid one is dead-lettered with the
     /// validator's reason, which names fields and codes only.

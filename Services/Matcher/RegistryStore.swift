@@ -18,6 +18,13 @@ enum RegistrySchema {
                   reason TEXT NOT NULL, record_id TEXT NOT NULL, occurred_on TEXT NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("matcher-v2") { db in
+            // Versions made by outcomes and not yet published; emptied at the end of every batch.
+            try db.execute(sql: """
+                CREATE TABLE pending_versions(household_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,
+                  cause_id TEXT NOT NULL, event_time TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
     }
 }
 

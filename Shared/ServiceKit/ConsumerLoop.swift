@@ -103,6 +103,9 @@ final class ConsumerLoop: Sendable {
                     outcome.deadLettered += 1
                 }
             }
+            for out in try processor.finishBatch(in: BatchContext(db: db, source: source)) {
+                try Outbox.enqueue(db, topic: out.topic, event: out.event)
+            }
             // The applied offsets move with the state, in the same transaction.
             for (tp, next) in outcome.next { try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next) }
             return outcome

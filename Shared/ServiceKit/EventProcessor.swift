@@ -15,6 +15,20 @@ public protocol EventProcessor: Sendable {
     /// The service's own tables (the runtime's are migrated first).
     func registerMigrations(_ migrator: inout DatabaseMigrator)
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent]
+    /// Called once per batch, after its last event and in the same transaction: for what a
+    /// service gathers over a batch and publishes once (the matcher's one profile version per
+    /// household for a run of outcomes). An error retries the whole batch.
+    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent]
+}
+
+extension EventProcessor {
+    public func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { [] }
+}
+
+/// What `finishBatch` may use: the batch's open transaction.
+public struct BatchContext {
+    public let db: Database
+    public let source: String
 }
 
 /// An event to publish through the outbox.

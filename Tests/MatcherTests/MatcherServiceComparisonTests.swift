@@ -39,6 +39,36 @@ final class MatcherServiceComparisonTests: XCTestCase {
         (record("r25", .medicalExpense, .medicalInsurance, person: 25, name: "别人名字", amountFen: 1_500_000), nil),
     ]
 
+    /// Outcomes of one batch make one version per household (a referral's grants for several people
+    /// and programmes arrive together); a submission in the same batch publishes the pending version
+    /// first, so versions still count up by one and arrive in order.
+    func testOutcomesOfABatchMakeOneVersionInOrder() async throws {
+        let h = try await MatcherHarness.make("batch")
+        var service = try h.start()
+        defer { service.terminate() }
+        let hh = "hh-" + H.key(70).prefix(16)
+        _ = try await h.produceAccepted(H.submission("b1", applicant: 70, members: [70, 71, 72], collectedAt: "2024-03-01T10:00:00+08:00"))
+        _ = try await h.households { $0.contains { $0.householdId == hh } }
+        service.terminate()  // what follows waits on the broker and is read in one batch at the restart
+        func grant(_ n: Int, person: Int) -> Outcome {
+            Outcome(outcomeId: "g\(n)", householdId: hh, domain: .employment, program: "measure-\(n)", status: .granted,
+                    personKey: H.key(person), decidedAt: "2024-06-20T09:00:00+08:00", reason: "granted")
+        }
+        for n in 1...3 { _ = try await h.produceOutcome(grant(n, person: 70 + n % 3)) }
+        _ = try await h.produceAccepted(H.submission("b2", applicant: 70, members: [70, 71, 72], collectedAt: "2024-06-21T10:00:00+08:00",
+                                                     wagesFen: 300_000))
+        for n in 4...5 { _ = try await h.produceOutcome(grant(n, person: 70 + n % 3)) }
+        service = try h.start()
+        let applied = try await eventually(timeout: .seconds(90)) { try h.appliedCount() == 7 }
+        XCTAssertTrue(applied, service.log)
+        let profiles = try await h.households { ps in ps.contains { $0.programs.count == 5 && $0.income.wagesFen == 300_000 } }
+            .filter { $0.householdId == hh }
+        XCTAssertEqual(profiles.map(\.version), Array(1...profiles.count), "in order, without gaps")
+        XCTAssertLessThanOrEqual(profiles.count, 4, "five grants and a submission: at most one version for each run of grants")
+        XCTAssertEqual(profiles.last?.programs.count, 5)
+        XCTAssertEqual(try h.scalar("SELECT count(*) FROM pending_versions"), 0, "nothing pending after a batch")
+    }
+
     func testEverySignalDeathCandidatesDeadLettersOutcomesAndAPI() async throws {
         let h = try await MatcherHarness.make("compare")
         let service = try h.start()
