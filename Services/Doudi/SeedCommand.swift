@@ -61,12 +61,20 @@ struct SeedCommand: AsyncParsableCommand {
         let consumer = try KafkaConsumer(configuration: config)
         var seen = Set<String>()
         let deadline = ContinuousClock.now + .seconds(registryWait)
+        var shown = -1
         while seen.count < expected * 9 / 10 && ContinuousClock.now < deadline {
             for m in try await consumer.poll(maxCount: 5000, timeoutMs: 200) { if let s = m.header("ce_subject") { seen.insert(s) } }
-            progress("seed: \(seen.count) households registered, waiting for ~\(expected * 9 / 10)")
+            if seen.count != shown {
+                shown = seen.count
+                progress("seed: \(seen.count) households registered, waiting for ~\(expected * 9 / 10)")
+            }
         }
         print("")
         await consumer.close()
+        if seen.count < expected * 9 / 10 {
+            FileHandle.standardError.write(Data(("seed: only \(seen.count) of ~\(expected * 9 / 10) households registered after \(registryWait) s; "
+                + "department records may find no one (is the intake or the matcher down? see their logs and `doudi status`)\n").utf8))
+        }
     }
 }
 
