@@ -74,9 +74,7 @@ enum HouseholdStore {
         var facts = p
         facts.version = 0
         facts.updatedAt = ""
-        var h = FNV1a.offsetBasis
-        for byte in try JSONCoding.encoder.encode(facts) { h = (h ^ UInt64(byte)) &* FNV1a.prime }
-        return h
+        return FNV1a.hash(bytes: try JSONCoding.encoder.encode(facts))
     }
 
     /// A fingerprint of everything an evaluation reads besides the day: the profile's facts, the

@@ -7,8 +7,12 @@ public enum FNV1a {
     public static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     public static func hash(_ text: String, seed: UInt64 = offsetBasis) -> UInt64 {
+        hash(bytes: text.utf8, seed: seed)
+    }
+
+    public static func hash<Bytes: Sequence<UInt8>>(bytes: Bytes, seed: UInt64 = offsetBasis) -> UInt64 {
         var h = seed
-        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* prime }
+        for byte in bytes { h = (h ^ UInt64(byte)) &* prime }
         return h
     }
 }
