@@ -38,7 +38,7 @@ struct IntakeBench {
         let keyer = PersonKeyer(secret: "doudi-development-secret-change-me")
         let messages = try bodies(n, prefix: "bt").map { b in
             let key = keyer.key(for: b.idNumber)
-            let e = CloudEvent(id: b.id, source: "/bench", type: "intake.submission.v1", time: Timestamp.rfc3339(), key: key, data: b.json)
+            let e = CloudEvent(id: b.id, source: "/bench", type: EventType.intakeSubmission.rawValue, time: Timestamp.rfc3339(), key: key, data: b.json)
             return OutgoingMessage(topic: ns + "intake.submissions", key: Array(key.utf8), value: e.data, headers: e.headers.map { KafkaHeader($0.0, $0.1) })
         }
         let consumer = try await BenchSupport.joinedConsumer(kafka, topic: ns + "intake.accepted")

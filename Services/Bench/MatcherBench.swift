@@ -33,7 +33,7 @@ func matcherBench(brokers: String, persons: Int = 1_000_000, records: Int = 200_
     for chunk in stride(from: 0, to: records, by: 5_000) {
         let messages = try (chunk..<min(chunk + 5_000, records)).map { j -> OutgoingMessage in
             let record = SyntheticRegistry.benchRecord(j, persons: persons)
-            let event = try CloudEvent.make(id: "bench-rec-\(j)", source: "/doudi/bench", type: "dept.record.v1",
+            let event = try CloudEvent.make(id: "bench-rec-\(j)", source: "/doudi/bench", type: EventType.deptRecord.rawValue,
                                             time: "2024-06-30T10:00:00+08:00", subject: nil, key: record.recordId,
                                             causationID: nil, payload: record)
             return OutgoingMessage(topic: topic, key: Array(record.recordId.utf8), value: event.data,

@@ -33,7 +33,7 @@ struct PipelineBench {
             var s = generator.household(i).submission
             s.submissionId = "bench-\(namespace)\(i)"
             let key = keyer.key(for: s.applicant.idNumber)
-            let e = try CloudEvent.make(id: s.submissionId, source: "/bench", type: "intake.submission.v1",
+            let e = try CloudEvent.make(id: s.submissionId, source: "/bench", type: EventType.intakeSubmission.rawValue,
                                         time: stampNow ? Timestamp.rfc3339() : time, subject: nil, key: key, causationID: nil, payload: s)
             return OutgoingMessage(topic: namespace + "intake.submissions", key: Array(key.utf8), value: e.data,
                                    headers: e.headers.map { KafkaHeader($0.0, $0.1) })

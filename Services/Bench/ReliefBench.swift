@@ -41,7 +41,7 @@ func reliefBench(brokers: String, applications: Int) async throws -> [String: Do
         let app = ReliefApplication(applicationId: "bench-\(i)", applicant: ReliefApplicant(name: "Bench \(i)", idNumber: number),
                                     incidentRegionCode: "14010500\(i % 9 + 1)", incidentKind: "fire-\(i)", requestedFen: 250_000,
                                     urgent: true, occurredOn: String(now.prefix(10)), householdSize: 4)
-        let e = try CloudEvent.make(id: "bench-app-\(i)", source: "/doudi/bench", type: "relief.application.v1", time: now,
+        let e = try CloudEvent.make(id: "bench-app-\(i)", source: "/doudi/bench", type: EventType.reliefApplication.rawValue, time: now,
                                     subject: nil, key: "bench-\(i)", causationID: nil, payload: app)
         return OutgoingMessage(topic: ns + "relief.applications", key: Array("bench-\(i)".utf8), value: e.data,
                                headers: e.headers.map { KafkaHeader($0.0, $0.1) })

@@ -100,7 +100,7 @@ enum RouterBenchLoad {
     }
 
     static func message(_ w: Warning, topic: String) throws -> OutgoingMessage {
-        let e = try CloudEvent.make(id: "bench-\(w.warningId)", source: "/bench", type: "monitoring.warning.v1",
+        let e = try CloudEvent.make(id: "bench-\(w.warningId)", source: "/bench", type: EventType.monitoringWarning.rawValue,
                                     time: "2024-06-01T09:00:00.000Z", subject: w.householdId, key: w.householdId,
                                     causationID: nil, payload: w)
         return OutgoingMessage(topic: topic, key: Array(w.householdId.utf8), value: e.data,
@@ -116,8 +116,8 @@ enum RouterBenchLoad {
         let deadline = ContinuousClock.now + timeout
         while (referralsAt == nil || outcomesAt == nil) && ContinuousClock.now < deadline {
             for m in try await reader.poll(maxCount: 5000, timeoutMs: 100) {
-                if m.header("ce_type") == "referral.v1" { seenReferrals += 1 }
-                if m.header("ce_type") == "assistance.outcome.v1" { seenOutcomes += 1 }
+                if m.header("ce_type") == EventType.referral.rawValue { seenReferrals += 1 }
+                if m.header("ce_type") == EventType.assistanceOutcome.rawValue { seenOutcomes += 1 }
             }
             if referralsAt == nil && seenReferrals >= referrals { referralsAt = .now }
             if outcomesAt == nil && seenOutcomes >= outcomes { outcomesAt = .now }

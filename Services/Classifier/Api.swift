@@ -10,7 +10,8 @@ import ServiceKit
 import Store
 
 struct ClassifierAPI: Sendable {
-    let store: ServiceStore
+    let writer: StoreWriter
+    var store: ServiceStore { writer.store }
     let standards: LocalStandards
     let token: String
     let logger: Logger
@@ -20,21 +21,21 @@ struct ClassifierAPI: Sendable {
         router.post("/v1/reevaluate") { request, context in
             try authorize(request)
             let body = try await decodeOptional(ReevaluateRequest.self, request, context) ?? ReevaluateRequest()
-            return try await Reevaluation(store: store, standards: standards, logger: logger)
+            return try await Reevaluation(writer: writer, standards: standards, logger: logger)
                 .run(batchSize: min(max(body.batchSize ?? 200, 1), 5_000))
         }
         router.post("/v1/samples") { request, context in
             try authorize(request)
-            return try await Sampling(store: store).sample(try await request.decode(as: SampleRequest.self, context: context))
+            return try await Sampling(writer: writer).sample(try await request.decode(as: SampleRequest.self, context: context))
         }
         router.post("/v1/surveys") { request, context in
             try authorize(request)
-            return try await Sampling(store: store).startSurvey(try await request.decode(as: SurveyRequest.self, context: context))
+            return try await Sampling(writer: writer).startSurvey(try await request.decode(as: SurveyRequest.self, context: context))
         }
         router.get("/v1/surveys/:year") { request, context in
             try authorize(request)
             guard let year = context.parameters.get("year", as: Int.self) else { throw HTTPError(.badRequest, message: "year") }
-            return try await Sampling(store: store).surveyStatus(year: year)
+            return try await Sampling(writer: writer).surveyStatus(year: year)
         }
         router.get("/v1/households/:id/explanation") { request, context in
             try authorize(request)

@@ -7,8 +7,8 @@ import ServiceKit
 
 struct Emitter {
     static let source = "/doudi/classifier"
-    static let warningType = "monitoring.warning.v1"
-    static let taskType = "work.task.v1"
+    static let warningType = EventType.monitoringWarning.rawValue
+    static let taskType = EventType.workTask.rawValue
 
     /// The first part of every derived id: the cause's `ce_id` or an operation scope.
     let idBase: String

@@ -20,10 +20,10 @@ struct ClassifierProcessor: EventProcessor {
         let apply = Application(db: context.db, asOf: asOf,
                                 evaluation: Evaluation(standards: standards, emitter: .derived(from: event, in: context)))
         switch event.type {
-        case "registry.household.v1": result.add(try apply.profile(try event.decode(HouseholdProfile.self), json: Data(event.data)))
-        case "monitoring.signal.v1": result.add(try apply.signal(try event.decode(Signal.self)))
-        case "assistance.outcome.v1": result.add(try apply.outcome(try event.decode(Outcome.self)))
-        case ReferralEventType.escalated: result.add(try apply.escalation(try event.decode(ReferralEscalated.self)))
+        case EventType.registryHousehold.rawValue: result.add(try apply.profile(try event.decode(HouseholdProfile.self), json: Data(event.data)))
+        case EventType.monitoringSignal.rawValue: result.add(try apply.signal(try event.decode(Signal.self)))
+        case EventType.assistanceOutcome.rawValue: result.add(try apply.outcome(try event.decode(Outcome.self)))
+        case EventType.referralEscalated.rawValue: result.add(try apply.escalation(try event.decode(ReferralEscalated.self)))
         default: break  // other types on these topics are not the classifier's concern
         }
         return result.events

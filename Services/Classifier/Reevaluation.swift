@@ -8,6 +8,7 @@ import Envelope
 import Foundation
 import Hummingbird
 import Logging
+import ServiceKit
 import Store
 
 struct ReevaluateResponse: ResponseEncodable {
@@ -21,7 +22,8 @@ struct ReevaluateResponse: ResponseEncodable {
 }
 
 struct Reevaluation {
-    let store: ServiceStore
+    let writer: StoreWriter
+    var store: ServiceStore { writer.store }
     let standards: LocalStandards
     let logger: Logger
 
@@ -35,12 +37,11 @@ struct Reevaluation {
         var cursor = ""
         while true {
             let after = cursor
-            let (count, last, result) = try await store.pool.write { db -> (Int, String, EvaluationResult) in
+            let (count, last, result) = try await writer.write { db -> ((Int, String, EvaluationResult), [OutgoingEvent]) in
                 let ids = try HouseholdStore.householdIds(db, after: after, limit: batchSize)
                 var result = EvaluationResult()
                 for id in ids { result.add(try evaluation.run(db, householdId: id, asOf: asOf)) }
-                for out in result.events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
-                return (ids.count, ids.last ?? after, result)
+                return ((ids.count, ids.last ?? after, result), result.events)
             }
             guard count > 0 else { break }
             cursor = last

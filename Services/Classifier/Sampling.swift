@@ -21,7 +21,8 @@ struct SurveyResponse: ResponseEncodable {
 }
 
 struct Sampling {
-    let store: ServiceStore
+    let writer: StoreWriter
+    var store: ServiceStore { writer.store }
 
     func sample(_ r: SampleRequest) async throws -> SampleResponse {
         guard let dueBy = Self.periodEnd(r.period) else {
@@ -29,20 +30,19 @@ struct Sampling {
         }
         let rate = r.rate ?? RandomSample.defaultRate, seed = r.seed ?? 0
         guard rate > 0, rate <= 1 else { throw HTTPError(.badRequest, message: "rate must be in (0, 1]") }
-        return try await store.pool.write { db in
+        return try await writer.write { db in
             let candidates = try Self.monitored(db)
             let strata = RandomSample.drawByStratum(candidates, period: r.period, seed: seed, rate: rate)
             let tasks = RandomSample.tasks(candidates, period: r.period, seed: seed, rate: rate, dueBy: dueBy)
             let emitter = try Self.emitter(db, scope: "sample/\(r.period)")
-            var fresh = 0
+            var events: [OutgoingEvent] = []
             for t in tasks {
-                if let out = try TaskStore.issue(db, t, emitter: emitter, dedupeByReason: false) {
-                    try Outbox.enqueue(db, topic: out.topic, event: out.event); fresh += 1
-                }
+                if let out = try TaskStore.issue(db, t, emitter: emitter, dedupeByReason: false) { events.append(out) }
             }
-            return SampleResponse(period: r.period, seed: seed, rate: rate, population: candidates.count,
-                                  drawn: tasks.compactMap(\.householdId), taskIds: tasks.map(\.taskId), newTasks: fresh,
-                                  strata: strata.map { .init(stratum: $0.stratum.description, population: $0.population, drawn: $0.ids.count) })
+            return (SampleResponse(period: r.period, seed: seed, rate: rate, population: candidates.count,
+                                   drawn: tasks.compactMap(\.householdId), taskIds: tasks.map(\.taskId), newTasks: events.count,
+                                   strata: strata.map { .init(stratum: $0.stratum.description, population: $0.population, drawn: $0.ids.count) }),
+                    events)
         }
     }
 
@@ -50,10 +50,10 @@ struct Sampling {
     /// remembers each one's profile version: a later version means the survey re-profiled it.
     func startSurvey(_ r: SurveyRequest) async throws -> SurveyResponse {
         guard (2000...9999).contains(r.year) else { throw HTTPError(.badRequest, message: "year out of range") }
-        let fresh = try await store.pool.write { db -> Int in
+        let fresh = try await writer.write { db -> (Int, [OutgoingEvent]) in
             let emitter = try Self.emitter(db, scope: "survey/\(r.year)")
             try db.execute(sql: "INSERT OR IGNORE INTO surveys(year, started_at) VALUES (?, ?)", arguments: [r.year, emitter.time])
-            var fresh = 0
+            var events: [OutgoingEvent] = []
             for c in try Self.monitored(db) {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO survey_households(year, household_id, profile_version)
@@ -63,11 +63,9 @@ struct Sampling {
                                     regionCode: c.regionCode, kind: .annualSurvey,
                                     reason: "annual survey \(r.year) (§3.3.1): re-verify and update the profile",
                                     dueBy: "\(r.year)-12-31")
-                if let out = try TaskStore.issue(db, task, emitter: emitter, dedupeByReason: false) {
-                    try Outbox.enqueue(db, topic: out.topic, event: out.event); fresh += 1
-                }
+                if let out = try TaskStore.issue(db, task, emitter: emitter, dedupeByReason: false) { events.append(out) }
             }
-            return fresh
+            return (events.count, events)
         }
         var status = try await surveyStatus(year: r.year)
         status.newTasks = fresh

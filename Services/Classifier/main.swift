@@ -17,5 +17,5 @@ case .failure(let error):
 let token = ProcessEnvironment.string("DOUDI_CLASSIFIER_TOKEN", default: "doudi-dev-classifier-token")
 let runner = try ServiceRunner(processor: ClassifierProcessor(standards: standards), defaultHTTPPort: 8083)
 runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)"])
-let api = ClassifierAPI(store: runner.store, standards: standards, token: token, logger: runner.logger)
+let api = ClassifierAPI(writer: runner.writer, standards: standards, token: token, logger: runner.logger)
 try await runner.run(routes: api.addRoutes)

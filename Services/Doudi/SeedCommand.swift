@@ -25,14 +25,14 @@ struct SeedCommand: AsyncParsableCommand {
         for i in 0..<households {
             let h = generator.household(i)
             let key = keyer.key(for: h.submission.applicant.idNumber)
-            batch.append(try message(Topics.intakeSubmissions, id: h.submission.submissionId, type: "intake.submission.v1",
+            batch.append(try message(Topics.intakeSubmissions, id: h.submission.submissionId, type: EventType.intakeSubmission.rawValue,
                                      key: key, time: time, payload: h.submission))
             for r in h.records {
-                records.append(try message(Topics.deptRecords, id: r.recordId, type: "dept.record.v1",
+                records.append(try message(Topics.deptRecords, id: r.recordId, type: EventType.deptRecord.rawValue,
                                            key: keyer.key(for: r.idNumber), time: time, payload: r))
             }
             if let a = h.reliefApplication {
-                relief.append(try message(Topics.reliefApplications, id: a.applicationId, type: "relief.application.v1",
+                relief.append(try message(Topics.reliefApplications, id: a.applicationId, type: EventType.reliefApplication.rawValue,
                                           key: keyer.key(for: a.applicant.idNumber), time: time, payload: a))
             }
             if batch.count == 2000 || i == households - 1 {

@@ -78,7 +78,7 @@ struct IntakeDecider: Sendable {
             submission.acceptedAt = time
             record.status = .accepted
             event = OutgoingEvent(topic: Topics.intakeAccepted, event: try CloudEvent.make(
-                id: EventID.derived("intake.accepted.v1", e.submissionId), source: source, type: "intake.accepted.v1",
+                id: EventID.derived(EventType.intakeAccepted.rawValue, e.submissionId), source: source, type: EventType.intakeAccepted.rawValue,
                 time: time, subject: nil, key: submission.applicant.personKey, causationID: causationID, payload: submission))
         case .rejected(var rejection):
             rejection.rejectedAt = time
@@ -94,7 +94,7 @@ struct IntakeDecider: Sendable {
     /// Keyed by submission id: a rejected form may carry no valid identity number to key by.
     private func rejectedEvent(_ r: Rejection, hash: String, time: String, causationID: String?) throws -> OutgoingEvent {
         OutgoingEvent(topic: Topics.intakeRejected, event: try CloudEvent.make(
-            id: EventID.derived("intake.rejected.v1", r.submissionId, hash), source: source, type: "intake.rejected.v1",
+            id: EventID.derived(EventType.intakeRejected.rawValue, r.submissionId, hash), source: source, type: EventType.intakeRejected.rawValue,
             time: time, subject: nil, key: r.submissionId, causationID: causationID, payload: r))
     }
 }

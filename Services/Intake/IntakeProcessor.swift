@@ -13,8 +13,8 @@ struct IntakeProcessor: EventProcessor {
     func registerMigrations(_ migrator: inout DatabaseMigrator) { SubmissionRecords.register(&migrator) }
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard event.type == "intake.submission.v1" else {
-            throw EnvelopeError.wrongType(expected: "intake.submission.v1", got: event.type)
+        guard event.type == EventType.intakeSubmission.rawValue else {
+            throw EnvelopeError.wrongType(expected: EventType.intakeSubmission.rawValue, got: event.type)
         }
         // The event's own date, not today's: a replay next year decides exactly as today.
         guard let asOf = CivilDate(iso: context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }

@@ -13,7 +13,8 @@ import Store
 struct SubmissionRoutes: Sendable {
     let decider: IntakeDecider
     let tokens: OperatorTokens
-    let pool: DatabasePool
+    let writer: StoreWriter
+    var pool: DatabasePool { writer.store.pool }
     let maxBodyBytes: Int
 
     func add(to router: Router<BasicRequestContext>) {
@@ -42,11 +43,11 @@ struct SubmissionRoutes: Sendable {
         if let region = evaluation.regionCode, !token.covers(region: region) { return HTTPReplies.forbidden("region") }
         if let channel = evaluation.channel, !token.allows(channel: channel) { return HTTPReplies.forbidden("channel") }
 
-        let outcome = try await pool.write { db in
+        let outcome = try await writer.write { db in
             let outcome = try decider.apply(evaluation, db: db, time: now, receivedAt: now, causationID: nil,
                                             submittedBy: token.operator)
-            if case .decided(_, let out) = outcome { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
-            return outcome
+            if case .decided(_, let out) = outcome { return (outcome, [out]) }
+            return (outcome, [])
         }
         switch outcome {
         case .decided(let record, _), .duplicate(let record):

@@ -11,7 +11,7 @@ let config = ServiceConfig(service: "intake", defaultHTTPPort: 8081)
 let decider = IntakeDecider(keyer: PersonKeyer(secret: config.personKeySecret))
 let runner = try ServiceRunner(processor: IntakeProcessor(decider: decider), defaultHTTPPort: 8081, config: config)
 let tokens = try OperatorTokens.load(logger: runner.logger)
-let api = SubmissionRoutes(decider: decider, tokens: tokens, pool: runner.store.pool,
+let api = SubmissionRoutes(decider: decider, tokens: tokens, writer: runner.writer,
                            maxBodyBytes: ProcessEnvironment.int("DOUDI_INTAKE_MAX_BODY_BYTES", default: 256 * 1024))
 let files = try PublicFiles(declareToken: tokens.declareToken)
 try await runner.run(routes: { router in

@@ -6,8 +6,8 @@ import Foundation
 import ServiceKit
 
 enum ChangeEvents {
-    static let householdType = "registry.household.v1"
-    static let signalType = "monitoring.signal.v1"
+    static let householdType = EventType.registryHousehold.rawValue
+    static let signalType = EventType.monitoringSignal.rawValue
 
     /// Writes the change to the store (same transaction) and returns the events for the outbox.
     /// A household with a version pending from outcomes gets that version published first, so

@@ -29,13 +29,13 @@ struct MatcherProcessor: EventProcessor {
         let reader = SQLiteRegistry(db: context.db)
         let change: RegistryChange
         switch event.type {
-        case "intake.accepted.v1":
+        case EventType.intakeAccepted.rawValue:
             change = try HouseholdMerger.apply(accepted: event.decode(Submission.self), reader: reader, now: context.eventTime)
-        case "dept.record.v1":
+        case EventType.deptRecord.rawValue:
             let record = try acceptedRecord(event, eventTime: context.eventTime)
             change = try DepartmentComparison.apply(record: record.record, personKey: record.personKey, reader: reader,
                                                     now: context.eventTime, settings: settings)
-        case "assistance.outcome.v1":
+        case EventType.assistanceOutcome.rawValue:
             let outcomeChange = try ProgramsLedger.apply(outcome: event.decode(Outcome.self), reader: reader)
             record(outcomeChange.notes)
             return try ChangeEvents.deferred(outcomeChange, cause: event, context: context)

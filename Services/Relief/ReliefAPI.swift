@@ -27,8 +27,9 @@ struct FundView: Codable {
 struct ApprovalBody: Codable { var approvedFen: Int64; var approver: String }
 
 struct ReliefAPI: Sendable {
-    let pool: DatabasePool
+    let writer: StoreWriter
     let settings: ReliefSettings
+    var pool: DatabasePool { writer.store.pool }
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/cases") { request, _ -> Response in
@@ -60,13 +61,11 @@ struct ReliefAPI: Sendable {
 
     private func approve(caseId: String, _ body: ApprovalBody) async throws -> Response {
         let settings = settings
-        let result = try await pool.write { db -> ApprovalResult in
+        let result = try await writer.write { db -> (ApprovalResult, [OutgoingEvent]) in
             let result = try CountyApprovals.approve(db, caseId: caseId, approvedFen: body.approvedFen, approver: body.approver,
                                                      atMs: Clock.nowMs(), settings: settings)
-            if case .approved(_, let events) = result {
-                for e in events { try Outbox.enqueue(db, topic: e.topic, event: e.event) }
-            }
-            return result
+            if case .approved(_, let events) = result { return (result, events) }
+            return (result, [])
         }
         switch result {
         case .approved: return try json(try await pool.read { db in try cases(db, caseId: caseId, limit: 1) }.first)

@@ -6,13 +6,13 @@ import Foundation
 import ServiceKit
 
 enum EventTypes {
-    static let application = "relief.application.v1"
-    static let approval = "relief.approval.v1"
-    static let replenished = "relief.fund.replenished.v1"
-    static let referral = "referral.v1"
-    static let disbursement = "relief.disbursement.v1"
-    static let outcome = "assistance.outcome.v1"
-    static let task = "work.task.v1"
+    static let application = EventType.reliefApplication.rawValue
+    static let approval = EventType.reliefApproval.rawValue
+    static let replenished = EventType.reliefFundReplenished.rawValue
+    static let referral = EventType.referral.rawValue
+    static let disbursement = EventType.reliefDisbursement.rawValue
+    static let outcome = EventType.assistanceOutcome.rawValue
+    static let task = EventType.workTask.rawValue
 }
 
 enum ReliefEvents {

@@ -3,11 +3,12 @@
 import Foundation
 import GRDB
 import Logging
+import ServiceKit
 import ServiceLifecycle
 import Store
 
 struct StageScheduler: Service {
-    let pool: DatabasePool
+    let writer: StoreWriter
     let settings: ReliefSettings
     let logger: Logger
     var batchSize = 200
@@ -29,17 +30,17 @@ struct StageScheduler: Service {
         // Bounded rounds: a case that cannot progress (awaiting funds) leaves the work list anyway.
         for _ in 0..<1000 {
             let settings = settings, limit = batchSize
-            let (cases, paid) = try await pool.write { db -> (Int, Int) in
+            let (cases, paid) = try await writer.write { db -> ((Int, Int), [OutgoingEvent]) in
                 let now = Clock.nowMs()
                 let due = try Settlement.dueCases(db, nowMs: now, limit: limit)
-                var paid = 0
+                var paid = 0, events: [OutgoingEvent] = []
                 for id in due {
                     guard var c = try CaseRecord.load(db, caseId: id) else { continue }
-                    let events = try Settlement.settle(db, &c, nowMs: now, settings: settings)
-                    for e in events { try Outbox.enqueue(db, topic: e.topic, event: e.event) }
-                    paid += events.filter { $0.event.type == EventTypes.disbursement }.count
+                    let settled = try Settlement.settle(db, &c, nowMs: now, settings: settings)
+                    events += settled
+                    paid += settled.filter { $0.event.type == EventTypes.disbursement }.count
                 }
-                return (due.count, paid)
+                return ((due.count, paid), events)
             }
             total += paid
             if cases < limit || paid == 0 { break }

@@ -14,6 +14,6 @@ catch {
 let bootstrap = ServiceConfig(service: "relief", defaultHTTPPort: 8085)
 let runner = try ServiceRunner(processor: ReliefProcessor(settings: settings, personKeySecret: bootstrap.personKeySecret),
                                defaultHTTPPort: 8085, config: bootstrap)
-let api = ReliefAPI(pool: runner.store.pool, settings: settings)
+let api = ReliefAPI(writer: runner.writer, settings: settings)
 try await runner.run(routes: { api.add(to: $0) },
-                     background: [StageScheduler(pool: runner.store.pool, settings: settings, logger: runner.logger)])
+                     background: [StageScheduler(writer: runner.writer, settings: settings, logger: runner.logger)])

@@ -42,8 +42,8 @@ enum EventClock {
         return try ledger.escalate(now: now).map { escalation in
             try ReferralStore.setState(db, referralId: escalation.referral.referralId, .overdue, at: time)
             let r = escalation.referral
-            let event = try CloudEvent.make(id: EventID.derived(ReferralEventType.escalated, escalation.escalationId),
-                                            source: source, type: ReferralEventType.escalated, time: time,
+            let event = try CloudEvent.make(id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId),
+                                            source: source, type: EventType.referralEscalated.rawValue, time: time,
                                             subject: r.householdId, key: r.householdId, causationID: cause?.id,
                                             payload: ReferralEscalated(escalation, escalatedAt: time))
             return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)

@@ -16,8 +16,8 @@ struct RouterProcessor: EventProcessor {
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
         switch event.type {
-        case ReferralEventType.warning: out = try route(try event.decode(Warning.self), cause: event, context)
-        case ReferralEventType.outcome: try record(try event.decode(Outcome.self), at: context.eventTime, context.db)
+        case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)
+        case EventType.assistanceOutcome.rawValue: try record(try event.decode(Outcome.self), at: context.eventTime, context.db)
         default: break // our own escalations coming back, or types of later versions
         }
         // After the event is applied, so that a decision arriving on the day the clock moves counts.
@@ -42,7 +42,7 @@ struct RouterProcessor: EventProcessor {
 
     private func publish(_ referral: Referral, discriminator: String, cause: CloudEvent,
                          _ context: ProcessingContext) throws -> OutgoingEvent {
-        let event = try context.derive(from: cause, type: ReferralEventType.referral,
+        let event = try context.derive(from: cause, type: EventType.referral.rawValue,
                                        discriminator: "\(discriminator):\(referral.referralId)",
                                        subject: referral.householdId, key: referral.householdId, payload: referral)
         return OutgoingEvent(topic: Topics.referrals(referral.domain.rawValue), event: event)

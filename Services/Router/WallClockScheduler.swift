@@ -12,7 +12,7 @@ import Store
 /// (including referrals whose event time was already behind it). Tests and replays of old
 /// periods set it to 0, so that only event time decides.
 struct WallClockScheduler: Service {
-    let store: ServiceStore
+    let writer: StoreWriter
     let interval: Duration
     let source: String
     let logger: Logger
@@ -33,14 +33,13 @@ struct WallClockScheduler: Service {
     func tick() async throws {
         let now = Timestamp.rfc3339()
         let source = source
-        let count = try await store.pool.write { db in
+        let count = try await writer.write { db in
             var escalations = try EventClock.advance(db, to: now, cause: nil, source: source)
             // Also referrals that arrived late (event time behind the clock) and are already overdue.
             if let day = try EventClock.load(db)?.checkedDay {
                 escalations += try EventClock.escalate(db, now: day, at: now, cause: nil, source: source)
             }
-            for e in escalations { try Outbox.enqueue(db, topic: e.topic, event: e.event) }
-            return escalations.count
+            return (escalations.count, escalations)
         }
         if count > 0 { logger.info("escalated overdue referrals", metadata: ["count": "\(count)"]) }
     }

@@ -92,8 +92,8 @@ public struct SubmissionRowMapper: RowMapper {
         let document = JSONValue.object(fields)
         switch validator.validate(document: document, asOf: asOf, fallbackSubmissionId: defaultId, personKey: keyer.key(for:)) {
         case .accepted(let s):
-            return .event(CloudEvent(id: EventID.derived("intake.submission.v1", s.submissionId), source: "/doudi/import",
-                                     type: "intake.submission.v1", time: Timestamp.rfc3339(), subject: nil,
+            return .event(CloudEvent(id: EventID.derived(EventType.intakeSubmission.rawValue, s.submissionId), source: "/doudi/import",
+                                     type: EventType.intakeSubmission.rawValue, time: Timestamp.rfc3339(), subject: nil,
                                      key: s.applicant.personKey, data: document.serializedBytes))
         case .rejected(let r):
             return .invalid(id: r.submissionId, r.errors.map(RowIssue.init))
@@ -129,8 +129,8 @@ public struct DeptRecordRowMapper: RowMapper {
         let document = JSONValue.object(fields)
         switch validator.validate(document: document, asOf: asOf, personKey: keyer.key(for:)) {
         case .accepted(let accepted):
-            return .event(CloudEvent(id: EventID.derived("dept.record.v1", accepted.record.recordId), source: "/doudi/import",
-                                     type: "dept.record.v1", time: Timestamp.rfc3339(), subject: nil,
+            return .event(CloudEvent(id: EventID.derived(EventType.deptRecord.rawValue, accepted.record.recordId), source: "/doudi/import",
+                                     type: EventType.deptRecord.rawValue, time: Timestamp.rfc3339(), subject: nil,
                                      key: accepted.personKey, data: document.serializedBytes))
         case .rejected(let id, let errors):
             return .invalid(id: id ?? defaultId, errors.map(RowIssue.init))

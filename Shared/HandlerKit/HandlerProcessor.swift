@@ -17,7 +17,7 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) { CaseStore.register(&migrator) }
 
     public func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard event.type == ReferralEventType.referral else { return [] }
+        guard event.type == EventType.referral.rawValue else { return [] }
         let referral = try event.decode(Referral.self)
         guard referral.domain == P.domain else { throw PoisonMessage("referral for domain \(referral.domain.rawValue) on the \(P.domain.rawValue) topic") }
         guard let today = CivilDate(iso: context.eventTime) else { throw PoisonMessage("event time is not an RFC 3339 time") }
@@ -61,8 +61,8 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
     /// The event id derives from the outcome id alone: the same decision is the same event.
     private func publish(_ outcome: Outcome, cause: CloudEvent, _ context: ProcessingContext) throws -> OutgoingEvent {
         try CaseStore.insert(context.db, outcome)
-        let event = try CloudEvent.make(id: EventID.derived(ReferralEventType.outcome, outcome.outcomeId), source: context.source,
-                                        type: ReferralEventType.outcome, time: context.eventTime, subject: outcome.householdId,
+        let event = try CloudEvent.make(id: EventID.derived(EventType.assistanceOutcome.rawValue, outcome.outcomeId), source: context.source,
+                                        type: EventType.assistanceOutcome.rawValue, time: context.eventTime, subject: outcome.householdId,
                                         key: outcome.householdId, causationID: cause.id, payload: outcome)
         return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)
     }

@@ -100,6 +100,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Reads these partitions from these offsets without joining a group (no rebalance wait):
+    /// for readers that take a whole topic, such as `TopicSnapshot`. Replaces any assignment.
+    public func assign(_ offsets: [TopicPartition: Int64]) async throws {
+        let rk = handle
+        try await onQueue {
+            let list = NativePartitionList(offsets.map { ($0.key, $0.value) })
+            try KafkaError.check(rd_kafka_assign(rk, list.pointer), "assign")
+        }
+    }
+
     public func seek(_ offsets: [TopicPartition: Int64], timeoutMs: Int32 = 10_000) async throws {
         let rk = handle
         try await onQueue {

@@ -17,7 +17,10 @@ public struct ServiceRunner: Sendable {
     public let store: ServiceStore
     public let metrics: ServiceMetrics
     public let logger: Logger
+    /// Writes from HTTP handlers and schedulers: state and outbox in one transaction.
+    public let writer: StoreWriter
     let processor: any EventProcessor
+    let wake = WakeSignal()
 
     public init(processor: any EventProcessor, defaultHTTPPort: Int, config: ServiceConfig? = nil) throws {
         let config = config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
@@ -28,6 +31,7 @@ public struct ServiceRunner: Sendable {
         self.metrics = ServiceMetrics(service: processor.name)
         self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
                                       migrations: processor.registerMigrations)
+        self.writer = StoreWriter(store: store, wake: wake)
     }
 
     public var kafka: KafkaConfiguration {
@@ -42,7 +46,6 @@ public struct ServiceRunner: Sendable {
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger)
-        let wake = WakeSignal()
         let pipeline = Pipeline(
             loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics,
                                relayWake: wake, batchSize: config.batchSize, logger: logger),

@@ -98,7 +98,7 @@ enum Fixture {
     }
 
     static func warningEvent(_ w: Warning, time: String, id: String? = nil) throws -> CloudEvent {
-        try event(w, type: ReferralEventType.warning, id: id ?? "ev-\(w.warningId)-\(w.status.rawValue)", key: w.householdId, time: time)
+        try event(w, type: EventType.monitoringWarning.rawValue, id: id ?? "ev-\(w.warningId)-\(w.status.rawValue)", key: w.householdId, time: time)
     }
 
     static func referral(_ id: String, domain: Domain, household: String, needs: [Need], region: String = "140105001",
@@ -109,11 +109,11 @@ enum Fixture {
     }
 
     static func referralEvent(_ r: Referral, time: String = "2024-05-10T10:00:00.000Z") throws -> CloudEvent {
-        try event(r, type: ReferralEventType.referral, id: "ev-\(r.referralId)-\(r.status.rawValue)", key: r.householdId, time: time)
+        try event(r, type: EventType.referral.rawValue, id: "ev-\(r.referralId)-\(r.status.rawValue)", key: r.householdId, time: time)
     }
 
     static func outcomeEvent(_ o: Outcome, time: String) throws -> CloudEvent {
-        try event(o, type: ReferralEventType.outcome, id: "ev-\(o.outcomeId)", key: o.householdId, time: time)
+        try event(o, type: EventType.assistanceOutcome.rawValue, id: "ev-\(o.outcomeId)", key: o.householdId, time: time)
     }
 }
 

@@ -2,8 +2,6 @@
 // topic, generated from the code (`doudi contract --write docs`) and checked by a test.
 
 public enum ContractDocuments {
-    public static let referralDomains = Domain.allCases.map(\.rawValue)
-
     /// Relative path → file content.
     public static func files() -> [(path: String, content: String)] {
         var out: [(String, String)] = []
@@ -15,9 +13,7 @@ public enum ContractDocuments {
         return out
     }
 
-    static func topics(of entry: PayloadEntry) -> [String] {
-        entry.topics.flatMap { $0 == "referrals.*" ? referralDomains.map { "referrals.\($0)" } : [$0] }
-    }
+    static func topics(of entry: PayloadEntry) -> [String] { entry.topics }
 
     /// `monitoring.warning.v1` → `monitoring_warning_v1`.
     static func identifier(_ s: String) -> String { String(s.map { $0 == "." || $0 == "-" ? "_" : $0 }) }

@@ -2,10 +2,11 @@
 // from which docs/schemas is generated and against which the AsyncAPI document is checked.
 
 public struct PayloadEntry: @unchecked Sendable {
-    public let ceType: String
-    /// Topic names without namespace; `referrals.*` stands for every referral domain.
-    public let topics: [String]
+    public let type: EventType
     public let sample: Any
+    public var ceType: String { type.rawValue }
+    /// Topic names without namespace (every referral topic for `referral.v1`).
+    public var topics: [String] { type.topics.map(\.name) }
 }
 
 public enum PayloadCatalogue {
@@ -32,16 +33,16 @@ public enum PayloadCatalogue {
                            idNumber: "11010519491231002X", facts: ["schoolStage": "senior_secondary"])
 
     public static let entries: [PayloadEntry] = [
-        PayloadEntry(ceType: "intake.submission.v1", topics: ["intake.submissions"], sample: submission),
-        PayloadEntry(ceType: "intake.accepted.v1", topics: ["intake.accepted"], sample: submission),
-        PayloadEntry(ceType: "intake.rejected.v1", topics: ["intake.rejected"],
+        PayloadEntry(type: .intakeSubmission, sample: submission),
+        PayloadEntry(type: .intakeAccepted, sample: submission),
+        PayloadEntry(type: .intakeRejected,
                      sample: Rejection(submissionId: "s-1", channel: "home_visit", regionCode: "110105001",
                                        errors: [FieldError(field: "members[0].idNumber", code: "id_check_digit", message: "校验码错误", messageEn: "wrong check digit")],
                                        rejectedAt: "2026-11-01T09:00:01Z")),
-        PayloadEntry(ceType: "dept.record.v1", topics: ["dept.records"],
+        PayloadEntry(type: .deptRecord,
                      sample: DeptRecord(recordId: "r-1", department: .medicalInsurance, kind: .medicalExpense, idNumber: "11010519491231002X",
                                         name: "张三", regionCode: "110105001", occurredOn: "2026-11-02", amountFen: 1, attributes: ["k": "v"])),
-        PayloadEntry(ceType: "registry.household.v1", topics: ["registry.households"],
+        PayloadEntry(type: .registryHousehold,
                      sample: HouseholdProfile(householdId: "hh-1", version: 1, regionCode: "110105001", area: .urban, members: [member],
                                               supporters: [supporter], income: submission.income, expenses: submission.expenses, assets: assets,
                                               channels: [.homeVisit], sourceSubmissions: ["s-1"],
@@ -50,34 +51,34 @@ public enum PayloadCatalogue {
                                               hardshipReasons: ["illness"], conflicts: [Conflict(fieldGroup: "income", kept: "s-2", discarded: "s-1", rule: "latest_collected_at_wins")],
                                               previousPerCapitaMonthlyFen: 1, collectedAt: "2026-11-01T09:00:00+08:00", updatedAt: "2026-11-01T09:00:01Z",
                                               fieldGroupSources: ["income": FieldGroupSource(collectedAt: "2026-11-01T09:00:00+08:00", source: "s-1")])),
-        PayloadEntry(ceType: "monitoring.signal.v1", topics: ["monitoring.signals"],
+        PayloadEntry(type: .monitoringSignal,
                      sample: Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
                                     department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
                                     amountFen: 1, attributes: ["k": "v"])),
-        PayloadEntry(ceType: "monitoring.warning.v1", topics: ["monitoring.warnings"],
+        PayloadEntry(type: .monitoringWarning,
                      sample: Warning(warningId: "w-1", householdId: "hh-1", regionCode: "110105001", area: .urban, disposal: .notCovered, level: .orange,
                                      category: .dibao, needs: [need], reasons: [Reason(rule: "dibao.income", clause: "§4.1.1", detail: "d")], status: .open,
                                      openedAt: "2026-11-02", resolvedAt: "2026-11-03", dueBy: "2026-11-09", standardsVersion: "default")),
-        PayloadEntry(ceType: "work.task.v1", topics: ["work.tasks"],
+        PayloadEntry(type: .workTask,
                      sample: WorkTask(taskId: "t-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", kind: .homeVisit, reason: "r", dueBy: "2026-11-09")),
-        PayloadEntry(ceType: "referral.v1", topics: ["referrals.*"],
+        PayloadEntry(type: .referral,
                      sample: Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001", area: .urban,
                                       disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent, dueBy: "2026-11-09", sentAt: "2026-11-02")),
-        PayloadEntry(ceType: "assistance.outcome.v1", topics: ["assistance.outcomes"],
+        PayloadEntry(type: .assistanceOutcome,
                      sample: Outcome(outcomeId: "out-1", referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, program: "grant",
                                      status: .granted, amountFen: 1, personKey: "pk", decidedAt: "2026-11-03", reason: "r")),
-        PayloadEntry(ceType: "relief.application.v1", topics: ["relief.applications"],
+        PayloadEntry(type: .reliefApplication,
                      sample: ReliefApplication(applicationId: "a-1", householdId: "hh-1", applicant: ReliefApplicant(name: "张三", idNumber: "11010519491231002X", phone: "13900000000"),
                                                incidentRegionCode: "110105001", incidentKind: "fire", description: "d", requestedFen: 1, urgent: true,
                                                occurredOn: "2026-11-02", householdSize: 1)),
-        PayloadEntry(ceType: "relief.disbursement.v1", topics: ["relief.disbursements"],
+        PayloadEntry(type: .reliefDisbursement,
                      sample: Disbursement(disbursementId: "disb-1", applicationId: "a-1", caseId: "case-a-1", stage: 1, amountFen: 1,
                                           approvedAt: .township, fundedFrom: "110105001", paidAt: "2026-11-02T10:00:00Z")),
-        PayloadEntry(ceType: "relief.approval.v1", topics: ["relief.applications"],
+        PayloadEntry(type: .reliefApproval,
                      sample: ReliefApproval(caseId: "case-a-1", approvedFen: 1, approver: "county-officer-1")),
-        PayloadEntry(ceType: "relief.fund.replenished.v1", topics: ["relief.applications"],
+        PayloadEntry(type: .reliefFundReplenished,
                      sample: FundReplenishment(replenishmentId: "top-up-1", township: "110105001", amountFen: 1)),
-        PayloadEntry(ceType: ReferralEventType.escalated, topics: ["assistance.outcomes"],
+        PayloadEntry(type: .referralEscalated,
                      sample: escalated),
     ]
 

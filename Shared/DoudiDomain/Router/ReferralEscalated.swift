@@ -21,11 +21,3 @@ public struct ReferralEscalated: Codable, Sendable, Equatable {
         self.escalatedAt = escalatedAt; daysOverdue = escalation.daysOverdue
     }
 }
-
-/// `ce_type` values of the referral loop (EVENTS.md).
-public enum ReferralEventType {
-    public static let warning = "monitoring.warning.v1"
-    public static let referral = "referral.v1"
-    public static let outcome = "assistance.outcome.v1"
-    public static let escalated = "referral.escalated.v1"
-}

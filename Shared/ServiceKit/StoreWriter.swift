@@ -1,0 +1,35 @@
+import Envelope
+import GRDB
+import Store
+
+/// The runtime's entry point for writes that do not come from the consumer (HTTP handlers,
+/// schedulers, operator actions): the state change and the events it publishes commit in one
+/// store transaction, as the consumer's do, and the outbox relay is woken at once.
+///
+///     let approved = try await writer.write { db in
+///         let result = try CountyApprovals.approve(db, ...)
+///         return (result, result.events)
+///     }
+public struct StoreWriter: Sendable {
+    public let store: ServiceStore
+    let wake: WakeSignal
+
+    init(store: ServiceStore, wake: WakeSignal) { self.store = store; self.wake = wake }
+
+    /// Runs `body` in one write transaction and appends the events it returns to the outbox in
+    /// the same transaction. A thrown error rolls back both.
+    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
+        let value = try await store.pool.write { db -> T in
+            let (value, events) = try body(db)
+            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
+            return value
+        }
+        wake.signal()
+        return value
+    }
+
+    /// Reads in a snapshot (no events).
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await store.pool.read(body)
+    }
+}
