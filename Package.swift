@@ -59,13 +59,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Shared/ServiceKit"),
 
+        // The business ledger read from the topics: `doudi ledger digest` and the convergence tests.
+        .target(name: "Ledger", dependencies: ["DoudiDomain", "Envelope", "Kafka", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Shared/Ledger"),
         // Streaming bulk import (JSON Lines / CSV, progress, error report, resume) for intake and matcher.
         .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain"], path: "Shared/BulkImport"),
         // What every department handler shares: case store, referral intake, outcome publishing.
         .target(name: "HandlerKit", dependencies: service, path: "Shared/HandlerKit"),
 
         // MARK: Executables
-        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
+        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", "Ledger", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
                           path: "Services/Doudi"),
         .executableTarget(name: "NoopService", dependencies: ["ServiceKit"], path: "Services/Noop"),
         .executableTarget(name: "Bench", dependencies: service + [argumentParser], path: "Services/Bench"),
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", grdb], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", grdb], path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["DoudiDomain"], path: "Tests/DomainTests"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "FoundationTests", dependencies: service + ["TestSupport"], path: "Tests/FoundationTests"),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport"], path: "Tests/ClassifierTests"),
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/RouterTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
+        .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport"], path: "Tests/SuiteTests"),
     ]
 )

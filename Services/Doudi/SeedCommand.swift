@@ -11,35 +11,21 @@ struct SeedCommand: AsyncParsableCommand {
     @OptionGroup var broker: BrokerOptions
     @Option(help: "Households to generate.") var households = 2000
     @Option(help: "Seed: the same seed yields the same data and ids (re-seeding is a no-op downstream).") var seed: UInt64 = 2026
-    @Option(help: "Seconds to wait for the registry before sending department records (0: do not wait).") var registryWait = 120
+    @Option(help: "Seconds to wait for the registry before sending department records (0, the default: send them at once; the matcher keeps records of people not yet registered).")
+    var registryWait = 0
     @Option(help: "Deployment secret for person keys (env DOUDI_PERSON_KEY_SECRET).")
     var personKeySecret = ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me"
 
     func run() async throws {
-        let generator = PopulationGenerator(seed: seed)
-        let keyer = PersonKeyer(secret: personKeySecret)
+        let seedEvents = SeedEvents(generator: PopulationGenerator(seed: seed), keyer: PersonKeyer(secret: personKeySecret))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
-        let time = Timestamp.rfc3339()
         var records: [OutgoingMessage] = [], relief: [OutgoingMessage] = []
-        var batch: [OutgoingMessage] = []
-        for i in 0..<households {
-            let h = generator.household(i)
-            let key = keyer.key(for: h.submission.applicant.idNumber)
-            batch.append(try message(Topics.intakeSubmissions, id: h.submission.submissionId, type: EventType.intakeSubmission.rawValue,
-                                     key: key, time: time, payload: h.submission))
-            for r in h.records {
-                records.append(try message(Topics.deptRecords, id: r.recordId, type: EventType.deptRecord.rawValue,
-                                           key: keyer.key(for: r.idNumber), time: time, payload: r))
-            }
-            if let a = h.reliefApplication {
-                relief.append(try message(Topics.reliefApplications, id: a.applicationId, type: EventType.reliefApplication.rawValue,
-                                          key: keyer.key(for: a.applicant.idNumber), time: time, payload: a))
-            }
-            if batch.count == 2000 || i == households - 1 {
-                try await producer.send(batch)
-                batch.removeAll(keepingCapacity: true)
-                progress("seed: \(i + 1)/\(households) households submitted")
-            }
+        for chunk in stride(from: 0, to: households, by: 2000) {
+            let events = try seedEvents.events(chunk..<min(chunk + 2000, households))
+            try await producer.send(events.submissions.map { message(Topics.intakeSubmissions, $0) })
+            records += events.records.map { message(Topics.deptRecords, $0) }
+            relief += events.relief.map { message(Topics.reliefApplications, $0) }
+            progress("seed: \(min(chunk + 2000, households))/\(households) households submitted")
         }
         print("")
         if registryWait > 0 { try await waitForRegistry(expected: households) }
@@ -48,10 +34,8 @@ struct SeedCommand: AsyncParsableCommand {
         print("seed: \(households) submissions, \(records.count) department records, \(relief.count) relief applications (seed \(seed))")
     }
 
-    private func message<T: Encodable>(_ topic: String, id: String, type: String, key: String, time: String, payload: T) throws -> OutgoingMessage {
-        let e = try CloudEvent.make(id: id, source: "/doudi/seed", type: type, time: time, subject: nil, key: key,
-                                    causationID: nil, payload: payload)
-        return OutgoingMessage(topic: topic, key: Array(key.utf8), value: e.data, headers: e.headers.map { KafkaHeader($0.0, $0.1) })
+    private func message(_ topic: String, _ e: CloudEvent) -> OutgoingMessage {
+        OutgoingMessage(topic: topic, key: e.key.map { Array($0.utf8) }, value: e.data, headers: e.headers.map { KafkaHeader($0.0, $0.1) })
     }
 
     /// Department records compare against the registry: wait until most households are in it.

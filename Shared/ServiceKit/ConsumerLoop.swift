@@ -19,12 +19,14 @@ final class ConsumerLoop: Sendable {
     let batchSize: Int
     let logger: Logger
     let source: String
+    let chaos: ChaosSource?
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
-         relayWake: WakeSignal, batchSize: Int, logger: Logger) {
+         relayWake: WakeSignal, batchSize: Int, logger: Logger, chaos: Chaos? = nil) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
         self.relayWake = relayWake; self.batchSize = batchSize; self.logger = logger
         self.source = "/doudi/\(processor.name)"
+        self.chaos = chaos.map(ChaosSource.init)
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
@@ -38,6 +40,7 @@ final class ConsumerLoop: Sendable {
             catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
             if batch.isEmpty { continue }
             pending = poll()
+            if let delay = chaos?.delay() { try await Task.sleep(for: delay) }
             let started = ContinuousClock.now
             let next = try await applyWithRetry(batch)
             do { try await consumer.commit(next, waitForBroker: false) }
@@ -54,7 +57,7 @@ final class ConsumerLoop: Sendable {
     }
 
     private func poll() -> Task<[KafkaMessage], Error> {
-        let consumer = consumer, size = batchSize
+        let consumer = consumer, size = chaos?.batchSize() ?? batchSize
         return Task { try await consumer.poll(maxCount: size, timeoutMs: 100) }
     }
 
@@ -118,6 +121,31 @@ final class ConsumerLoop: Sendable {
         }
         return outcome.next
     }
+}
+
+/// The random draws of a `Chaos` setting (test-only), reproducible from its seed.
+final class ChaosSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: UInt64
+    let settings: Chaos
+
+    init(_ settings: Chaos) { self.settings = settings; state = settings.seed }
+
+    private func next() -> UInt64 {
+        lock.lock(); defer { lock.unlock() }
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    func delay() -> Duration {
+        let maxMs = settings.maxDelay.components.seconds * 1000 + settings.maxDelay.components.attoseconds / 1_000_000_000_000_000
+        return .milliseconds(maxMs > 0 ? Int64(next() % UInt64(maxMs + 1)) : 0)
+    }
+
+    func batchSize() -> Int { 1 + Int(next() % UInt64(settings.maxBatch)) }
 }
 
 struct BatchOutcome: Sendable {

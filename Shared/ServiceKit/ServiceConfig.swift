@@ -25,6 +25,10 @@ public struct ServiceConfig: Sendable {
     /// `DOUDI_KAFKA_<PROPERTY>`: any librdkafka property, e.g. DOUDI_KAFKA_SECURITY_PROTOCOL=ssl.
     public var kafkaExtra: [String: String]
 
+    /// Test-only (`DOUDI_TEST_CHAOS_SEED`, `…_MAX_DELAY_MS`, `…_MAX_BATCH`): random processing
+    /// delays and batch sizes, so that convergence tests interleave topics differently on each run.
+    public var chaos: Chaos?
+
     public let service: String
 
     public init(service: String, defaultHTTPPort: Int, environment env: [String: String] = ProcessInfo.processInfo.environment) {
@@ -45,7 +49,28 @@ public struct ServiceConfig: Sendable {
             extra[k.dropFirst("DOUDI_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = v
         }
         kafkaExtra = extra
+        chaos = Chaos(environment: env)
     }
 
     public var storePath: String { "\(dataDir)/\(service).sqlite" }
+}
+
+/// Random per-batch delays and batch sizes for tests of the convergence property: the same inputs
+/// must give the same decisions whatever the interleaving. Off unless `DOUDI_TEST_CHAOS_SEED` is set.
+public struct Chaos: Sendable {
+    public var seed: UInt64
+    /// Each batch waits a random time up to this before it is applied.
+    public var maxDelay: Duration
+    /// Each poll takes a random number of messages from 1 to this.
+    public var maxBatch: Int
+
+    public init(seed: UInt64, maxDelay: Duration, maxBatch: Int) {
+        self.seed = seed; self.maxDelay = maxDelay; self.maxBatch = max(1, maxBatch)
+    }
+
+    init?(environment env: [String: String]) {
+        guard let seed = env["DOUDI_TEST_CHAOS_SEED"].flatMap({ UInt64($0) }) else { return nil }
+        self.init(seed: seed, maxDelay: .milliseconds(Int(env["DOUDI_TEST_CHAOS_MAX_DELAY_MS"] ?? "") ?? 50),
+                  maxBatch: Int(env["DOUDI_TEST_CHAOS_MAX_BATCH"] ?? "") ?? 20)
+    }
 }

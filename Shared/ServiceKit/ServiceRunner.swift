@@ -48,7 +48,7 @@ public struct ServiceRunner: Sendable {
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger)
         let pipeline = Pipeline(
             loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics,
-                               relayWake: wake, batchSize: config.batchSize, logger: logger),
+                               relayWake: wake, batchSize: config.batchSize, logger: logger, chaos: config.chaos),
             relay: OutboxRelay(store: store, producer: producer, metrics: metrics, wake: wake, logger: logger),
             consumer: consumer, store: store, metrics: metrics, logger: logger)
 

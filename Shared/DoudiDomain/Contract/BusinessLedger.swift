@@ -1,0 +1,184 @@
+// The suite's business state as the public record (the topics) tells it, in canonical form, so
+// that two runs — or a run before and after a replay — can be compared key by key (the
+// convergence property, docs/architecture.md "Convergence"). Each entry is its final state:
+// the last event published for its id, with bookkeeping that does not decide anything (version
+// numbers, processing times) left out. What a correction took back — warnings retracted,
+// referrals superseded, tasks cancelled, escalations retracted — is intermediate: counted, not
+// compared. Pure: the reader (Shared/Ledger) hands in payload bytes in offset order.
+
+public struct BusinessLedger: Sendable, Equatable {
+    /// Section → entry key → canonical JSON (sorted keys) of the entry's final state.
+    public var sections: [String: [String: String]]
+    /// Section → entries left out as intermediate (taken back by a correction).
+    public var intermediate: [String: Int]
+
+    public init(sections: [String: [String: String]] = [:], intermediate: [String: Int] = [:]) {
+        self.sections = sections; self.intermediate = intermediate
+    }
+
+    /// Every section the fold fills, in print order.
+    public static let sectionNames = ["intake", "households", "signals", "warnings", "tasks", "referrals", "outcomes",
+                                      "programmes", "escalations", "disbursements", "funds", "deadletters"]
+
+    /// The differences between two ledgers, section by section: keys only in one, and values that differ.
+    public func differences(from other: BusinessLedger) -> [LedgerDifference] {
+        var out: [LedgerDifference] = []
+        for section in Set(sections.keys).union(other.sections.keys).sorted() {
+            let mine = sections[section] ?? [:], theirs = other.sections[section] ?? [:]
+            for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] {
+                out.append(LedgerDifference(section: section, key: key, this: mine[key], other: theirs[key]))
+            }
+        }
+        return out
+    }
+}
+
+public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
+    public var section: String
+    public var key: String
+    public var this: String?
+    public var other: String?
+
+    public var description: String {
+        guard let a = this, let b = other,
+              let x = try? JSONParser.parse(Array(a.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)),
+              let y = try? JSONParser.parse(Array(b.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)) else {
+            return "\(section) \(key)\n  this:  \(this ?? "(absent)")\n  other: \(other ?? "(absent)")"
+        }
+        var lines = ["\(section) \(key)"]
+        Self.paths(x, y, at: "", into: &lines)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The paths where two JSON values differ, with both values (short ones only in full).
+    static func paths(_ a: JSONValue?, _ b: JSONValue?, at path: String, into lines: inout [String]) {
+        if a == b { return }
+        if let x = a?.objectValue, let y = b?.objectValue {
+            for k in Set(x.keys).union(y.keys).sorted() { paths(x[k], y[k], at: path + "." + k, into: &lines) }
+            return
+        }
+        if let x = a?.arrayValue, let y = b?.arrayValue, x.count == y.count {
+            for i in x.indices { paths(x[i], y[i], at: path + "[\(i)]", into: &lines) }
+            return
+        }
+        func show(_ v: JSONValue?) -> String { v.map { String($0.serialized.prefix(300)) } ?? "(absent)" }
+        lines.append("  \(path.isEmpty ? "(value)" : path): this \(show(a)) | other \(show(b))")
+    }
+}
+
+/// Folds the events of the business topics, in offset order per partition (every key stays on
+/// one partition), into a `BusinessLedger`.
+public struct LedgerFold: Sendable {
+    private var entries: [String: [String: JSONValue]] = [:]
+    private var taken: [String: Set<String>] = [:]
+    private var holdings: [String: JSONValue] = [:]
+    private var disbursedByFund: [String: Int64] = [:]
+    private var profileVersions: [String: Int64] = [:]
+
+    public init() {}
+
+    /// Fields that are bookkeeping, not business state, per section.
+    static let volatile: [String: Set<String>] = [
+        "intake": ["acceptedAt", "rejectedAt"],
+        "households": ["version", "updatedAt"],
+        "escalations": ["escalatedAt"],
+        "disbursements": ["paidAt"],
+    ]
+
+    /// One event. `deadLetter` gives a dead letter's original topic and `dlq_error` (its payload is not read).
+    public mutating func add(topic: ContractTopic, type: String, payload: [UInt8], eventId: String = "",
+                             deadLetter: (topic: String, error: String)? = nil) {
+        if topic == .deadletter {
+            let d = deadLetter ?? ("?", "?")
+            put("deadletters", "\(d.topic)/\(eventId)", .object(["error": .string(d.error)]))
+            return
+        }
+        guard let value = try? JSONParser.parse(payload, limits: JSONLimits(maxInputBytes: 8 << 20, maxDepth: 64,
+                                                                            maxStringBytes: 1 << 20, maxNumberLength: 64)),
+              let object = value.objectValue else { return }
+        func string(_ key: String) -> String { object[key]?.stringValue ?? "" }
+        switch EventType(rawValue: type) {
+        case .intakeAccepted?:
+            put("intake", string("submissionId"), .object(["status": .string("accepted")]))
+        case .intakeRejected?:
+            var codes = (object["errors"]?.arrayValue ?? []).compactMap { e -> String? in
+                guard let f = e.objectValue else { return nil }
+                return "\(f["field"]?.stringValue ?? ""):\(f["code"]?.stringValue ?? "")"
+            }
+            codes.sort()
+            put("intake", string("submissionId"), .object(["status": .string("rejected"), "errors": .array(codes.map(JSONValue.string))]))
+        case .registryHousehold?:
+            let id = string("householdId")
+            let version = object["version"].flatMap(Self.integer) ?? 0
+            guard version >= profileVersions[id] ?? Int64.min else { return }
+            profileVersions[id] = version
+            var p = object
+            for key in ["sourceSubmissions", "channels"] {
+                if let list = p[key]?.arrayValue { p[key] = .array(list.sorted { $0.serialized < $1.serialized }) }
+            }
+            if let list = p["conflicts"]?.arrayValue { p["conflicts"] = .array(Array(Set(list)).sorted { $0.serialized < $1.serialized }) }
+            put("households", id, .object(p))
+        case .monitoringSignal?:
+            put("signals", string("signalId"), value)
+        case .monitoringWarning?:
+            put("warnings", string("warningId"), value, takenBack: string("status") == "retracted")
+        case .workTask?:
+            put("tasks", string("taskId"), value, takenBack: string("status") == "cancelled")
+        case .referral?:
+            put("referrals", string("referralId"), value, takenBack: string("status") == "superseded")
+        case .assistanceOutcome?:
+            put("outcomes", string("outcomeId"), value)
+            hold(object)
+        case .referralEscalated?:
+            put("escalations", string("escalationId"), value, takenBack: object["retracted"] == .bool(true))
+        case .reliefDisbursement?:
+            put("disbursements", string("disbursementId"), value)
+            disbursedByFund[string("fundedFrom"), default: 0] += object["amountFen"].flatMap(Self.integer) ?? 0
+        default:
+            break  // inputs (submissions, records, applications) are not business state
+        }
+    }
+
+    /// The programmes held, by the rule every service applies (HeldPrograms): granted holds (a
+    /// repeated grant updates the amount, the first date stays), closed and withdrawn end.
+    private mutating func hold(_ o: [String: JSONValue]) {
+        let key = ["householdId", "domain", "program", "personKey"].map { o[$0]?.stringValue ?? "" }.joined(separator: "|")
+        switch o["status"]?.stringValue {
+        case "granted":
+            let since = holdings[key]?.objectValue?["since"] ?? .string(String((o["decidedAt"]?.stringValue ?? "").prefix(10)))
+            holdings[key] = .object(["amountFen": o["amountFen"] ?? .null, "since": since])
+        case "closed", "withdrawn": holdings[key] = nil
+        default: break
+        }
+    }
+
+    private mutating func put(_ section: String, _ key: String, _ value: JSONValue, takenBack: Bool = false) {
+        var v = value
+        if let drop = Self.volatile[section], var o = v.objectValue {
+            for k in drop { o[k] = nil }
+            v = .object(o)
+        }
+        entries[section, default: [:]][key] = v
+        if takenBack { taken[section, default: []].insert(key) } else { taken[section]?.remove(key) }
+    }
+
+    static func integer(_ v: JSONValue) -> Int64? {
+        guard case .number(let n) = v else { return nil }
+        return Int64(n.lexeme)
+    }
+
+    public func ledger() -> BusinessLedger {
+        var out = BusinessLedger()
+        for name in BusinessLedger.sectionNames { out.sections[name] = [:] }
+        for (section, values) in entries {
+            let gone = taken[section] ?? []
+            var kept: [String: String] = [:]
+            for (key, value) in values where !gone.contains(key) { kept[key] = value.serialized }
+            out.sections[section] = kept
+            if !gone.isEmpty { out.intermediate[section] = gone.count }
+        }
+        out.sections["programmes"] = holdings.mapValues(\.serialized)
+        out.sections["funds"] = disbursedByFund.mapValues { "{\"disbursedFen\":\($0)}" }
+        return out
+    }
+}
