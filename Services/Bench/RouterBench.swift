@@ -83,11 +83,11 @@ enum RouterBenchLoad {
 
     static let day = CivilDate(year: 2024, month: 6, day: 1)!
 
-    static func referrals(_ w: Warning) -> Int { ReferralPlanner().referrals(for: w, sentAt: day).count }
+    static func referrals(_ w: Warning) -> Int { ReferralPlanner().referrals(for: w).count }
 
     /// The outcomes the handlers will publish, from the same programmes (default rules).
     static func outcomes(_ w: Warning) -> Int {
-        ReferralPlanner().referrals(for: w, sentAt: day).map { r -> Int in
+        ReferralPlanner().referrals(for: w).map { r -> Int in
             switch r.domain {
             case .medical: MedicalProgramme().decide(referral: r, history: [:], on: day).count
             case .education: EducationProgramme().decide(referral: r, history: [:], on: day).count

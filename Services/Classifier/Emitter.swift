@@ -1,6 +1,8 @@
-// How the classifier names what it publishes. Every id is deterministic: derived from the cause
-// (an input event) or from an operation's scope (a due check, a re-evaluation under one
-// standards version, a sample), so re-deriving after a crash or a replay yields the same ids.
+// How the classifier names what it publishes. Event ids are a function of what is published —
+// a warning's id, status, revision and content; a task's id and status — so publishing the same
+// decision again (a replay, a rebuild, a re-evaluation that changes nothing) is the same event.
+// Event times are the facts' own times (the point of the household's history, or the day of a due
+// check), so that departments decide as of the time the need arose, whenever they read it.
 import DoudiDomain
 import Envelope
 import ServiceKit
@@ -10,38 +12,30 @@ struct Emitter {
     static let warningType = EventType.monitoringWarning.rawValue
     static let taskType = EventType.workTask.rawValue
 
-    /// The first part of every derived id: the cause's `ce_id` or an operation scope.
-    let idBase: String
     let causationID: String?
-    /// `ce_time` of what is published: the cause's event time, or the operation's.
+    /// `ce_time` when the fact's own time is not known (operator actions: the event clock).
     let time: String
 
     static func derived(from cause: CloudEvent, in context: ProcessingContext) -> Emitter {
-        Emitter(idBase: cause.id, causationID: cause.id, time: context.eventTime)
+        Emitter(causationID: cause.id, time: context.eventTime)
     }
 
-    /// For effects that must not depend on which input triggered them (due checks).
-    static func scoped(_ scope: String, time: String, causationID: String? = nil) -> Emitter {
-        Emitter(idBase: scope, causationID: causationID, time: time)
+    static func scoped(time: String, causationID: String? = nil) -> Emitter { Emitter(causationID: causationID, time: time) }
+
+    func warning(_ w: Warning, time: FactTime?) throws -> OutgoingEvent {
+        let id = EventID.derived(Self.warningType, w.warningId, w.status.rawValue, String(w.revision ?? 0),
+                                 Publication.fingerprintOf(w))
+        return OutgoingEvent(topic: Topics.monitoringWarnings, event: try CloudEvent.make(
+            id: id, source: Self.source, type: Self.warningType, time: time?.text ?? self.time, subject: w.householdId,
+            key: w.householdId, causationID: causationID, payload: w))
     }
 
-    func warning(_ w: Warning) throws -> OutgoingEvent {
-        OutgoingEvent(topic: Topics.monitoringWarnings, event: try make(
-            Self.warningType, discriminator: "\(w.warningId)/\(w.status.rawValue)", key: w.householdId, payload: w))
-    }
-
-    func task(_ t: WorkTask) throws -> OutgoingEvent {
+    func task(_ t: WorkTask, time: FactTime? = nil) throws -> OutgoingEvent {
         // Keyed by household, or by person key for a candidate without a household.
         let key = t.householdId ?? t.personKey
-        return OutgoingEvent(topic: Topics.workTasks, event: try make(Self.taskType, discriminator: t.taskId, key: key, payload: t))
-    }
-
-    func events(_ changes: LedgerChanges) throws -> [OutgoingEvent] {
-        try (changes.resolved + changes.opened).map(warning)
-    }
-
-    private func make<T: Encodable>(_ type: String, discriminator: String, key: String?, payload: T) throws -> CloudEvent {
-        try CloudEvent.make(id: EventID.derived(idBase, type, discriminator), source: Self.source, type: type, time: time,
-                            subject: key, key: key, causationID: causationID, payload: payload)
+        let id = EventID.derived(Self.taskType, t.taskId, (t.status ?? .open).rawValue)
+        return OutgoingEvent(topic: Topics.workTasks, event: try CloudEvent.make(
+            id: id, source: Self.source, type: Self.taskType, time: time?.text ?? self.time, subject: key, key: key,
+            causationID: causationID, payload: t))
     }
 }

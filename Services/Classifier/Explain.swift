@@ -1,6 +1,6 @@
 // `GET /v1/households/{id}/explanation`: the household's last decision explained (Explanation),
-// recomputed from its stored profile and signals as of the date of that decision, with the
-// ledger's open warnings. Read-only: explaining changes nothing.
+// recomputed from its history's current profile and programmes as of its last point, with the
+// open warnings. Read-only: explaining changes nothing.
 import DoudiDomain
 import GRDB
 import Hummingbird
@@ -23,21 +23,20 @@ enum Explain {
     static func read(_ store: ServiceStore, standards: LocalStandards, householdId hh: String,
                      languages: [ExplanationLanguage]) async throws -> ExplainResponse? {
         try await store.pool.read { db in
-            guard let stored = try HouseholdStore.load(db, hh) else { return nil }
-            var context = try HouseholdStore.context(db, hh)
-            context.notLowIncomeSince = stored.notLowIncomeSince
-            let ledger = try LedgerStore.load(db, householdId: hh)
-            context.deniedReferralDomains = ledger.deniedReferralDomains(householdId: hh)
-            let asOf = stored.decidedOn ?? CivilDate(iso: stored.profile.updatedAt) ?? CivilDate(year: 2026, month: 1, day: 1)!
-            let d = Classifier.evaluate(profile: stored.profile, context: context, standards: standards, asOf: asOf)
-            let open = ledger.openWarnings(householdId: hh)
-            let recorded = try String.fetchOne(db, sql: "SELECT standards_version FROM households WHERE household_id = ?", arguments: [hh])
+            guard let h = try HouseholdStore.history(db, householdId: hh), var profile = h.profile else { return nil }
+            let asOf = h.point?.date ?? CivilDate(iso: profile.updatedAt) ?? CivilDate(year: 2026, month: 1, day: 1)!
+            profile.programs = h.programs
+            var context = ClassificationContext(signals: (profile.departmentFacts ?? []).filter { (CivilDate(iso: $0.occurredOn) ?? asOf) <= asOf })
+            context.notLowIncomeSince = h.notLowIncomeSince
+            context.deniedReferralDomains = h.ledger.deniedReferralDomains(householdId: hh)
+            let d = Classifier.evaluate(profile: profile, context: context, standards: standards, asOf: asOf)
+            let open = h.openWarnings
             var text: [String: [String]] = [:]
             for l in languages { text[l.rawValue] = Explanation.lines(d, openWarnings: open, language: l) }
             return ExplainResponse(
-                householdId: hh, profileVersion: stored.profile.version, category: d.category.rawValue,
+                householdId: hh, profileVersion: profile.version, category: d.category.rawValue,
                 standardsVersion: d.record.standardsVersion,
-                decidedUnderStandards: recorded == d.record.standardsVersion ? nil : recorded,
+                decidedUnderStandards: h.standardsVersion == d.record.standardsVersion ? nil : h.standardsVersion,
                 openWarnings: open.map { .init(warningId: $0.warningId, domain: $0.domain.rawValue, disposal: $0.disposal.rawValue,
                                                level: $0.level.rawValue, dueBy: $0.dueBy) },
                 text: text)

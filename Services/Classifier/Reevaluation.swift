@@ -1,8 +1,8 @@
 // `POST /v1/reevaluate`: a change of local standards is an event in time. Every stored household
-// is evaluated again under the current standards as of the event clock, in transactions of
-// `batchSize` households, each writing its warnings and tasks through the outbox. Event ids are
-// scoped by the standards version and task ids carry it, so a re-evaluation under new standards
-// publishes new events, while repeating it finds every warning open and every task issued.
+// is evaluated again under the current standards as of the event clock (a new point of its
+// history), in transactions of `batchSize` households, each publishing what changed through the
+// outbox. Repeating the same re-evaluation changes nothing and publishes nothing. A correction
+// that later reaches back before the change replays the household under the standards then current.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -29,24 +29,35 @@ struct Reevaluation {
 
     func run(batchSize: Int) async throws -> ReevaluateResponse {
         let time = try await store.pool.read { try EventClock.now($0, fallback: Timestamp.rfc3339()) }
-        guard let asOf = CivilDate(iso: time) else { throw HTTPError(.internalServerError, message: "event clock unreadable") }
-        let evaluation = Evaluation(standards: standards, emitter: .scoped("reevaluate/\(standards.version)", time: time),
-                                    taskIdSuffix: "-s\(standards.version)")
+        guard let at = FactTime(time), let asOf = at.date else { throw HTTPError(.internalServerError, message: "event clock unreadable") }
+        let emitter = Emitter.scoped(time: time)
+        let standards = standards
         var response = ReevaluateResponse(standardsVersion: standards.version, asOf: asOf.description, households: 0,
                                           batches: 0, opened: 0, resolved: 0, tasks: 0)
         var cursor = ""
         while true {
             let after = cursor
-            let (count, last, result) = try await writer.write { db -> ((Int, String, EvaluationResult), [OutgoingEvent]) in
+            let (count, last, events) = try await writer.write { db -> ((Int, String, [OutgoingEvent]), [OutgoingEvent]) in
                 let ids = try HouseholdStore.householdIds(db, after: after, limit: batchSize)
-                var result = EvaluationResult()
-                for id in ids { result.add(try evaluation.run(db, householdId: id, asOf: asOf)) }
-                return ((ids.count, ids.last ?? after, result), result.events)
+                var events: [OutgoingEvent] = []
+                for id in ids {
+                    guard var h = try HouseholdStore.history(db, householdId: id) else { continue }
+                    // The change of standards is a point in the household's history, at the event clock.
+                    if let horizon = h.horizon, !(horizon < at) { h.horizon = horizon } else { h.horizon = at }
+                    HouseholdReplay.evaluateNow(&h, standards: standards, asOf: asOf, at: at)
+                    try HouseholdStore.save(db, h)
+                    events += try Publication.publish(h, db: db, emitter: emitter)
+                }
+                return ((ids.count, ids.last ?? after, events), events)
             }
             guard count > 0 else { break }
             cursor = last
             response.households += count; response.batches += 1
-            response.opened += result.opened; response.resolved += result.resolved; response.tasks += result.tasks
+            for e in events {
+                if e.event.type == EventType.workTask.rawValue { response.tasks += 1; continue }
+                let status = (try? JSONDecoder().decode(Warning.self, from: Data(e.event.data)))?.status
+                if status == .open { response.opened += 1 } else if status == .resolved { response.resolved += 1 }
+            }
             logger.info("re-evaluation progress", metadata: [
                 "standards": "\(standards.version)", "households": "\(response.households)", "batches": "\(response.batches)",
                 "opened": "\(response.opened)", "resolved": "\(response.resolved)", "tasks": "\(response.tasks)"])

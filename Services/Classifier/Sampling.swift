@@ -37,7 +37,7 @@ struct Sampling {
             let emitter = try Self.emitter(db, scope: "sample/\(r.period)")
             var events: [OutgoingEvent] = []
             for t in tasks {
-                if let out = try TaskStore.issue(db, t, emitter: emitter, dedupeByReason: false) { events.append(out) }
+                if let out = try TaskStore.issue(db, t, emitter: emitter, scope: "operator") { events.append(out) }
             }
             return (SampleResponse(period: r.period, seed: seed, rate: rate, population: candidates.count,
                                    drawn: tasks.compactMap(\.householdId), taskIds: tasks.map(\.taskId), newTasks: events.count,
@@ -63,7 +63,7 @@ struct Sampling {
                                     regionCode: c.regionCode, kind: .annualSurvey,
                                     reason: "annual survey \(r.year) (§3.3.1): re-verify and update the profile",
                                     dueBy: "\(r.year)-12-31")
-                if let out = try TaskStore.issue(db, task, emitter: emitter, dedupeByReason: false) { events.append(out) }
+                if let out = try TaskStore.issue(db, task, emitter: emitter, scope: "operator") { events.append(out) }
             }
             return (events.count, events)
         }
@@ -100,7 +100,7 @@ struct Sampling {
 
     /// Operator actions happen at the event clock's time (the wall clock before any event).
     static func emitter(_ db: Database, scope: String) throws -> Emitter {
-        .scoped(scope, time: try EventClock.now(db, fallback: Timestamp.rfc3339()))
+        .scoped(time: try EventClock.now(db, fallback: Timestamp.rfc3339()))
     }
 
     /// The last day of `2026`, `2026Q4` or `2026-11`.

@@ -28,7 +28,7 @@ enum Stats {
                 warnings[row[0] as String, default: [:]][row[1] as String] = row[2]
             }
             var tasks: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM tasks GROUP BY kind") { tasks[row[0]] = row[1] }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM tasks WHERE status = 'open' GROUP BY kind") { tasks[row[0]] = row[1] }
             return StatsResponse(households: byCategory.values.reduce(0, +), householdsByCategory: byCategory,
                                  openWarnings: warnings.values.flatMap(\.values).reduce(0, +),
                                  openWarningsByDisposal: warnings, tasksByKind: tasks, eventClock: try EventClock.read(db)?.latestTime)

@@ -1,8 +1,11 @@
-// The events of a `RegistryChange`: each new profile version as `registry.household.v1` and
-// each signal as `monitoring.signal.v1`, with ids derived from the cause so replays repeat them.
+// The events of a `RegistryChange`: each new profile version as `registry.household.v1` and each
+// signal as `monitoring.signal.v1`. A version's event id is a function of the household, the point
+// of its history and what it says (facts and programmes), and its time is the point's fact time:
+// the same history re-derived (a replay, a rebuild) is the same events.
 import DoudiDomain
 import Envelope
 import Foundation
+import GRDB
 import ServiceKit
 
 enum ChangeEvents {
@@ -10,55 +13,49 @@ enum ChangeEvents {
     static let signalType = EventType.monitoringSignal.rawValue
 
     /// Writes the change to the store (same transaction) and returns the events for the outbox.
-    /// A household with a version pending from outcomes gets that version published first, so
-    /// that versions reach consumers in order and without gaps.
-    static func outgoing(for change: RegistryChange, cause: CloudEvent, context: ProcessingContext) throws -> [OutgoingEvent] {
+    static func outgoing(for change: RegistryChange, cause: CloudEvent?, context: ProcessingContext?, source: String,
+                         db: Database) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        for profile in change.profiles {
-            if let pending = try PendingVersions.take(profile.householdId, context.db) { out.append(try event(pending, source: context.source)) }
+        for (profile, bytes) in try RegistryWriter.write(change, to: db) {
+            out.append(event(profile, bytes: bytes, causeID: cause?.id, source: source))
         }
-        for (profile, bytes) in try RegistryWriter.write(change, to: context.db) {
-            // The stored bytes are the payload: encoded once.
-            out.append(event(householdId: profile.householdId, version: profile.version, bytes: bytes, causeID: cause.id,
-                             time: context.eventTime, source: context.source))
-        }
-        return out + (try signals(change, cause: cause, context: context))
-    }
-
-    /// Outcomes: the new profile is stored now and published once at the end of the batch, so that
-    /// a referral's grants for several people and programmes make one version, not one each.
-    static func deferred(_ change: RegistryChange, cause: CloudEvent, context: ProcessingContext) throws -> [OutgoingEvent] {
-        var change = change
-        for i in change.profiles.indices {
-            change.profiles[i].version = try PendingVersions.hold(change.profiles[i], cause: cause.id, time: context.eventTime, context.db)
-        }
-        _ = try RegistryWriter.write(change, to: context.db)
-        return try signals(change, cause: cause, context: context)
-    }
-
-    /// Every version still pending at the end of a batch.
-    static func pending(_ context: BatchContext) throws -> [OutgoingEvent] {
-        try PendingVersions.takeAll(context.db).map { try event($0, source: context.source) }
-    }
-
-    private static func event(_ p: PendingVersions.Version, source: String) throws -> OutgoingEvent {
-        event(householdId: p.householdId, version: p.version, bytes: p.bytes, causeID: p.causeID, time: p.eventTime, source: source)
-    }
-
-    private static func event(householdId: String, version: Int, bytes: Data, causeID: String, time: String, source: String) -> OutgoingEvent {
-        let event = CloudEvent(id: EventID.derived(causeID, householdType, "\(householdId)#\(version)"),
-                               source: source, type: householdType, time: time,
-                               subject: householdId, causationID: causeID, key: householdId, data: Array(bytes))
-        return OutgoingEvent(topic: Topics.registryHouseholds, event: event)
-    }
-
-    private static func signals(_ change: RegistryChange, cause: CloudEvent, context: ProcessingContext) throws -> [OutgoingEvent] {
-        try change.signals.map { signal in
+        for signal in change.signals {
             // Unregistered candidates have no household yet: their person key orders them.
-            let event = try context.derive(from: cause, type: signalType, discriminator: signal.signalId,
-                                           subject: signal.householdId, key: signal.householdId ?? signal.personKey,
-                                           payload: signal)
-            return OutgoingEvent(topic: Topics.monitoringSignals, event: event)
+            let key = signal.householdId ?? signal.personKey
+            let e = try CloudEvent.make(id: EventID.derived(signalType, signal.signalId), source: source, type: signalType,
+                                        time: FactTime(signal.occurredOn)?.text ?? context?.eventTime ?? signal.occurredOn,
+                                        subject: signal.householdId, key: key, causationID: cause?.id, payload: signal)
+            out.append(OutgoingEvent(topic: Topics.monitoringSignals, event: e))
         }
+        return out
+    }
+
+    static func event(_ profile: HouseholdProfile, bytes: Data, causeID: String?, source: String) -> OutgoingEvent {
+        let programs = CanonicalEncoding.fingerprint(profile.programs)
+        let id = EventID.derived(householdType, profile.householdId, profile.asOf ?? "",
+                                 String(HouseholdTimeline.factsFingerprint(profile), radix: 16), String(programs, radix: 16))
+        let e = CloudEvent(id: id, source: source, type: householdType, time: profile.asOf ?? profile.updatedAt,
+                           subject: profile.householdId, causationID: causeID, key: profile.householdId, data: Array(bytes))
+        return OutgoingEvent(topic: Topics.registryHouseholds, event: e)
+    }
+
+    /// Programmes changed by the batch's outcomes and not yet carried by a new version: one
+    /// version per household, the latest point of its history with the programmes it holds now.
+    static func pendingPrograms(_ db: Database, source: String) throws -> [OutgoingEvent] {
+        let reader = SQLiteRegistry(db: db)
+        var out: [OutgoingEvent] = []
+        for id in try String.fetchAll(db, sql: "SELECT household_id FROM household_programs WHERE dirty = 1 ORDER BY household_id") {
+            guard let programs = try reader.programs(householdId: id),
+                  let blob = try Data.fetchOne(db, sql: "SELECT profile FROM households WHERE id = ?", arguments: [id]) else { continue }
+            var profile = try JSONDecoder().decode(HouseholdProfile.self, from: blob)
+            guard profile.programs != programs else {
+                try db.execute(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?", arguments: [id])
+                continue
+            }
+            profile.programs = programs
+            profile.version += 1
+            out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db)
+        }
+        return out
     }
 }

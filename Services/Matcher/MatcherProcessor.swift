@@ -1,6 +1,8 @@
 // The matcher's input handling: accepted submissions build households, department records are
-// compared with the registry, outcomes update the programmes a household receives. Each input
-// is one call of the pure logic (Shared/DoudiDomain/Matcher) inside the runtime's transaction.
+// kept as facts about people and compared with the registry, outcomes update the programmes a
+// household receives. Each input is one call of the pure logic (Shared/DoudiDomain/Matcher)
+// inside the runtime's transaction; household profiles are folded from the facts
+// (HouseholdTimeline), so arrival order changes nothing but the number of versions published.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -12,6 +14,7 @@ struct MatcherProcessor: EventProcessor {
     let name = "matcher"
     var inputTopics: [String] { [Topics.intakeAccepted, Topics.deptRecords, Topics.assistanceOutcomes] }
     let keyer: PersonKeyer
+    let householdIds: HouseholdIds
     let validator = DeptRecordValidator()
     let settings: ComparisonSettings
     let counters: MatchCounters
@@ -19,6 +22,7 @@ struct MatcherProcessor: EventProcessor {
 
     init(personKeySecret: String, counters: MatchCounters, settings: ComparisonSettings = .standard) {
         self.keyer = PersonKeyer(secret: personKeySecret)
+        self.householdIds = HouseholdIds(secret: personKeySecret)
         self.counters = counters
         self.settings = settings
     }
@@ -30,24 +34,35 @@ struct MatcherProcessor: EventProcessor {
         let change: RegistryChange
         switch event.type {
         case EventType.intakeAccepted.rawValue:
-            change = try HouseholdMerger.apply(accepted: event.decode(Submission.self), reader: reader, now: context.eventTime)
+            let ids = householdIds
+            change = try HouseholdMerger.apply(accepted: event.decode(Submission.self), reader: reader,
+                                               householdId: { ids.id(for: $0) }, settings: settings)
         case EventType.deptRecord.rawValue:
             let record = try acceptedRecord(event, eventTime: context.eventTime)
             change = try DepartmentComparison.apply(record: record.record, personKey: record.personKey, reader: reader,
-                                                    now: context.eventTime, settings: settings)
+                                                    settings: settings)
         case EventType.assistanceOutcome.rawValue:
-            let outcomeChange = try ProgramsLedger.apply(outcome: event.decode(Outcome.self), reader: reader)
-            record(outcomeChange.notes)
-            return try ChangeEvents.deferred(outcomeChange, cause: event, context: context)
+            // Programmes are published once per household at the end of the batch (finishBatch).
+            let outcome = try event.decode(Outcome.self)
+            guard let holdings = try ProgramsLedger.holdings(after: outcome, reader: reader) else {
+                if outcome.status != .accepted, outcome.status != .denied, try reader.profile(householdId: outcome.householdId) == nil {
+                    record([MatchNote(code: .unknownHousehold, reference: outcome.outcomeId, householdId: outcome.householdId)])
+                }
+                return []
+            }
+            try RegistryWriter.setHoldings(holdings, of: outcome.householdId, context.db)
+            return []
         default:
-            throw EnvelopeError.wrongType(expected: "intake.accepted.v1, dept.record.v1 or assistance.outcome.v1", got: event.type)
+            return []  // other types on these topics (the router's escalations) are not the matcher's concern
         }
         record(change.notes)
-        return try ChangeEvents.outgoing(for: change, cause: event, context: context)
+        return try ChangeEvents.outgoing(for: change, cause: event, context: context, source: context.source, db: context.db)
     }
 
     /// The versions outcomes made during the batch, one per household.
-    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { try ChangeEvents.pending(context) }
+    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] {
+        try ChangeEvents.pendingPrograms(context.db, source: context.source)
+    }
 
     /// Validates the record as of the event's date; an invalid one is dead-lettered with the
     /// validator's reason, which names fields and codes only.
@@ -71,3 +86,4 @@ struct MatcherProcessor: EventProcessor {
         }
     }
 }
+

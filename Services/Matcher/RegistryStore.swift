@@ -1,6 +1,7 @@
-// The low-income population database (§3.1.2) in the matcher's SQLite store. Every read and
-// write is a lookup or upsert by primary key, so the cost of one input does not grow with the
-// registry: a profile is one JSON blob per household, and persons map keys to households.
+// The low-income population database (§3.1.2) in the matcher's SQLite store: the facts per
+// household and per person, and what was published of each household's history. Every read and
+// write is a lookup or upsert by primary key (or a short index range), so the cost of one input
+// does not grow with the registry.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -19,10 +20,37 @@ enum RegistrySchema {
                 """)
         }
         migrator.registerMigration("matcher-v2") { db in
-            // Versions made by outcomes and not yet published; emptied at the end of every batch.
             try db.execute(sql: """
                 CREATE TABLE pending_versions(household_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,
                   cause_id TEXT NOT NULL, event_time TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("matcher-v3-facts") { db in
+            // The facts every profile is folded from (HouseholdTimeline), and the points published.
+            // A store made before this migration holds no facts: rebuild it by replay (docs/matcher.md).
+            try db.execute(sql: """
+                DROP TABLE pending_versions;
+                -- Collections merged into a household.
+                CREATE TABLE household_submissions(household_id TEXT NOT NULL, submission_id TEXT NOT NULL,
+                  submission BLOB NOT NULL, PRIMARY KEY(household_id, submission_id)) WITHOUT ROWID;
+                -- Profiles taken over as they were (synthetic or migrated data).
+                CREATE TABLE household_bases(household_id TEXT PRIMARY KEY NOT NULL, profile BLOB NOT NULL) WITHOUT ROWID;
+                -- What each collection of a household says of each person its collections list.
+                CREATE TABLE claims(person_key TEXT NOT NULL, household_id TEXT NOT NULL, source TEXT NOT NULL,
+                  time_ms INTEGER NOT NULL, time_text TEXT NOT NULL, verified INTEGER NOT NULL, listed INTEGER NOT NULL,
+                  PRIMARY KEY(person_key, household_id, source)) WITHOUT ROWID;
+                -- Department records about people, registered or not.
+                CREATE TABLE person_records(person_key TEXT NOT NULL, record_id TEXT NOT NULL, record BLOB NOT NULL,
+                  PRIMARY KEY(person_key, record_id)) WITHOUT ROWID;
+                CREATE UNIQUE INDEX person_records_id ON person_records(record_id);
+                -- The programmes a household receives now (from assistance.outcomes), and those
+                -- whose change is not published yet (one version per household per batch).
+                CREATE TABLE household_programs(household_id TEXT PRIMARY KEY NOT NULL, holdings BLOB NOT NULL,
+                  dirty INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                CREATE INDEX household_programs_dirty ON household_programs(dirty) WHERE dirty = 1;
+                -- Each point of a household's history as last published: its facts fingerprint.
+                CREATE TABLE timeline(household_id TEXT NOT NULL, as_of TEXT NOT NULL, version INTEGER NOT NULL,
+                  fingerprint TEXT NOT NULL, PRIMARY KEY(household_id, as_of)) WITHOUT ROWID;
                 """)
         }
     }
@@ -36,14 +64,66 @@ struct SQLiteRegistry: RegistryReader {
     let decoder = JSONDecoder()
 
     func householdId(forPersonKey personKey: String) throws -> String? {
-        let statement = try db.cachedStatement(sql: "SELECT household_id FROM persons WHERE person_key = ?")
-        return try String.fetchOne(statement, arguments: [personKey])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT household_id FROM persons WHERE person_key = ?"), arguments: [personKey])
     }
 
     func profile(householdId: String) throws -> HouseholdProfile? {
-        let statement = try db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?")
-        guard let blob = try Data.fetchOne(statement, arguments: [householdId]) else { return nil }
-        return try decoder.decode(HouseholdProfile.self, from: blob)
+        guard let blob = try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?"),
+                                           arguments: [householdId]) else { return nil }
+        var profile = try decoder.decode(HouseholdProfile.self, from: blob)
+        if let programs = try programs(householdId: householdId) { profile.programs = programs }
+        return profile
+    }
+
+    /// The programmes recorded from outcomes (nil before any).
+    func programs(householdId: String) throws -> [Program]? { try storedHoldings(householdId: householdId)?.programs }
+
+    func storedHoldings(householdId: String) throws -> ProgramHoldings? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT holdings FROM household_programs WHERE household_id = ?"),
+                          arguments: [householdId]).map { try decoder.decode(ProgramHoldings.self, from: $0) }
+    }
+
+    func holdings(householdId: String) throws -> ProgramHoldings {
+        if let held = try storedHoldings(householdId: householdId) { return held }
+        return ProgramHoldings(programs: try base(householdId: householdId)?.programs ?? [])
+    }
+
+    func base(householdId: String) throws -> HouseholdProfile? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM household_bases WHERE household_id = ?"),
+                          arguments: [householdId]).map { try decoder.decode(HouseholdProfile.self, from: $0) }
+    }
+
+    func submissions(householdId: String) throws -> [Submission] {
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT submission FROM household_submissions WHERE household_id = ?"),
+                          arguments: [householdId]).map { try decoder.decode(Submission.self, from: $0) }
+    }
+
+    func claims(personKey: String) throws -> [MembershipClaim] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT household_id, source, time_text, verified, listed FROM claims WHERE person_key = ?
+            """), arguments: [personKey]).compactMap { row in
+            guard let time = FactTime(row[2] as String) else { return nil }
+            return MembershipClaim(personKey: personKey, householdId: row[0], time: time, source: row[1], verified: row[3], listed: row[4])
+        }
+    }
+
+    func records(personKey: String) throws -> [PersonRecord] {
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT record FROM person_records WHERE person_key = ?"), arguments: [personKey])
+            .compactMap { PersonRecord(personKey: personKey, record: try decoder.decode(DeptRecord.self, from: $0)) }
+    }
+
+    func published(householdId: String) throws -> PublishedTimeline {
+        var t = PublishedTimeline()
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT as_of, version, fingerprint FROM timeline WHERE household_id = ?"),
+                                    arguments: [householdId]) {
+            t.points[row[0]] = UInt64(row[2] as String, radix: 16)
+            t.lastVersion = max(t.lastVersion, row[1])
+        }
+        if t.lastVersion == 0, let v = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM households WHERE id = ?"),
+                                                        arguments: [householdId]) {
+            t.lastVersion = v
+        }
+        return t
     }
 }
 
@@ -51,10 +131,33 @@ struct SQLiteRegistry: RegistryReader {
 /// also the event payload (encoded once, sorted keys: replays produce identical bytes).
 enum RegistryWriter {
     static func write(_ change: RegistryChange, to db: Database) throws -> [(HouseholdProfile, Data)] {
+        for (householdId, submission) in change.submissions {
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO household_submissions(household_id, submission_id, submission) VALUES (?, ?, ?)
+                """).execute(arguments: [householdId, submission.submissionId, try JSONCoding.encoder.encode(submission)])
+        }
+        for c in change.claims {
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO claims(person_key, household_id, source, time_ms, time_text, verified, listed)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [c.personKey, c.householdId, c.source, c.time.ms, c.time.text, c.verified, c.listed])
+        }
+        for r in change.records {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO person_records(person_key, record_id, record) VALUES (?, ?, ?)")
+                .execute(arguments: [r.personKey, r.record.recordId, try JSONCoding.encoder.encode(r.record)])
+        }
+        for (householdId, held) in change.holdings { try setHoldings(held, of: householdId, dirty: false, db) }
         var written: [(HouseholdProfile, Data)] = []
         for profile in change.profiles {
             let bytes = try JSONCoding.encoder.encode(profile)
             try upsert(profile, bytes: bytes, db)
+            try db.cachedStatement(sql: """
+                INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
+                ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
+                """).execute(arguments: [profile.householdId, profile.asOf ?? profile.updatedAt, profile.version,
+                                         String(HouseholdTimeline.factsFingerprint(profile), radix: 16)])
+            try db.cachedStatement(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?")
+                .execute(arguments: [profile.householdId])
             written.append((profile, bytes))
         }
         for membership in change.memberships {
@@ -73,12 +176,23 @@ enum RegistryWriter {
         return written
     }
 
+    /// The latest published version: only a higher version replaces it.
     static func upsert(_ profile: HouseholdProfile, bytes: Data, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO households(id, version, region_code, member_count, profile) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET version = excluded.version, region_code = excluded.region_code,
               member_count = excluded.member_count, profile = excluded.profile
+            WHERE excluded.version > households.version
             """).execute(arguments: [profile.householdId, profile.version, profile.regionCode, profile.members.count, bytes])
+    }
+
+    /// Programmes recorded from an outcome; published at the end of the batch unless a new
+    /// version of the household carries them first.
+    static func setHoldings(_ holdings: ProgramHoldings, of householdId: String, dirty: Bool = true, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO household_programs(household_id, holdings, dirty) VALUES (?, ?, ?)
+            ON CONFLICT(household_id) DO UPDATE SET holdings = excluded.holdings, dirty = excluded.dirty
+            """).execute(arguments: [householdId, try JSONCoding.encoder.encode(holdings), dirty])
     }
 
     /// A registered person is no longer a candidate for a home visit.
@@ -88,5 +202,30 @@ enum RegistryWriter {
             ON CONFLICT(person_key) DO UPDATE SET household_id = excluded.household_id
             """).execute(arguments: [personKey, householdId])
         try db.cachedStatement(sql: "DELETE FROM candidates WHERE person_key = ?").execute(arguments: [personKey])
+    }
+
+    /// A profile taken over as it is (synthetic data): its base, its published point, its members.
+    static func seed(_ profile: HouseholdProfile, _ db: Database) throws {
+        let bytes = try JSONCoding.encoder.encode(profile)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO household_bases(household_id, profile) VALUES (?, ?)")
+            .execute(arguments: [profile.householdId, bytes])
+        var published = profile
+        published.asOf = FactTime(profile.collectedAt)?.text
+        let facts = RegistryFacts(householdId: profile.householdId, base: profile, programs: profile.programs)
+        if let point = HouseholdTimeline.timeline(facts).last { published = point; published.version = profile.version }
+        try upsert(published, bytes: try JSONCoding.encoder.encode(published), db)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [profile.householdId, published.asOf ?? profile.collectedAt, profile.version,
+                                 String(HouseholdTimeline.factsFingerprint(published), radix: 16)])
+        guard let time = FactTime(profile.collectedAt) else { return }
+        for key in profile.members.compactMap(\.personKey) {
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO claims(person_key, household_id, source, time_ms, time_text, verified, listed)
+                VALUES (?, ?, ?, ?, ?, 1, 1)
+                """).execute(arguments: [key, profile.householdId, profile.sourceSubmissions.last ?? "base:\(profile.householdId)",
+                                         time.ms, time.text])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO persons(person_key, household_id) VALUES (?, ?)")
+                .execute(arguments: [key, profile.householdId])
+        }
     }
 }

@@ -16,12 +16,7 @@ enum SyntheticSeed {
         for start in stride(from: 0, to: households, by: chunk) {
             try store.pool.write { db in
                 for h in start..<min(start + chunk, households) {
-                    let profile = SyntheticRegistry.profile(household: h, persons: persons) { keyer.key(for: $0) }
-                    try RegistryWriter.upsert(profile, bytes: JSONCoding.encoder.encode(profile), db)
-                    for key in profile.members.compactMap(\.personKey) {
-                        try db.cachedStatement(sql: "INSERT OR REPLACE INTO persons(person_key, household_id) VALUES (?, ?)")
-                            .execute(arguments: [key, profile.householdId])
-                    }
+                    try RegistryWriter.seed(SyntheticRegistry.profile(household: h, persons: persons) { keyer.key(for: $0) }, db)
                 }
             }
         }

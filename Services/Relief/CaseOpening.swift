@@ -44,6 +44,8 @@ enum CaseOpening {
                                                      + "complete the application file of \(record.caseId)",
                                              dueBy: startOn.adding(days: settings.paperworkDueDays), atMs: atMs))
         }
+        // The stages are stored first: settling pays those due now (the aid-first stage at once, §4.3).
+        try record.save(db, settings: settings, nowMs: atMs)
         return out + (try Settlement.settle(db, &record, nowMs: atMs, settings: settings))
     }
 

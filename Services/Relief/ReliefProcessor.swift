@@ -21,6 +21,7 @@ struct ReliefProcessor: EventProcessor {
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         guard let atMs = Timestamp.milliseconds(context.eventTime) else { throw PoisonMessage("unreadable ce_time") }
         let db = context.db, date = Clock.date(ms: atMs)
+        try ReliefSchema.advanceClock(db, to: atMs)
         switch event.type {
         case EventTypes.application:
             let incoming = try intake.application(try event.decode(ReliefApplication.self), eventDate: date)

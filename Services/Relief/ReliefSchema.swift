@@ -34,5 +34,19 @@ enum ReliefSchema {
                 CREATE UNIQUE INDEX relief_one_debit_per_stage ON relief_fund_movements(case_id, stage) WHERE kind = 'disbursement';
                 """)
         }
+        m.registerMigration("relief-v2-clock") { db in
+            // The event clock: the latest event time seen. Without the wall clock (DOUDI_RELIEF_WALLCLOCK=0)
+            // stages are paid when it passes their due time, so the same inputs pay the same stages.
+            try db.execute(sql: "CREATE TABLE relief_clock(id INTEGER PRIMARY KEY CHECK (id = 1), latest_ms INTEGER NOT NULL)")
+        }
     }
+
+    static func advanceClock(_ db: Database, to ms: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO relief_clock(id, latest_ms) VALUES (1, ?)
+            ON CONFLICT(id) DO UPDATE SET latest_ms = max(latest_ms, excluded.latest_ms)
+            """, arguments: [ms])
+    }
+
+    static func clock(_ db: Database) throws -> Int64? { try Int64.fetchOne(db, sql: "SELECT latest_ms FROM relief_clock WHERE id = 1") }
 }

@@ -35,6 +35,9 @@ struct ReliefSettings: Sendable {
     /// `DOUDI_RELIEF_STAGE_INTERVAL_SECONDS`: when set, a stage due m months after the start is due
     /// m × interval seconds after it instead (tests, demos, benchmarks).
     var stageIntervalSeconds: Double?
+    /// `DOUDI_RELIEF_WALLCLOCK`: `1` (default) the scheduler also pays stages that fall due by the
+    /// wall clock while no events arrive; `0` only event time moves it (tests, replays of a past period).
+    var wallClock = true
 
     static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ReliefSettings {
         var s = ReliefSettings()
@@ -48,6 +51,10 @@ struct ReliefSettings: Sendable {
         if let tick = env["DOUDI_RELIEF_TICK_MS"] {
             guard let ms = Int(tick), ms > 0 else { throw ReliefSettingsError(description: "DOUDI_RELIEF_TICK_MS must be a positive integer") }
             s.tickMs = ms
+        }
+        if let wall = env["DOUDI_RELIEF_WALLCLOCK"] {
+            guard wall == "0" || wall == "1" else { throw ReliefSettingsError(description: "DOUDI_RELIEF_WALLCLOCK must be 0 or 1") }
+            s.wallClock = wall == "1"
         }
         if let interval = env["DOUDI_RELIEF_STAGE_INTERVAL_SECONDS"], !interval.isEmpty {
             guard let seconds = Double(interval), seconds >= 0 else {

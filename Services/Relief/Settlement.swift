@@ -20,10 +20,15 @@ enum Settlement {
             var fund = try FundLedger.load(db, township: c.township, caseId: c.caseId, settings: settings)
             let run = c.relief.pay(on: today, from: &fund)
             for var d in run.disbursements {
-                d.paidAt = Timestamp.rfc3339(milliseconds: nowMs)
-                try FundLedger.recordDisbursement(db, d, township: c.township, atMs: nowMs)
-                try CaseRecord.markPaid(db, d, nowMs: nowMs)
-                out += try ReliefEvents.paid(d, case: c, atMs: nowMs)
+                // The stage's own time: when it fell due (not when the scheduler noticed), so the same
+                // inputs give the same record whatever the scheduler's timing.
+                let dueMs = try Int64.fetchOne(db, sql: "SELECT due_ms FROM relief_stages WHERE case_id = ? AND stage = ?",
+                                               arguments: [c.caseId, d.stage]) ?? nowMs
+                let atMs = min(nowMs, max(dueMs, c.startMs))
+                d.paidAt = Timestamp.rfc3339(milliseconds: atMs)
+                try FundLedger.recordDisbursement(db, d, township: c.township, atMs: atMs)
+                try CaseRecord.markPaid(db, d, nowMs: atMs)
+                out += try ReliefEvents.paid(d, case: c, atMs: atMs)
             }
             try FundLedger.save(db, fund)
             unfunded = run.unfunded

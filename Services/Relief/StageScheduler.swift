@@ -31,7 +31,9 @@ struct StageScheduler: Service {
         for _ in 0..<1000 {
             let settings = settings, limit = batchSize
             let (cases, paid) = try await writer.write { db -> ((Int, Int), [OutgoingEvent]) in
-                let now = Clock.nowMs()
+                guard let now = try settings.wallClock ? max(Clock.nowMs(), ReliefSchema.clock(db) ?? 0) : ReliefSchema.clock(db) else {
+                    return ((0, 0), [])
+                }
                 let due = try Settlement.dueCases(db, nowMs: now, limit: limit)
                 var paid = 0, events: [OutgoingEvent] = []
                 for id in due {

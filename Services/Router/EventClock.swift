@@ -5,11 +5,11 @@ import ServiceKit
 
 /// The router's notion of "now": the latest event time it has seen (never the wall clock,
 /// unless the wall-clock scheduler is on), persisted with the ledger. Whenever it crosses into
-/// a new day, referrals due before that day with no decision are escalated, so a replay of the
-/// same events escalates the same referrals.
+/// a new day, referrals due before that day with no decision are escalated. An escalation's time
+/// is the first day the referral was overdue (`dueBy` + 1), whichever event moved the clock.
 ///
 /// The day is the date part of the timestamp as written (`2024-03-05T09:00:00+08:00` is
-/// 2024-03-05), the same reading that gives a referral its `sentAt` and `dueBy`.
+/// 2024-03-05), the same reading that gives a warning its `openedAt` and `dueBy`.
 enum EventClock {
     struct State { var nowMs: Int64; var nowText: String; var checkedDay: CivilDate }
 
@@ -31,22 +31,27 @@ enum EventClock {
             ON CONFLICT(id) DO UPDATE SET now_ms = excluded.now_ms, now_text = excluded.now_text, checked_day = excluded.checked_day
             """, arguments: [ms, time, newDay.description])
         guard current == nil || newDay > current!.checkedDay else { return [] }
-        return try escalate(db, now: newDay, at: time, cause: cause, source: source)
+        return try escalate(db, now: newDay, cause: cause, source: source)
     }
 
     /// Marks every undecided referral due before `now` as overdue and emits one
-    /// `referral.escalated.v1` per referral. The event id depends on the escalation id only, so
-    /// whichever event (or the scheduler) triggers it, it is the same event.
-    static func escalate(_ db: Database, now: CivilDate, at time: String, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
+    /// `referral.escalated.v1` per referral.
+    static func escalate(_ db: Database, now: CivilDate, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
         var ledger = ReferralLedger(restoring: try ReferralStore.dueBefore(db, day: now))
-        return try ledger.escalate(now: now).map { escalation in
-            try ReferralStore.setState(db, referralId: escalation.referral.referralId, .overdue, at: time)
-            let r = escalation.referral
-            let event = try CloudEvent.make(id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId),
-                                            source: source, type: EventType.referralEscalated.rawValue, time: time,
-                                            subject: r.householdId, key: r.householdId, causationID: cause?.id,
-                                            payload: ReferralEscalated(escalation, escalatedAt: time))
-            return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)
-        }
+        let escalations = ledger.escalate(now: now)
+        try ReferralStore.save(db, ledger, ids: escalations.map(\.referral.referralId), at: now.description)
+        return try escalations.map { try event($0, cause: cause, source: source) }
+    }
+
+    /// The event of an escalation (or of its retraction). Its id depends on the escalation and
+    /// whether it is taken back; its time is the first day the referral was overdue.
+    static func event(_ escalation: Escalation, cause: CloudEvent?, source: String) throws -> OutgoingEvent {
+        let r = escalation.referral
+        let day = (CivilDate(iso: r.dueBy)?.adding(days: 1)).map { "\($0)T00:00:00+08:00" } ?? r.dueBy
+        let event = try CloudEvent.make(
+            id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated"),
+            source: source, type: EventType.referralEscalated.rawValue, time: day,
+            subject: r.householdId, key: r.householdId, causationID: cause?.id, payload: ReferralEscalated(escalation, escalatedAt: day))
+        return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)
     }
 }

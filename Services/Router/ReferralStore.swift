@@ -3,9 +3,10 @@ import Envelope
 import Foundation
 import GRDB
 
-/// The router's ledger in SQLite: one row per referral sent. The pure `ReferralLedger` decides
-/// every transition; this type only loads the entries a decision needs and saves the result,
-/// so the cost of an event does not grow with the size of the ledger.
+/// The router's ledger in SQLite: one row per referral (its latest content and state), the
+/// router's copy of the registry's people (to name the person a department helps), and the
+/// referrals waiting for a person it does not know yet. The pure `ReferralLedger` decides every
+/// transition; this type only loads the entries a decision needs and saves the result.
 enum ReferralStore {
     static func register(_ m: inout DatabaseMigrator) {
         m.registerMigration("router-v1") { db in
@@ -15,9 +16,22 @@ enum ReferralStore {
                   sent_at TEXT NOT NULL, updated_at TEXT NOT NULL, referral BLOB NOT NULL) WITHOUT ROWID;
                 CREATE INDEX router_referrals_warning ON router_referrals(warning_id);
                 CREATE INDEX router_referrals_due ON router_referrals(state, due_by);
-                -- The event clock: the latest event time seen, and the last day checked for overdue referrals.
                 CREATE TABLE router_clock(id INTEGER PRIMARY KEY CHECK (id = 1), now_ms INTEGER NOT NULL,
                   now_text TEXT NOT NULL, checked_day TEXT NOT NULL);
+                """)
+        }
+        m.registerMigration("router-v2-people") { db in
+            try db.execute(sql: """
+                ALTER TABLE router_referrals ADD COLUMN escalated INTEGER NOT NULL DEFAULT 0;
+                -- The registry's people as the latest version of each household lists them.
+                CREATE TABLE router_households(household_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE router_people(person_key TEXT PRIMARY KEY NOT NULL, household_id TEXT NOT NULL,
+                  name TEXT NOT NULL, id_number TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX router_people_household ON router_people(household_id);
+                -- Referrals planned while a person to help was not known yet, sent when they are.
+                CREATE TABLE router_waiting(referral_id TEXT PRIMARY KEY NOT NULL, household_id TEXT NOT NULL,
+                  time TEXT NOT NULL, referral BLOB NOT NULL) WITHOUT ROWID;
+                CREATE INDEX router_waiting_household ON router_waiting(household_id);
                 """)
         }
     }
@@ -32,20 +46,22 @@ enum ReferralStore {
 
     /// Undecided referrals due before `day` (the candidates `ReferralLedger.escalate` judges).
     static func dueBefore(_ db: Database, day: CivilDate) throws -> [ReferralLedger.Entry] {
-        try fetch(db, where: "state IN ('sent', 'accepted') AND due_by < ?", [day.description])
+        try fetch(db, where: "state IN ('sent', 'accepted') AND escalated = 0 AND due_by < ?", [day.description])
     }
 
-    static func insert(_ db: Database, _ referral: Referral, at time: String) throws {
-        try db.execute(sql: """
-            INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral)
-            VALUES (?, ?, ?, ?, 'sent', ?, ?, ?, ?)
-            """, arguments: [referral.referralId, referral.warningId, referral.householdId, referral.domain.rawValue,
-                             referral.dueBy, referral.sentAt, time, try JSONCoding.encoder.encode(referral)])
-    }
-
-    static func setState(_ db: Database, referralId: String, _ state: ReferralState, at time: String) throws {
-        try db.execute(sql: "UPDATE router_referrals SET state = ?, updated_at = ? WHERE referral_id = ?",
-                       arguments: [state.rawValue, time, referralId])
+    /// Writes entries as the ledger holds them now.
+    static func save(_ db: Database, _ ledger: ReferralLedger, ids: [String], at time: String) throws {
+        for id in ids {
+            guard let e = ledger.entry(id) else { continue }
+            let r = e.referral
+            try db.execute(sql: """
+                INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral, escalated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, due_by = excluded.due_by, updated_at = excluded.updated_at,
+                  referral = excluded.referral, escalated = excluded.escalated
+                """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, e.state.rawValue, r.dueBy, r.sentAt, time,
+                                 try JSONCoding.encoder.encode(r), e.escalated])
+        }
     }
 
     /// Referral counts by domain and state (GET /v1/stats).
@@ -57,12 +73,50 @@ enum ReferralStore {
         return out
     }
 
+    // MARK: people
+
+    /// Takes the people of a registry version, if it is the newest seen for its household; returns
+    /// true when it was.
+    static func takePeople(_ db: Database, _ p: HouseholdProfile) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO router_households(household_id, version) VALUES (?, ?)
+            ON CONFLICT(household_id) DO UPDATE SET version = excluded.version WHERE excluded.version > router_households.version
+            """, arguments: [p.householdId, p.version])
+        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "DELETE FROM router_people WHERE household_id = ?", arguments: [p.householdId])
+        for m in p.members {
+            guard let key = m.personKey else { continue }
+            try db.execute(sql: "INSERT OR REPLACE INTO router_people(person_key, household_id, name, id_number) VALUES (?, ?, ?, ?)",
+                           arguments: [key, p.householdId, m.name, m.idNumber])
+        }
+        return true
+    }
+
+    static func person(_ db: Database, _ key: String) throws -> PersonIdentity? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT name, id_number FROM router_people WHERE person_key = ?"), arguments: [key])
+            .map { PersonIdentity(name: $0[0], idNumber: $0[1]) }
+    }
+
+    static func wait(_ db: Database, _ r: Referral, time: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO router_waiting(referral_id, household_id, time, referral) VALUES (?, ?, ?, ?)",
+                       arguments: [r.referralId, r.householdId, time, try JSONCoding.encoder.encode(r)])
+    }
+
+    static func waiting(_ db: Database, householdId: String) throws -> [(Referral, String)] {
+        try Row.fetchAll(db, sql: "SELECT referral, time FROM router_waiting WHERE household_id = ? ORDER BY referral_id",
+                         arguments: [householdId]).map { (try JSONDecoder().decode(Referral.self, from: $0[0] as Data), $0[1]) }
+    }
+
+    static func stopWaiting(_ db: Database, referralId: String) throws {
+        try db.execute(sql: "DELETE FROM router_waiting WHERE referral_id = ?", arguments: [referralId])
+    }
+
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
-        try Row.fetchAll(db, sql: "SELECT referral, state FROM router_referrals WHERE \(clause) ORDER BY referral_id",
+        try Row.fetchAll(db, sql: "SELECT referral, state, escalated FROM router_referrals WHERE \(clause) ORDER BY referral_id",
                          arguments: args).map { row in
             let data: Data = row[0]
             guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }
-            return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state)
+            return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state, escalated: row[2])
         }
     }
 }

@@ -1,14 +1,18 @@
 import DoudiDomain
 import Envelope
+import Foundation
 import GRDB
 import ServiceKit
 
 /// The referral router (§3.4 预警处置): open warnings become minimised referrals, one per
-/// department; resolved warnings withdraw what is still open; department outcomes move the
-/// ledger; referrals nobody decided by their deadline are escalated once.
+/// department; revised warnings amend them; resolved warnings withdraw what is still open;
+/// retracted warnings supersede everything they caused; department outcomes move the ledger;
+/// referrals nobody decided by their deadline are escalated once (and the escalation taken back
+/// if a decision dated in time arrives later). People are named from the router's own copy of
+/// the registry (warnings carry person keys only).
 struct RouterProcessor: EventProcessor {
     let name = "router"
-    var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes] }
+    var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds] }
     let planner = ReferralPlanner()
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ReferralStore.register(&migrator) }
@@ -17,7 +21,8 @@ struct RouterProcessor: EventProcessor {
         var out: [OutgoingEvent] = []
         switch event.type {
         case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)
-        case EventType.assistanceOutcome.rawValue: try record(try event.decode(Outcome.self), at: context.eventTime, context.db)
+        case EventType.assistanceOutcome.rawValue: out = try record(try event.decode(Outcome.self), cause: event, context)
+        case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdProfile.self), cause: event, context)
         default: break // our own escalations coming back, or types of later versions
         }
         // After the event is applied, so that a decision arriving on the day the clock moves counts.
@@ -25,35 +30,99 @@ struct RouterProcessor: EventProcessor {
     }
 
     private func route(_ warning: Warning, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard let today = CivilDate(iso: context.eventTime) else { throw PoisonMessage("event time is not an RFC 3339 time") }
-        let ledger = ReferralLedger(restoring: try ReferralStore.entries(context.db, warningId: warning.warningId))
-        let plan = planner.plan(warning, sentAt: today, ledger: ledger)
+        let db = context.db
+        var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: warning.warningId))
+        let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
-        for referral in plan.send {
-            try ReferralStore.insert(context.db, referral, at: context.eventTime)
-            out.append(try publish(referral, discriminator: "sent", cause: cause, context))
+        for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
+        ledger.apply(plan)
+        let day = CivilDate(iso: context.eventTime)
+        let clock = try EventClock.load(db)?.checkedDay
+        var touched: [String] = []
+        for r in plan.send {
+            try ReferralStore.stopWaiting(db, referralId: r.referralId)
+            out.append(try publish(r, cause: cause, context))
+            touched.append(r.referralId)
         }
-        for referral in plan.withdraw {
-            try ReferralStore.setState(context.db, referralId: referral.referralId, .withdrawn, at: context.eventTime)
-            out.append(try publish(referral, discriminator: "withdrawn", cause: cause, context))
+        for r in plan.withdraw + plan.supersede {
+            out.append(try publish(r, cause: cause, context))
+            touched.append(r.referralId)
+            if let day, let e = ledger.settle(r.referralId, on: day, clock: clock) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+        }
+        out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
+        if warning.status != .open {
+            // Referrals still waiting for a person: the warning no longer needs them.
+            for r in planner.referrals(for: { var w = warning; w.status = .open; return w }()) {
+                try ReferralStore.stopWaiting(db, referralId: r.referralId)
+            }
+        }
+        try ReferralStore.save(db, ledger, ids: touched, at: context.eventTime)
+        return out
+    }
+
+    /// A registry version: the router's copy of its people, and the referrals that waited for them.
+    private func people(_ p: HouseholdProfile, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        let db = context.db
+        guard try ReferralStore.takePeople(db, p) else { return [] }
+        var out: [OutgoingEvent] = []
+        for (waiting, time) in try ReferralStore.waiting(db, householdId: p.householdId) {
+            var r = waiting
+            var complete = true
+            for i in r.needs.indices {
+                guard let key = r.needs[i].personKey, r.needs[i].name == nil else { continue }
+                guard let who = try ReferralStore.person(db, key) else { complete = false; continue }
+                r.needs[i].name = who.name
+                r.needs[i].idNumber = who.idNumber
+            }
+            guard complete else { continue }
+            var ledger = ReferralLedger(restoring: try ReferralStore.entry(db, referralId: r.referralId).map { [$0] } ?? [])
+            try ReferralStore.stopWaiting(db, referralId: r.referralId)
+            guard ledger.record(r) else { continue }
+            // Published at the warning's time, as if the person had been known then.
+            out.append(try publish(r, cause: cause, context, time: time))
+            var touched = [r.referralId]
+            out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
+            try ReferralStore.save(db, ledger, ids: touched, at: time)
         }
         return out
     }
 
-    private func publish(_ referral: Referral, discriminator: String, cause: CloudEvent,
-                         _ context: ProcessingContext) throws -> OutgoingEvent {
-        let event = try context.derive(from: cause, type: EventType.referral.rawValue,
-                                       discriminator: "\(discriminator):\(referral.referralId)",
-                                       subject: referral.householdId, key: referral.householdId, payload: referral)
-        return OutgoingEvent(topic: Topics.referrals(referral.domain.rawValue), event: event)
+    /// A referral sent after the clock already passed its deadline (its warning was read late) is
+    /// escalated now, as it would have been had it been read in time; a decision dated in time
+    /// takes the escalation back when it comes.
+    private func lateEscalations(_ ledger: inout ReferralLedger, touched: inout [String], cause: CloudEvent,
+                                 _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        guard let clock = try EventClock.load(context.db)?.checkedDay else { return [] }
+        return try ledger.escalate(now: clock).map { e in
+            if !touched.contains(e.referral.referralId) { touched.append(e.referral.referralId) }
+            return try EventClock.event(e, cause: cause, source: context.source)
+        }
+    }
+
+    /// The event id derives from the referral's id, status, revision and content: the same
+    /// referral published again (a replay) is the same event.
+    private func publish(_ referral: Referral, cause: CloudEvent, _ context: ProcessingContext, time: String? = nil) throws -> OutgoingEvent {
+        let fingerprint = String(CanonicalEncoding.fingerprint(referral), radix: 16)
+        let event = try CloudEvent.make(
+            id: EventID.derived(EventType.referral.rawValue, referral.referralId, referral.status.rawValue,
+                                String(referral.revision ?? 0), fingerprint),
+            source: context.source, type: EventType.referral.rawValue, time: time ?? context.eventTime,
+            subject: referral.householdId, key: referral.householdId, causationID: cause.id, payload: referral)
+        return OutgoingEvent(topic: Topics.referrals(referral.domain), event: event)
     }
 
     /// Outcomes of referrals this router did not send (relief's own cases) are ignored.
-    private func record(_ outcome: Outcome, at time: String, _ db: Database) throws {
-        guard let id = outcome.referralId, let entry = try ReferralStore.entry(db, referralId: id) else { return }
+    private func record(_ outcome: Outcome, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        let db = context.db
+        guard let id = outcome.referralId, let entry = try ReferralStore.entry(db, referralId: id) else { return [] }
         var ledger = ReferralLedger(restoring: [entry])
-        if ledger.apply(outcome), let state = ledger.state(of: id) {
-            try ReferralStore.setState(db, referralId: id, state, at: time)
+        guard ledger.apply(outcome) else { return [] }
+        var out: [OutgoingEvent] = []
+        if outcome.status != .accepted, let day = CivilDate(iso: outcome.decidedAt),
+           let e = ledger.settle(id, on: day, clock: try EventClock.load(db)?.checkedDay) {
+            out.append(try EventClock.event(e, cause: cause, source: context.source))
         }
+        try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime)
+        return out
     }
 }

@@ -37,7 +37,7 @@ struct WallClockScheduler: Service {
             var escalations = try EventClock.advance(db, to: now, cause: nil, source: source)
             // Also referrals that arrived late (event time behind the clock) and are already overdue.
             if let day = try EventClock.load(db)?.checkedDay {
-                escalations += try EventClock.escalate(db, now: day, at: now, cause: nil, source: source)
+                escalations += try EventClock.escalate(db, now: day, cause: nil, source: source)
             }
             return (escalations.count, escalations)
         }

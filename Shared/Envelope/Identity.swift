@@ -43,6 +43,24 @@ public struct PersonKeyer: Sendable {
     }
 }
 
+/// Household ids: `hh-` and 16 hex digits of an HMAC of the founding applicant's person key under
+/// a key derived from the deployment secret, so an id reveals nothing of the person key (and
+/// nothing of the identity number without the secret) and a replay rebuilds the same ids.
+public struct HouseholdIds: Sendable {
+    private let key: [UInt8]
+
+    public init(secret: String) {
+        key = Array(HMAC<SHA256>.authenticationCode(for: Array("doudi household ids".utf8), using: SymmetricKey(data: Array(secret.utf8))))
+    }
+
+    public func id(for personKey: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(personKey.utf8), using: SymmetricKey(data: key))
+        var out = "hh-"
+        for byte in mac.prefix(8) { out.unicodeScalars.append(UnicodeScalar(hexDigits[Int(byte >> 4)])); out.unicodeScalars.append(UnicodeScalar(hexDigits[Int(byte & 0x0f)])) }
+        return out
+    }
+}
+
 /// RFC 3339 times, formatted and parsed by hand: every consumer reads `ce_time` per event, and
 /// Foundation's ISO 8601 formatter (a new ICU formatter per call) cost a quarter of the classifier's time.
 public enum Timestamp {

@@ -43,6 +43,28 @@ public enum CaseStore {
         }
     }
 
+    static func registerV2(_ m: inout DatabaseMigrator) {
+        m.registerMigration("handler-v2-revisions") { db in
+            // Amended referrals are decided again: the revision decided, and each case's share of
+            // the year's payments (so that a case decided again does not count its old grants).
+            try db.execute(sql: """
+                ALTER TABLE handler_cases ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                DROP TABLE handler_paid;
+                CREATE TABLE handler_paid_by_case(year INTEGER NOT NULL, recipient TEXT NOT NULL, referral_id TEXT NOT NULL,
+                  paid_fen INTEGER NOT NULL, PRIMARY KEY(year, recipient, referral_id)) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    static func revision(_ db: Database, referralId: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT revision FROM handler_cases WHERE referral_id = ?", arguments: [referralId]) ?? 0
+    }
+
+    static func setRevision(_ db: Database, referralId: String, _ revision: Int, referral: Referral) throws {
+        try db.execute(sql: "UPDATE handler_cases SET revision = ?, referral = ? WHERE referral_id = ?",
+                       arguments: [revision, try JSONCoding.encoder.encode(referral), referralId])
+    }
+
     public static func find(_ db: Database, referralId: String) throws -> Case? {
         try Row.fetchOne(db, sql: """
             SELECT referral_id, warning_id, household_id, domain, state, received_at, updated_at
@@ -74,22 +96,24 @@ public enum CaseStore {
                           arguments: [referralId]).map { try JSONDecoder().decode(Outcome.self, from: $0) }
     }
 
-    /// What the given recipients were paid in `year`.
-    static func paid(_ db: Database, year: Int, recipients: Set<String>) throws -> PaidToDate {
+    /// What the given recipients were paid in `year` by every case but `excluding` (whose own
+    /// grants are being decided again).
+    static func paid(_ db: Database, year: Int, recipients: Set<String>, excluding referralId: String) throws -> PaidToDate {
         var out: [String: Int64] = [:]
         for r in recipients {
-            if let fen = try Int64.fetchOne(db, sql: "SELECT paid_fen FROM handler_paid WHERE year = ? AND recipient = ?",
-                                            arguments: [year, r]) { out[r] = fen }
+            if let fen = try Int64.fetchOne(db, sql: """
+                SELECT sum(paid_fen) FROM handler_paid_by_case WHERE year = ? AND recipient = ? AND referral_id != ?
+                """, arguments: [year, r, referralId]) { out[r] = fen }
         }
         return PaidToDate(out)
     }
 
-    static func savePaid(_ db: Database, year: Int, _ paid: PaidToDate, changedFrom before: PaidToDate) throws {
-        for (recipient, fen) in paid.byRecipient where fen != before.paid(recipient) {
-            try db.execute(sql: """
-                INSERT INTO handler_paid(year, recipient, paid_fen) VALUES (?, ?, ?)
-                ON CONFLICT(year, recipient) DO UPDATE SET paid_fen = excluded.paid_fen
-                """, arguments: [year, recipient, fen])
+    /// What one case pays each recipient in `year` now (`paid` minus what the others paid).
+    static func savePaid(_ db: Database, year: Int, referralId: String, _ paid: PaidToDate, others: PaidToDate) throws {
+        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE year = ? AND referral_id = ?", arguments: [year, referralId])
+        for (recipient, fen) in paid.byRecipient where fen - others.paid(recipient) > 0 {
+            try db.execute(sql: "INSERT INTO handler_paid_by_case(year, recipient, referral_id, paid_fen) VALUES (?, ?, ?, ?)",
+                           arguments: [year, recipient, referralId, fen - others.paid(recipient)])
         }
     }
 

@@ -14,7 +14,10 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
     public var name: String { P.domain.rawValue }
     public var inputTopics: [String] { [Topics.referrals(P.domain.rawValue)] }
 
-    public func registerMigrations(_ migrator: inout DatabaseMigrator) { CaseStore.register(&migrator) }
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        CaseStore.register(&migrator)
+        CaseStore.registerV2(&migrator)
+    }
 
     public func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         guard event.type == EventType.referral.rawValue else { return [] }
@@ -24,21 +27,51 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         switch referral.status {
         case .sent: return try receive(referral, on: today, cause: event, context)
         case .withdrawn: return try withdraw(referral, on: today, cause: event, context)
+        case .superseded: return try supersede(referral, on: today, cause: event, context)
         case .escalated: return [] // the router's business: the deadline passed, the case goes on
         }
     }
 
-    /// A new case, decided at once. A referral id seen before (a re-sent referral) changes nothing.
+    /// A new case, decided at once; an amended referral (a higher revision) is decided again and
+    /// what changed is published (Convergence: decisions follow the facts). A referral seen before
+    /// with the same revision (a re-sent referral) changes nothing.
     private func receive(_ referral: Referral, on day: CivilDate, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard try CaseStore.find(context.db, referralId: referral.referralId) == nil else { return [] }
+        let db = context.db
+        let revision = referral.revision ?? 0
+        let existing = try CaseStore.find(db, referralId: referral.referralId)
+        // Seen before with this revision: nothing to do — unless the case was closed by a withdrawal
+        // and the referral comes again (its warning holds after all): then it is decided again.
+        if let existing, existing.state != CaseState.closed.rawValue,
+           try CaseStore.revision(db, referralId: referral.referralId) >= revision { return [] }
         let recipients = Set(referral.needs.map { $0.personKey ?? referral.householdId })
-        let history = try CaseStore.paid(context.db, year: day.year, recipients: recipients)
-        let (outcomes, paid) = programme.decision(referral: referral, history: history, on: day)
-        try CaseStore.savePaid(context.db, year: day.year, paid, changedFrom: history)
-        try CaseStore.save(context.db, referralId: referral.referralId, warningId: referral.warningId,
-                           householdId: referral.householdId, domain: P.domain, state: .after(outcomes),
+        let others = try CaseStore.paid(db, year: day.year, recipients: recipients, excluding: referral.referralId)
+        let earlier = try CaseStore.outcomes(db, referralId: referral.referralId)
+        let (outcomes, paid) = existing == nil && revision == 0
+            ? programme.decision(referral: referral, history: others, on: day)
+            : programme.redecision(referral: referral, earlier: earlier, history: others, on: day)
+        try CaseStore.savePaid(db, year: day.year, referralId: referral.referralId, paid, others: others)
+        try CaseStore.save(db, referralId: referral.referralId, warningId: referral.warningId,
+                           householdId: referral.householdId, domain: P.domain, state: .after(earlier + outcomes),
                            at: context.eventTime, referral: referral)
-        return try outcomes.map { try publish($0, cause: cause, context) }
+        try CaseStore.setRevision(db, referralId: referral.referralId, revision, referral: referral)
+        return try outcomes.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+    }
+
+    /// The warning never held (a correction): every grant of the case is withdrawn as superseded.
+    private func supersede(_ referral: Referral, on day: CivilDate, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        let db = context.db
+        guard let existing = try CaseStore.find(db, referralId: referral.referralId) else {
+            try CaseStore.save(db, referralId: referral.referralId, warningId: referral.warningId, householdId: referral.householdId,
+                               domain: P.domain, state: .closed, at: context.eventTime, referral: referral)
+            return []
+        }
+        let earlier = try CaseStore.outcomes(db, referralId: referral.referralId)
+        let withdrawn = programme.superseded(referral: referral, earlier: earlier, on: day)
+            .filter { o in !earlier.contains { $0.outcomeId == o.outcomeId } }
+        for year in Set([day.year]) { try CaseStore.savePaid(db, year: year, referralId: referral.referralId, PaidToDate(), others: PaidToDate()) }
+        try CaseStore.save(db, referralId: existing.referralId, warningId: existing.warningId, householdId: existing.householdId,
+                           domain: P.domain, state: .closed, at: context.eventTime, referral: nil)
+        return try withdrawn.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
     }
 
     /// The warning was resolved: close the case; if it was still undecided, say so with a
@@ -53,8 +86,8 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         let n = try CaseStore.outcomes(context.db, referralId: referral.referralId).count + 1
         let closed = Outcome(outcomeId: P.outcomeId(referralId: referral.referralId, n: n), referralId: referral.referralId,
                              warningId: referral.warningId, householdId: referral.householdId, domain: P.domain,
-                             program: P.program, status: .closed, decidedAt: day.description,
-                             reason: "referral withdrawn: the warning was resolved (§3.4)")
+                             program: P.program, status: .withdrawn, decidedAt: day.description,
+                             reason: "referral withdrawn before a decision: the warning was resolved (§3.4)", basis: referral.basis)
         return [try publish(closed, cause: cause, context)]
     }
 

@@ -15,7 +15,7 @@ final class MatcherComparisonTests: XCTestCase {
     func compare(_ record: DeptRecord, person tag: String = "A", in registry: InMemoryRegistry? = nil,
                  settings: ComparisonSettings = .standard) -> RegistryChange {
         DepartmentComparison.apply(record: record, personKey: F.key(tag), reader: registry ?? self.registry(),
-                                   now: F.now, settings: settings)
+                                   settings: settings)
     }
 
     func memberA(_ change: RegistryChange) -> Member? {
@@ -52,12 +52,14 @@ final class MatcherComparisonTests: XCTestCase {
 
     func testMedicalExpenseBelowThresholdRaisesNothing() {
         let change = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 999_999))
-        XCTAssertTrue(change.isEmpty)
+        XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty && change.memberships.isEmpty, "nothing published")
+        XCTAssertEqual(change.records.map(\.record.recordId), ["r1"], "the record is kept as a fact about the person")
         XCTAssertEqual(change.notes.map(\.code), [.belowThreshold])
         let lowered = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 500_000),
                               settings: ComparisonSettings(largeMedicalExpenseFen: 500_000))
         XCTAssertEqual(lowered.signals.map(\.kind), [.largeMedicalExpense])
-        XCTAssertTrue(lowered.profiles.isEmpty)
+        XCTAssertEqual(lowered.profile(hh)?.departmentFacts?.map(\.signalId), ["sig-r1"],
+                       "department facts travel in the household's version, at their date")
     }
 
     func testSeriousIllnessSetsHealthInANewVersion() {
@@ -94,20 +96,23 @@ final class MatcherComparisonTests: XCTestCase {
     func testOccupationRecordOlderThanTheLastCollectionOnlySignals() {
         let change = compare(F.record("r1", .unemploymentRegistration, person: "A", occurredOn: "2024-02-01"))
         XCTAssertEqual(change.signals.map(\.kind), [.unemployment])
-        XCTAssertTrue(change.profiles.isEmpty)
+        XCTAssertEqual(memberA(change)?.occupation, .farming, "the later collection's occupation stands")
+        XCTAssertEqual(change.profile(hh)?.departmentFacts?.map(\.kind), [.unemployment])
     }
 
     func testSafeHousingRaisesNothing() {
         let change = compare(F.record("r1", .housingStatus, person: "A", attributes: ["status": "safe"]))
-        XCTAssertTrue(change.isEmpty)
+        XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty)
         XCTAssertEqual(change.notes.map(\.code), [.noSignal])
         XCTAssertEqual(compare(F.record("r2", .housingStatus, person: "A", attributes: ["status": "none"])).signals.map(\.kind),
                        [.housingHardship])
     }
 
-    func testSignalOnlyKindsMakeNoNewVersion() {
+    func testSignalOnlyKindsChangeOnlyTheDepartmentFacts() {
         for kind in [DeptRecordKind.disasterVictim, .unionHardship, .housingStatus] {
-            XCTAssertTrue(compare(F.record("r1", kind, person: "A", attributes: ["status": "unsafe"])).profiles.isEmpty, "\(kind)")
+            let change = compare(F.record("r1", kind, person: "A", attributes: ["status": "unsafe"]))
+            XCTAssertEqual(change.profile(hh)?.departmentFacts?.map(\.recordKind), [kind], "\(kind)")
+            XCTAssertEqual(change.profile(hh)?.members, registry().profile(householdId: hh)?.members, "\(kind) changes no member")
         }
     }
 
@@ -121,7 +126,7 @@ final class MatcherComparisonTests: XCTestCase {
         var registry = registry()
         registry.commit(change)
         let last = DepartmentComparison.apply(record: F.record("r2", .death, person: "B"), personKey: F.key("B"),
-                                              reader: registry, now: F.now)
+                                              reader: registry)
         XCTAssertEqual(last.profile(hh)?.version, 3)
         XCTAssertEqual(last.profile(hh)?.members, [], "the last death leaves a household without members")
     }
@@ -129,12 +134,11 @@ final class MatcherComparisonTests: XCTestCase {
     func testRegistrationsAddAssetsOnce() {
         var registry = registry()
         let vehicle = F.record("r1", .vehicleRegistration, person: "A", amountFen: 8_000_000, attributes: ["kind": "car", "plate": "P1"])
-        let first = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry, now: F.now)
+        let first = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry)
         XCTAssertEqual(first.profile(hh)?.assets.vehicles, [Vehicle(kind: "car", plate: "P1", purchasedOn: "2024-06-01", priceFen: 8_000_000)])
         registry.commit(first)
-        let again = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry, now: F.now)
-        XCTAssertTrue(again.profiles.isEmpty, "a replayed record changes nothing")
-        XCTAssertEqual(again.signals, first.signals, "and re-derives the same signal")
+        let again = DepartmentComparison.apply(record: vehicle, personKey: F.key("A"), reader: registry)
+        XCTAssertTrue(again.profiles.isEmpty && again.signals.isEmpty && again.records.isEmpty, "a replayed record changes nothing")
 
         let house = compare(F.record("r2", .propertyRegistration, person: "A", attributes: ["areaM2": "90.5", "address": "x"]))
         XCTAssertEqual(house.profile(hh)?.assets.houses.map(\.areaM2), [90.5])
@@ -154,7 +158,7 @@ final class MatcherComparisonTests: XCTestCase {
 
     func testNameMismatchIsNoMatch() {
         let change = compare(F.record("r1", .seriousIllnessDiagnosis, person: "A", name: "Someone Else"))
-        XCTAssertTrue(change.isEmpty)
+        XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty, "not applied")
         XCTAssertEqual(change.notes, [MatchNote(code: .nameMismatch, reference: "r1", householdId: hh, personKey: F.key("A"))])
         XCTAssertEqual(compare(F.record("r2", .seriousIllnessDiagnosis, person: "A", name: " Name-A\u{3000}")).signals.count, 1,
                        "padding is not a mismatch")
@@ -171,12 +175,24 @@ final class MatcherComparisonTests: XCTestCase {
             XCTAssertEqual(change.signals.count, 1, record.recordId)
             let signal = change.signals.first
             XCTAssertEqual(signal?.kind, .unregisteredCandidate)
-            XCTAssertEqual(signal?.signalId, "sig-" + record.recordId)
+            XCTAssertEqual(signal?.signalId, "sig-" + record.recordId + "-candidate")
             XCTAssertNil(signal?.householdId)
             XCTAssertEqual(signal?.personKey, F.key("Z"))
             XCTAssertEqual(signal?.attributes["reason"], record.kind.rawValue)
             XCTAssertTrue(change.profiles.isEmpty && change.memberships.isEmpty)
         }
+    }
+
+    func testARecordThatArrivesBeforeThePersonIsRegisteredAppliesAtItsDate() {
+        var registry = InMemoryRegistry()
+        let record = F.record("r-early", .seriousIllnessDiagnosis, person: "A", occurredOn: "2024-04-01")
+        registry.commit(DepartmentComparison.apply(record: record, personKey: F.key("A"), reader: registry))
+        let change = F.replay([F.submission("s1", applicant: "A", members: ["A"], collectedAt: "2024-03-01T09:00:00+08:00")],
+                              into: &registry)[0]
+        XCTAssertEqual(change.profiles.map(\.asOf), ["2024-03-01T09:00:00+08:00", "2024-04-01T00:00:00+08:00"],
+                       "the history as it happened: the collection, then the diagnosis")
+        XCTAssertEqual(change.profiles.map { $0.members[0].health }, [.healthy, .seriousIllness])
+        XCTAssertEqual(change.signals.map(\.signalId), ["sig-r-early"])
     }
 
     func testUnregisteredPeopleOnOtherListsRaiseNothing() {
@@ -188,7 +204,8 @@ final class MatcherComparisonTests: XCTestCase {
                       F.record("n8", .studentEnrollment, person: "Z"), F.record("n9", .housingStatus, person: "Z")]
         for record in others {
             let change = compare(record, person: "Z")
-            XCTAssertTrue(change.isEmpty, record.recordId)
+            XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty && change.memberships.isEmpty, record.recordId)
+            XCTAssertEqual(change.records.count, 1, "kept, in case the person is registered later")
             XCTAssertEqual(change.notes.map(\.code), [.notRegistered])
         }
     }

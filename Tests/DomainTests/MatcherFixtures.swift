@@ -46,7 +46,7 @@ enum MatcherFixtures {
     /// Applies submissions in order, committing each change, as the service does.
     static func replay(_ submissions: [Submission], into registry: inout InMemoryRegistry) -> [RegistryChange] {
         submissions.map { submission in
-            let change = HouseholdMerger.apply(accepted: submission, reader: registry, now: now)
+            let change = HouseholdMerger.apply(accepted: submission, reader: registry)
             registry.commit(change)
             return change
         }

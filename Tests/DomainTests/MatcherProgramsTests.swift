@@ -6,7 +6,7 @@ final class MatcherProgramsTests: XCTestCase {
 
     func outcome(_ id: String, _ status: OutcomeStatus, amount: Int64? = 60_000, decidedAt: String = "2024-04-02T15:00:00+08:00",
                  household: String = "hh-1") -> Outcome {
-        Outcome(outcomeId: id, householdId: household, domain: .basicLiving, program: "dibao", status: status,
+        Outcome(outcomeId: id, referralId: "ref-1", householdId: household, domain: .basicLiving, program: "dibao", status: status,
                 amountFen: amount, personKey: F.key("A"), decidedAt: decidedAt, reason: "r")
     }
 
@@ -16,7 +16,8 @@ final class MatcherProgramsTests: XCTestCase {
         XCTAssertEqual(granted.profiles.map(\.version), [2])
         XCTAssertEqual(granted.profiles[0].programs,
                        [Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-04-02")])
-        XCTAssertEqual(granted.profiles[0].updatedAt, "2024-04-02T15:00:00+08:00")
+        XCTAssertEqual(granted.profiles[0].asOf, "2024-01-01T10:00:00+08:00",
+                       "a programme is no dated fact of the household: the latest point is published again with it")
         registry.commit(granted)
 
         XCTAssertTrue(ProgramsLedger.apply(outcome: outcome("o1", .granted), reader: registry).isEmpty, "replay")
@@ -40,30 +41,38 @@ final class MatcherProgramsTests: XCTestCase {
         XCTAssertEqual(granted.profiles.first?.previousPerCapitaMonthlyFen, 5_000)
     }
 
-    /// What outcomes said of a programme wins over the registry's copy, whichever came first.
-    func testHeldProgramsFromOutcomesWinOverTheRegistry() {
-        let dibao = Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 50_000, since: "2024-01-01")
-        let key = ProgramKey(dibao)
-        XCTAssertNil(HeldPrograms.holding(after: outcome("o0", .accepted), previous: nil))
-        XCTAssertNil(HeldPrograms.holding(after: outcome("o0", .denied), previous: nil))
-        let held = HeldPrograms.holding(after: outcome("o1", .granted), previous: nil)
-        XCTAssertEqual(held, .held(Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-04-02")))
-        let raised = HeldPrograms.holding(after: outcome("o2", .granted, amount: 70_000, decidedAt: "2024-06-01"), previous: held)
-        XCTAssertEqual(raised, .held(Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 70_000, since: "2024-04-02")))
-        XCTAssertEqual(HeldPrograms.holding(after: outcome("o3", .closed), previous: raised), .ended)
+    /// Programmes held: per decision (referral) a grant; a withdrawal takes back only its own.
+    func testHoldingsKeepEachDecisionsGrantApart() {
+        var held = ProgramHoldings()
+        XCTAssertFalse(held.apply(outcome("o0", .accepted)))
+        XCTAssertFalse(held.apply(outcome("o0", .denied)))
+        var first = outcome("o1", .granted); first.referralId = "ref-1"
+        XCTAssertTrue(held.apply(first))
+        XCTAssertEqual(held.programs, [Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-04-02")])
+        var raised = outcome("o2", .granted, amount: 70_000, decidedAt: "2024-06-01"); raised.referralId = "ref-1"
+        held.apply(raised)
+        XCTAssertEqual(held.programs.map(\.amountFen), [70_000])
+        XCTAssertEqual(held.programs.map(\.since), ["2024-04-02"], "since is when this decision first granted it")
 
-        // Registry behind a grant: the grant counts. Registry ahead of a closure read: the closure counts.
-        XCTAssertEqual(HeldPrograms.effective(registry: [], holdings: [key: held!]).map(\.amountFen), [60_000])
-        XCTAssertEqual(HeldPrograms.effective(registry: [dibao], holdings: [key: .ended]), [])
-        XCTAssertEqual(HeldPrograms.effective(registry: [dibao], holdings: [key: raised!]).map(\.since), ["2024-01-01"],
-                       "the registry's date of the first grant is kept")
-        let other = Program(domain: .education, program: "grant", personKey: F.key("B"), since: "2024-02-01")
-        XCTAssertEqual(HeldPrograms.effective(registry: [other, dibao], holdings: [:]), [dibao, other], "sorted by key")
+        // A second referral grants the same programme; withdrawing the first decision leaves it held.
+        var other = outcome("o3", .granted, decidedAt: "2024-07-01"); other.referralId = "ref-2"
+        held.apply(other)
+        var superseded = outcome("o4", .withdrawn); superseded.referralId = "ref-1"
+        held.apply(superseded)
+        XCTAssertEqual(held.programs.map(\.since), ["2024-07-01"])
+        // In the other order, the same.
+        var reversed = ProgramHoldings()
+        for o in [first, raised, superseded, other] { reversed.apply(o) }
+        XCTAssertEqual(reversed, held)
+        // An exit (closed) ends the programme whatever granted it.
+        held.apply(outcome("o5", .closed))
+        XCTAssertEqual(held.programs, [])
     }
 
     func testWithdrawnRemovesAndAcceptedOrDeniedChangeNothing() {
-        let program = Program(domain: .basicLiving, program: "dibao", personKey: F.key("A"), amountFen: 60_000, since: "2024-01-01")
-        let registry = InMemoryRegistry(profiles: [F.profile("hh-1", members: ["A"], programs: [program], flags: ["edge_at_risk"])])
+        var registry = InMemoryRegistry(profiles: [F.profile("hh-1", members: ["A"], flags: ["edge_at_risk"])])
+        registry.commit(ProgramsLedger.apply(outcome: outcome("o0", .granted), reader: registry))
+        XCTAssertEqual(registry.profile(householdId: "hh-1")?.programs.count, 1)
         let withdrawn = ProgramsLedger.apply(outcome: outcome("o1", .withdrawn), reader: registry)
         XCTAssertEqual(withdrawn.profiles[0].programs, [])
         XCTAssertEqual(withdrawn.profiles[0].flags, ["edge_at_risk"])
@@ -83,11 +92,17 @@ final class MatcherProgramsTests: XCTestCase {
         struct Busy: Error {}
         func householdId(forPersonKey personKey: String) throws(Busy) -> String? { throw Busy() }
         func profile(householdId: String) throws(Busy) -> HouseholdProfile? { throw Busy() }
+        func base(householdId: String) throws(Busy) -> HouseholdProfile? { throw Busy() }
+        func submissions(householdId: String) throws(Busy) -> [Submission] { throw Busy() }
+        func claims(personKey: String) throws(Busy) -> [MembershipClaim] { throw Busy() }
+        func records(personKey: String) throws(Busy) -> [PersonRecord] { throw Busy() }
+        func published(householdId: String) throws(Busy) -> PublishedTimeline { throw Busy() }
+        func holdings(householdId: String) throws(Busy) -> ProgramHoldings { throw Busy() }
     }
 
     func testReaderErrorsPropagate() {
         XCTAssertThrowsError(try ProgramsLedger.apply(outcome: outcome("o1", .granted), reader: FailingReader()))
         XCTAssertThrowsError(try HouseholdMerger.apply(accepted: F.submission("s", applicant: "A", members: ["A"], collectedAt: "2024-01-01"),
-                                                       reader: FailingReader(), now: F.now))
+                                                       reader: FailingReader()))
     }
 }

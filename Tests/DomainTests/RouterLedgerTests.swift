@@ -7,7 +7,7 @@ final class RouterLedgerTests: XCTestCase {
     func ledger() -> ReferralLedger {
         var l = ReferralLedger()
         let w = RouterFixture.warning([RouterFixture.need(.medical)])
-        l.apply(ReferralPlanner().plan(w, sentAt: RouterFixture.day, ledger: l))
+        l.apply(ReferralPlanner().plan(w, ledger: l))
         return l
     }
     let id = "ref-w1-medical"

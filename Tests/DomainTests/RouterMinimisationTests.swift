@@ -57,14 +57,14 @@ final class RouterMinimisationTests: XCTestCase {
 
     func testNoReferralCarriesMoreThanItsDepartmentNeeds() {
         for disposal in Disposal.allCases {
-            let refs = ReferralPlanner().referrals(for: household(disposal: disposal), sentAt: RouterFixture.day)
+            let refs = ReferralPlanner().referrals(for: household(disposal: disposal))
             XCTAssertFalse(refs.isEmpty)
             for r in refs { XCTAssertEqual(leaks(in: r), [], "\(disposal) \(r.domain)") }
         }
     }
 
     func testEachDepartmentKeepsTheFactsItNeeds() {
-        let refs = ReferralPlanner().referrals(for: household(), sentAt: RouterFixture.day)
+        let refs = ReferralPlanner().referrals(for: household())
         let byDomain = Dictionary(uniqueKeysWithValues: refs.map { ($0.domain, $0) })
         XCTAssertEqual(byDomain[.medical]?.needs.first?.facts, ["outOfPocketFen": "120000", "illness": "uremia", "category": "dibao"])
         XCTAssertEqual(byDomain[.medical]?.needs.first?.idNumber, a.id)
@@ -76,7 +76,7 @@ final class RouterMinimisationTests: XCTestCase {
     }
 
     func testCoordinationSeesEachNeedsOwnFactsOnly() {
-        let refs = ReferralPlanner().referrals(for: household(disposal: .specialHardship), sentAt: RouterFixture.day)
+        let refs = ReferralPlanner().referrals(for: household(disposal: .specialHardship))
         XCTAssertEqual(refs.map(\.domain), [.coordination])
         let medical = refs[0].needs.first { $0.domain == .medical }
         XCTAssertEqual(medical?.facts, ["outOfPocketFen": "120000", "illness": "uremia", "category": "dibao"])

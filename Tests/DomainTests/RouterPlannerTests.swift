@@ -13,7 +13,7 @@ enum RouterFixture {
     static func warning(_ needs: [Need], id: String = "w1", disposal: Disposal = .notCovered, level: WarningLevel = .orange,
                         status: WarningStatus = .open) -> Warning {
         Warning(warningId: id, householdId: "hh-1", regionCode: "140105001", area: .urban, disposal: disposal, level: level,
-                category: .dibao, needs: needs, reasons: [], status: status, openedAt: "2024-02-28")
+                category: .dibao, needs: needs, reasons: [], status: status, openedAt: "2024-03-01")
     }
 }
 
@@ -22,7 +22,7 @@ final class RouterPlannerTests: XCTestCase {
 
     func testEveryDomainGetsItsOwnReferral() {
         let w = RouterFixture.warning(Domain.allCases.map { RouterFixture.need($0) })
-        let refs = planner.referrals(for: w, sentAt: RouterFixture.day)
+        let refs = planner.referrals(for: w)
         XCTAssertEqual(refs.map(\.domain), Domain.allCases)
         for r in refs {
             XCTAssertEqual(r.referralId, "ref-w1-\(r.domain.rawValue)")
@@ -38,7 +38,7 @@ final class RouterPlannerTests: XCTestCase {
     func testNeedsOfOneDomainShareOneReferral() {
         let w = RouterFixture.warning([RouterFixture.need(.medical, person: "pk-a"), RouterFixture.need(.medical, person: "pk-b"),
                                        RouterFixture.need(.education, person: "pk-c")])
-        let refs = planner.referrals(for: w, sentAt: RouterFixture.day)
+        let refs = planner.referrals(for: w)
         XCTAssertEqual(refs.map(\.domain), [.medical, .education])
         XCTAssertEqual(refs[0].needs.compactMap(\.personKey), ["pk-a", "pk-b"])
     }
@@ -46,7 +46,7 @@ final class RouterPlannerTests: XCTestCase {
     func testEveryDisposal() {
         let needs = [RouterFixture.need(.medical), RouterFixture.need(.housing)]
         for disposal in Disposal.allCases {
-            let refs = planner.referrals(for: RouterFixture.warning(needs, disposal: disposal), sentAt: RouterFixture.day)
+            let refs = planner.referrals(for: RouterFixture.warning(needs, disposal: disposal))
             XCTAssertTrue(refs.allSatisfy { $0.disposal == disposal }, "\(disposal)")
             if disposal == .specialHardship {
                 // No policy covers it: the county coordination mechanism studies the whole case (§3.4).
@@ -62,59 +62,65 @@ final class RouterPlannerTests: XCTestCase {
     func testDueByFollowsTheLevel() {
         for (level, due) in [(WarningLevel.red, "2024-03-04"), (.orange, "2024-03-08"), (.yellow, "2024-03-16")] {
             let w = RouterFixture.warning([RouterFixture.need(.medical)], level: level)
-            XCTAssertEqual(planner.referrals(for: w, sentAt: RouterFixture.day).first?.dueBy, due)
-            XCTAssertEqual(planner.referrals(for: w, sentAt: RouterFixture.day).first?.level, level)
+            XCTAssertEqual(planner.referrals(for: w).first?.dueBy, due)
+            XCTAssertEqual(planner.referrals(for: w).first?.level, level)
         }
     }
 
     func testPlanningIsDeterministic() {
         let w = RouterFixture.warning(Domain.allCases.map { RouterFixture.need($0) })
-        XCTAssertEqual(planner.referrals(for: w, sentAt: RouterFixture.day), planner.referrals(for: w, sentAt: RouterFixture.day))
+        XCTAssertEqual(planner.referrals(for: w), planner.referrals(for: w))
     }
 
     func testRedeliveryNeverPlansASecondReferral() {
         var ledger = ReferralLedger()
         let w = RouterFixture.warning([RouterFixture.need(.medical), RouterFixture.need(.education)])
-        let first = planner.plan(w, sentAt: RouterFixture.day, ledger: ledger)
+        let first = planner.plan(w, ledger: ledger)
         XCTAssertEqual(first.send.count, 2)
         ledger.apply(first)
-        XCTAssertTrue(planner.plan(w, sentAt: RouterFixture.day.adding(days: 5), ledger: ledger).isEmpty)
+        XCTAssertTrue(planner.plan(w, ledger: ledger).isEmpty)
         // A later delivery that adds a domain plans only the new one.
         let grown = RouterFixture.warning([RouterFixture.need(.medical), RouterFixture.need(.education), RouterFixture.need(.housing)])
-        XCTAssertEqual(planner.plan(grown, sentAt: RouterFixture.day, ledger: ledger).send.map(\.domain), [.housing])
-        // Even after it was withdrawn, the same (warningId, domain) is not sent again.
+        XCTAssertEqual(planner.plan(grown, ledger: ledger).send.map(\.domain), [.housing])
+        // Withdrawn, then delivered open again (a correction showed the warning holds after all):
+        // the same referral is sent again, under the same id, and the department decides it again.
         ledger.withdraw("ref-w1-medical")
-        XCTAssertFalse(planner.plan(w, sentAt: RouterFixture.day, ledger: ledger).send.contains { $0.domain == .medical })
+        XCTAssertEqual(planner.plan(w, ledger: ledger).send.map(\.referralId), ["ref-w1-medical"])
+        // Content that changed (another state of the warning) is an amendment: a higher revision.
+        var changed = w
+        changed.level = .red
+        let amended = planner.plan(changed, ledger: ledger).send
+        XCTAssertEqual(amended.first { $0.domain == .education }?.revision, 1)
     }
 
     func testResolvedWarningWithdrawsOnlyOpenReferrals() {
         var ledger = ReferralLedger()
         let open = RouterFixture.warning([RouterFixture.need(.medical), RouterFixture.need(.education), RouterFixture.need(.housing)])
-        ledger.apply(planner.plan(open, sentAt: RouterFixture.day, ledger: ledger))
+        ledger.apply(planner.plan(open, ledger: ledger))
         ledger.decide("ref-w1-education")
         ledger.accept("ref-w1-housing")
         var resolved = open
         resolved.status = .resolved
-        XCTAssertTrue(planner.referrals(for: resolved, sentAt: RouterFixture.day).isEmpty)
-        let plan = planner.plan(resolved, sentAt: RouterFixture.day, ledger: ledger)
+        XCTAssertTrue(planner.referrals(for: resolved).isEmpty)
+        let plan = planner.plan(resolved, ledger: ledger)
         XCTAssertTrue(plan.send.isEmpty)
         XCTAssertEqual(plan.withdraw.map(\.referralId), ["ref-w1-housing", "ref-w1-medical"])
         XCTAssertTrue(plan.withdraw.allSatisfy { $0.status == .withdrawn })
         ledger.apply(plan)
         XCTAssertEqual(ledger.state(of: "ref-w1-medical"), .withdrawn)
         XCTAssertEqual(ledger.state(of: "ref-w1-education"), .decided)
-        XCTAssertTrue(planner.plan(resolved, sentAt: RouterFixture.day, ledger: ledger).isEmpty, "withdrawn once")
+        XCTAssertTrue(planner.plan(resolved, ledger: ledger).isEmpty, "withdrawn once")
     }
 
     func testOtherWarningsAreUntouchedByAResolution() {
         var ledger = ReferralLedger()
-        ledger.apply(planner.plan(RouterFixture.warning([RouterFixture.need(.medical)], id: "w1"), sentAt: RouterFixture.day, ledger: ledger))
-        ledger.apply(planner.plan(RouterFixture.warning([RouterFixture.need(.medical)], id: "w2"), sentAt: RouterFixture.day, ledger: ledger))
-        let plan = planner.plan(RouterFixture.warning([], id: "w2", status: .resolved), sentAt: RouterFixture.day, ledger: ledger)
+        ledger.apply(planner.plan(RouterFixture.warning([RouterFixture.need(.medical)], id: "w1"), ledger: ledger))
+        ledger.apply(planner.plan(RouterFixture.warning([RouterFixture.need(.medical)], id: "w2"), ledger: ledger))
+        let plan = planner.plan(RouterFixture.warning([], id: "w2", status: .resolved), ledger: ledger)
         XCTAssertEqual(plan.withdraw.map(\.referralId), ["ref-w2-medical"])
     }
 
     func testWarningWithoutNeedsPlansNothing() {
-        XCTAssertTrue(planner.referrals(for: RouterFixture.warning([]), sentAt: RouterFixture.day).isEmpty)
+        XCTAssertTrue(planner.referrals(for: RouterFixture.warning([])).isEmpty)
     }
 }

@@ -18,15 +18,19 @@ public final class SuiteRun: @unchecked Sendable {
     public let name: String
     public let namespace: String
     public let dataDir: String
+    /// Consumer groups are `<groupPrefix><executable>`: a new prefix reads every topic from the start.
+    public let groupPrefix: String
     public private(set) var processes: [String: ServiceProcess] = [:]
     let environment: [String: String]
 
     /// - Parameters:
     ///   - environment: extra settings for every service (e.g. the test-only chaos settings).
-    public init(_ name: String, namespace: String? = nil, dataDir: String? = nil, environment: [String: String] = [:]) async throws {
+    public init(_ name: String, namespace: String? = nil, dataDir: String? = nil, groupPrefix: String? = nil,
+                environment: [String: String] = [:]) async throws {
         self.name = name
         if let namespace { self.namespace = namespace } else { self.namespace = try await TestBroker.freshNamespace() }
         self.dataDir = dataDir ?? temporaryDirectory(name)
+        self.groupPrefix = groupPrefix ?? self.namespace
         self.environment = environment
     }
 
@@ -36,10 +40,12 @@ public final class SuiteRun: @unchecked Sendable {
             var env = environment.merging(extra) { $1 }
             env["DOUDI_TOPIC_NAMESPACE"] = namespace
             env["DOUDI_DATA_DIR"] = dataDir
-            env["DOUDI_GROUP_ID"] = namespace + exe
+            env["DOUDI_GROUP_ID"] = groupPrefix + exe
             env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
+            // Only event time moves the clocks: the same inputs, the same decisions (Convergence).
+            env["DOUDI_RELIEF_WALLCLOCK"] = env["DOUDI_RELIEF_WALLCLOCK"] ?? "0"
             processes[exe]?.terminate()
-            processes[exe] = try ServiceProcess(exe, environment: env, logName: "\(namespace)\(exe)")
+            processes[exe] = try ServiceProcess(exe, environment: env, logName: "\(namespace)\(name).\(exe)")
         }
     }
 
@@ -63,29 +69,81 @@ public final class SuiteRun: @unchecked Sendable {
         for (topic, list) in ordered { try await TestBroker.produce(list, to: namespace + topic.name) }
     }
 
-    /// Waits until no business topic has grown for `quiet` (every service idle), or `timeout`.
-    /// Returns false on timeout.
+    /// Waits until the suite is idle: every consumer group stable with its members, every group
+    /// caught up with the end of what it reads, and no topic grown for `quiet`. Returns false on
+    /// timeout. (A quiet topic alone is not enough: after a SIGKILL or a broker pause a group may
+    /// be rebalancing for longer than any quiet period.)
     @discardableResult
-    public func waitUntilSettled(quiet: Duration = .seconds(6), timeout: Duration = .seconds(300)) async throws -> Bool {
+    public func waitUntilSettled(quiet: Duration = .seconds(5), timeout: Duration = .seconds(300)) async throws -> Bool {
         let admin = try KafkaAdmin(configuration: TestBroker.kafka)
-        let topics = Topics.all(namespace: namespace)
         var partitions: [TopicPartition] = []
-        for t in topics { partitions += try await admin.partitions(of: t) }
+        for t in Topics.all(namespace: namespace) { partitions += try await admin.partitions(of: t) }
+        let groups = processes.keys.sorted().map { groupPrefix + $0 }
         var last: [TopicPartition: Int64] = [:]
         var since = ContinuousClock.now
         let deadline = ContinuousClock.now + timeout
+        var waitingFor = "topics still growing"
         while ContinuousClock.now < deadline {
             var now: [TopicPartition: Int64] = [:]
             for tp in partitions { now[tp] = try await admin.watermarks(tp).high }
-            if now != last { last = now; since = .now }
-            else if ContinuousClock.now - since >= quiet { return true }
+            if now != last { last = now; since = .now; waitingFor = "topics still growing" }
+            else if ContinuousClock.now - since >= quiet {
+                guard let lagging = try await lagging(admin, groups: groups, ends: now) else { return true }
+                waitingFor = lagging
+            }
             try await Task.sleep(for: .milliseconds(500))
         }
+        print("SuiteRun \(name): not settled after \(timeout): \(waitingFor)")
         return false
+    }
+
+    /// The topics each service reads (docs/architecture.md).
+    public static let inputs: [String: [ContractTopic]] = [
+        "doudi-intake": [.intakeSubmissions],
+        "doudi-matcher": [.intakeAccepted, .deptRecords, .assistanceOutcomes],
+        "doudi-classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes],
+        "doudi-router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds],
+        "doudi-relief": [.reliefApplications, .referrals(.emergency)],
+        "doudi-medical": [.referrals(.medical)], "doudi-education": [.referrals(.education)],
+        "doudi-housing": [.referrals(.housing)], "doudi-employment": [.referrals(.employment)],
+        "doudi-disaster": [.referrals(.disaster)],
+    ]
+
+    /// What is not caught up yet (nil: every service's group has committed the end of every
+    /// non-empty partition it reads).
+    private func lagging(_ admin: KafkaAdmin, groups: [String], ends: [TopicPartition: Int64]) async throws -> String? {
+        for exe in processes.keys.sorted() {
+            let group = groupPrefix + exe
+            let topics = Set((Self.inputs[exe] ?? []).map { namespace + $0.name })
+            let read = ends.filter { topics.contains($0.key.topic) && $0.value > 0 }
+            guard !read.isEmpty else { continue }
+            let committed = try await admin.groupOffsets(group, partitions: Array(read.keys))
+            for (tp, end) in read where (committed[tp] ?? -1) < end {
+                return "\(group) committed \(committed[tp] ?? -1) of \(end) on \(tp)"
+            }
+        }
+        return nil
     }
 
     /// The business ledger of this run, read from its topics.
     public func ledger() async throws -> BusinessLedger {
         try await LedgerReader.read(TestBroker.kafka, namespace: namespace).ledger
+    }
+}
+
+extension SuiteRun {
+    /// The business topics: what the suite decided (registry versions, its intermediate steps, aside).
+    public var businessTopics: [String] {
+        ([.monitoringSignals, .monitoringWarnings, .workTasks, .assistanceOutcomes, .reliefDisbursements]
+            + ContractTopic.referralTopics).map { namespace + $0.name }
+    }
+
+    /// Every event id published on the business topics so far.
+    public func businessEventIds() async throws -> Set<String> {
+        var ids = Set<String>()
+        try await TopicSnapshot(configuration: TestBroker.kafka).read(businessTopics) { m in
+            if let id = m.header("ce_id") { ids.insert(id) }
+        }
+        return ids
     }
 }

@@ -103,7 +103,8 @@ public final class ServiceProcess: @unchecked Sendable {
         for (k, v) in environment { env[k] = v }
         process.environment = env
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(logName).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        // Appended to: a service restarted by a test keeps the log of its earlier run.
+        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: logURL)
         handle.seekToEndOfFile()
         process.standardOutput = handle

@@ -1,12 +1,14 @@
-// The programmes a household holds, as the classifier sees them. The registry's `programs` come
-// from the same `assistance.outcomes` the classifier reads, but on another service's schedule: a
-// registry version made before the matcher read a grant would, taken alone, drop a programme the
-// classifier already counted, reopen its warning and refer the household again. So what an outcome
-// said of a programme wins over the registry's copy, whichever arrives first; both converge on the
-// same list once every outcome is read.
+// The programmes a household holds, from `assistance.outcomes` — the one rule the matcher, the
+// classifier and the ledger apply. A programme is held while some decision grants it: each
+// referral (or, without one, each outcome) is a source of grants. A grant holds it (a repeated
+// grant of the same source updates the amount and keeps its first date); a `withdrawn` takes
+// back that source's grant (a decision superseded, or a referral withdrawn before a decision);
+// `closed` ends the programme whatever granted it (assistance ended after an exit review, §3.4).
+// Keeping sources apart makes the result independent of the order decisions arrive in: an
+// amended referral's withdrawal cannot end what another referral granted.
 
-/// A programme is identified by domain, programme and person (ProgramsLedger's rule).
-public struct ProgramKey: Hashable, Sendable, Comparable {
+/// A programme is identified by domain, programme and person.
+public struct ProgramKey: Hashable, Sendable, Comparable, Codable {
     public var domain: Domain
     public var program: String
     public var personKey: String?
@@ -21,39 +23,45 @@ public struct ProgramKey: Hashable, Sendable, Comparable {
     }
 }
 
-/// What the latest outcome said of one programme.
-public enum ProgramHolding: Equatable, Sendable {
-    case held(Program)
-    case ended
-}
+public struct ProgramHoldings: Codable, Sendable, Equatable {
+    /// Per programme, the grant standing per source.
+    public private(set) var grants: [ProgramKey: [String: Program]] = [:]
 
-public enum HeldPrograms {
-    /// The holding after an outcome: granted holds (a repeated grant updates the amount and keeps
-    /// the first date), closed and withdrawn end; accepted and denied say nothing (nil).
-    public static func holding(after o: Outcome, previous: ProgramHolding?) -> ProgramHolding? {
+    public init() {}
+
+    /// The decision's source: its referral, else the outcome itself.
+    public static func source(of o: Outcome) -> String { o.referralId ?? o.outcomeId }
+
+    /// Applies an outcome; false when it changes nothing (accepted and denied never do).
+    @discardableResult
+    public mutating func apply(_ o: Outcome) -> Bool {
+        let key = ProgramKey(o), source = Self.source(of: o)
+        let before = grants[key]
         switch o.status {
         case .granted:
-            var since = CivilDate(iso: o.decidedAt)?.description ?? String(o.decidedAt.prefix(10))
-            if case .held(let p)? = previous { since = p.since }
-            return .held(Program(domain: o.domain, program: o.program, personKey: o.personKey, amountFen: o.amountFen, since: since))
-        case .closed, .withdrawn: return .ended
-        case .accepted, .denied: return nil
+            let day = CivilDate(iso: o.decidedAt)?.description ?? String(o.decidedAt.prefix(10))
+            let since = grants[key]?[source]?.since ?? day
+            grants[key, default: [:]][source] = Program(domain: o.domain, program: o.program, personKey: o.personKey,
+                                                        amountFen: o.amountFen, since: since)
+        case .withdrawn:
+            grants[key]?[source] = nil
+            if grants[key]?.isEmpty == true { grants[key] = nil }
+        case .closed:
+            grants[key] = nil
+        case .accepted, .denied:
+            return false
+        }
+        return grants[key] != before
+    }
+
+    /// Programmes held, sorted by key; a programme several sources grant shows the latest grant
+    /// (by first date, then source).
+    public var programs: [Program] {
+        grants.keys.sorted().compactMap { key in
+            grants[key]?.max { ($0.value.since, $0.key) < ($1.value.since, $1.key) }?.value
         }
     }
 
-    /// The registry's programmes with every holding applied, sorted by key. A programme held in
-    /// both keeps the registry's `since` (the date of its first grant).
-    public static func effective(registry: [Program], holdings: [ProgramKey: ProgramHolding]) -> [Program] {
-        var byKey: [ProgramKey: Program] = [:]
-        for p in registry { byKey[ProgramKey(p)] = p }
-        for (key, holding) in holdings {
-            switch holding {
-            case .ended: byKey[key] = nil
-            case .held(var p):
-                if let registered = byKey[key] { p.since = registered.since }
-                byKey[key] = p
-            }
-        }
-        return byKey.keys.sorted().map { byKey[$0]! }
-    }
+    public var keys: [ProgramKey] { grants.keys.sorted() }
+    public func holds(_ key: ProgramKey) -> Bool { grants[key] != nil }
 }

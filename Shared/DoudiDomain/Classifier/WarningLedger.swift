@@ -3,7 +3,7 @@
 // lands. Pure: every transition takes an event time and returns what to publish, so replaying
 // the same events yields the same warning ids.
 
-public struct WarningKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct WarningKey: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     public var householdId: String
     public var domain: Domain
     public var disposal: Disposal
@@ -26,11 +26,18 @@ extension Warning {
 public struct LedgerChanges: Sendable, Equatable {
     public var opened: [Warning] = []
     public var resolved: [Warning] = []
-    public init(opened: [Warning] = [], resolved: [Warning] = []) { self.opened = opened; self.resolved = resolved }
-    public var isEmpty: Bool { opened.isEmpty && resolved.isEmpty }
+    /// Open warnings whose needs or level changed with the facts (a new `revision`).
+    public var revised: [Warning] = []
+    public init(opened: [Warning] = [], resolved: [Warning] = [], revised: [Warning] = []) {
+        self.opened = opened; self.resolved = resolved; self.revised = revised
+    }
+    public var isEmpty: Bool { opened.isEmpty && resolved.isEmpty && revised.isEmpty }
+    public mutating func add(_ other: LedgerChanges) {
+        opened += other.opened; resolved += other.resolved; revised += other.revised
+    }
 }
 
-public struct WarningLedger: Sendable, Equatable {
+public struct WarningLedger: Sendable, Equatable, Codable {
     public private(set) var open: [WarningKey: Warning] = [:]
     /// How many warnings were ever opened per key; the next id ends with this number.
     public private(set) var openings: [WarningKey: Int] = [:]
@@ -78,8 +85,25 @@ public struct WarningLedger: Sendable, Equatable {
         }
         for w in decision.warnings {
             let key = WarningKey(householdId: hh, domain: w.domain, disposal: w.disposal)
-            guard open[key] == nil else { continue }
-            changes.opened.append(openWarning(key, decision: decision, raised: w, at: time))
+            guard var current = open[key] else {
+                changes.opened.append(openWarning(key, decision: decision, raised: w, at: time))
+                continue
+            }
+            // The same condition with other facts (a school stage, an income): the warning follows
+            // the facts it rests on, as a new revision, so that its referral can be amended.
+            guard current.needs != w.needs || current.level != w.level else { continue }
+            if w.level < current.level, let opened = CivilDate(iso: current.openedAt),
+               let due = current.dueBy.flatMap({ CivilDate(iso: $0) }) {
+                current.dueBy = min(due, opened.adding(days: w.deadlineDays)).description
+            }
+            current.needs = w.needs
+            current.level = w.level
+            current.reasons = w.reasons
+            current.category = decision.category
+            current.standardsVersion = decision.record.standardsVersion
+            current.revision = (current.revision ?? 0) + 1
+            open[key] = current
+            changes.revised.append(current)
         }
         return changes
     }
@@ -101,13 +125,15 @@ public struct WarningLedger: Sendable, Equatable {
             for key in keys where key.disposal != .noLongerEligible {
                 guard let w = open[key], w.needs.allSatisfy({ Self.isCovered($0, by: held) }) else { continue }
                 denied.remove(key)
-                changes.resolved.append(resolve(key, at: time))
+                changes.resolved.append(resolve(key, at: time, by: outcome.referralId ?? outcome.outcomeId))
             }
             // Departments answer in any order: a grant that leaves only denied referrals open
             // escalates as the last denial would have, so the result does not depend on the order.
             if !changes.resolved.isEmpty, everyReferralDenied(householdId: hh) { changes.opened += escalate(hh, at: time) }
         case .closed:
-            for key in keys where key.disposal == .noLongerEligible { changes.resolved.append(resolve(key, at: time)) }
+            for key in keys where key.disposal == .noLongerEligible {
+                changes.resolved.append(resolve(key, at: time, by: outcome.referralId ?? outcome.outcomeId))
+            }
         case .denied:
             let targets = keys.filter { Self.isReferral($0.disposal) && (outcome.warningId == nil || open[$0]?.warningId == outcome.warningId) }
             denied.formUnion(targets)
@@ -217,15 +243,35 @@ public struct WarningLedger: Sendable, Equatable {
         return w
     }
 
-    private mutating func resolve(_ key: WarningKey, at time: CivilDate) -> Warning {
+    private mutating func resolve(_ key: WarningKey, at time: CivilDate, by decision: String? = nil) -> Warning {
         var w = open.removeValue(forKey: key)!
         w.status = .resolved
         w.resolvedAt = time.description
+        w.resolvedBy = decision
         return w
     }
 }
 
 extension Warning {
+    /// The warning as published: needs name people by person key only (§ privacy: the router adds
+    /// the name and identity number of the person to help, for that department alone).
+    public var withoutIdentities: Warning {
+        var w = self
+        w.needs = needs.map { var n = $0; n.name = nil; n.idNumber = nil; return n }
+        return w
+    }
+
+    /// Per department a referral of this warning goes to, a fingerprint of what it is made from
+    /// (disposal, level, the needs it carries without names): the state of the warning a
+    /// department's decision answers (`Referral.basis`, echoed in `Outcome.basis`).
+    public var bases: [Domain: String] {
+        var groups: [Domain: [Need]] = [:]
+        for need in withoutIdentities.needs { groups[ReferralPlanner.target(of: need, disposal: disposal), default: []].append(need) }
+        return groups.mapValues {
+            String(CanonicalEncoding.fingerprint([disposal.rawValue, level.rawValue, CanonicalEncoding.serialized($0)]), radix: 16)
+        }
+    }
+
     /// Days between opening and due date (the level's deadline when it was opened).
     var deadlineDays: Int {
         guard let opened = CivilDate(iso: openedAt), let due = dueBy.flatMap({ CivilDate(iso: $0) }) else {

@@ -71,8 +71,8 @@ public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
 public struct LedgerFold: Sendable {
     private var entries: [String: [String: JSONValue]] = [:]
     private var taken: [String: Set<String>] = [:]
-    private var holdings: [String: JSONValue] = [:]
-    private var disbursedByFund: [String: Int64] = [:]
+    private var holdings: [String: ProgramHoldings] = [:]
+    private var disbursed: [String: (fund: String, fen: Int64)] = [:]
     private var profileVersions: [String: Int64] = [:]
 
     public init() {}
@@ -82,6 +82,8 @@ public struct LedgerFold: Sendable {
         "intake": ["acceptedAt", "rejectedAt"],
         "households": ["version", "updatedAt"],
         "escalations": ["escalatedAt"],
+        // How many times a referral was amended depends on what the router saw before a correction.
+        "referrals": ["revision"],
         "disbursements": ["paidAt"],
     ]
 
@@ -127,29 +129,39 @@ public struct LedgerFold: Sendable {
         case .referral?:
             put("referrals", string("referralId"), value, takenBack: string("status") == "superseded")
         case .assistanceOutcome?:
-            put("outcomes", string("outcomeId"), value)
+            // The decision that stands per referral (or case), programme and person: an amended
+            // referral decided again replaces it; a withdrawn one leaves none.
+            let key = [object["referralId"]?.stringValue ?? string("outcomeId"), string("program"), string("personKey")]
+                .joined(separator: "|")
+            switch string("status") {
+            case "accepted": break
+            case "withdrawn": put("outcomes", key, value, takenBack: true)
+            default:
+                var o = object
+                o["outcomeId"] = nil
+                o["reason"] = nil
+                put("outcomes", key, .object(o))
+            }
             hold(object)
         case .referralEscalated?:
             put("escalations", string("escalationId"), value, takenBack: object["retracted"] == .bool(true))
         case .reliefDisbursement?:
             put("disbursements", string("disbursementId"), value)
-            disbursedByFund[string("fundedFrom"), default: 0] += object["amountFen"].flatMap(Self.integer) ?? 0
+            disbursed[string("disbursementId")] = (string("fundedFrom"), object["amountFen"].flatMap(Self.integer) ?? 0)
         default:
             break  // inputs (submissions, records, applications) are not business state
         }
     }
 
-    /// The programmes held, by the rule every service applies (HeldPrograms): granted holds (a
-    /// repeated grant updates the amount, the first date stays), closed and withdrawn end.
+    /// The programmes held, by the rule every service applies (ProgramHoldings).
     private mutating func hold(_ o: [String: JSONValue]) {
-        let key = ["householdId", "domain", "program", "personKey"].map { o[$0]?.stringValue ?? "" }.joined(separator: "|")
-        switch o["status"]?.stringValue {
-        case "granted":
-            let since = holdings[key]?.objectValue?["since"] ?? .string(String((o["decidedAt"]?.stringValue ?? "").prefix(10)))
-            holdings[key] = .object(["amountFen": o["amountFen"] ?? .null, "since": since])
-        case "closed", "withdrawn": holdings[key] = nil
-        default: break
-        }
+        func text(_ k: String) -> String? { o[k]?.stringValue }
+        guard let domain = text("domain").flatMap(Domain.init(rawValue:)), let status = text("status").flatMap(OutcomeStatus.init(rawValue:)) else { return }
+        let outcome = Outcome(outcomeId: text("outcomeId") ?? "", referralId: text("referralId"), warningId: text("warningId"),
+                              householdId: text("householdId") ?? "", domain: domain, program: text("program") ?? "", status: status,
+                              amountFen: o["amountFen"].flatMap(Self.integer), personKey: text("personKey"),
+                              decidedAt: text("decidedAt") ?? "", reason: "")
+        holdings[outcome.householdId, default: ProgramHoldings()].apply(outcome)
     }
 
     private mutating func put(_ section: String, _ key: String, _ value: JSONValue, takenBack: Bool = false) {
@@ -177,8 +189,17 @@ public struct LedgerFold: Sendable {
             out.sections[section] = kept
             if !gone.isEmpty { out.intermediate[section] = gone.count }
         }
-        out.sections["programmes"] = holdings.mapValues(\.serialized)
-        out.sections["funds"] = disbursedByFund.mapValues { "{\"disbursedFen\":\($0)}" }
+        var programmes: [String: String] = [:]
+        for (household, held) in holdings {
+            for p in held.programs {
+                programmes[[household, p.domain.rawValue, p.program, p.personKey ?? ""].joined(separator: "|")] =
+                    CanonicalEncoding.serialized(["amountFen": p.amountFen.map(String.init) ?? "", "since": p.since])
+            }
+        }
+        out.sections["programmes"] = programmes
+        var byFund: [String: Int64] = [:]
+        for (_, d) in disbursed { byFund[d.fund, default: 0] += d.fen }
+        out.sections["funds"] = byFund.mapValues { "{\"disbursedFen\":\($0)}" }
         return out
     }
 }

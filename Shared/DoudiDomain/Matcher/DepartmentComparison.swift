@@ -5,49 +5,42 @@
 public enum DepartmentComparison {
     /// Compares one `dept.record.v1` whose identity number the service has turned into `personKey`.
     ///
-    /// - Registered person, same name: the record's signal (if any) keyed by household, and the
-    ///   profile update it implies (health, disability grade, occupation, death, assets, flags) as
-    ///   a new version.
+    /// - The record is kept as a fact about the person, registered or not, so that a record that
+    ///   arrives before the person's household changes nothing but when it is applied.
+    /// - Registered person, same name: every household the person was ever listed in is folded
+    ///   again (HouseholdTimeline applies the record at its date); its signal is emitted with the
+    ///   household's new version.
     /// - Registered person, different name: no match; a `name_mismatch` note without the name.
     /// - Unregistered person on a hardship list (rural revitalization's monitored households,
-    ///   disability grade 1–2, trade-union hardship, large medical expenses): `unregistered_candidate`.
+    ///   disability grade 1–2, trade-union hardship, large medical expenses): `unregistered_candidate`
+    ///   (signal id `sig-<recordId>-candidate`).
     /// - Other unregistered records: nothing but a `not_registered` note.
-    /// Signal ids are "sig-" + recordId, so a replayed record yields the same signal.
-    public static func apply<R: RegistryReader>(record: DeptRecord, personKey: String, reader: R, now: String,
+    public static func apply<R: RegistryReader>(record: DeptRecord, personKey: String, reader: R,
                                                 settings: ComparisonSettings = .standard) throws(R.Failure) -> RegistryChange {
-        var draft = RegistryDraft(reader: reader)
+        var draft = RegistryDraft(reader: reader, settings: settings)
         let reading = DeptRecordReading(record: record, settings: settings)
-        guard let householdId = try draft.householdId(of: personKey),
-              var profile = try draft.profile(householdId),
-              let index = profile.members.firstIndex(where: { $0.personKey == personKey }) else {
+        guard let fact = PersonRecord(personKey: personKey, record: record) else { return try draft.finish() }
+        try draft.add(fact)
+        guard let householdId = try draft.householdId(of: personKey), let profile = try draft.profile(householdId),
+              let member = profile.members.first(where: { $0.personKey == personKey }) else {
             if reading.marksHardship {
                 var attributes = reading.signalAttributes
                 attributes["reason"] = record.kind.rawValue
                 draft.signals = signals([.unregisteredCandidate], reading, personKey: personKey,
                                         householdId: nil, regionCode: record.regionCode, attributes: attributes)
+                    .map { var s = $0; s.signalId += "-candidate"; return s }
             } else {
                 draft.note(.notRegistered, record.recordId, personKey: personKey)
             }
-            return draft.finish(now: now)
+            return try draft.finish()
         }
-        guard sameName(record.name, profile.members[index].name) else {
+        if !sameName(record.name, member.name) {
             draft.note(.nameMismatch, record.recordId, householdId: householdId, personKey: personKey)
-            return draft.finish(now: now)
+        } else if reading.signalKind == nil {
+            draft.note(record.kind == .medicalExpense ? .belowThreshold : .noSignal, record.recordId,
+                       householdId: householdId, personKey: personKey)
         }
-
-        if let kind = reading.signalKind {
-            draft.signals = signals([kind], reading, personKey: personKey, householdId: householdId,
-                                    regionCode: profile.regionCode, attributes: reading.signalAttributes)
-        } else {
-            let code: MatchNote.Code = record.kind == .medicalExpense ? .belowThreshold : .noSignal
-            draft.note(code, record.recordId, householdId: householdId, personKey: personKey)
-        }
-        let changed = DeptProfileUpdate.apply(reading, memberAt: index, to: &profile)
-        draft.put(profile)
-        if changed.contains(.members), !profile.members.contains(where: { $0.personKey == personKey }) {
-            try draft.setMembership(personKey, to: nil)
-        }
-        return draft.finish(now: now)
+        return try draft.finish()
     }
 
     /// One signal per kind; a suffix tells them apart only when a record yields several.

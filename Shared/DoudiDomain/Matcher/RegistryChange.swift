@@ -37,7 +37,8 @@ public struct MatchNote: Sendable, Equatable, Hashable {
 }
 
 public struct RegistryChange: Sendable, Equatable {
-    /// New profile versions: upsert each, and emit each as `registry.household.v1`.
+    /// New profile versions, in the order to publish them (per household: by version): upsert the
+    /// latest, record each as a published point, and emit each as `registry.household.v1`.
     public var profiles: [HouseholdProfile]
     /// Person key → household memberships to write.
     public var memberships: [MembershipChange]
@@ -45,16 +46,35 @@ public struct RegistryChange: Sendable, Equatable {
     public var signals: [Signal]
     /// For logs and metrics only.
     public var notes: [MatchNote]
+    /// Facts to keep: collections merged into households, claims about where people live, and
+    /// department records about people (registered or not).
+    public var submissions: [(householdId: String, submission: Submission)]
+    public var claims: [MembershipClaim]
+    public var records: [PersonRecord]
+    /// Programmes held, per household whose holdings changed.
+    public var holdings: [(householdId: String, holdings: ProgramHoldings)] = []
 
-    public init(profiles: [HouseholdProfile] = [], memberships: [MembershipChange] = [],
-                signals: [Signal] = [], notes: [MatchNote] = []) {
+    public init(profiles: [HouseholdProfile] = [], memberships: [MembershipChange] = [], signals: [Signal] = [],
+                notes: [MatchNote] = [], submissions: [(householdId: String, submission: Submission)] = [],
+                claims: [MembershipClaim] = [], records: [PersonRecord] = []) {
         self.profiles = profiles; self.memberships = memberships; self.signals = signals; self.notes = notes
+        self.submissions = submissions; self.claims = claims; self.records = records
     }
 
     /// Nothing to write and nothing to emit.
-    public var isEmpty: Bool { profiles.isEmpty && memberships.isEmpty && signals.isEmpty }
+    public var isEmpty: Bool {
+        profiles.isEmpty && memberships.isEmpty && signals.isEmpty && submissions.isEmpty && claims.isEmpty && records.isEmpty
+    }
 
+    /// The latest new version of a household.
     public func profile(_ householdId: String) -> HouseholdProfile? {
-        profiles.first { $0.householdId == householdId }
+        profiles.last { $0.householdId == householdId }
+    }
+
+    public static func == (a: RegistryChange, b: RegistryChange) -> Bool {
+        a.profiles == b.profiles && a.memberships == b.memberships && a.signals == b.signals && a.notes == b.notes
+            && a.submissions.map(\.householdId) == b.submissions.map(\.householdId)
+            && a.submissions.map(\.submission) == b.submissions.map(\.submission) && a.claims == b.claims && a.records == b.records
+            && a.holdings.map(\.householdId) == b.holdings.map(\.householdId) && a.holdings.map(\.holdings) == b.holdings.map(\.holdings)
     }
 }

@@ -1,93 +1,185 @@
-// The working copy of the registry during one input. Every apply function edits profiles and
-// memberships here, then `finish` turns the net difference into a `RegistryChange`: this is
-// the one place that numbers versions, so each changed household gets exactly one new version.
+// The working copy of the registry during one input: the new facts it adds, and the households
+// they touch. `finish` folds each touched household's facts into its history (HouseholdTimeline)
+// and compares it with what was published: a point whose facts differ — a new one, or an old one
+// that a late fact rewrote — is published again as a new version. This is the one place that
+// numbers versions, so versions count up by one per published change.
 
 struct RegistryDraft<Reader: RegistryReader> {
     private let reader: Reader
-    /// Profiles as read from the registry (absent: the household is new in this draft).
-    private var originals: [String: HouseholdProfile] = [:]
-    private var working: [String: HouseholdProfile] = [:]
-    private var probed: Set<String> = []
-    private var editOrder: [String] = []
-    /// Memberships as read, and as they are now (nil: no household).
-    private var readMemberships: [String: String?] = [:]
-    private var memberships: [String: String?] = [:]
-    private var membershipOrder: [String] = []
+    let settings: ComparisonSettings
+    private var newSubmissions: [(householdId: String, submission: Submission)] = []
+    private var newClaims: [MembershipClaim] = []
+    private var newRecords: [PersonRecord] = []
+    private var holdings: [String: ProgramHoldings] = [:]
+    /// Households to fold again, in the order they were touched.
+    private var touched: [String] = []
+    /// People whose claims changed (their household may change).
+    private var claimed: [String] = []
     var signals: [Signal] = []
     var notes: [MatchNote] = []
 
-    init(reader: Reader) { self.reader = reader }
+    init(reader: Reader, settings: ComparisonSettings = .standard) { self.reader = reader; self.settings = settings }
 
-    mutating func householdId(of personKey: String) throws(Reader.Failure) -> String? {
-        if let known = memberships[personKey] { return known }
-        let read = try reader.householdId(forPersonKey: personKey)
-        readMemberships[personKey] = .some(read)
-        memberships[personKey] = .some(read)
-        return read
+    func householdId(of personKey: String) throws(Reader.Failure) -> String? { try reader.householdId(forPersonKey: personKey) }
+    func profile(_ householdId: String) throws(Reader.Failure) -> HouseholdProfile? { try reader.profile(householdId: householdId) }
+
+    /// True when the household exists (it has a published version or facts of its own).
+    func exists(_ householdId: String) throws(Reader.Failure) -> Bool {
+        if try reader.published(householdId: householdId).lastVersion > 0 { return true }
+        return !(try submissions(householdId)).isEmpty
     }
 
-    mutating func profile(_ householdId: String) throws(Reader.Failure) -> HouseholdProfile? {
-        if let profile = working[householdId] { return profile }
-        guard probed.insert(householdId).inserted else { return nil }
-        guard let read = try reader.profile(householdId: householdId) else { return nil }
-        originals[householdId] = read
-        working[householdId] = read
-        return read
+    func submissions(_ householdId: String) throws(Reader.Failure) -> [Submission] {
+        try reader.submissions(householdId: householdId) + newSubmissions.filter { $0.householdId == householdId }.map(\.submission)
     }
 
-    /// Stores a new or edited profile; `finish` decides whether it is a new version.
-    mutating func put(_ profile: HouseholdProfile) {
-        if !editOrder.contains(profile.householdId) { editOrder.append(profile.householdId) }
-        working[profile.householdId] = profile
+    func claims(_ personKey: String) throws(Reader.Failure) -> [MembershipClaim] {
+        try reader.claims(personKey: personKey) + newClaims.filter { $0.personKey == personKey }
     }
 
-    mutating func setMembership(_ personKey: String, to householdId: String?) throws(Reader.Failure) {
-        _ = try self.householdId(of: personKey)
-        if !membershipOrder.contains(personKey) { membershipOrder.append(personKey) }
-        memberships[personKey] = .some(householdId)
+    /// The people a household's collections (and base) list.
+    func listed(_ householdId: String) throws(Reader.Failure) -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        let lists = try (reader.base(householdId: householdId).map { [$0.members] } ?? [])
+            + submissions(householdId).map(\.members)
+        for members in lists { for key in members.compactMap(\.personKey) where seen.insert(key).inserted { out.append(key) } }
+        return out
     }
+
+    mutating func touch(_ householdId: String) { if !touched.contains(householdId) { touched.append(householdId) } }
+
+    /// Merges a collection into a household: keeps it, and records what it says of every person
+    /// the household's collections list (a person it leaves out no longer lives there, as of it).
+    mutating func add(_ submission: Submission, to householdId: String) throws(Reader.Failure) {
+        guard let time = FactTime(submission.collectedAt) else { return }
+        let verified = SourceTrust.isVerified(submission.channel)
+        let before = try listed(householdId)
+        let listedNow = Set(submission.members.compactMap(\.personKey))
+        let earlier = try reader.base(householdId: householdId).map { [($0.sourceSubmissions.last ?? "base:\(householdId)", $0.collectedAt, true, Set($0.members.compactMap(\.personKey)))] } ?? []
+        let sources = earlier + (try submissions(householdId)).map {
+            ($0.submissionId, $0.collectedAt, SourceTrust.isVerified($0.channel), Set($0.members.compactMap(\.personKey)))
+        }
+        newSubmissions.append((householdId, submission))
+        for key in before + submission.members.compactMap(\.personKey) {
+            let claim = MembershipClaim(personKey: key, householdId: householdId, time: time, source: submission.submissionId,
+                                        verified: verified, listed: listedNow.contains(key))
+            if !newClaims.contains(claim) { newClaims.append(claim) }
+            if !claimed.contains(key) { claimed.append(key) }
+        }
+        // A person listed here for the first time: the household's earlier collections did not list them.
+        for key in submission.members.compactMap(\.personKey) where !before.contains(key) {
+            for (id, collectedAt, wasVerified, members) in sources {
+                guard let t = FactTime(collectedAt) else { continue }
+                let claim = MembershipClaim(personKey: key, householdId: householdId, time: t, source: id, verified: wasVerified,
+                                            listed: members.contains(key))
+                if !newClaims.contains(claim) { newClaims.append(claim) }
+            }
+        }
+        touch(householdId)
+    }
+
+    /// Keeps a department record about a person (registered or not) and touches every household
+    /// that ever listed them.
+    mutating func add(_ record: PersonRecord) throws(Reader.Failure) {
+        guard !(try reader.records(personKey: record.personKey)).contains(where: { $0.record.recordId == record.record.recordId }),
+              !newRecords.contains(where: { $0.record.recordId == record.record.recordId }) else { return }
+        newRecords.append(record)
+        for claim in try claims(record.personKey) { touch(claim.householdId) }
+    }
+
+    mutating func setHoldings(_ h: ProgramHoldings, of householdId: String) {
+        holdings[householdId] = h
+        touch(householdId)
+    }
+
+    func currentHoldings(_ householdId: String) throws(Reader.Failure) -> ProgramHoldings {
+        if let changed = holdings[householdId] { return changed }
+        return try reader.holdings(householdId: householdId)
+    }
+
+    func currentPrograms(_ householdId: String) throws(Reader.Failure) -> [Program] { try currentHoldings(householdId).programs }
 
     mutating func note(_ code: MatchNote.Code, _ reference: String, householdId: String? = nil, personKey: String? = nil) {
         notes.append(MatchNote(code: code, reference: reference, householdId: householdId, personKey: personKey))
     }
 
-    /// The net change. `now` stamps `updatedAt` of the new versions.
-    func finish(now: String) -> RegistryChange {
-        var change = RegistryChange(signals: signals, notes: notes)
-        for id in editOrder {
-            guard var next = working[id] else { continue }
-            let previous = originals[id]
-            if let previous, Self.sameContent(previous, next) { continue }
-            next.version = (previous?.version ?? 0) + 1
-            // The income before its latest change: a version that leaves the income as it was (a
-            // programme granted, an address) keeps the earlier figure, so a sharp drop (§2.1.4)
-            // seen in one version is still seen in the next.
-            let before = previous.flatMap(RegistryFigures.perCapitaMonthlyFen)
-            next.previousPerCapitaMonthlyFen = before == RegistryFigures.perCapitaMonthlyFen(next)
-                ? previous?.previousPerCapitaMonthlyFen : before
-            next.updatedAt = now
-            change.profiles.append(next)
+    /// Everything known about a household, this input's facts included.
+    func facts(_ householdId: String) throws(Reader.Failure) -> RegistryFacts {
+        let people = try listed(householdId)
+        var claims: [MembershipClaim] = [], records: [PersonRecord] = []
+        for key in people {
+            claims += try self.claims(key)
+            records += try reader.records(personKey: key) + newRecords.filter { $0.personKey == key }
         }
-        for key in membershipOrder {
-            guard let current = memberships[key], let before = readMemberships[key], current != before else { continue }
-            change.memberships.append(current.map { .set(personKey: key, householdId: $0) } ?? .remove(personKey: key))
-        }
-        return change
+        return RegistryFacts(householdId: householdId, base: try reader.base(householdId: householdId),
+                              submissions: try submissions(householdId), claims: claims, records: records,
+                              programs: try currentPrograms(householdId))
     }
 
-    /// Equal but for bookkeeping: version, update time, the derived previous income, and the
-    /// order in which submissions and channels were recorded.
-    static func sameContent(_ a: HouseholdProfile, _ b: HouseholdProfile) -> Bool {
-        func normalised(_ p: HouseholdProfile) -> HouseholdProfile {
-            var p = p
-            p.version = 0
-            p.updatedAt = ""
-            p.previousPerCapitaMonthlyFen = nil
-            p.sourceSubmissions = Array(Set(p.sourceSubmissions)).sorted()
-            p.channels = Array(Set(p.channels)).sorted { $0.rawValue < $1.rawValue }
-            return p
+    /// The net change: the new facts, the versions of every point whose facts changed (and of the
+    /// latest point when the programmes changed), the signals of records newly in a household's
+    /// facts, and the memberships that moved.
+    func finish() throws(Reader.Failure) -> RegistryChange {
+        var change = RegistryChange(signals: signals, notes: notes, submissions: newSubmissions, claims: newClaims, records: newRecords)
+        change.holdings = holdings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        for householdId in touched {
+            let published = try reader.published(householdId: householdId)
+            let facts = try facts(householdId)
+            let history = HouseholdTimeline.timeline(facts, settings: settings)
+            guard !history.isEmpty else { continue }
+            var version = published.lastVersion
+            var emitted: [HouseholdProfile] = []
+            // Every point of the history, and every point published before that the history no
+            // longer has (its facts are now those of the point before it).
+            var points = history.map { ($0.asOf ?? "", $0) }
+            for asOf in published.points.keys where !history.contains(where: { $0.asOf == asOf }) {
+                guard let t = FactTime(asOf), var p = history.last(where: { (FactTime($0.asOf ?? "") ?? t) <= t }) else { continue }
+                p.asOf = t.text
+                p.updatedAt = t.text
+                points.append((t.text, p))
+            }
+            points.sort { (FactTime($0.0) ?? FactTime("1970-01-01")!) < (FactTime($1.0) ?? FactTime("1970-01-01")!) }
+            // From the first point whose facts differ from what was published, every later point is
+            // published again, so that the highest version is always the latest point.
+            if let first = points.firstIndex(where: { published.points[$0.0] != HouseholdTimeline.factsFingerprint($0.1) }) {
+                for (_, p) in points[first...] {
+                    var next = p
+                    version += 1
+                    next.version = version
+                    emitted.append(next)
+                }
+            }
+            let latest = try reader.profile(householdId: householdId)
+            if emitted.isEmpty, var last = history.last, latest?.programs != last.programs, latest != nil {
+                version += 1
+                last.version = version
+                emitted.append(last)
+            }
+            // Signals: department facts that are new in the household's latest published facts.
+            if let newest = emitted.last {
+                let known = Set((latest?.departmentFacts ?? []).map(\.signalId))
+                change.signals += (newest.departmentFacts ?? []).filter { !known.contains($0.signalId) }
+            }
+            change.profiles += emitted
         }
-        return normalised(a) == normalised(b)
+        var seenSignals = Set<String>()
+        change.signals = change.signals.filter { seenSignals.insert($0.signalId).inserted }
+        // The persons index: where each person's highest-ranked claim puts them, unless that
+        // household's latest version no longer lists them (a death).
+        var people = claimed
+        for householdId in touched { for key in try listed(householdId) where !people.contains(key) { people.append(key) } }
+        for key in people {
+            var now = MembershipClaim.household(of: try claims(key))
+            if let id = now {
+                var latest = change.profile(id)
+                if latest == nil { latest = try reader.profile(householdId: id) }
+                if let latest, !latest.members.contains(where: { $0.personKey == key }) { now = nil }
+            }
+            let before = try reader.householdId(forPersonKey: key)
+            guard now != before else { continue }
+            change.memberships.append(now.map { .set(personKey: key, householdId: $0) } ?? .remove(personKey: key))
+        }
+        return change
     }
 }
 

@@ -49,10 +49,13 @@ enum SubmissionFacts {
 
     /// A new household's id: derived from the applicant's key so that replaying the same
     /// submissions rebuilds the same ids; longer forms only if a shorter one is already taken.
-    static func householdIdCandidates(for submission: Submission) -> [String] {
+    /// `derive` turns a person key into the id's stem (a keyed hash in the service, so that a
+    /// household id reveals nothing of the person key).
+    static func householdIdCandidates(for submission: Submission, derive: (String) -> String) -> [String] {
         guard let seed = applicantKey(of: submission) ?? memberKeys(of: submission).first else {
             return ["hh-sub-" + submission.submissionId]
         }
-        return ["hh-" + seed.prefix(16), "hh-" + seed.prefix(32), "hh-" + seed, "hh-" + seed + "-" + submission.submissionId]
+        let stem = derive(seed)
+        return [stem, stem + "-2", stem + "-3", stem + "-" + submission.submissionId]
     }
 }

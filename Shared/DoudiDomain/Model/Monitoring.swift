@@ -26,7 +26,10 @@ public struct Reason: Codable, Sendable, Equatable, Hashable {
     public init(rule: String, clause: String, detail: String) { self.rule = rule; self.clause = clause; self.detail = detail }
 }
 
-public enum WarningStatus: String, Codable, Sendable { case open, resolved }
+/// `retracted`: a correction (a fact that arrived late) showed the warning never held; whatever
+/// followed from it is taken back (referrals superseded), unlike `resolved`, which ends a warning
+/// that did hold.
+public enum WarningStatus: String, Codable, Sendable, CaseIterable { case open, resolved, retracted }
 
 public struct Warning: Codable, Sendable, Equatable {
     public var warningId: String
@@ -43,15 +46,25 @@ public struct Warning: Codable, Sendable, Equatable {
     public var resolvedAt: String?
     public var dueBy: String?
     public var standardsVersion: String?
+    /// How many times the warning's needs or level changed with the facts while it was open
+    /// (absent: never). A referral follows the latest revision.
+    public var revision: Int?
+    /// The referral (or outcome) whose decision resolved it, when a decision did; absent when the
+    /// facts did. Its referral stands decided: it is not withdrawn.
+    public var resolvedBy: String?
     public init(warningId: String, householdId: String, regionCode: String, area: Area? = nil, disposal: Disposal,
                 level: WarningLevel, category: Category, needs: [Need], reasons: [Reason], status: WarningStatus,
-                openedAt: String, resolvedAt: String? = nil, dueBy: String? = nil, standardsVersion: String? = nil) {
+                openedAt: String, resolvedAt: String? = nil, dueBy: String? = nil, standardsVersion: String? = nil,
+                revision: Int? = nil) {
         self.warningId = warningId; self.householdId = householdId; self.regionCode = regionCode; self.area = area
         self.disposal = disposal; self.level = level; self.category = category; self.needs = needs
         self.reasons = reasons; self.status = status; self.openedAt = openedAt; self.resolvedAt = resolvedAt
-        self.dueBy = dueBy; self.standardsVersion = standardsVersion
+        self.dueBy = dueBy; self.standardsVersion = standardsVersion; self.revision = revision
     }
 }
+
+/// `cancelled`: a correction showed the task was asked for on facts that never held.
+public enum TaskStatus: String, Codable, Sendable, CaseIterable { case open, cancelled }
 
 public struct WorkTask: Codable, Sendable, Equatable {
     public var taskId: String
@@ -61,14 +74,19 @@ public struct WorkTask: Codable, Sendable, Equatable {
     public var kind: TaskKind
     public var reason: String
     public var dueBy: String
+    /// Absent: open.
+    public var status: TaskStatus?
     public init(taskId: String, householdId: String? = nil, personKey: String? = nil, regionCode: String,
-                kind: TaskKind, reason: String, dueBy: String) {
+                kind: TaskKind, reason: String, dueBy: String, status: TaskStatus? = nil) {
         self.taskId = taskId; self.householdId = householdId; self.personKey = personKey
-        self.regionCode = regionCode; self.kind = kind; self.reason = reason; self.dueBy = dueBy
+        self.regionCode = regionCode; self.kind = kind; self.reason = reason; self.dueBy = dueBy; self.status = status
     }
 }
 
-public enum ReferralStatus: String, Codable, Sendable { case sent, withdrawn, escalated }
+/// `sent` (also an amended referral: a higher `revision`), `withdrawn` (the warning was resolved;
+/// a decision already made stands), `superseded` (the warning was retracted: it never held, and
+/// whatever was decided on it is taken back), `escalated` (only inside `referral.escalated.v1`).
+public enum ReferralStatus: String, Codable, Sendable, CaseIterable { case sent, withdrawn, escalated, superseded }
 
 /// `referral.v1`: only the members concerned and the facts that department needs.
 public struct Referral: Codable, Sendable, Equatable {
@@ -85,12 +103,19 @@ public struct Referral: Codable, Sendable, Equatable {
     public var status: ReferralStatus
     public var dueBy: String
     public var sentAt: String
+    /// How many times the referral was amended (absent: never); a department re-decides an
+    /// amended referral and its earlier decision is superseded.
+    public var revision: Int?
+    /// The warning state the referral was made from (`Warning.bases`). A department echoes it in
+    /// its outcomes, so that a decision on a state that a correction showed never held is known.
+    public var basis: String?
     public init(referralId: String, warningId: String, householdId: String, domain: Domain, regionCode: String,
                 area: Area?, disposal: Disposal, level: WarningLevel, category: Category?, needs: [Need],
-                status: ReferralStatus = .sent, dueBy: String, sentAt: String) {
+                status: ReferralStatus = .sent, dueBy: String, sentAt: String, revision: Int? = nil, basis: String? = nil) {
         self.referralId = referralId; self.warningId = warningId; self.householdId = householdId; self.domain = domain
         self.regionCode = regionCode; self.area = area; self.disposal = disposal; self.level = level
         self.category = category; self.needs = needs; self.status = status; self.dueBy = dueBy; self.sentAt = sentAt
+        self.revision = revision; self.basis = basis
     }
 }
 
@@ -106,11 +131,13 @@ public struct Outcome: Codable, Sendable, Equatable {
     public var personKey: String?
     public var decidedAt: String
     public var reason: String
+    /// The referral's `basis`, echoed: which state of the warning the decision answers.
+    public var basis: String?
     public init(outcomeId: String, referralId: String? = nil, warningId: String? = nil, householdId: String, domain: Domain,
                 program: String, status: OutcomeStatus, amountFen: Int64? = nil, personKey: String? = nil,
-                decidedAt: String, reason: String) {
+                decidedAt: String, reason: String, basis: String? = nil) {
         self.outcomeId = outcomeId; self.referralId = referralId; self.warningId = warningId; self.householdId = householdId
         self.domain = domain; self.program = program; self.status = status; self.amountFen = amountFen
-        self.personKey = personKey; self.decidedAt = decidedAt; self.reason = reason
+        self.personKey = personKey; self.decidedAt = decidedAt; self.reason = reason; self.basis = basis
     }
 }

@@ -70,13 +70,23 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
     /// When and from which submission or department record each field group (`ProfileFieldGroup`)
     /// was last set, for "latest collection wins, per field group". Absent groups date from `collectedAt`.
     public var fieldGroupSources: [String: FieldGroupSource]?
+    /// The fact time this version describes the household as of (RFC 3339, as written): versions
+    /// are published in fact-time order, and a fact that arrives late publishes the points after
+    /// it again, so the latest version of each `asOf` is the household as of then.
+    public var asOf: String?
+    /// What department data says of its members up to `asOf` (the signals of the records applied),
+    /// without names or identity numbers.
+    public var departmentFacts: [Signal]?
+    /// Unverified collections whose facts differ from verified ones they could not overwrite (to verify).
+    public var unverifiedClaims: [UnverifiedClaim]?
 
     public init(householdId: String, version: Int, regionCode: String, area: Area, members: [Member],
                 supporters: [Supporter] = [], income: Income = .init(), expenses: Expenses = .init(), assets: Assets = .init(),
                 channels: [Channel] = [], sourceSubmissions: [String] = [], programs: [Program] = [], flags: [String] = [],
                 verificationAuthorized: Bool = false, relativeOfStaff: Bool = false, requestsAssistance: Bool = false,
                 hardshipReasons: [String] = [], conflicts: [Conflict] = [], previousPerCapitaMonthlyFen: Int64? = nil,
-                collectedAt: String, updatedAt: String, fieldGroupSources: [String: FieldGroupSource]? = nil) {
+                collectedAt: String, updatedAt: String, fieldGroupSources: [String: FieldGroupSource]? = nil,
+                asOf: String? = nil, departmentFacts: [Signal]? = nil, unverifiedClaims: [UnverifiedClaim]? = nil) {
         self.householdId = householdId; self.version = version; self.regionCode = regionCode; self.area = area
         self.members = members; self.supporters = supporters; self.income = income; self.expenses = expenses
         self.assets = assets; self.channels = channels; self.sourceSubmissions = sourceSubmissions
@@ -85,6 +95,7 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
         self.hardshipReasons = hardshipReasons; self.conflicts = conflicts
         self.previousPerCapitaMonthlyFen = previousPerCapitaMonthlyFen; self.collectedAt = collectedAt; self.updatedAt = updatedAt
         self.fieldGroupSources = fieldGroupSources
+        self.asOf = asOf; self.departmentFacts = departmentFacts; self.unverifiedClaims = unverifiedClaims
     }
 }
 

@@ -107,6 +107,58 @@ extension Programme {
     }
 }
 
+extension Programme {
+    public static func outcomeId(referralId: String, revision: Int, n: Int) -> String {
+        revision == 0 ? outcomeId(referralId: referralId, n: n) : "out-\(referralId)-r\(revision)-\(n)"
+    }
+
+    /// The outcomes that take a case from what was decided before (`earlier`, its outcomes in the
+    /// order published) to the decision on an amended referral (Convergence: decisions follow the
+    /// facts they rest on). A measure granted again with the same amount says nothing; a changed
+    /// amount is granted again; a measure no longer granted is withdrawn as superseded; new
+    /// grants and denials are published. Ids carry the revision, so the same amendment decided
+    /// again is the same outcomes.
+    public func redecision(referral: Referral, earlier: [Outcome], history: PaidToDate, on date: CivilDate)
+        -> (outcomes: [Outcome], paid: PaidToDate) {
+        let revision = referral.revision ?? 0
+        let (fresh, paid) = decision(referral: referral, history: history, on: date)
+        var last: [ProgramKey: Outcome] = [:]
+        for o in earlier where o.status != .accepted { last[ProgramKey(o)] = o }
+        var out: [Outcome] = []
+        var kept = Set<ProgramKey>()
+        for o in fresh where o.status != .accepted {
+            let key = ProgramKey(o)
+            kept.insert(key)
+            if let before = last[key], before.status == o.status, before.amountFen == o.amountFen { continue }
+            out.append(o)
+        }
+        for (key, before) in last.sorted(by: { $0.key < $1.key }) where before.status == .granted && !kept.contains(key) {
+            out.append(Outcome(outcomeId: "", referralId: referral.referralId, warningId: referral.warningId,
+                               householdId: referral.householdId, domain: Self.domain, program: before.program, status: .withdrawn,
+                               personKey: before.personKey, decidedAt: date.description,
+                               reason: "superseded by revision \(revision) of the referral: the facts it rests on changed"))
+        }
+        let numbered = out.enumerated().map { i, o in
+            var o = o
+            o.outcomeId = Self.outcomeId(referralId: referral.referralId, revision: revision, n: i + 1)
+            return o
+        }
+        return (numbered, paid)
+    }
+
+    /// Every grant of a case taken back: its warning never held (a correction, `superseded`).
+    public func superseded(referral: Referral, earlier: [Outcome], on date: CivilDate) -> [Outcome] {
+        var last: [ProgramKey: Outcome] = [:]
+        for o in earlier where o.status != .accepted { last[ProgramKey(o)] = o }
+        return last.sorted(by: { $0.key < $1.key }).filter { $0.value.status == .granted }.enumerated().map { i, item in
+            Outcome(outcomeId: "out-\(referral.referralId)-superseded-\(i + 1)", referralId: referral.referralId,
+                    warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain, program: item.value.program,
+                    status: .withdrawn, personKey: item.value.personKey, decidedAt: date.description,
+                    reason: "superseded: a correction showed the warning behind this referral never held (§3.4)")
+        }
+    }
+}
+
 extension Need {
     /// The person helped, or the household for a household need (keys `PaidToDate`).
     func recipient(in referral: Referral) -> String { personKey ?? referral.householdId }

@@ -1,16 +1,20 @@
 // The router's memory of what it sent and what came back, so that re-deliveries plan nothing
-// twice and a referral nobody answered by its deadline is escalated exactly once (§3.4: an
-// entitled benefit that has not landed is "policy not implemented").
+// twice, a referral follows its warning's revisions, and a referral nobody decided by its
+// deadline is escalated exactly once (§3.4: an entitled benefit that has not landed is "policy
+// not implemented") — and only if it really was overdue: a decision or withdrawal dated on or
+// before the deadline that arrives after the escalation takes the escalation back; one dated
+// after it makes the escalation even when it arrives before the clock passed the deadline.
 //
 //   sent ──► accepted ──► decided
 //     │          │   ▲
-//     └──────────┴──►overdue (escalated once)
+//     └──────────┴──►overdue
 //   sent / accepted / overdue ──► withdrawn (the warning was resolved)
+//   any ──► superseded (the warning was retracted: it never held)
 //
 // Transitions that do not apply (replays, late duplicates) are no-ops returning false.
 
 public enum ReferralState: String, Codable, Sendable, CaseIterable {
-    case sent, accepted, decided, overdue, withdrawn
+    case sent, accepted, decided, overdue, withdrawn, superseded
 
     /// Still waiting for the department's decision.
     public var isOpen: Bool { self == .sent || self == .accepted || self == .overdue }
@@ -22,13 +26,22 @@ public struct Escalation: Sendable, Equatable, Codable {
     /// The referral, status `escalated`.
     public var referral: Referral
     public var daysOverdue: Int
+    /// A correction: the referral was decided (or withdrawn) by its deadline after all.
+    public var retracted: Bool
+    public init(escalationId: String, referral: Referral, daysOverdue: Int, retracted: Bool = false) {
+        self.escalationId = escalationId; self.referral = referral; self.daysOverdue = daysOverdue; self.retracted = retracted
+    }
 }
 
 public struct ReferralLedger: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
         public var referral: Referral
         public var state: ReferralState
-        public init(referral: Referral, state: ReferralState) { self.referral = referral; self.state = state }
+        /// An escalation stands for it (published and not taken back).
+        public var escalated: Bool
+        public init(referral: Referral, state: ReferralState, escalated: Bool = false) {
+            self.referral = referral; self.state = state; self.escalated = escalated
+        }
     }
 
     public private(set) var entries: [String: Entry] = [:]
@@ -45,6 +58,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
 
     public func contains(_ referralId: String) -> Bool { entries[referralId] != nil }
     public func state(of referralId: String) -> ReferralState? { entries[referralId]?.state }
+    public func entry(_ referralId: String) -> Entry? { entries[referralId] }
 
     /// Open referrals of one warning, ordered by id.
     public func openReferrals(warningId: String) -> [Referral] {
@@ -52,10 +66,24 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
             .map(\.referral).sorted { $0.referralId < $1.referralId }
     }
 
-    /// Records a sent referral; false when its id is already known (re-delivery).
+    /// Referrals of one warning not superseded, ordered by id.
+    public func referrals(warningId: String) -> [Entry] {
+        entries.values.filter { $0.referral.warningId == warningId && $0.state != .superseded }
+            .sorted { $0.referral.referralId < $1.referral.referralId }
+    }
+
+    /// Records a sent referral (or an amended one: the new content, back to `sent` if it had been
+    /// withdrawn); false when the same content was recorded before.
     @discardableResult
     public mutating func record(_ referral: Referral) -> Bool {
-        guard entries[referral.referralId] == nil else { return false }
+        if var e = entries[referral.referralId] {
+            let reopen = e.state == .withdrawn || e.state == .superseded
+            guard reopen || e.referral != referral else { return false }
+            e.referral = referral
+            if reopen { e.state = .sent; e.escalated = false }
+            entries[referral.referralId] = e
+            return true
+        }
         entries[referral.referralId] = Entry(referral: referral, state: .sent)
         return true
     }
@@ -63,11 +91,15 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     public mutating func apply(_ plan: RoutingPlan) {
         for r in plan.send { record(r) }
         for r in plan.withdraw { withdraw(r.referralId) }
+        for r in plan.supersede { supersede(r.referralId) }
     }
 
     @discardableResult public mutating func accept(_ referralId: String) -> Bool { move(referralId, to: .accepted, from: [.sent]) }
     @discardableResult public mutating func decide(_ referralId: String) -> Bool { move(referralId, to: .decided, from: [.sent, .accepted, .overdue]) }
     @discardableResult public mutating func withdraw(_ referralId: String) -> Bool { move(referralId, to: .withdrawn, from: [.sent, .accepted, .overdue]) }
+    @discardableResult public mutating func supersede(_ referralId: String) -> Bool {
+        move(referralId, to: .superseded, from: [.sent, .accepted, .overdue, .decided, .withdrawn])
+    }
 
     /// Folds a department's outcome into the ledger: `accepted` accepts, `granted`, `denied`
     /// and `closed` decide, `withdrawn` withdraws. Outcomes for unknown referrals are ignored.
@@ -77,7 +109,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         switch outcome.status {
         case .accepted: return accept(id)
         case .granted, .denied, .closed: return decide(id)
-        case .withdrawn: return withdraw(id)
+        case .withdrawn: return entries[id]?.state == .superseded ? false : withdraw(id)
         }
     }
 
@@ -85,20 +117,47 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     /// decision and not escalated yet; ordered by id.
     public func overdue(now: CivilDate) -> [Escalation] {
         entries.values.compactMap { entry -> Escalation? in
-            guard entry.state == .sent || entry.state == .accepted,
+            guard entry.state == .sent || entry.state == .accepted, !entry.escalated,
                   let due = CivilDate(iso: entry.referral.dueBy), now > due else { return nil }
-            var referral = entry.referral
-            referral.status = .escalated
-            return Escalation(escalationId: Self.escalationId(referralId: referral.referralId),
-                              referral: referral, daysOverdue: now.dayNumber - due.dayNumber)
+            return Self.escalation(entry.referral, now: now)
         }.sorted { $0.escalationId < $1.escalationId }
+    }
+
+    static func escalation(_ r: Referral, now: CivilDate, retracted: Bool = false) -> Escalation {
+        var referral = r
+        referral.status = .escalated
+        let due = CivilDate(iso: r.dueBy) ?? now
+        return Escalation(escalationId: escalationId(referralId: r.referralId), referral: referral,
+                          daysOverdue: max(0, now.dayNumber - due.dayNumber), retracted: retracted)
     }
 
     /// `overdue(now:)`, marking each as `overdue` so that it is never escalated again.
     public mutating func escalate(now: CivilDate) -> [Escalation] {
         let found = overdue(now: now)
-        for e in found { entries[e.referral.referralId]?.state = .overdue }
+        for e in found {
+            entries[e.referral.referralId]?.state = .overdue
+            entries[e.referral.referralId]?.escalated = true
+        }
         return found
+    }
+
+    /// After a referral was decided, withdrawn or superseded on `day`: the escalation to take back
+    /// (the referral was settled by its deadline, or never held), or the one to make after all (it
+    /// was settled after its deadline, with the clock at `clock`, and was never escalated).
+    public mutating func settle(_ referralId: String, on day: CivilDate, clock: CivilDate?) -> Escalation? {
+        guard var e = entries[referralId], let due = CivilDate(iso: e.referral.dueBy) else { return nil }
+        let inTime = day <= due || e.state == .superseded
+        if e.escalated && inTime {
+            e.escalated = false
+            entries[referralId] = e
+            return Self.escalation(e.referral, now: due.adding(days: 1), retracted: true)
+        }
+        if !e.escalated && !inTime, let clock, clock > due {
+            e.escalated = true
+            entries[referralId] = e
+            return Self.escalation(e.referral, now: due.adding(days: 1))
+        }
+        return nil
     }
 
     private mutating func move(_ id: String, to state: ReferralState, from allowed: Set<ReferralState>) -> Bool {

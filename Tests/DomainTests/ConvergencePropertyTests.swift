@@ -1,0 +1,162 @@
+import XCTest
+@testable import DoudiDomain
+
+/// The convergence property on the pure reducers (RULES.md "Convergence"): random permutations of a
+/// household's inputs end in the same state — the matcher's history (HouseholdTimeline), the
+/// classifier's decisions (HouseholdReplay, also when applied input by input as the service does:
+/// in place when in order, replayed when not), and the programmes held (ProgramHoldings).
+final class ConvergencePropertyTests: XCTestCase {
+    typealias F = MatcherFixtures
+
+    /// The same collections and records in every order give the same registry and the same histories.
+    func testMatcherHistoriesDoNotDependOnArrivalOrder() {
+        let jan = "2024-01-10T09:00:00+08:00", mar = "2024-03-10T09:00:00+08:00", may = "2024-05-10T09:00:00+08:00"
+        enum Input { case submission(Submission), record(DeptRecord, String) }
+        let inputs: [Input] = [
+            .submission(F.submission("s1", applicant: "A", members: ["A", "B"], collectedAt: jan, wagesFen: 100)),
+            .submission(F.submission("s2", channel: .selfDeclared, applicant: "A", members: ["A", "B", "C"], collectedAt: may, wagesFen: 90_000)),
+            .submission(F.submission("s3", applicant: "A", members: ["A", "B"], collectedAt: mar, wagesFen: 50)),
+            .submission(F.submission("s4", applicant: "D", members: ["D", "E"], collectedAt: "2024-04-01T09:00:00+08:00")),
+            .record(F.record("r1", .seriousIllnessDiagnosis, person: "B", occurredOn: "2024-02-01"), "B"),
+            .record(F.record("r2", .disabilityCertificate, person: "A", occurredOn: "2024-06-01", attributes: ["grade": "2"]), "A"),
+            .record(F.record("r3", .unemploymentRegistration, person: "A", occurredOn: "2024-04-15"), "A"),
+            .record(F.record("r4", .medicalExpense, person: "C", occurredOn: "2024-05-20", amountFen: 2_000_000), "C"),
+            .record(F.record("r5", .death, person: "D", occurredOn: "2024-07-01"), "D"),
+        ]
+        var rng = SplitMix64(seed: 12)
+        var results: Set<String> = []
+        for _ in 0..<25 {
+            var order = Array(inputs.indices)
+            order.shuffle(using: &rng)
+            var registry = InMemoryRegistry()
+            for i in order {
+                switch inputs[i] {
+                case .submission(let s): registry.commit(HouseholdMerger.apply(accepted: s, reader: registry))
+                case .record(let r, let tag): registry.commit(DepartmentComparison.apply(record: r, personKey: F.key(tag), reader: registry))
+                }
+            }
+            var state = ""
+            for id in registry.profiles.keys.sorted() {
+                var p = registry.profiles[id]!
+                p.version = 0
+                let people = Set(registry.submissions(householdId: id).flatMap { $0.members.compactMap(\.personKey) })
+                let facts = RegistryFacts(householdId: id, submissions: registry.submissions(householdId: id),
+                                          claims: people.flatMap { registry.claims(personKey: $0) },
+                                          records: people.flatMap { registry.records(personKey: $0) })
+                state += CanonicalEncoding.serialized(p) + CanonicalEncoding.serialized(HouseholdTimeline.timeline(facts))
+            }
+            state += CanonicalEncoding.serialized(registry.memberships.sorted { $0.key < $1.key }.map { [$0.key, $0.value] })
+            results.insert(state)
+        }
+        XCTAssertEqual(results.count, 1, "25 orders, one registry")
+    }
+
+    /// A household's classifier inputs in random orders, applied one at a time as the service
+    /// does, give the same history as a replay of the inputs sorted in fact time.
+    func testClassifierDecisionsDoNotDependOnArrivalOrder() {
+        let hh = "H1"
+        func profile(_ asOf: String, wages: Int64, members: [Member], version: Int) -> ClassifierInput {
+            var p = Fx.household(id: hh, members: members, perCapitaMonthly: 0)
+            p.income = Income(wagesFen: wages)
+            p.asOf = asOf
+            p.version = version
+            p.verificationAuthorized = true
+            return ClassifierInput(.profile(p), time: FactTime(asOf)!)
+        }
+        let adult = Fx.member("甲", key: "pk-1", age: 40)
+        let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
+        let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
+        let t1 = "2026-10-01T09:00:00+08:00", t2 = "2026-10-20T09:00:00+08:00", t3 = "2026-11-02T09:00:00+08:00"
+        func outcome(_ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus, person: String? = nil,
+                     at time: String) -> ClassifierInput {
+            let o = Outcome(outcomeId: id, referralId: "ref-\(warningId)-\(domain.rawValue)", warningId: warningId, householdId: hh,
+                            domain: domain, program: "p-\(domain.rawValue)", status: status, amountFen: 100, personKey: person,
+                            decidedAt: String(time.prefix(10)), reason: "r")
+            return ClassifierInput(.outcome(o), time: FactTime(time)!)
+        }
+        let inputs = [
+            profile(t1, wages: 0, members: [adult, student], version: 1),
+            profile(t2, wages: 0, members: [adult, ill], version: 2),
+            profile(t3, wages: 12_000_000, members: [adult, ill], version: 3),
+            outcome("o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
+            outcome("o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
+            outcome("o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
+        ]
+        let clock = CivilDate(iso: "2026-11-30")!
+        let reference = HouseholdReplay.replay(hh, inputs: inputs, standards: .defaults, clockDay: clock)
+        XCTAssertFalse(reference.warnings.isEmpty, "the household has warnings to converge on")
+        XCTAssertTrue(reference.warnings.values.contains { $0.disposal == .policyNotImplemented }, "a due check ran on its own day")
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<30 {
+            var order = inputs
+            order.shuffle(using: &rng)
+            var h = HouseholdHistory(householdId: hh)
+            var known: [ClassifierInput] = []
+            for (i, input) in order.enumerated() {
+                known.append(input)
+                // The event clock moves with what was read so far, as the service's does.
+                let clockNow = known.map(\.time).max()!.date!
+                if HouseholdReplay.canAdvance(h, with: [input]) {
+                    HouseholdReplay.advance(&h, with: [input], standards: .defaults, clockDay: clockNow)
+                } else {
+                    h = HouseholdReplay.replay(hh, inputs: known, standards: .defaults, clockDay: clockNow)
+                }
+                if i == order.count - 1 { HouseholdReplay.advance(&h, with: [], standards: .defaults, clockDay: clock) }
+            }
+            XCTAssertEqual(h.warnings, reference.warnings)
+            XCTAssertEqual(h.tasks, reference.tasks)
+            XCTAssertEqual(h.programs, reference.programs)
+            XCTAssertEqual(h.category, reference.category)
+        }
+    }
+
+    /// A decision on a state of a warning that its history never had (a revision a correction
+    /// took back) changes nothing.
+    func testADecisionOnAStateThatNeverHeldIsLeftOut() {
+        var p = Fx.household(id: "H1", members: [Fx.member("乙", key: "pk-2", age: 17, occupation: .student)], perCapitaMonthly: 0)
+        p.asOf = "2026-10-01T09:00:00+08:00"
+        p.verificationAuthorized = true
+        let h = HouseholdReplay.replay("H1", inputs: [ClassifierInput(.profile(p), time: FactTime(p.asOf!)!)], standards: .defaults, clockDay: nil)
+        let education = h.warnings.values.first { $0.domain == .education }!
+        var o = Outcome(outcomeId: "o1", referralId: "ref-\(education.warningId)-education", warningId: education.warningId, householdId: "H1",
+                        domain: .education, program: "grant", status: .granted, amountFen: 1, personKey: "pk-2", decidedAt: "2026-10-01",
+                        reason: "r", basis: "not-a-state-it-had")
+        var stale = h
+        HouseholdReplay.advance(&stale, with: [ClassifierInput(.outcome(o), time: FactTime("2026-10-02T00:00:00+08:00")!)],
+                                standards: .defaults, clockDay: nil)
+        XCTAssertEqual(stale.warnings[education.warningId]?.status, .open)
+        XCTAssertTrue(stale.programs.isEmpty)
+        o.basis = education.bases[.education]
+        var current = h
+        HouseholdReplay.advance(&current, with: [ClassifierInput(.outcome(o), time: FactTime("2026-10-02T00:00:00+08:00")!)],
+                                standards: .defaults, clockDay: nil)
+        XCTAssertEqual(current.warnings[education.warningId]?.status, .resolved)
+        XCTAssertEqual(current.warnings[education.warningId]?.resolvedBy, o.referralId)
+    }
+
+    /// Grants, withdrawals and closures from several decisions in any order hold the same programmes.
+    func testProgrammesHeldDoNotDependOnArrivalOrder() {
+        func o(_ id: String, _ ref: String, _ status: OutcomeStatus, amount: Int64 = 10, day: String = "2026-10-01") -> Outcome {
+            Outcome(outcomeId: id, referralId: ref, householdId: "H1", domain: .employment, program: "training", status: status,
+                    amountFen: amount, personKey: "pk-1", decidedAt: day, reason: "r")
+        }
+        // Within one decision the order is its publication order; decisions interleave freely.
+        let decisions = [[o("a1", "ref-a", .granted), o("a2", "ref-a", .withdrawn)],
+                         [o("b1", "ref-b", .granted, amount: 20, day: "2026-10-05")],
+                         [o("c1", "ref-c", .granted, amount: 30, day: "2026-09-01"), o("c2", "ref-c", .granted, amount: 35, day: "2026-10-09")]]
+        var rng = SplitMix64(seed: 3)
+        var results = Set<[Program]>()
+        for _ in 0..<40 {
+            var cursors = [0, 0, 0], held = ProgramHoldings()
+            while cursors.enumerated().contains(where: { $0.element < decisions[$0.offset].count }) {
+                let open = cursors.indices.filter { cursors[$0] < decisions[$0].count }
+                let pick = open[Int(rng.next() % UInt64(open.count))]
+                held.apply(decisions[pick][cursors[pick]])
+                cursors[pick] += 1
+            }
+            results.insert(held.programs)
+        }
+        XCTAssertEqual(results.count, 1)
+        XCTAssertEqual(results.first?.map(\.amountFen), [20], "the latest standing grant")
+    }
+}
