@@ -29,6 +29,9 @@ public enum PayloadCatalogue {
         expenses: Expenses(livingFen: 1, socialInsuranceFen: 1, employmentCostFen: 1, medicalFen: 1, disabilityFen: 1, otherFen: 1),
         assets: assets, declarationSigned: true, verificationAuthorized: true, collectedAt: "2026-11-01T09:00:00+08:00",
         collectedBy: "worker-1", authorizationRequired: false, acceptedAt: "2026-11-01T09:00:01Z")
+    static let signal = Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
+                               department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
+                               amountFen: 1, attributes: ["k": "v"])
     static let need = Need(domain: .education, personKey: "pk", reason: "student", clause: "§4.2.2", name: "张三",
                            idNumber: "11010519491231002X", facts: ["schoolStage": "senior_secondary"])
 
@@ -50,23 +53,26 @@ public enum PayloadCatalogue {
                                               flags: ["edge_at_risk"], verificationAuthorized: true, relativeOfStaff: false, requestsAssistance: true,
                                               hardshipReasons: ["illness"], conflicts: [Conflict(fieldGroup: "income", kept: "s-2", discarded: "s-1", rule: "latest_collected_at_wins")],
                                               previousPerCapitaMonthlyFen: 1, collectedAt: "2026-11-01T09:00:00+08:00", updatedAt: "2026-11-01T09:00:01Z",
-                                              fieldGroupSources: ["income": FieldGroupSource(collectedAt: "2026-11-01T09:00:00+08:00", source: "s-1")])),
-        PayloadEntry(type: .monitoringSignal,
-                     sample: Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
-                                    department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
-                                    amountFen: 1, attributes: ["k": "v"])),
+                                              fieldGroupSources: ["income": FieldGroupSource(collectedAt: "2026-11-01T09:00:00+08:00", source: "s-1")],
+                                              asOf: "2026-11-01T09:00:00+08:00", departmentFacts: [signal],
+                                              unverifiedClaims: [UnverifiedClaim(source: "s-2", channel: .selfDeclared, collectedAt: "2026-11-02T09:00:00+08:00",
+                                                                                 fieldGroups: ["income"])])),
+        PayloadEntry(type: .monitoringSignal, sample: signal),
         PayloadEntry(type: .monitoringWarning,
                      sample: Warning(warningId: "w-1", householdId: "hh-1", regionCode: "110105001", area: .urban, disposal: .notCovered, level: .orange,
                                      category: .dibao, needs: [need], reasons: [Reason(rule: "dibao.income", clause: "§4.1.1", detail: "d")], status: .open,
-                                     openedAt: "2026-11-02", resolvedAt: "2026-11-03", dueBy: "2026-11-09", standardsVersion: "default")),
+                                     openedAt: "2026-11-02", resolvedAt: "2026-11-03", dueBy: "2026-11-09", standardsVersion: "default",
+                                     revision: 1, resolvedBy: "ref-1")),
         PayloadEntry(type: .workTask,
-                     sample: WorkTask(taskId: "t-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", kind: .homeVisit, reason: "r", dueBy: "2026-11-09")),
+                     sample: WorkTask(taskId: "t-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", kind: .homeVisit, reason: "r",
+                                      dueBy: "2026-11-09", status: .open)),
         PayloadEntry(type: .referral,
                      sample: Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001", area: .urban,
-                                      disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent, dueBy: "2026-11-09", sentAt: "2026-11-02")),
+                                      disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent, dueBy: "2026-11-09", sentAt: "2026-11-02",
+                                      revision: 1, basis: "9f2c")),
         PayloadEntry(type: .assistanceOutcome,
                      sample: Outcome(outcomeId: "out-1", referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, program: "grant",
-                                     status: .granted, amountFen: 1, personKey: "pk", decidedAt: "2026-11-03", reason: "r")),
+                                     status: .granted, amountFen: 1, personKey: "pk", decidedAt: "2026-11-03", reason: "r", basis: "9f2c")),
         PayloadEntry(type: .reliefApplication,
                      sample: ReliefApplication(applicationId: "a-1", householdId: "hh-1", applicant: ReliefApplicant(name: "张三", idNumber: "11010519491231002X", phone: "13900000000"),
                                                incidentRegionCode: "110105001", incidentKind: "fire", description: "d", requestedFen: 1, urgent: true,
@@ -86,6 +92,7 @@ public enum PayloadCatalogue {
         let referral = Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001",
                                 area: .urban, disposal: .notCovered, level: .orange, category: .dibao, needs: [need], status: .sent,
                                 dueBy: "2026-11-09", sentAt: "2026-11-02")
-        return ReferralEscalated(Escalation(escalationId: "esc-ref-1", referral: referral, daysOverdue: 1), escalatedAt: "2026-11-10T00:00:00Z")
+        return ReferralEscalated(Escalation(escalationId: "esc-ref-1", referral: referral, daysOverdue: 1, retracted: true),
+                                 escalatedAt: "2026-11-10T00:00:00Z")
     }()
 }

@@ -55,11 +55,11 @@ public struct Warning: Codable, Sendable, Equatable {
     public init(warningId: String, householdId: String, regionCode: String, area: Area? = nil, disposal: Disposal,
                 level: WarningLevel, category: Category, needs: [Need], reasons: [Reason], status: WarningStatus,
                 openedAt: String, resolvedAt: String? = nil, dueBy: String? = nil, standardsVersion: String? = nil,
-                revision: Int? = nil) {
+                revision: Int? = nil, resolvedBy: String? = nil) {
         self.warningId = warningId; self.householdId = householdId; self.regionCode = regionCode; self.area = area
         self.disposal = disposal; self.level = level; self.category = category; self.needs = needs
         self.reasons = reasons; self.status = status; self.openedAt = openedAt; self.resolvedAt = resolvedAt
-        self.dueBy = dueBy; self.standardsVersion = standardsVersion; self.revision = revision
+        self.dueBy = dueBy; self.standardsVersion = standardsVersion; self.revision = revision; self.resolvedBy = resolvedBy
     }
 }
 
