@@ -5,6 +5,8 @@
 public enum DepartmentComparison {
     /// Compares one `dept.record.v1` whose identity number the service has turned into `personKey`.
     ///
+    /// - Registered person whose household has not authorised the verification of its finances,
+    ///   and a registration of property: nothing applied, a `not_authorized` note (§4).
     /// - Registered person, same name: the record's signal (if any) keyed by household, and the
     ///   profile update it implies (health, disability grade, occupation, death, assets, flags) as
     ///   a new version.
@@ -35,6 +37,10 @@ public enum DepartmentComparison {
             return draft.finish(now: now)
         }
 
+        if reading.needsVerificationAuthorization && !profile.verificationAuthorized {
+            draft.note(.notAuthorized, record.recordId, householdId: householdId, personKey: personKey)
+            return draft.finish(now: now)
+        }
         if let kind = reading.signalKind {
             draft.signals = signals([kind], reading, personKey: personKey, householdId: householdId,
                                     regionCode: profile.regionCode, attributes: reading.signalAttributes)
