@@ -274,9 +274,9 @@ struct HouseholdFacts {
     /// department's sudden-event record, a sudden reason on a recent form, or one known to hold now.
     var emergency: (kind: String, on: CivilDate?, personKey: String?)? {
         let start = asOf.adding(days: -standards.emergencyWindowDays)
-        let recent = context.suddenEvents.filter { $0.on > start && $0.on <= asOf }
+        let recent = context.suddenEvents.filter { $0.on >= start && $0.on <= asOf }
         if let latest = recent.latest(asOf: asOf) { return (latest.code ?? HardshipReason.accident.rawValue, latest.on, latest.personKey) }
-        if let declared = CivilDate(iso: profile.collectedAt), declared > start, declared <= asOf,
+        if let declared = CivilDate(iso: profile.collectedAt), declared >= start, declared <= asOf,
            let reason = profile.hardshipReasons.compactMap(HardshipReason.init(rawValue:)).first(where: \.isSudden) {
             return (reason.rawValue, declared, nil)
         }

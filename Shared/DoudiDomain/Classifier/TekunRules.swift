@@ -57,11 +57,12 @@ enum TekunRules {
 
     /// A supporter outside the household. Paying support shows the ability; otherwise a legal
     /// supporter is able unless 第十条 says not: aged 70 or more, or severely disabled, without an
-    /// income of their own (not in work); seriously ill (the provinces' 其他情形, 第十条(六)).
+    /// income of their own (not in work); seriously ill and not in work (the provinces' 其他情形,
+    /// 第十条(六), as the suite reads it).
     static func isAbleSupporter(_ s: Supporter, _ f: HouseholdFacts) -> Bool {
         if s.annualSupportFen > 0 { return true }
-        if s.health == .seriousIllness { return false }
         let working = s.occupation == .employed || s.occupation == .selfEmployed
+        if s.health == .seriousIllness && !working { return false }
         let age = s.idNumber.utf8.count == 18
             ? MemberFacts.digitsDate(s.idNumber, at: 6, separated: false).map { $0.age(on: f.asOf) } : nil
         if let age, age < 18 { return false }   // a minor has no duty to support
@@ -74,10 +75,11 @@ enum TekunRules {
     /// unless a minor, or one of 第十条's cases — in need of tekun support themselves (no labour
     /// ability and no means), 60 or over in a household within the dibao line, 70 or over or
     /// severely disabled with an income below last year's per-capita disposable income — or
-    /// seriously ill (第十条(六)).
+    /// seriously ill and not in work (第十条(六)).
     static func isAbleMember(_ m: MemberFacts, _ f: HouseholdFacts) -> Bool {
         guard let age = m.age, age >= 18 else { return false }
-        if m.seriouslyIll { return false }
+        let working = m.member.occupation == .employed || m.member.occupation == .selfEmployed || (m.member.monthlyIncomeFen ?? 0) > 0
+        if m.seriouslyIll && !working { return false }
         if m.hasNoLaborAbility && noMeansOfLiving(f, m) { return false }
         if age >= 60 && f.incomeBelowDibao && f.assetsWithinLimits { return false }
         let ownAnnual = ownMonthlyFen(f, m) * 12
