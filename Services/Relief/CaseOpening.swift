@@ -46,6 +46,8 @@ enum CaseOpening {
                                                      + "complete the application file of \(record.caseId)",
                                              dueBy: startOn.adding(days: settings.paperworkDueDays), atMs: atMs))
         }
+        // The stage rows first, so that the aid-first stage is paid in this same transaction (先行救助: at once).
+        try record.save(db, settings: settings, nowMs: atMs)
         return out + (try Settlement.settle(db, &record, nowMs: atMs, settings: settings))
     }
 
