@@ -25,8 +25,6 @@ public enum ClassifierRule: String, CaseIterable, Sendable {
     case noLongerEligible = "disposal.no_longer_eligible"
     case gradualExit = "disposal.gradual_exit_pending"
     case specialHardship = "disposal.special_hardship"
-    case emergencyNeed = "need.emergency"
-    case disasterNeed = "need.disaster"
     case authorizationGate = "gate.authorization_required"
     case staffRelative = "review.relative_of_staff"
 
@@ -43,8 +41,6 @@ public enum ClassifierRule: String, CaseIterable, Sendable {
         case .otherLowIncome: "§2.1.5"
         case .notLowIncome: "§2.1"
         case .notCovered, .policyNotImplemented, .noLongerEligible, .specialHardship: "§3.2, §3.4"
-        case .emergencyNeed: "§4.3"
-        case .disasterNeed: "§4.2.5"
         case .gradualExit: "§4.1.4"
         case .authorizationGate: "§4"
         case .staffRelative: "annex"

@@ -82,8 +82,6 @@ enum ExplanationTerms {
         case .atRisk: (zh, en) = ("乡村振兴部门监测对象", "listed by rural revitalization")
         case .riskEliminated: (zh, en) = ("乡村振兴部门已消除风险", "risk eliminated by rural revitalization")
         case .hardshipAssetsOverLimit: (zh, en) = ("家庭财产超过规定，不属于支出型困难", "assets over the limits: no expenditure hardship")
-        case .emergencyNeed: (zh, en) = ("突发急难，临时救助", "sudden hardship: temporary relief")
-        case .disasterNeed: (zh, en) = ("受灾人员救助", "disaster-victim assistance")
         case .rigidSpending: (zh, en) = ("刚性支出较大", "heavy rigid spending")
         case .sharpIncomeDrop: (zh, en) = ("收入大幅缩减", "sharp income drop")
         case .emergencyHardship: (zh, en) = ("突发急难", "sudden hardship")
