@@ -147,6 +147,8 @@ struct HouseholdFacts {
     let disasterLossFen: Int64
     let accidentFen: Int64
     let rigidFen: Int64
+    /// A sudden hardship of the last `emergencyWindowDays` (see `findEmergency`), computed once.
+    let emergency: (kind: String, on: CivilDate?, personKey: String?)?
 
     init(profile p: HouseholdProfile, context c: ClassificationContext, standards s: RegionStandards, asOf: CivilDate) {
         profile = p; context = c; standards = s; self.asOf = asOf
@@ -190,6 +192,7 @@ struct HouseholdFacts {
         disasterLossFen = c.disasterLossFen + c.disasters.within(months: 12, of: asOf).reduce(0) { $0 + $1.amountFen }
         accidentFen = c.accidentExpenseFen + c.suddenEvents.within(months: 12, of: asOf).reduce(0) { $0 + $1.amountFen }
         rigidFen = medicalFen + (declaredRecent ? p.expenses.disabilityFen : 0) + disasterLossFen + accidentFen
+        emergency = Self.findEmergency(p, c, s, asOf: asOf)
     }
 
     var perCapitaMonthlyFen: Int64 { n > 0 ? annualIncomeFen / (12 * n) : 0 }
@@ -272,12 +275,16 @@ struct HouseholdFacts {
 
     /// A sudden, urgent or catastrophic hardship of the last `emergencyWindowDays` (§4.3): a
     /// department's sudden-event record, a sudden reason on a recent form, or one known to hold now.
-    var emergency: (kind: String, on: CivilDate?, personKey: String?)? {
+    static func findEmergency(_ profile: HouseholdProfile, _ context: ClassificationContext, _ standards: RegionStandards,
+                              asOf: CivilDate) -> (kind: String, on: CivilDate?, personKey: String?)? {
         let start = asOf.adding(days: -standards.emergencyWindowDays)
-        let recent = context.suddenEvents.filter { $0.on >= start && $0.on <= asOf }
-        if let latest = recent.latest(asOf: asOf) { return (latest.code ?? HardshipReason.accident.rawValue, latest.on, latest.personKey) }
-        if let declared = CivilDate(iso: profile.collectedAt), declared >= start, declared <= asOf,
-           let reason = profile.hardshipReasons.compactMap(HardshipReason.init(rawValue:)).first(where: \.isSudden) {
+        if !context.suddenEvents.isEmpty,
+           let latest = context.suddenEvents.filter({ $0.on >= start && $0.on <= asOf }).latest(asOf: asOf) {
+            return (latest.code ?? HardshipReason.accident.rawValue, latest.on, latest.personKey)
+        }
+        if !profile.hardshipReasons.isEmpty,
+           let reason = profile.hardshipReasons.lazy.compactMap(HardshipReason.init(rawValue:)).first(where: \.isSudden),
+           let declared = CivilDate(iso: profile.collectedAt), declared >= start, declared <= asOf {
             return (reason.rawValue, declared, nil)
         }
         if context.emergency { return (context.emergencyKind ?? "unspecified", nil, nil) }
