@@ -4,11 +4,11 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// `doudi relief funds | pending | approve`: the relief service's HTTP API (docs/relief.md).
+/// `doudi relief funds | pending | review | approve`: the relief service's HTTP API (docs/relief.md).
 struct ReliefCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "relief", abstract: "Emergency temporary relief: reserve funds, cases pending county approval, approvals.",
-        subcommands: [Funds.self, Pending.self, Approve.self])
+        commandName: "relief", abstract: "Emergency temporary relief: reserve funds, cases pending review or approval, reviews, approvals.",
+        subcommands: [Funds.self, Pending.self, Review.self, Approve.self])
 
     struct Funds: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Each township reserve fund: opening, replenished, disbursed, balance.")
@@ -23,14 +23,44 @@ struct ReliefCommand: AsyncParsableCommand {
     }
 
     struct Pending: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cases above the township limit waiting for the county.")
+        static let configuration = CommandConfiguration(
+            abstract: "Cases above the township limit waiting for the county (--review: cases waiting for the township's review).")
         @OptionGroup var api: ReliefAPIOptions
+        @Flag(help: "List the cases that are not urgent and wait for the township's review instead.") var review = false
 
         func run() async throws {
-            let cases = try JSONDecoder().decode([CaseSummary].self, from: try await api.request("GET", "/v1/cases?status=pending"))
+            let status = review ? "awaiting_review" : "pending"
+            let cases = try JSONDecoder().decode([CaseSummary].self, from: try await api.request("GET", "/v1/cases?status=\(status)"))
             printTable(["CASE", "TOWNSHIP", "KIND", "REQUESTED_FEN", "ASSESSED_FEN", "PAID_FEN", "SINCE"],
                        cases.map { [$0.caseId, $0.township, $0.incidentKind, "\($0.requestedFen)", "\($0.approvedTotalFen)",
                                     "\($0.paidFen)", $0.createdAt] })
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The township's review of a case that is not urgent: approve (payments start) or deny (township token).")
+        @OptionGroup var api: ReliefAPIOptions
+        @Argument(help: "The case id, e.g. case-app-1.") var caseId: String
+        @Flag(exclusivity: .exclusive, help: "The decision.") var decision: Decision
+        @Option(help: "Why (required for --deny; recorded with the case).") var reason: String?
+        @Option(help: "Who reviews (an id, recorded with the case).") var reviewer = ProcessInfo.processInfo.environment["USER"] ?? "township"
+        @Option(help: "Township bearer token (env DOUDI_RELIEF_TOWNSHIP_TOKEN).")
+        var token = ProcessInfo.processInfo.environment["DOUDI_RELIEF_TOWNSHIP_TOKEN"] ?? "doudi-dev-township-token"
+
+        enum Decision: String, EnumerableFlag { case approve, deny }
+
+        func validate() throws {
+            if decision == .deny && (reason ?? "").isEmpty { throw ValidationError("--deny needs --reason") }
+        }
+
+        func run() async throws {
+            var fields: [String: String] = ["decision": decision.rawValue, "reviewer": reviewer]
+            if let reason { fields["reason"] = reason }
+            let body = try JSONSerialization.data(withJSONObject: fields)
+            let path = "/v1/cases/\(caseId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? caseId)/review"
+            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body, token: token))
+            print("reviewed \(c.caseId): \(decision == .approve ? "approved" : "denied"), status \(c.status), paid \(c.paidFen) fen")
         }
     }
 

@@ -20,4 +20,5 @@ let runner = try ServiceRunner(processor: MatcherProcessor(personKeySecret: conf
 counters.attach(to: runner.metrics.registry, service: "matcher")
 let api = RegistryAPI(pool: runner.store.pool,
                       token: ProcessEnvironment.string("DOUDI_MATCHER_TOKEN", default: RegistryAPI.developmentToken))
-try await runner.run(routes: api.add)
+let designations = DesignationAPI(writer: runner.writer, operators: try CountyOperators.load(logger: runner.logger))
+try await runner.run(routes: { api.add(to: $0); designations.add(to: $0) })

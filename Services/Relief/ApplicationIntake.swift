@@ -1,5 +1,6 @@
 // Turning inputs into relief applications: `relief.application.v1` from township windows, and
-// emergency needs of `referral.v1` from the router. Checks run here; a failure is a poison
+// emergency needs of `referral.v1` from the router (facts `incidentKind`, `occurredOn`,
+// `requestedFen`, `householdSize`, `urgent`, as the classifier raises them and the router passes them). Checks run here; a failure is a poison
 // message whose reason names the field, never its value.
 import DoudiDomain
 import Envelope
@@ -19,6 +20,9 @@ struct ApplicationIntake {
     /// A window's application: accepted where the emergency happened, whatever the registration.
     func application(_ app: ReliefApplication, eventDate: CivilDate) throws -> IncomingApplication {
         try check(app)
+        guard HardshipReason(rawValue: app.incidentKind) != nil else {
+            throw PoisonMessage("incidentKind is not a hardship code (\(HardshipReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         let id: IdentityNumber
         switch IdentityNumber.parse(app.applicant.idNumber, asOf: eventDate) {
         case .success(let parsed): id = parsed
@@ -44,7 +48,9 @@ struct ApplicationIntake {
                 incidentRegionCode: referral.regionCode, incidentKind: facts["incidentKind"] ?? "unspecified",
                 description: need.reason, requestedFen: requested,
                 urgent: facts["urgent"] == "true" || referral.level == .red,
-                occurredOn: CivilDate(iso: referral.sentAt)?.description ?? eventDate.description,
+                // The incident's own date when the classifier knows it, else the day of the referral.
+                occurredOn: facts["occurredOn"].flatMap { CivilDate(iso: $0) }?.description
+                    ?? CivilDate(iso: referral.sentAt)?.description ?? eventDate.description,
                 householdSize: facts["householdSize"].flatMap { Int($0) })
             try check(app)
             var personKey = need.personKey ?? "household:\(referral.householdId)"

@@ -1,6 +1,7 @@
 // A new application: idempotent by application id, merged into an existing case when it is the
-// same incident of the same person within the window, else assessed, planned and — for an urgent
-// case — paid its aid-first stage at once (先行救助), with a paperwork task to follow.
+// same incident of the same person within the window, else assessed (the hardship against §4.3),
+// planned and — for an urgent case — paid its aid-first stage at once (先行救助), with a paperwork
+// task to follow; a case that is not urgent waits for the township's review before any payment.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -25,17 +26,18 @@ enum CaseOpening {
                        arguments: [app.applicationId, assignment.caseId, assignment.merged, received])
         if assignment.merged { return [] }   // one incident, one case: nothing new to assess or pay
 
-        let assessment = ReliefPolicy.assess(app, standards: standards, caseId: assignment.caseId)
         let startOn = Clock.date(ms: atMs)
+        let assessment = ReliefPolicy.assess(app, standards: standards, caseId: assignment.caseId, receivedOn: startOn)
         let relief = ReliefCase(applicationId: app.applicationId,
-                                plan: StagePlan(assessment, startOn: startOn, monthlyStages: standards.monthlyStages))
+                                plan: StagePlan(assessment, startOn: startOn, monthlyStages: standards.monthlyStages),
+                                reviewRequired: assessment.reviewRequired)
         var record = CaseRecord(caseId: assignment.caseId, applicationId: app.applicationId, referralId: incoming.referralId,
                                 warningId: incoming.warningId, householdId: app.householdId, personKey: incoming.personKey,
                                 regionCode: app.incidentRegionCode, incidentKind: app.incidentKind, assessment: assessment,
                                 startMs: atMs, relief: relief, createdAt: received)
         if record.status == .denied {
             try record.save(db, settings: settings, nowMs: atMs)
-            return [try ReliefEvents.denied(case: record, atMs: atMs)]
+            return [try ReliefEvents.denied(case: record, reason: assessment.denial ?? "nothing approved", atMs: atMs)]
         }
         var out: [OutgoingEvent] = []
         if assessment.aidFirstFen > 0 {
@@ -44,7 +46,7 @@ enum CaseOpening {
                                                      + "complete the application file of \(record.caseId)",
                                              dueBy: startOn.adding(days: settings.paperworkDueDays), atMs: atMs))
         }
-        // The stages are stored first: settling pays those due now (the aid-first stage at once, §4.3).
+        // The stage rows first, so that the aid-first stage is paid in this same transaction (先行救助: at once).
         try record.save(db, settings: settings, nowMs: atMs)
         return out + (try Settlement.settle(db, &record, nowMs: atMs, settings: settings))
     }

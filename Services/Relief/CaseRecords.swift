@@ -6,6 +6,8 @@ import Foundation
 import GRDB
 
 enum CaseStatus: String, Codable, Sendable {
+    /// Not urgent: waiting for the township's review before anything is paid.
+    case awaitingReview = "awaiting_review"
     /// Waiting for the county's approval (only the aid-first stage may be paid meanwhile).
     case pending
     /// Approved; stages are paid as they fall due.
@@ -13,7 +15,7 @@ enum CaseStatus: String, Codable, Sendable {
     /// The township fund could not pay a due stage; escalated to the county until replenished.
     case awaitingFunds = "awaiting_funds"
     case completed
-    /// Nothing approved (nothing requested).
+    /// Nothing approved: nothing requested, a hardship §4.3 does not cover, or the township's review denied it.
     case denied
 }
 
@@ -52,7 +54,7 @@ struct CaseRecord: Sendable {
         self.caseId = caseId; self.applicationId = applicationId; self.referralId = referralId; self.warningId = warningId
         self.householdId = householdId; self.personKey = personKey; self.regionCode = regionCode
         self.township = String(regionCode.prefix(9)); self.incidentKind = incidentKind
-        self.status = assessment.approvedTotalFen > 0 ? .active : .denied
+        self.status = assessment.approvedTotalFen > 0 ? (assessment.reviewRequired ? .awaitingReview : .active) : .denied
         self.level = assessment.approvalLevel; self.countyRequired = assessment.pendingCountyApproval
         self.requestedFen = assessment.requestedFen; self.startMs = startMs; self.relief = relief
         self.reasons = assessment.reasons; self.createdAt = createdAt

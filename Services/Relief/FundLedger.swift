@@ -35,6 +35,15 @@ enum FundLedger {
             """, arguments: [d.disbursementId, township, d.amountFen, d.caseId, d.stage, atMs])
     }
 
+    /// A stage the county approved, paid from the county's fund: one row per stage (the primary key
+    /// and the unique (case, stage) refuse a second payment).
+    static func recordCountyPayment(_ db: Database, _ d: Disbursement, atMs: Int64) throws {
+        let county = String(d.fundedFrom.dropFirst("county_fund:".count))
+        try db.execute(sql: """
+            INSERT INTO relief_county_payments(disbursement_id, county, case_id, stage, amount_fen, at_ms) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [d.disbursementId, county, d.caseId, d.stage, d.amountFen, atMs])
+    }
+
     /// Applies a replenishment once (by id). Returns false when it was applied before.
     static func replenish(_ db: Database, id: String, township: String, amountFen: Int64, atMs: Int64,
                           settings: ReliefSettings) throws -> Bool {

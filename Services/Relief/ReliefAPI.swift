@@ -1,5 +1,6 @@
-// The HTTP API: cases (pending ones for the county), the county's approval, and the township
-// reserve funds. Responses never carry names or identity numbers.
+// The HTTP API: cases (pending ones for the county, awaiting_review ones for the township), the
+// township's review, the county's approval, the township reserve funds and the county funds'
+// payments. Responses never carry names or identity numbers.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -16,6 +17,8 @@ struct CaseView: Codable {
     var caseId: String, applicationId: String, township: String, regionCode: String, incidentKind: String
     var status: String, level: String, requestedFen: Int64, approvedTotalFen: Int64, paidFen: Int64
     var countyApproved: Bool, approver: String?, createdAt: String
+    /// `approved` / `denied` once the township reviewed a case that is not urgent; absent otherwise.
+    var review: String?, reviewer: String?
     var stages: [StageView]
     var reasons: [Reason]
 }
@@ -25,6 +28,11 @@ struct FundView: Codable {
 }
 
 struct ApprovalBody: Codable { var approvedFen: Int64; var approver: String }
+
+/// `{"decision": "approve" | "deny", "reviewer": "<id>", "reason": "…"}`; a denial needs a reason.
+struct ReviewBody: Codable { var decision: String; var reviewer: String; var reason: String? }
+
+struct CountyFundView: Codable { var county: String; var paidFen: Int64; var stagesPaid: Int }
 
 struct ReliefAPI: Sendable {
     let writer: StoreWriter
@@ -55,7 +63,23 @@ struct ReliefAPI: Sendable {
             }
             return try await approve(caseId: id, body)
         }
+        router.post("/v1/cases/:caseId/review") { request, context -> Response in
+            guard BearerToken(settings.townshipToken).accepts(request) else {
+                return problem(.unauthorized, "a township reviewer's bearer token is required")
+            }
+            let id = try context.parameters.require("caseId")
+            let bytes = try await request.body.collect(upTo: 64 * 1024)
+            guard let body = try? JSONDecoder().decode(ReviewBody.self, from: Data(buffer: bytes)), !body.reviewer.isEmpty,
+                  body.decision == "approve" || body.decision == "deny" else {
+                return problem(.badRequest, "body must be {\"decision\": \"approve\" | \"deny\", \"reviewer\": <id>, \"reason\": <text>}")
+            }
+            if body.decision == "deny" && (body.reason ?? "").isEmpty {
+                return problem(.badRequest, "a denial needs a reason (it is sent to the household's file)")
+            }
+            return try await review(caseId: id, body)
+        }
         router.get("/v1/funds") { _, _ -> Response in try json(try await pool.read(funds)) }
+        router.get("/v1/county-funds") { _, _ -> Response in try json(try await pool.read(countyFunds)) }
         router.get("/v1/stats") { _, _ -> Response in try json(try await pool.read(stats)) }
     }
 
@@ -72,9 +96,31 @@ struct ReliefAPI: Sendable {
         case .unknownCase: return problem(.notFound, "no such case")
         case .notRequired: return problem(.conflict, "the case is within the township limit: the township approved it")
         case .refused(let p):
-            if case .alreadyApproved = p { return problem(.conflict, p.description) }
-            return problem(.unprocessableContent, p.description)
+            switch p {
+            case .alreadyApproved, .notReviewed: return problem(.conflict, p.description)
+            default: return problem(.unprocessableContent, p.description)
+            }
         }
+    }
+
+    private func review(caseId: String, _ body: ReviewBody) async throws -> Response {
+        let settings = settings
+        let result = try await writer.write { db -> (ReviewResult, [OutgoingEvent]) in
+            let result = try TownshipReviews.review(db, caseId: caseId, approve: body.decision == "approve", reviewer: body.reviewer,
+                                                    reason: body.reason, atMs: Clock.nowMs(), settings: settings)
+            if case .reviewed(_, let events) = result { return (result, events) }
+            return (result, [])
+        }
+        switch result {
+        case .reviewed: return try json(try await pool.read { db in try cases(db, caseId: caseId, limit: 1) }.first)
+        case .unknownCase: return problem(.notFound, "no such case")
+        case .refused(let p): return problem(.conflict, p.description)
+        }
+    }
+
+    private func countyFunds(_ db: Database) throws -> [CountyFundView] {
+        try Row.fetchAll(db, sql: "SELECT county, sum(amount_fen), count(*) FROM relief_county_payments GROUP BY county ORDER BY county")
+            .map { CountyFundView(county: $0[0], paidFen: $0[1], stagesPaid: $0[2]) }
     }
 
     private func cases(_ db: Database, status: String? = nil, caseId: String? = nil, limit: Int) throws -> [CaseView] {
@@ -94,6 +140,7 @@ struct ReliefAPI: Sendable {
                             incidentKind: c.incidentKind, status: c.status.rawValue, level: c.level.rawValue,
                             requestedFen: c.requestedFen, approvedTotalFen: c.relief.plan.totalFen, paidFen: c.relief.paidFen,
                             countyApproved: c.relief.countyApproved, approver: c.approver, createdAt: c.createdAt,
+                            review: c.relief.review?.decision?.rawValue, reviewer: c.relief.review?.reviewer,
                             stages: stages, reasons: c.reasons)
         }
     }

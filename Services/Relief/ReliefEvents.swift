@@ -38,11 +38,11 @@ enum ReliefEvents {
                               event: try event(id: outcome.outcomeId, type: EventTypes.outcome, atMs: atMs, c: c, payload: outcome))]
     }
 
-    static func denied(case c: CaseRecord, atMs: Int64) throws -> OutgoingEvent {
+    static func denied(case c: CaseRecord, reason: String, atMs: Int64) throws -> OutgoingEvent {
         let outcome = Outcome(outcomeId: EventID.derived(c.caseId, EventTypes.outcome, "denied"), referralId: c.referralId,
                               warningId: c.warningId, householdId: c.householdId ?? "", domain: .emergency, program: program,
                               status: .denied, amountFen: 0, personKey: c.personKey,
-                              decidedAt: Timestamp.rfc3339(milliseconds: atMs), reason: "§4.3 nothing requested, nothing approved")
+                              decidedAt: Timestamp.rfc3339(milliseconds: atMs), reason: "§4.3 \(reason)")
         return OutgoingEvent(topic: Topics.assistanceOutcomes,
                              event: try event(id: outcome.outcomeId, type: EventTypes.outcome, atMs: atMs, c: c, payload: outcome))
     }

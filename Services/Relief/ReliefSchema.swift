@@ -1,5 +1,6 @@
 // The relief store: applications (idempotency and duplicate merging), cases with their staged
-// plan, and the township reserve-fund ledger. No identity numbers or names are kept.
+// plan, the township reserve-fund ledger and the county fund's payments. No identity numbers or
+// names are kept.
 import GRDB
 
 enum ReliefSchema {
@@ -34,7 +35,16 @@ enum ReliefSchema {
                 CREATE UNIQUE INDEX relief_one_debit_per_stage ON relief_fund_movements(case_id, stage) WHERE kind = 'disbursement';
                 """)
         }
-        m.registerMigration("relief-v2-clock") { db in
+        // 分级审批 (§4.3): stages the county approved are paid from the county's fund, once per stage.
+        m.registerMigration("relief-v2-county-fund") { db in
+            try db.execute(sql: """
+                CREATE TABLE relief_county_payments(disbursement_id TEXT PRIMARY KEY NOT NULL, county TEXT NOT NULL,
+                  case_id TEXT NOT NULL, stage INTEGER NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+                  at_ms INTEGER NOT NULL, UNIQUE(case_id, stage)) WITHOUT ROWID;
+                CREATE INDEX relief_county_payments_county ON relief_county_payments(county);
+                """)
+        }
+        m.registerMigration("relief-v3-clock") { db in
             // The event clock: the latest event time seen. Without the wall clock (DOUDI_RELIEF_WALLCLOCK=0)
             // stages are paid when it passes their due time, so the same inputs pay the same stages.
             try db.execute(sql: "CREATE TABLE relief_clock(id INTEGER PRIMARY KEY CHECK (id = 1), latest_ms INTEGER NOT NULL)")

@@ -1,4 +1,5 @@
-// Paying a case's due stages: the one place money moves. The caller's transaction holds the
+// Paying a case's due stages: the one place money moves. Township stages debit the township's
+// reserve fund; stages the county approved are recorded as the county fund's payments. The caller's transaction holds the
 // stage marked paid, the fund debit, the movement row and the outgoing events together, so a
 // crash leaves either all of them or none; the disbursement id is a function of case and stage,
 // and the movement table refuses a second debit of a stage.
@@ -26,7 +27,11 @@ enum Settlement {
                                                arguments: [c.caseId, d.stage]) ?? nowMs
                 let atMs = min(nowMs, max(dueMs, c.startMs))
                 d.paidAt = Timestamp.rfc3339(milliseconds: atMs)
-                try FundLedger.recordDisbursement(db, d, township: c.township, atMs: atMs)
+                if d.approvedAt == .county {
+                    try FundLedger.recordCountyPayment(db, d, atMs: atMs)
+                } else {
+                    try FundLedger.recordDisbursement(db, d, township: c.township, atMs: atMs)
+                }
                 try CaseRecord.markPaid(db, d, nowMs: atMs)
                 out += try ReliefEvents.paid(d, case: c, atMs: atMs)
             }
@@ -49,7 +54,9 @@ enum Settlement {
     }
 
     static func status(of c: CaseRecord, unfunded: Bool) -> CaseStatus {
+        if c.relief.reviewDenied { return .denied }
         if c.relief.isComplete { return .completed }
+        if c.relief.awaitingReview { return .awaitingReview }
         if unfunded { return .awaitingFunds }
         if c.countyRequired && !c.relief.countyApproved { return .pending }
         return .active

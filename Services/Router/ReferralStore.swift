@@ -34,6 +34,14 @@ enum ReferralStore {
                 CREATE INDEX router_waiting_household ON router_waiting(household_id);
                 """)
         }
+        m.registerMigration("router-v3-early-outcomes") { db in
+            try db.execute(sql: """
+                -- Department outcomes read before the referral they answer (topics interleave in any
+                -- order): applied when the referral is recorded, so the ledger does not depend on it.
+                CREATE TABLE router_early_outcomes(referral_id TEXT NOT NULL, outcome_id TEXT NOT NULL,
+                  outcome BLOB NOT NULL, PRIMARY KEY(referral_id, outcome_id)) WITHOUT ROWID;
+                """)
+        }
     }
 
     static func entries(_ db: Database, warningId: String) throws -> [ReferralLedger.Entry] {
@@ -109,6 +117,27 @@ enum ReferralStore {
 
     static func stopWaiting(_ db: Database, referralId: String) throws {
         try db.execute(sql: "DELETE FROM router_waiting WHERE referral_id = ?", arguments: [referralId])
+    }
+
+    // MARK: outcomes read early
+
+    static func keepEarly(_ db: Database, _ outcome: Outcome, referralId: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO router_early_outcomes(referral_id, outcome_id, outcome) VALUES (?, ?, ?)",
+                       arguments: [referralId, outcome.outcomeId, try JSONCoding.encoder.encode(outcome)])
+    }
+
+    /// The outcomes kept for `referralId`, removed from the table, oldest decision first
+    /// (an acceptance before a decision of the same day).
+    static func takeEarly(_ db: Database, referralId: String) throws -> [Outcome] {
+        let found = try Row.fetchAll(db, sql: "SELECT outcome FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
+            .map { try JSONDecoder().decode(Outcome.self, from: $0[0] as Data) }
+        guard !found.isEmpty else { return [] }
+        try db.execute(sql: "DELETE FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
+        return found.sorted { ($0.decidedAt, $0.status == .accepted ? 0 : 1, $0.outcomeId) < ($1.decidedAt, $1.status == .accepted ? 0 : 1, $1.outcomeId) }
+    }
+
+    static func earlyCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM router_early_outcomes") ?? 0
     }
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {

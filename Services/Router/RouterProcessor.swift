@@ -37,17 +37,17 @@ struct RouterProcessor: EventProcessor {
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
         ledger.apply(plan)
         let day = CivilDate(iso: context.eventTime)
-        let clock = try EventClock.load(db)?.checkedDay
         var touched: [String] = []
         for r in plan.send {
             try ReferralStore.stopWaiting(db, referralId: r.referralId)
             out.append(try publish(r, cause: cause, context))
             touched.append(r.referralId)
+            out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
         }
         for r in plan.withdraw + plan.supersede {
             out.append(try publish(r, cause: cause, context))
             touched.append(r.referralId)
-            if let day, let e = ledger.settle(r.referralId, on: day, clock: clock) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+            if let day, let e = ledger.settle(r.referralId, on: day) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
         }
         out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
         if warning.status != .open {
@@ -80,6 +80,7 @@ struct RouterProcessor: EventProcessor {
             guard ledger.record(r) else { continue }
             // Published at the warning's time, as if the person had been known then.
             out.append(try publish(r, cause: cause, context, time: time))
+            out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
             var touched = [r.referralId]
             out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
             try ReferralStore.save(db, ledger, ids: touched, at: time)
@@ -111,18 +112,38 @@ struct RouterProcessor: EventProcessor {
         return OutgoingEvent(topic: Topics.referrals(referral.domain), event: event)
     }
 
-    /// Outcomes of referrals this router did not send (relief's own cases) are ignored.
+    /// An outcome of a referral not recorded yet is kept until it is (its warning may come later
+    /// on another topic); outcomes without a referral (relief's own cases) are ignored.
     private func record(_ outcome: Outcome, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
-        guard let id = outcome.referralId, let entry = try ReferralStore.entry(db, referralId: id) else { return [] }
-        var ledger = ReferralLedger(restoring: [entry])
-        guard ledger.apply(outcome) else { return [] }
-        var out: [OutgoingEvent] = []
-        if outcome.status != .accepted, let day = CivilDate(iso: outcome.decidedAt),
-           let e = ledger.settle(id, on: day, clock: try EventClock.load(db)?.checkedDay) {
-            out.append(try EventClock.event(e, cause: cause, source: context.source))
+        guard let id = outcome.referralId else { return [] }
+        guard let entry = try ReferralStore.entry(db, referralId: id) else {
+            try ReferralStore.keepEarly(db, outcome, referralId: id)
+            return []
         }
+        var ledger = ReferralLedger(restoring: [entry])
+        let out = try apply(outcome, to: &ledger, cause: cause, context)
         try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime)
+        return out
+    }
+
+    /// Moves the ledger with a department's outcome; a decision or withdrawal settles the
+    /// escalation question from its date.
+    private func apply(_ outcome: Outcome, to ledger: inout ReferralLedger, cause: CloudEvent,
+                       _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        guard let id = outcome.referralId, ledger.apply(outcome), outcome.status != .accepted,
+              let day = CivilDate(iso: outcome.decidedAt), let e = ledger.settle(id, on: day) else { return [] }
+        return [try EventClock.event(e, cause: cause, source: context.source)]
+    }
+
+    /// The outcomes read before `referralId` was recorded, applied now in date order (before the
+    /// clock is asked whether it is overdue, so that an answer in time never escalates it).
+    private func applyEarly(_ ledger: inout ReferralLedger, referralId: String, cause: CloudEvent,
+                            _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        var out: [OutgoingEvent] = []
+        for outcome in try ReferralStore.takeEarly(context.db, referralId: referralId) {
+            out += try apply(outcome, to: &ledger, cause: cause, context)
+        }
         return out
     }
 }

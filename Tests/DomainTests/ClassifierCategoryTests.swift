@@ -39,22 +39,25 @@ final class ClassifierCategoryTests: XCTestCase {
         XCTAssertEqual(Fx.eval(Fx.household(perCapitaMonthly: 2 * Fx.ruralStd), standards: wide).category, .notLowIncome)
     }
 
-    // RULES.md: financial assets at most 24 months of the standard per person.
+    // RULES.md: financial assets at most 24 months of the standard per person (dibao); an edge
+    // household has its own limit, by default the dibao limit × the edge multiplier (§2.1.3).
     func testFinancialAssetLimit() {
-        let limit = Fx.ruralStd * 24 * 2
+        let limit = Fx.ruralStd * 24 * 2, edgeLimit = limit * 3 / 2
         func d(_ deposits: Int64) -> Classifier.Decision {
             Fx.eval(Fx.household(members: Fx.adults(2), perCapitaMonthly: 0,
                                  assets: Assets(depositsFen: deposits, houses: [House(areaM2: 80, safety: "safe")])))
         }
         XCTAssertEqual(d(limit - 1).category, .dibao)
         XCTAssertEqual(d(limit).category, .dibao)
-        XCTAssertEqual(d(limit + 1).category, .notLowIncome)
+        XCTAssertEqual(d(limit + 1).category, .dibaoEdge, "over the dibao limit, within the edge household's")
         XCTAssertTrue(d(limit + 1).fired(.financialOverLimit))
         XCTAssertFalse(d(limit).fired(.financialOverLimit))
+        XCTAssertEqual(d(edgeLimit).category, .dibaoEdge)
+        XCTAssertEqual(d(edgeLimit + 1).category, .notLowIncome)
         // Every kind of financial asset counts.
         let mixed = Assets(depositsFen: limit / 2, securitiesFen: limit / 4, fundsFen: limit / 8,
                            commercialInsuranceFen: limit / 8, claimsFen: 1)
-        XCTAssertEqual(Fx.eval(Fx.household(members: Fx.adults(2), perCapitaMonthly: 0, assets: mixed)).category, .notLowIncome)
+        XCTAssertEqual(Fx.eval(Fx.household(members: Fx.adults(2), perCapitaMonthly: 0, assets: mixed)).category, .dibaoEdge)
     }
 
     func testVehiclesAndHouses() {
@@ -77,12 +80,16 @@ final class ClassifierCategoryTests: XCTestCase {
     func testTekun() {
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 60, occupation: .retired)])), .tekun)
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 59, occupation: .unemployed)])), .dibao)
-        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 70)], income: Income(transferFen: 1))), .dibao)
+        // An income below the dibao standard is no means of living (第七条): an old person on a small pension is tekun.
+        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 70)], income: Income(transferFen: 1))), .tekun)
+        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 70)], income: Income(transferFen: Fx.ruralStd * 12))), .dibaoEdge)
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 15, occupation: .student)])), .tekun)
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 16, occupation: .unemployed)])), .dibao)
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 17, occupation: .student)])), .tekun)   // 未成年人 at school
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 40, health: .disabled, grade: 1, labor: .none)])), .tekun)
-        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 40, health: .disabled, grade: 1, labor: .partial)])), .dibao)
+        // The measures, not the declared field, say who has no labour ability (第六条).
+        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 40, health: .disabled, grade: 1, labor: .partial)])), .tekun)
+        XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 40, occupation: .unemployed, labor: .none)])), .dibao)
         // An adult able to work in the household is a supporter.
         XCTAssertEqual(category(Fx.household(members: [Fx.member(age: 70), Fx.member("子", age: 40, occupation: .unemployed)])), .dibao)
         let elderly = [Fx.member(age: 75, occupation: .retired)]
@@ -145,17 +152,21 @@ final class ClassifierCategoryTests: XCTestCase {
         XCTAssertEqual(category(declared, Fx.context { $0.medicalExpenseFen = ["pk-成员1": income - edgeAnnual] }), .notLowIncome)
     }
 
-    // §2.1.4: a sharp income drop (by half) that leaves basic living in serious hardship.
+    // §2.1.4: a sharp income drop (by half) that leaves basic living in serious hardship; a household
+    // whose assets exceed the limits is in no serious hardship.
     func testSharpIncomeDrop() {
-        let rich = Assets(depositsFen: 100_000_000, houses: [House(areaM2: 80, safety: "safe")])  // so not dibao_edge
-        func cat(_ now: Int64, _ before: Int64?) -> Category {
-            category(Fx.household(perCapitaMonthly: now, assets: rich, previousPerCapita: before))
+        func d(_ now: Int64, _ before: Int64?, assets: Assets? = nil) -> Classifier.Decision {
+            Fx.eval(Fx.household(perCapitaMonthly: now, assets: assets, previousPerCapita: before))
         }
-        XCTAssertEqual(cat(85_000, 170_000), .expenditureHardship)   // exactly half
-        XCTAssertEqual(cat(84_999, 170_000), .expenditureHardship)
-        XCTAssertEqual(cat(85_001, 170_000), .notLowIncome)          // fell by less than half
-        XCTAssertEqual(cat(85_000, nil), .notLowIncome)
-        XCTAssertEqual(cat(100_000, 400_000), .notLowIncome)         // halved but above the edge line (90,000)
+        func hardship(_ now: Int64, _ before: Int64?) -> Bool { d(now, before).categories.contains(.expenditureHardship) }
+        XCTAssertTrue(hardship(85_000, 170_000))    // exactly half
+        XCTAssertTrue(hardship(84_999, 170_000))
+        XCTAssertFalse(hardship(85_001, 170_000))   // fell by less than half
+        XCTAssertFalse(hardship(85_000, nil))
+        XCTAssertFalse(hardship(100_000, 400_000))  // halved but above the edge line (90,000)
+        let rich = d(85_000, 170_000, assets: Assets(depositsFen: 100_000_000, houses: [House(areaM2: 80, safety: "safe")]))
+        XCTAssertEqual(rich.category, .notLowIncome)
+        XCTAssertTrue(rich.fired(.hardshipAssetsOverLimit))
     }
 
     func testEmergencyOtherAndNotLowIncome() {

@@ -35,13 +35,16 @@ final class ClassifierDisposalTests: XCTestCase {
 
     func testTekunTransfersAndExits() {
         let elderly = [Fx.member(age: 80, occupation: .retired)]
+        // In dibao and entitled to tekun: the related policy has not landed (§3.2).
         let inDibao = Fx.eval(Fx.household(members: elderly, programs: [dibaoProgram]))
-        XCTAssertEqual(inDibao.warningKinds, ["basic-living/not_covered"])
+        XCTAssertEqual(inDibao.warningKinds, ["basic-living/policy_not_implemented"])
         XCTAssertEqual(inDibao.warnings.first?.level, .red)   // tekun not covered
         XCTAssertEqual(inDibao.warnings.first?.needs.first?.facts["program"], "tekun")
-        let former = Fx.eval(Fx.household(members: elderly, income: Income(transferFen: 12_000),
+        XCTAssertEqual(inDibao.warnings.first?.needs.first?.personKey, elderly[0].personKey, "tekun is judged per person")
+        // An income above the dibao standard is a means of living: tekun ends, dibao does not apply either.
+        let former = Fx.eval(Fx.household(members: elderly, income: Income(transferFen: Fx.ruralStd * 12),
                                           programs: [Fx.program(.basicLiving, "tekun")]))
-        XCTAssertEqual(former.warningKinds, ["basic-living/not_covered", "basic-living/no_longer_eligible"])
+        XCTAssertEqual(former.warningKinds, ["basic-living/no_longer_eligible"])
     }
 
     func testSpecialisedProgrammeWithoutNeedIsReviewed() {
@@ -59,7 +62,7 @@ final class ClassifierDisposalTests: XCTestCase {
         let c = Fx.context { $0.deniedReferralDomains = [.medical] }
         let d = Fx.eval(Fx.household(members: [Fx.member(health: .chronicIllness), Fx.member("学", age: 9, occupation: .student)],
                                      perCapitaMonthly: 10_000, programs: [dibaoProgram]), c)
-        XCTAssertEqual(d.warningKinds, ["medical/special_hardship", "education/not_covered"])
+        XCTAssertEqual(d.warningKinds, ["medical/special_hardship", "education/policy_not_implemented"])
         XCTAssertEqual(d.warning(.medical, .specialHardship)?.needs.first?.facts["deniedDomains"], "medical")
         XCTAssertEqual(d.tasks(.caseConference).count, 1)
         XCTAssertTrue(d.fired(.specialHardship))

@@ -74,11 +74,13 @@ final class ClassifierLedgerTests: XCTestCase {
     }
 
     // §3.4: every referral denied and the hardship remains → special hardship, case conference.
+    // An edge household in no programme, so that its referrals are not_covered (§3.2: an assisted
+    // household's would be policy_not_implemented).
     func testEveryReferralDeniedBecomesSpecialHardship() {
         var ledger = WarningLedger()
         let members = [Fx.member(health: .chronicIllness), Fx.member("学", age: 9, occupation: .student)]
-        let programs = [Fx.program(.basicLiving, "dibao")]
-        let opened = ledger.reconcile(dibaoEligible(members, programs: programs), at: day1).opened
+        func edge(_ members: [Member]) -> Classifier.Decision { Fx.eval(Fx.household(members: members, perCapitaMonthly: Fx.ruralStd + 1_000)) }
+        let opened = ledger.reconcile(edge(members), at: day1).opened
         XCTAssertEqual(opened.map(\.key.domain), [.medical, .education])
         let medicalId = opened[0].warningId
         XCTAssertTrue(ledger.record(outcome(.denied, .medical, warningId: medicalId), at: day2).isEmpty)  // education pending
@@ -89,17 +91,17 @@ final class ClassifierLedgerTests: XCTestCase {
         XCTAssertTrue(ledger.everyReferralDenied(householdId: "H1"))
         // The service passes the denied domains to the classifier: not_covered resolve, nothing reopens.
         let context = Fx.context { $0.deniedReferralDomains = ledger.deniedReferralDomains(householdId: "H1") }
-        let next = Fx.eval(Fx.household(members: members, perCapitaMonthly: 0, programs: programs), context)
+        let next = Fx.eval(Fx.household(members: members, perCapitaMonthly: Fx.ruralStd + 1_000), context)
         XCTAssertEqual(next.tasks(.caseConference).count, 1)
         let changes = ledger.reconcile(next, at: Fx.date("2026-10-04"))
         XCTAssertEqual(changes.opened, [])
         XCTAssertEqual(Set(changes.resolved.map(\.disposal)), [.notCovered])
         let stable = Fx.context { $0.deniedReferralDomains = ledger.deniedReferralDomains(householdId: "H1") }
         XCTAssertEqual(stable.deniedReferralDomains, [.medical, .education])
-        XCTAssertTrue(ledger.reconcile(Fx.eval(Fx.household(members: members, perCapitaMonthly: 0, programs: programs), stable),
+        XCTAssertTrue(ledger.reconcile(Fx.eval(Fx.household(members: members, perCapitaMonthly: Fx.ruralStd + 1_000), stable),
                                        at: Fx.date("2026-10-05")).isEmpty)
         // Hardship gone: the special hardship resolves.
-        let healed = ledger.reconcile(dibaoEligible(programs: programs), at: Fx.date("2026-10-06"))
+        let healed = ledger.reconcile(edge(Fx.adults(1)), at: Fx.date("2026-10-06"))
         XCTAssertEqual(healed.resolved.map(\.disposal), [.specialHardship, .specialHardship])
     }
 

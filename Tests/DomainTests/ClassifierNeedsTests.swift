@@ -2,7 +2,8 @@ import XCTest
 import DoudiDomain
 
 /// Needs by domain (§4.2 – §4.5) with their clause and facts; dibao households by default so
-/// that needs apply (the guideline offers them to low-income households).
+/// that needs apply (the guideline offers them to low-income households). They receive dibao, so
+/// a need not met yet is policy_not_implemented (§3.2).
 final class ClassifierNeedsTests: XCTestCase {
     func dibao(_ members: [Member], area: Area = .rural, assets: Assets? = nil, expenses: Expenses = .init(),
                _ c: ClassificationContext = .empty, programs: [Program] = [Fx.program(.basicLiving, "dibao")]) -> Classifier.Decision {
@@ -21,7 +22,7 @@ final class ClassifierNeedsTests: XCTestCase {
         let enrolled = dibao([Fx.member("户主"), Fx.member("学生", key: "pk-s", age: 19, occupation: .other)],
                              Fx.context { $0.enrolled = ["pk-s": "vocational"] })
         XCTAssertEqual(enrolled.needs(in: .education).first?.facts["schoolStage"], "vocational")
-        XCTAssertEqual(enrolled.warning(.education, .notCovered)?.level, .yellow)
+        XCTAssertEqual(enrolled.warning(.education, .policyNotImplemented)?.level, .yellow)
     }
 
     // §4.2.1: out-of-pocket medical above 10% of annual income; at 10% it is not above.
@@ -39,12 +40,12 @@ final class ClassifierNeedsTests: XCTestCase {
         let ill = [Fx.member("病人", health: .seriousIllness)]
         let light = dibao(ill)
         XCTAssertEqual(light.needs(in: .medical).map(\.reason), ["serious_illness"])
-        XCTAssertEqual(light.warning(.medical, .notCovered)?.level, .orange)
+        XCTAssertEqual(light.warning(.medical, .policyNotImplemented)?.level, .orange)
         XCTAssertEqual(light.needs(in: .charity).first?.clause, "§4.5")   // §4.5: every serious illness
-        XCTAssertEqual(light.warning(.charity, .notCovered)?.level, .yellow)
+        XCTAssertEqual(light.warning(.charity, .policyNotImplemented)?.level, .yellow)
         let heavy = dibao(ill, expenses: Expenses(medicalFen: 500_000))
-        XCTAssertEqual(heavy.warning(.medical, .notCovered)?.level, .red)
-        XCTAssertEqual(heavy.warning(.charity, .notCovered)?.level, .red)
+        XCTAssertEqual(heavy.warning(.medical, .policyNotImplemented)?.level, .red)
+        XCTAssertEqual(heavy.warning(.charity, .policyNotImplemented)?.level, .red)
         let chronic = dibao([Fx.member(health: .chronicIllness)])
         XCTAssertEqual(chronic.needs(in: .medical).first?.facts["illness"], "chronic_illness")
         XCTAssertEqual(chronic.needs(in: .charity), [])
@@ -60,7 +61,7 @@ final class ClassifierNeedsTests: XCTestCase {
         XCTAssertEqual(dibao(three, area: .urban, assets: Assets(houses: [House(areaM2: 45)])).needs(in: .housing), [])
         let unsafe = dibao(three, assets: Assets(houses: [House(areaM2: 60, safety: "unsafe")]))
         XCTAssertEqual(unsafe.needs(in: .housing).first?.reason, "unsafe_house")
-        XCTAssertEqual(unsafe.warning(.housing, .notCovered)?.level, .orange)
+        XCTAssertEqual(unsafe.warning(.housing, .policyNotImplemented)?.level, .orange)
         let graded = dibao(three, Fx.context { $0.unsafeHouse = true; $0.houseGrade = "D" })
         XCTAssertEqual(graded.needs(in: .housing).first?.facts["houseGrade"], "D")
     }
@@ -92,10 +93,10 @@ final class ClassifierNeedsTests: XCTestCase {
         }
         let d = dibao([Fx.member(), Fx.member("残", grade: 1, kind: "physical"), Fx.member("已故", key: "pk-已故")], c)
         XCTAssertEqual(d.needs(in: .disaster).first?.facts["lossFen"], "1000")
-        XCTAssertEqual(d.warning(.disaster, .notCovered)?.level, .red)
-        XCTAssertEqual(d.warning(.emergency, .notCovered)?.level, .red)
+        XCTAssertEqual(d.warning(.disaster, .policyNotImplemented)?.level, .red)
+        XCTAssertEqual(d.warning(.emergency, .policyNotImplemented)?.level, .red)
         XCTAssertEqual(d.needs(in: .services).map(\.name), ["残"])
-        XCTAssertEqual(d.warning(.services, .notCovered)?.level, .orange)
+        XCTAssertEqual(d.warning(.services, .policyNotImplemented)?.level, .orange)
         XCTAssertEqual(Set(d.needs(in: .other).compactMap { $0.facts["subsidyKind"] }), ["funeral", "disability_living"])
         let heating = try! LocalStandards(json: #"{"version":"v","regions":{"":{"heatingSubsidy":true}}}"#)
         XCTAssertEqual(Fx.eval(Fx.household(perCapitaMonthly: 0), standards: heating).needs(in: .other).first?.facts["subsidyKind"], "heating")

@@ -33,9 +33,36 @@ final class IntakeDeptRecordTests: XCTestCase {
                 return XCTFail(department.rawValue)
             }
         }
+        // The attributes the rules read (the phase, the incident, the decision and its reason) come with their kinds.
+        let attributes: [DeptRecordKind: String] = [
+            .suddenEvent: #"{"incidentKind": "fire"}"#, .lowIncomeDesignation: #"{"designated": "true", "reason": "caring for a disabled son"}"#,
+            .uncoveredHardship: #"{"hardship": "stranded relative"}"#]
         for kind in DeptRecordKind.allCases {
-            guard case .accepted = validate(json(Self.text).setting("kind", .string(kind.rawValue))) else { return XCTFail(kind.rawValue) }
+            var doc = json(Self.text).setting("kind", .string(kind.rawValue))
+            if let a = attributes[kind] { doc = doc.setting("attributes", json: a).setting("department", .string("civil_affairs")) }
+            guard case .accepted = validate(doc) else { return XCTFail(kind.rawValue) }
         }
+    }
+
+    /// What the classifier reads from a record must be readable: otherwise a dead letter naming the attribute.
+    func testAttributesTheRulesRead() {
+        func errors(_ kind: DeptRecordKind, _ attributes: String, department: String = "civil_affairs") -> [String] {
+            let doc = json(Self.text).setting("kind", .string(kind.rawValue)).setting("department", .string(department))
+                .setting("attributes", json: attributes)
+            guard case .rejected(_, let errors) = validate(doc) else { return [] }
+            return errors.map { "\($0.field) \($0.code)" }
+        }
+        XCTAssertEqual(errors(.disasterVictim, #"{"phase": "transition"}"#), [])
+        XCTAssertEqual(errors(.disasterVictim, #"{"phase": "冬春"}"#), [])
+        XCTAssertEqual(errors(.disasterVictim, #"{"phase": "aftermath"}"#), ["attributes.phase unknown_value"])
+        XCTAssertEqual(errors(.suddenEvent, #"{}"#), ["attributes.incidentKind required"])
+        XCTAssertEqual(errors(.suddenEvent, #"{"incidentKind": "illness"}"#), ["attributes.incidentKind unknown_value"],
+                       "a lasting illness is not a sudden event")
+        XCTAssertEqual(errors(.lowIncomeDesignation, #"{"designated": "maybe", "reason": "r"}"#), ["attributes.designated unknown_value"])
+        XCTAssertEqual(errors(.lowIncomeDesignation, #"{"designated": "true"}"#), ["attributes.reason required"])
+        XCTAssertEqual(errors(.lowIncomeDesignation, #"{"reason": "r"}"#, department: "health"), ["department unknown_value"])
+        XCTAssertEqual(errors(.uncoveredHardship, #"{"status": "resolved"}"#), [])
+        XCTAssertEqual(errors(.uncoveredHardship, #"{}"#), ["attributes.hardship required"])
     }
 
     func testInvalidIdentityNumberGivesADeadLetterReasonWithoutTheNumber() throws {

@@ -63,11 +63,18 @@ final class IntakeEnumerationTests: XCTestCase {
     }
 
     func testHardshipReasonCodes() throws {
-        let doc = Fixture.document.setting("hardshipReasons", json: #"[" Illness", "illness", "disaster_2024"]"#)
-        XCTAssertEqual(Fixture.accepted(doc)?.hardshipReasons, ["illness", "disaster_2024"], "normalised and de-duplicated")
+        let doc = Fixture.document.setting("hardshipReasons", json: #"[" Illness", "illness", "FIRE"]"#)
+        XCTAssertEqual(Fixture.accepted(doc)?.hardshipReasons, ["illness", "fire"], "normalised and de-duplicated")
+        // The codes are the domain's list (HardshipReason): another code names the allowed ones.
+        assertRejects(Fixture.document.setting("hardshipReasons", json: #"["illness", "disaster_2024"]"#), "hardshipReasons[1]",
+                      "unknown_value")
+        for reason in HardshipReason.allCases {
+            XCTAssertEqual(Fixture.accepted(Fixture.document.setting("hardshipReasons", json: "[\"\(reason.rawValue)\"]"))?.hardshipReasons,
+                           [reason.rawValue])
+        }
         assertRejects(Fixture.document.setting("hardshipReasons", json: #"["生病"]"#), "hardshipReasons[0]", "invalid_code")
         assertRejects(Fixture.document.setting("hardshipReasons", json: #"["2x"]"#), "hardshipReasons[0]", "invalid_code")
-        let many = "[" + (0...20).map { "\"r\($0)\"" }.joined(separator: ",") + "]"
+        let many = "[" + (0...20).map { _ in "\"illness\"" }.joined(separator: ",") + "]"
         assertRejects(Fixture.document.setting("hardshipReasons", json: many), "hardshipReasons", "too_many_items")
     }
 }

@@ -79,8 +79,8 @@ final class IntakeSubmissionValidatorTests: XCTestCase {
     }
 
     func testOptionalBlocksMayBeAbsent() throws {
-        var doc = Fixture.document
-        for field in ["income", "expenses", "assets", "supporters", "hardshipReasons", "registeredAddress",
+        var doc = Fixture.document.setting("income", json: "{}")
+        for field in ["expenses", "assets", "supporters", "hardshipReasons", "registeredAddress",
                       "residenceAddress", "members[0].statedAge", "members[0].maritalStatus", "members[0].monthlyIncomeFen"] {
             doc = doc.setting(field, nil)
         }
@@ -88,6 +88,13 @@ final class IntakeSubmissionValidatorTests: XCTestCase {
         XCTAssertEqual(s.income, Income())
         XCTAssertEqual(s.assets, Assets())
         XCTAssertEqual(s.supporters, [])
+    }
+
+    /// The income block is required, as the schema says; an empty block declares no income.
+    func testIncomeBlockIsRequired() {
+        assertRejects(Fixture.document.setting("income", nil), "income", "required")
+        assertRejects(Fixture.document.setting("income", .null), "income", "required")
+        XCTAssertEqual(Fixture.accepted(Fixture.document.setting("income", json: "{}"))?.income, Income())
     }
 
     func testWrongTypes() {

@@ -5,9 +5,10 @@ final class MatcherComparisonTests: XCTestCase {
     typealias F = MatcherFixtures
     let hh = "hh-1"
 
-    /// Household hh-1 with members A and B, collected on 2024-03-01.
+    /// Household hh-1 with members A and B, collected on 2024-03-01, which authorised verification.
     func registry(_ edit: (inout HouseholdProfile) -> Void = { _ in }) -> InMemoryRegistry {
         var profile = F.profile(hh, members: ["A", "B"], collectedAt: "2024-03-01T10:00:00+08:00")
+        profile.verificationAuthorized = true
         edit(&profile)
         return InMemoryRegistry(profiles: [profile])
     }
@@ -38,6 +39,9 @@ final class MatcherComparisonTests: XCTestCase {
             (.businessRegistration, .businessRegistration, ["businessName": "shop"], 100_000),
             (.monitoredHousehold, .monitoredByRuralRevitalization, ["status": "edge_at_risk"], nil),
             (.unionHardship, .unionHardship, [:], nil),
+            (.suddenEvent, .suddenEvent, ["incidentKind": "fire"], 300_000),
+            (.lowIncomeDesignation, .lowIncomeDesignation, ["designated": "true", "reason": "r"], nil),
+            (.uncoveredHardship, .uncoveredHardship, ["hardship": "h"], nil),
         ]
         XCTAssertEqual(Set(cases.map(\.0)), Set(DeptRecordKind.allCases))
         for (kind, signal, attributes, amount) in cases {
@@ -50,16 +54,72 @@ final class MatcherComparisonTests: XCTestCase {
         }
     }
 
-    func testMedicalExpenseBelowThresholdRaisesNothing() {
+    /// §2.1.4: a medical record below the single-record threshold is not dropped: it is a
+    /// `medical_expense` signal, which the classifier adds up per person over 12 months.
+    func testMedicalExpenseBelowThresholdIsASmallExpense() {
         let change = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 999_999))
-        XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty && change.memberships.isEmpty, "nothing published")
+        XCTAssertEqual(change.signals.map(\.kind), [.medicalExpense], "small expenses accumulate per person (§2.1.4)")
+        XCTAssertEqual(change.signals.first?.amountFen, 999_999)
+        XCTAssertEqual(change.signals.first?.occurredOn, "2024-06-01")
+        XCTAssertEqual(change.profile(hh)?.departmentFacts?.map(\.kind), [.medicalExpense])
         XCTAssertEqual(change.records.map(\.record.recordId), ["r1"], "the record is kept as a fact about the person")
-        XCTAssertEqual(change.notes.map(\.code), [.belowThreshold])
         let lowered = compare(F.record("r1", .medicalExpense, person: "A", amountFen: 500_000),
                               settings: ComparisonSettings(largeMedicalExpenseFen: 500_000))
         XCTAssertEqual(lowered.signals.map(\.kind), [.largeMedicalExpense])
         XCTAssertEqual(lowered.profile(hh)?.departmentFacts?.map(\.signalId), ["sig-r1"],
                        "department facts travel in the household's version, at their date")
+    }
+
+    /// §4 preamble, annex 核查授权: registrations of property reach a household's record only when it
+    /// authorised the verification of its finances; otherwise nothing is applied or signalled.
+    func testPropertyRegistrationsNeedTheAuthorisation() {
+        let unauthorised = registry { $0.verificationAuthorized = false }
+        for (kind, attributes) in [(DeptRecordKind.vehicleRegistration, ["kind": "car", "plate": "P1"]),
+                                   (.propertyRegistration, ["areaM2": "90"]), (.businessRegistration, ["businessName": "shop"])] {
+            let change = compare(F.record("r-\(kind.rawValue)", kind, person: "A", amountFen: 100, attributes: attributes), in: unauthorised)
+            XCTAssertTrue(change.profiles.isEmpty && change.signals.isEmpty, "\(kind)")
+            XCTAssertEqual(change.notes.map(\.code), [.notAuthorized], "\(kind)")
+        }
+        // Other department data about a registered person still applies (data comparison, §2.2.4).
+        XCTAssertEqual(compare(F.record("r9", .seriousIllnessDiagnosis, person: "A"), in: unauthorised).signals.map(\.kind), [.seriousIllness])
+    }
+
+    /// §2.1.3, §4.1.4: rural revitalization lifts the risk, or says the household was registered poor.
+    func testRiskEliminatedAndFormerRegisteredPoor() {
+        let listed = registry { $0.flags = ["edge_at_risk"] }
+        let lifted = compare(F.record("r1", .monitoredHousehold, person: "A", department: .ruralRevitalization,
+                                      attributes: ["status": "风险消除", "formerRegisteredPoor": "是"]), in: listed)
+        XCTAssertEqual(lifted.profile(hh)?.flags, ["former_registered_poor"])
+        XCTAssertEqual(lifted.signals.first?.attributes["status"], "risk_eliminated")
+        XCTAssertEqual(lifted.signals.first?.attributes["formerRegisteredPoor"], "true")
+        XCTAssertNil(lifted.signals.first?.attributes["flag"])
+    }
+
+    /// §2.1.5: a county's designation sets the flag with its reason; a later lifting clears it; an
+    /// older record arriving late changes nothing.
+    func testDesignationRecords() {
+        var registry = registry()
+        let on = compare(F.record("desig-hh-1-20240601090000000-on", .lowIncomeDesignation, person: "A", occurredOn: "2024-06-01",
+                                  attributes: ["designated": "true", "reason": "caring for a bedridden parent", "operator": "op-1"]),
+                         in: registry)
+        XCTAssertEqual(on.profile(hh)?.flags, ["other_low_income"])
+        XCTAssertEqual(on.profile(hh)?.designation?.reason, "caring for a bedridden parent")
+        XCTAssertEqual(on.profile(hh)?.designation?.by, "op-1")
+        XCTAssertEqual(on.signals.first?.attributes["designated"], "true")
+        registry.commit(on)
+        let off = DepartmentComparison.apply(record: F.record("desig-hh-1-20240701090000000-off", .lowIncomeDesignation, person: "A",
+                                                              occurredOn: "2024-07-01", attributes: ["designated": "false", "reason": "r"]),
+                                             personKey: F.key("A"), reader: registry)
+        XCTAssertEqual(off.profile(hh)?.flags, [])
+        XCTAssertEqual(off.profile(hh)?.designation?.designated, false)
+        registry.commit(off)
+        let late = DepartmentComparison.apply(record: F.record("desig-hh-1-20240501090000000-on", .lowIncomeDesignation, person: "A",
+                                                               occurredOn: "2024-05-01", attributes: ["designated": "true", "reason": "old"]),
+                                              personKey: F.key("A"), reader: registry)
+        // The older decision takes its place in the history; the household as it stands now keeps the newer one.
+        XCTAssertEqual(late.profiles.last(where: { $0.householdId == hh })?.designation?.designated ?? false, false,
+                       "an older decision does not undo a newer one")
+        XCTAssertEqual(late.profiles.last(where: { $0.householdId == hh })?.flags ?? [], [])
     }
 
     func testSeriousIllnessSetsHealthInANewVersion() {

@@ -21,7 +21,9 @@ final class ReliefCountyApprovalTests: XCTestCase {
         XCTAssertEqual(c.plan.stages.map(\.approvedAt), [.township, .county, .county, .county])
         let all = c.pay(on: approvedOn.adding(months: 3), from: &fund)
         XCTAssertEqual(all.disbursements.map(\.stage), [2, 3, 4])
-        XCTAssertEqual(fund.disbursedFen, 350_000)
+        // 分级审批: what the county approved, the county's fund pays; the township's fund paid the aid first only.
+        XCTAssertEqual(all.disbursements.map(\.fundedFrom), Array(repeating: "county_fund:t", count: 3))
+        XCTAssertEqual(fund.disbursedFen, 100_000)
     }
 
     func testWithoutAidFirstTheFirstStageIsDueOnApproval() throws {

@@ -28,12 +28,12 @@ struct MatcherHarness {
                               httpPort: Int.random(in: 21_000..<29_000))
     }
 
-    func start(group: String? = nil) throws -> ServiceProcess {
+    func start(group: String? = nil, extra: [String: String] = [:]) throws -> ServiceProcess {
         try ServiceProcess("doudi-matcher", environment: [
             "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_GROUP_ID": group ?? self.group, "DOUDI_DATA_DIR": dataDir,
             "DOUDI_PERSON_KEY_SECRET": Self.secret, "DOUDI_MATCHER_TOKEN": Self.token,
             "DOUDI_HTTP_PORT": String(httpPort), "DOUDI_BATCH_SIZE": "100",
-        ], logName: "\(ns)matcher")
+        ].merging(extra) { $1 }, logName: "\(ns)matcher")
     }
 
     var storePath: String { "\(dataDir)/matcher.sqlite" }

@@ -34,6 +34,13 @@ final class MatcherServiceComparisonTests: XCTestCase {
         (record("r23", .monitoredHousehold, .ruralRevitalization, person: 23, attributes: ["status": "edge_at_risk"]),
          .monitoredByRuralRevitalization),
         (record("r24", .unionHardship, .tradeUnion, person: 24), .unionHardship),
+        (record("r26", .medicalExpense, .medicalInsurance, person: 11, amountFen: 30_000), .medicalExpense),
+        (record("r27", .suddenEvent, .emergencyManagement, person: 10, amountFen: 200_000, attributes: ["incidentKind": "fire"]),
+         .suddenEvent),
+        (record("r28", .lowIncomeDesignation, .civilAffairs, person: 10, attributes: ["designated": "true", "reason": "county decision"]),
+         .lowIncomeDesignation),
+        (record("r29", .uncoveredHardship, .civilAffairs, person: 10, attributes: ["hardship": "no policy covers it"]),
+         .uncoveredHardship),
         (record("r50", .unionHardship, .tradeUnion, person: 50), .unregisteredCandidate),
         (record("r51", .medicalExpense, .medicalInsurance, person: 51, amountFen: 30_000), nil),
         (record("r25", .medicalExpense, .medicalInsurance, person: 25, name: "别人名字", amountFen: 1_500_000), nil),
@@ -74,8 +81,10 @@ final class MatcherServiceComparisonTests: XCTestCase {
         let service = try h.start()
         defer { service.terminate() }
         let hh = "hh-" + H.key(10).prefix(16)
-        _ = try await h.produceAccepted(H.submission("c1", applicant: 10, members: Array(10...25),
-                                                     collectedAt: "2024-03-01T10:00:00+08:00"))
+        // The household authorised verification: registrations of property may be applied (§4).
+        var form = H.submission("c1", applicant: 10, members: Array(10...25), collectedAt: "2024-03-01T10:00:00+08:00")
+        form.verificationAuthorized = true
+        _ = try await h.produceAccepted(form)
         for (record, _) in Self.records { _ = try await h.produceRecord(record) }
         // A wrong check digit: dead-lettered with the validator's reason, which never holds the number.
         var bad = Self.record("bad", .medicalExpense, .medicalInsurance, person: 60, amountFen: 1)
@@ -132,7 +141,8 @@ final class MatcherServiceComparisonTests: XCTestCase {
         XCTAssertEqual(last.assets.vehicles.count, 1)
         XCTAssertEqual(last.assets.houses.count, 1)
         XCTAssertEqual(last.assets.business.count, 1)
-        XCTAssertEqual(last.flags, ["edge_at_risk"])
+        XCTAssertEqual(last.flags, ["edge_at_risk", "other_low_income"])
+        XCTAssertEqual(last.designation?.reason, "county decision")
         XCTAssertEqual(last.programs.map(\.program), ["school_grant"], "granted adds, closed removes")
         XCTAssertEqual(profiles.map(\.version), Array(1...profiles.count), "one version at a time")
 

@@ -32,6 +32,9 @@ final class ReliefHarness: @unchecked Sendable {
     let environment: [String: String]
     private(set) var process: ServiceProcess?
     static let countyToken = "county-secret-for-tests"
+    static let townshipToken = "township-secret-for-tests"
+    /// Today (UTC): applications are dated relative to it, since a hardship is sudden for 90 days (§4.3).
+    static var today: CivilDate { CivilDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400) }
 
     init(standards: String, intervalSeconds: Double, tickMs: Int = 200) async throws {
         ns = try await TestBroker.freshNamespace()
@@ -39,7 +42,8 @@ final class ReliefHarness: @unchecked Sendable {
         try standards.write(toFile: file, atomically: true, encoding: .utf8)
         environment = ["DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": dataDir, "DOUDI_GROUP_ID": group,
                        "DOUDI_HTTP_PORT": "\(port)", "DOUDI_RELIEF_STANDARDS_FILE": file,
-                       "DOUDI_RELIEF_COUNTY_TOKEN": Self.countyToken, "DOUDI_RELIEF_TICK_MS": "\(tickMs)",
+                       "DOUDI_RELIEF_COUNTY_TOKEN": Self.countyToken, "DOUDI_RELIEF_TOWNSHIP_TOKEN": Self.townshipToken,
+                       "DOUDI_RELIEF_TICK_MS": "\(tickMs)",
                        "DOUDI_RELIEF_STAGE_INTERVAL_SECONDS": "\(intervalSeconds)"]
     }
 
@@ -93,7 +97,8 @@ final class ReliefHarness: @unchecked Sendable {
     func paidStages() throws -> Int { try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM relief_stages WHERE paid = 1") ?? 0 } }
 
     /// Townships whose ledger does not balance: the columns against each other, against the
-    /// movements, and against zero.
+    /// movements (the township-approved stages: what the county approved its own fund pays), and
+    /// against zero.
     func unbalancedFunds() throws -> [String] {
         try read { db in
             try String.fetchAll(db, sql: """
@@ -105,9 +110,14 @@ final class ReliefHarness: @unchecked Sendable {
                                           WHERE m.township = f.township AND m.kind = 'disbursement')
                    OR f.disbursed_fen != (SELECT coalesce(sum(s.amount_fen), 0) FROM relief_stages s
                                           JOIN relief_cases c ON c.case_id = s.case_id
-                                          WHERE c.township = f.township AND s.paid = 1)
+                                          WHERE c.township = f.township AND s.paid = 1 AND s.approved_at = 'township')
                 """)
         }
+    }
+
+    /// What the county funds paid (stages the county approved), in all.
+    func countyPaidFen() throws -> Int64 {
+        try read { try Int64.fetchOne($0, sql: "SELECT coalesce(sum(amount_fen), 0) FROM relief_county_payments") ?? 0 }
     }
 
     /// Stages debited more than once (must be none).
@@ -152,7 +162,7 @@ func identityNumber(_ n: Int) -> String {
 }
 
 func applicationEvent(_ id: String, person: Int, township: String = "140105001", requested: Int64, urgent: Bool = true,
-                      kind: String = "fire", on date: String = "2024-06-01", size: Int = 4, idNumber: String? = nil,
+                      kind: String = "fire", on date: String = ReliefHarness.today.description, size: Int = 4, idNumber: String? = nil,
                       eventId: String? = nil) throws -> CloudEvent {
     let app = ReliefApplication(applicationId: id, applicant: ReliefApplicant(name: "Test Person \(person)",
                                                                               idNumber: idNumber ?? identityNumber(person)),

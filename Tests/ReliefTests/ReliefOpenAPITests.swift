@@ -6,7 +6,8 @@ import XCTest
 /// and every answer the service gives (success and each error) is one the document lists.
 final class ReliefOpenAPITests: XCTestCase {
     /// The routes `ReliefAPI` registers (the health routes are ServiceKit's, documented in docs/operations.md).
-    static let routes = ["GET /v1/cases", "GET /v1/cases/{caseId}", "POST /v1/cases/{caseId}/approval", "GET /v1/funds", "GET /v1/stats"]
+    static let routes = ["GET /v1/cases", "GET /v1/cases/{caseId}", "POST /v1/cases/{caseId}/review", "POST /v1/cases/{caseId}/approval",
+                         "GET /v1/funds", "GET /v1/county-funds", "GET /v1/stats"]
 
     func testDocumentCoversEveryRouteAndEveryAnswer() async throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -25,14 +26,17 @@ final class ReliefOpenAPITests: XCTestCase {
         try await h.start()
         defer { h.stop() }
         // 500,000 fen is above the township limit (300,000): the case waits for the county.
-        try await TestBroker.produce([try applicationEvent("a-county", person: 41, requested: 500_000)], to: h.topic("relief.applications"))
+        try await TestBroker.produce([try applicationEvent("a-county", person: 41, requested: 500_000),
+                                      try applicationEvent("a-calm", person: 42, requested: 100_000, urgent: false)],
+                                     to: h.topic("relief.applications"))
         var pending: String?
         _ = try await eventuallyAsync(timeout: .seconds(60)) {
             pending = try await h.cases(status: "pending").first?["caseId"] as? String
             return pending != nil
         }
         let caseId = try XCTUnwrap(pending, "no pending case")
-        let approval = "/v1/cases/\(caseId)/approval"
+        let approval = "/v1/cases/\(caseId)/approval", review = "/v1/cases/case-a-calm/review"
+        let township = ReliefHarness.townshipToken
         let calls: [(route: String, method: String, path: String, body: String?, token: String?, expected: Int)] = [
             ("GET /v1/cases", "GET", "/v1/cases?status=pending&limit=5", nil, nil, 200),
             ("GET /v1/cases/{caseId}", "GET", "/v1/cases/\(caseId)", nil, nil, 200),
@@ -43,7 +47,13 @@ final class ReliefOpenAPITests: XCTestCase {
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 99000000, "approver": "c-1"}"#, ReliefHarness.countyToken, 422),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 400000, "approver": "c-1"}"#, ReliefHarness.countyToken, 200),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 450000, "approver": "c-1"}"#, ReliefHarness.countyToken, 409),
+            ("POST /v1/cases/{caseId}/review", "POST", review, #"{"decision": "approve", "reviewer": "t-1"}"#, nil, 401),
+            ("POST /v1/cases/{caseId}/review", "POST", review, #"{"decision": "deny", "reviewer": "t-1"}"#, township, 400),
+            ("POST /v1/cases/{caseId}/review", "POST", "/v1/cases/no-such-case/review", #"{"decision": "approve", "reviewer": "t-1"}"#, township, 404),
+            ("POST /v1/cases/{caseId}/review", "POST", "/v1/cases/\(caseId)/review", #"{"decision": "approve", "reviewer": "t-1"}"#, township, 409),
+            ("POST /v1/cases/{caseId}/review", "POST", review, #"{"decision": "approve", "reviewer": "t-1"}"#, township, 200),
             ("GET /v1/funds", "GET", "/v1/funds", nil, nil, 200),
+            ("GET /v1/county-funds", "GET", "/v1/county-funds", nil, nil, 200),
             ("GET /v1/stats", "GET", "/v1/stats", nil, nil, 200),
         ]
         for call in calls {

@@ -6,6 +6,8 @@
 public enum BasicLivingProgram: String, CaseIterable, Sendable {
     case dibao, tekun
     case singlePersonDibao = "single_person_dibao"
+    /// A household recognised as dibao-edge (低保边缘家庭认定), where the county records it as a programme.
+    case dibaoEdge = "dibao_edge"
 }
 
 struct DisposedNeed {
@@ -23,13 +25,23 @@ enum BasicLivingRules {
         let baseFacts = ["category": cat.primary.rawValue, "perCapitaMonthlyFen": String(f.perCapitaMonthlyFen),
                          "householdSize": String(f.n)]
 
-        // Entitlement of the household: tekun first, else dibao.
-        let entitled: BasicLivingProgram? = cat.tekunEligible ? .tekun : cat.primary == .dibao ? .dibao : nil
-        if let e = entitled, !householdHeld.contains(e.rawValue) {
-            var facts = baseFacts; facts["program"] = e.rawValue
-            out.append(.init(need: Need(domain: .basicLiving, reason: "eligible_\(e.rawValue)", clause: e == .tekun ? "§4.1.3" : "§4.1.1",
-                                        facts: facts),
-                             level: e == .tekun ? .red : .orange, disposal: .notCovered))
+        // Tekun is judged per person (特困人员认定办法): each tekun member not supported yet, by a
+        // tekun programme of theirs or of the whole household, is a need of that person.
+        for i in cat.tekunPersons {
+            let m = f.members[i]
+            let covered = held.contains { $0.program == BasicLivingProgram.tekun.rawValue && ($0.personKey == nil || $0.personKey == m.member.personKey) }
+            guard !covered else { continue }
+            var facts = baseFacts; facts["program"] = BasicLivingProgram.tekun.rawValue; facts["category"] = Category.tekun.rawValue
+            if let g = m.disabilityGrade { facts["disabilityGrade"] = String(g) }
+            out.append(.init(need: NeedRules.person(.basicLiving, m, "eligible_tekun", "§4.1.3", facts), level: .red,
+                             disposal: .notCovered))
+        }
+        // Dibao for the household, unless every member is tekun (tekun support replaces it).
+        if cat.categories.contains(.dibao), cat.tekunPersons.count < f.members.count,
+           !householdHeld.contains(BasicLivingProgram.dibao.rawValue) {
+            var facts = baseFacts; facts["program"] = BasicLivingProgram.dibao.rawValue
+            out.append(.init(need: Need(domain: .basicLiving, reason: "eligible_dibao", clause: "§4.1.1", facts: facts),
+                             level: .orange, disposal: .notCovered))
         }
         for i in cat.singlePerson {
             let m = f.members[i]
@@ -60,12 +72,16 @@ enum BasicLivingRules {
         let inDibaoOrTekun = cat.primary == .tekun || cat.primary == .dibao
         switch BasicLivingProgram(rawValue: p.program) {
         case .tekun:
-            return cat.tekunEligible ? nil : "no_longer_tekun"
+            guard let key = p.personKey else { return cat.tekunEligible ? nil : "no_longer_tekun" }
+            guard let index = f.members.firstIndex(where: { $0.member.personKey == key }) else { return "not_a_member" }
+            return cat.tekunPersons.contains(index) ? nil : "no_longer_tekun"
         case .singlePersonDibao:
             guard let key = p.personKey else { return inDibaoOrTekun ? nil : "no_longer_dibao" }
             guard let index = f.members.firstIndex(where: { $0.member.personKey == key }) else { return "not_a_member" }
             if cat.singlePerson.contains(index) || inDibaoOrTekun { return nil }
             return gradualExit(f, cat, asOf: asOf, reasons: &reasons) ? nil : "no_longer_single_person_dibao"
+        case .dibaoEdge:
+            return inDibaoOrTekun || cat.categories.contains(.dibaoEdge) ? nil : "no_longer_dibao_edge"
         case .dibao, nil:
             // A tekun-eligible household moves to tekun rather than leaving basic living.
             return inDibaoOrTekun ? nil : "no_longer_dibao"
@@ -74,16 +90,19 @@ enum BasicLivingRules {
 
     /// §4.1.4: a former registered poor single-person dibao case that is no longer low-income leaves
     /// only when the gradual-exit period has ended; one still low-income follows the ordinary
-    /// dibao and edge rules (it leaves single-person dibao now). Returns true while the exit waits.
+    /// dibao and edge rules (it leaves single-person dibao now). The period runs from the day the
+    /// household stopped being low-income: the later of the day the classifier first found it so
+    /// and the day rural revitalization removed it from monitoring (risk eliminated), a dated fact.
+    /// Returns true while the exit waits.
     private static func gradualExit(_ f: HouseholdFacts, _ cat: CategoryOutcome, asOf: CivilDate,
                                     reasons: inout [Reason]) -> Bool {
-        let formerPoor = f.hasFlag(.formerRegisteredPoor) || f.context.formerRegisteredPoor
-        guard formerPoor, !cat.isLowIncome else { return false }
-        let since = f.context.notLowIncomeSince ?? asOf
+        guard f.formerRegisteredPoor, !cat.isLowIncome else { return false }
+        let since = [f.context.notLowIncomeSince, f.riskEliminatedOn].compactMap { $0 }.max() ?? asOf
         let ends = since.adding(months: f.standards.gradualExitMonths)
         let waiting = asOf < ends
+        let cause = f.riskEliminatedOn.map { "risk eliminated on \($0); " } ?? ""
         reasons.append(ClassifierRule.gradualExit.reason(
-            "former registered poor, not low-income since \(since); gradualExitMonths=\(f.standards.gradualExitMonths) "
+            "former registered poor, \(cause)not low-income since \(since); gradualExitMonths=\(f.standards.gradualExitMonths) "
             + (waiting ? "exit deferred until \(ends)" : "period ended \(ends), exit now")))
         return waiting
     }

@@ -16,7 +16,9 @@ public enum HouseholdFlag: String, CaseIterable, Sendable {
 struct CategoryOutcome {
     var categories: [Category] = []
     var singlePerson: [Int] = []
-    var tekunEligible = false
+    /// Members who are tekun (judged per person).
+    var tekunPersons: [Int] = []
+    var tekunEligible: Bool { !tekunPersons.isEmpty }
     var primary: Category { categories.first ?? .notLowIncome }
     var isLowIncome: Bool { primary != .notLowIncome }
 }
@@ -33,42 +35,47 @@ enum CategoryRules {
             reasons.append(ClassifierRule.deceasedExcluded.reason("deceased=\(f.deceasedCount) members=\(f.n)"))
         }
         reasons.append(ClassifierRule.perCapitaIncome.reason(
-            "annualIncomeFen=\(f.annualIncomeFen) (income \(f.profile.income.totalFen) + support \(f.supportFen)) "
+            "annualIncomeFen=\(f.annualIncomeFen) (income \(f.ownIncomeFen): block \(f.profile.income.totalFen), members' own "
+            + "incomes \(f.ownIncomeFen == f.profile.income.totalFen ? "not more" : "more"); support \(f.supportFen)) "
             + "members=\(f.n) perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) area=\(f.profile.area.rawValue) "
             + "dibaoStandardFen=\(f.dibaoStandardFen) edgeLineFen=\(f.edgeLineFen)"))
         recordAssetFailures(f, &reasons)
         let assetsOK = f.assetsWithinLimits
 
-        if isTekun(f) {
-            out.tekunEligible = true
-            out.categories.append(.tekun)
-            reasons.append(ClassifierRule.tekun.reason(
-                "every member lacks labour ability, no income, no supporter able to support (members=\(f.n))"))
+        for person in TekunRules.persons(f) {
+            out.tekunPersons.append(person.index)
+            reasons.append(ClassifierRule.tekun.reason(person.detail))
         }
+        if out.tekunEligible { out.categories.append(.tekun) }
         if f.incomeBelowDibao && assetsOK {
             out.categories.append(.dibao)
             reasons.append(ClassifierRule.dibao.reason(
                 "perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) < dibaoStandardFen=\(f.dibaoStandardFen); assets within limits"))
-        } else if !out.tekunEligible && f.belowEdgeLine(f.annualIncomeFen) && assetsOK {
+        } else if !out.tekunEligible && f.belowEdgeLine(f.annualIncomeFen) && f.edgeAssetsWithinLimits {
             out.categories.append(.dibaoEdge)
             reasons.append(ClassifierRule.dibaoEdge.reason(
-                "dibaoStandardFen=\(f.dibaoStandardFen) <= perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) < edgeLineFen="
-                + "\(f.edgeLineFen) (multiplier \(StandardsNumber.decimalText(permille: f.standards.edgeMultiplierPermille)))"))
+                "perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) < edgeLineFen=\(f.edgeLineFen) (multiplier "
+                + "\(StandardsNumber.decimalText(permille: f.standards.edgeMultiplierPermille))), not dibao; assets "
+                + "\(f.countableAssetsFen) within the edge limit \(f.edgeAssetLimitFen)"))
             out.singlePerson = singlePersonDibao(f, &reasons)
         }
-        if f.hasFlag(.unstableAfterPoverty) || f.hasFlag(.edgeAtRisk) || f.context.monitoredByRuralRevitalization {
+        if f.listedAtRisk {
             out.categories.append(.atRisk)
-            reasons.append(ClassifierRule.atRisk.reason("listed by rural revitalization: flags=\(f.profile.flags)"))
+            let status = f.ruralStatus.map { "\($0.code ?? "?") on \($0.on)" } ?? "flags=\(f.profile.flags)"
+            reasons.append(ClassifierRule.atRisk.reason("listed by rural revitalization: \(status)"))
+        } else if let lifted = f.riskEliminatedOn {
+            reasons.append(ClassifierRule.riskEliminated.reason("rural revitalization removed the household from monitoring on \(lifted)"))
         }
         if expenditureHardship(f, &reasons) { out.categories.append(.expenditureHardship) }
-        if f.hasFlag(.otherLowIncome) || f.context.designatedOtherLowIncome {
+        if let d = f.designation, d.designated {
             out.categories.append(.otherLowIncome)
-            reasons.append(ClassifierRule.otherLowIncome.reason("designated by the local government"))
+            reasons.append(ClassifierRule.otherLowIncome.reason("designated by the county" + (d.reason.isEmpty ? "" : ": \(d.reason)")))
         }
         if out.categories.isEmpty {
             out.categories = [.notLowIncome]
             reasons.append(ClassifierRule.notLowIncome.reason(
-                "perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) edgeLineFen=\(f.edgeLineFen) assetsWithinLimits=\(assetsOK)"))
+                "perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) edgeLineFen=\(f.edgeLineFen) assetsWithinLimits=\(assetsOK) "
+                + "edgeAssetsWithinLimits=\(f.edgeAssetsWithinLimits)"))
         }
         return out
     }
@@ -76,8 +83,9 @@ enum CategoryRules {
     private static func recordAssetFailures(_ f: HouseholdFacts, _ reasons: inout [Reason]) {
         if !f.financialWithinLimit {
             reasons.append(ClassifierRule.financialOverLimit.reason(
-                "financialFen=\(f.profile.assets.financialFen) > limitFen=\(f.financialLimitFen) "
-                + "(\(f.standards.financialAssetMonths) months × \(f.dibaoStandardFen) × \(f.n) members)"))
+                "assetsFen=\(f.countableAssetsFen) (financial \(f.profile.assets.financialFen), business \(f.businessCapitalFen), "
+                + "other \(f.profile.assets.otherFen)) > limitFen=\(f.dibaoAssetLimitFen) "
+                + "(\(f.standards.financialAssetMonths) months × \(f.dibaoStandardFen) × \(f.n) members); edge limit \(f.edgeAssetLimitFen)"))
         }
         if !f.nonExemptVehicles.isEmpty {
             reasons.append(ClassifierRule.vehicleNotExempt.reason(
@@ -87,22 +95,6 @@ enum CategoryRules {
             reasons.append(ClassifierRule.urbanHousesOverLimit.reason(
                 "houses=\(f.houseCount) > maxUrbanHouses=\(f.standards.maxUrbanHouses)"))
         }
-    }
-
-    /// §4.1.3: no labour ability, no source of income, and no legal supporter able to support.
-    /// A member with labour ability is a supporter inside the household, so every member must lack it.
-    static func isTekun(_ f: HouseholdFacts) -> Bool {
-        guard f.profile.income.totalFen == 0, f.supportFen == 0 else { return false }
-        for m in f.members where !m.hasNoLaborAbility || (m.member.monthlyIncomeFen ?? 0) > 0 { return false }
-        return !f.profile.supporters.contains(where: isAbleSupporter)
-    }
-
-    /// A supporter who pays nothing is still able when healthy and earning (法定义务人有能力).
-    static func isAbleSupporter(_ s: Supporter) -> Bool {
-        if s.annualSupportFen > 0 { return true }
-        guard let occupation = s.occupation else { return false }
-        let healthy = s.health != .seriousIllness && s.health != .disabled
-        return healthy && [.employed, .selfEmployed, .farming, .retired].contains(occupation)
     }
 
     /// §4.1.2: in an edge household, grade 1–2 disability (grade 3 intellectual or mental where
@@ -127,27 +119,38 @@ enum CategoryRules {
         return ["intellectual", "mental", "智力", "精神"].contains(kind.lowercased())
     }
 
-    /// §2.1.4: rigid spending leaves income below the edge line; or income fell sharply and is
-    /// now below it; or a sudden catastrophic hardship. The guideline requires the hardship to
-    /// be serious ("导致基本生活出现严重困难"), so a sharp fall alone does not qualify.
+    /// §2.1.4: rigid spending of the last 12 months leaves income below the edge line; or income
+    /// fell sharply and is now below it; or a sudden catastrophic hardship (§4.3). The guideline
+    /// requires the hardship to be serious ("导致基本生活出现严重困难"): the household's assets must be
+    /// within the limits (the edge household's), and a sharp fall alone does not qualify.
     private static func expenditureHardship(_ f: HouseholdFacts, _ reasons: inout [Reason]) -> Bool {
         var fired = false
-        if f.rigidFen > 0 && f.belowEdgeLine(f.annualIncomeFen - f.rigidFen) {
+        let rigid = f.rigidFen > 0 && f.belowEdgeLine(f.annualIncomeFen - f.rigidFen)
+        let drop = f.sharpIncomeDrop && f.belowEdgeLine(f.annualIncomeFen)
+        let sudden = f.emergency
+        guard rigid || drop || sudden != nil else { return false }
+        guard f.edgeAssetsWithinLimits else {
+            reasons.append(ClassifierRule.hardshipAssetsOverLimit.reason(
+                "assetsFen=\(f.countableAssetsFen) > edge limit \(f.edgeAssetLimitFen), or property over the limits: "
+                + "no serious hardship (rigid=\(rigid) sharpDrop=\(drop) sudden=\(sudden != nil))"))
+            return false
+        }
+        if rigid {
             fired = true
             reasons.append(ClassifierRule.rigidSpending.reason(
-                "annualIncomeFen=\(f.annualIncomeFen) - rigidFen=\(f.rigidFen) (medical \(f.medicalFen), disability "
-                + "\(f.profile.expenses.disabilityFen), disaster \(f.context.disasterLossFen), accident "
-                + "\(f.context.accidentExpenseFen)) below edge line \(f.edgeLineFen) × 12 × \(f.n)"))
+                "annualIncomeFen=\(f.annualIncomeFen) - rigidFen=\(f.rigidFen) of the last 12 months (medical \(f.medicalFen), "
+                + "disability \(f.declaredRecent ? f.profile.expenses.disabilityFen : 0), disaster \(f.disasterLossFen), accident "
+                + "\(f.accidentFen)) below edge line \(f.edgeLineFen) × 12 × \(f.n)"))
         }
-        if f.sharpIncomeDrop && f.belowEdgeLine(f.annualIncomeFen) {
+        if drop {
             fired = true
             reasons.append(ClassifierRule.sharpIncomeDrop.reason(
                 "perCapitaMonthlyFen=\(f.perCapitaMonthlyFen) vs previous \(f.profile.previousPerCapitaMonthlyFen ?? 0): "
                 + "fell by >= \(StandardsNumber.decimalText(permille: f.standards.sharpDropPermille)), below edge line \(f.edgeLineFen)"))
         }
-        if f.context.emergency {
+        if let e = sudden {
             fired = true
-            reasons.append(ClassifierRule.emergencyHardship.reason("sudden hardship: \(f.context.emergencyKind ?? "unspecified")"))
+            reasons.append(ClassifierRule.emergencyHardship.reason("sudden hardship: \(e.kind)" + (e.on.map { " on \($0)" } ?? "")))
         }
         return fired
     }

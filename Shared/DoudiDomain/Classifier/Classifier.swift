@@ -18,8 +18,12 @@ extension Classifier {
         let cat = CategoryRules.evaluate(f, reasons: &reasons)
 
         let found = NeedRules.evaluate(f, cat)
-        let basic = BasicLivingRules.evaluate(f, cat, asOf: asOf, reasons: &reasons)
-        let specialised = DisposalRules.dispose(found, programs: profile.programs)
+        let assisted = DisposalRules.assisted(programs: profile.programs, categories: cat.categories)
+        var basic = BasicLivingRules.evaluate(f, cat, asOf: asOf, reasons: &reasons)
+        for i in basic.indices where basic[i].disposal == .notCovered {
+            basic[i].disposal = DisposalRules.disposal(of: basic[i].need, assisted: assisted)
+        }
+        let specialised = DisposalRules.dispose(found, programs: profile.programs, assisted: assisted)
         // Every need, whatever happens to its warning (covered, held back by the gate, escalated).
         var needs = basic.map(\.need) + found.map(\.need)
         needs += specialised.filter { $0.disposal == .noLongerEligible }.map(\.need)

@@ -31,8 +31,28 @@ public struct RegionStandards: Sendable, Equatable {
     public var housingAreaPerPersonM2: Int64 = 15
     /// Whether the region pays a heating subsidy to low-income households (§4.2.6).
     public var heatingSubsidy = false
+    /// Whether the region extends the disability living subsidy and rehabilitation to low-income
+    /// households beyond dibao and tekun (§4.2.6 "有条件的地方可将困难残疾人生活补贴延伸至低收入人口").
+    public var disabilitySubsidy = false
+    /// Edge households' asset limit in months of the dibao standard per person; nil means the dibao
+    /// limit times the edge multiplier (§2.1.3 "家庭财产状况符合当地相关规定").
+    public var edgeAssetMonths: Int64?
+    /// Tekun persons' asset limit (特困人员财产状况规定) in months of the dibao standard per person;
+    /// nil means the dibao limit.
+    public var tekunAssetMonths: Int64?
+    /// A sudden hardship declared on a form, or reported by a department, calls for temporary relief
+    /// for this many days after it happened (§4.3).
+    public var emergencyWindowDays = 90
+    /// Last year's per-capita disposable income, fen per year: a supporter aged 70 or more, or
+    /// severely disabled, whose own income is below it cannot support (特困人员认定办法 第十条).
+    public var disposableIncomeUrbanAnnualFen: Int64 = 4_383_400
+    public var disposableIncomeRuralAnnualFen: Int64 = 1_713_100
 
     public init() {}
+
+    public func disposableIncomeAnnualFen(_ area: Area) -> Int64 {
+        area == .urban ? disposableIncomeUrbanAnnualFen : disposableIncomeRuralAnnualFen
+    }
 
     public func dibaoStandardFen(_ area: Area) -> Int64 { area == .urban ? dibaoUrbanFen : dibaoRuralFen }
 
@@ -60,6 +80,12 @@ public struct RegionOverride: Sendable, Equatable {
     public var yellowDeadlineDays: Int?
     public var housingAreaPerPersonM2: Int64?
     public var heatingSubsidy: Bool?
+    public var disabilitySubsidy: Bool?
+    public var edgeAssetMonths: Int64?
+    public var tekunAssetMonths: Int64?
+    public var emergencyWindowDays: Int?
+    public var disposableIncomeUrbanAnnualFen: Int64?
+    public var disposableIncomeRuralAnnualFen: Int64?
 
     public init() {}
 
@@ -80,6 +106,12 @@ public struct RegionOverride: Sendable, Equatable {
         if let v = yellowDeadlineDays { s.yellowDeadlineDays = v }
         if let v = housingAreaPerPersonM2 { s.housingAreaPerPersonM2 = v }
         if let v = heatingSubsidy { s.heatingSubsidy = v }
+        if let v = disabilitySubsidy { s.disabilitySubsidy = v }
+        if let v = edgeAssetMonths { s.edgeAssetMonths = v }
+        if let v = tekunAssetMonths { s.tekunAssetMonths = v }
+        if let v = emergencyWindowDays { s.emergencyWindowDays = v }
+        if let v = disposableIncomeUrbanAnnualFen { s.disposableIncomeUrbanAnnualFen = v }
+        if let v = disposableIncomeRuralAnnualFen { s.disposableIncomeRuralAnnualFen = v }
         return s
     }
 }
@@ -103,7 +135,10 @@ public struct AppliedStandards: Sendable, Equatable {
             + "medicalBurdenShare=\(StandardsNumber.decimalText(permille: v.medicalBurdenPermille)) "
             + "singlePersonGrade3IntellectualMental=\(v.singlePersonGrade3IntellectualMental) "
             + "gradualExitMonths=\(v.gradualExitMonths) deadlineDays=\(v.redDeadlineDays)/\(v.orangeDeadlineDays)/"
-            + "\(v.yellowDeadlineDays) housingAreaPerPersonM2=\(v.housingAreaPerPersonM2) heatingSubsidy=\(v.heatingSubsidy)"
+            + "\(v.yellowDeadlineDays) housingAreaPerPersonM2=\(v.housingAreaPerPersonM2) heatingSubsidy=\(v.heatingSubsidy) "
+            + "disabilitySubsidy=\(v.disabilitySubsidy) edgeAssetMonths=\(v.edgeAssetMonths.map(String.init) ?? "dibao×multiplier") "
+            + "tekunAssetMonths=\(v.tekunAssetMonths.map(String.init) ?? "dibao") emergencyWindowDays=\(v.emergencyWindowDays) "
+            + "disposableIncomeFen=\(v.disposableIncomeUrbanAnnualFen)/\(v.disposableIncomeRuralAnnualFen)"
     }
 }
 

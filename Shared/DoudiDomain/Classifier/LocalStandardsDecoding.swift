@@ -3,7 +3,9 @@
 // Members of a region (all optional): dibaoUrbanFen, dibaoRuralFen, edgeMultiplier (decimal),
 // financialAssetMonths, exemptVehicleKinds, maxUrbanHouses, sharpIncomeDrop (decimal share),
 // medicalBurdenShare (decimal share), singlePersonGrade3IntellectualMental, gradualExitMonths,
-// warningDeadlineDays {red, orange, yellow}, housingAreaPerPersonM2, heatingSubsidy.
+// warningDeadlineDays {red, orange, yellow}, housingAreaPerPersonM2, heatingSubsidy, disabilitySubsidy,
+// edgeAssetMonths, tekunAssetMonths, emergencyWindowDays, disposableIncomeUrbanAnnualFen,
+// disposableIncomeRuralAnnualFen.
 // Unknown members are errors: a misspelt key would otherwise silently keep a default.
 
 extension LocalStandards {
@@ -75,6 +77,12 @@ extension RegionOverride {
             case "warningDeadlineDays": readDeadlines(value, at: field, problems: &problems)
             case "housingAreaPerPersonM2": housingAreaPerPersonM2 = fen()
             case "heatingSubsidy": heatingSubsidy = flag()
+            case "disabilitySubsidy": disabilitySubsidy = flag()
+            case "edgeAssetMonths": edgeAssetMonths = fen()
+            case "tekunAssetMonths": tekunAssetMonths = fen()
+            case "emergencyWindowDays": emergencyWindowDays = small()
+            case "disposableIncomeUrbanAnnualFen": disposableIncomeUrbanAnnualFen = fen()
+            case "disposableIncomeRuralAnnualFen": disposableIncomeRuralAnnualFen = fen()
             default: problems.append("\(field): unknown member")
             }
         }
@@ -189,6 +197,11 @@ enum StandardsValidation {
         int(o.orangeDeadlineDays, "warningDeadlineDays.orange", min: 1, "must be at least 1 day")
         int(o.yellowDeadlineDays, "warningDeadlineDays.yellow", min: 1, "must be at least 1 day")
         int(o.housingAreaPerPersonM2, "housingAreaPerPersonM2", min: 1, "must be a positive area")
+        int(o.edgeAssetMonths, "edgeAssetMonths", min: 0, "must not be negative")
+        int(o.tekunAssetMonths, "tekunAssetMonths", min: 0, "must not be negative")
+        int(o.emergencyWindowDays, "emergencyWindowDays", min: 1, "must be at least 1 day")
+        int(o.disposableIncomeUrbanAnnualFen, "disposableIncomeUrbanAnnualFen", min: 1, "must be a positive number of fen")
+        int(o.disposableIncomeRuralAnnualFen, "disposableIncomeRuralAnnualFen", min: 1, "must be a positive number of fen")
         if let kinds = o.exemptVehicleKinds, kinds.contains(where: \.isEmpty) {
             out.append("\(path).exemptVehicleKinds: must not contain an empty kind")
         }

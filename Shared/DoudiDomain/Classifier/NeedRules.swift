@@ -22,15 +22,22 @@ enum NeedRules {
         housing(f, &out)
         employment(f, &out)
         let size = String(f.n)
-        if f.context.disasterHit {
-            out.append(.init(need: Need(domain: .disaster, reason: "natural_disaster", clause: "§4.2.5",
-                                        facts: ["disasterKind": f.context.disasterKind ?? "unspecified",
-                                                "lossFen": String(f.context.disasterLossFen)]), level: .red))
+        if let d = f.disaster {
+            // §4.2.5: aid by phase (应急, 过渡期, 旱灾, 冬春, 恢复重建); the phase decides the measure.
+            var facts = ["disasterKind": d.kind ?? "unspecified", "phase": d.phase, "lossFen": String(f.disasterLossFen),
+                         "affectedPersons": size]
+            if let on = d.on { facts["occurredOn"] = on.description }
+            out.append(.init(need: Need(domain: .disaster, reason: "natural_disaster", clause: "§4.2.5", facts: facts), level: .red))
         }
-        if f.context.emergency {
-            out.append(.init(need: Need(domain: .emergency, reason: "sudden_hardship", clause: "§4.3",
-                                        facts: ["incidentKind": f.context.emergencyKind ?? "unspecified",
-                                                "householdSize": size, "urgent": "true"]), level: .red))
+        if let e = f.emergency {
+            // §4.3: temporary relief; urgent, so relief pays first (先行救助).
+            var facts = ["incidentKind": e.kind, "householdSize": size, "urgent": "true"]
+            if let on = e.on { facts["occurredOn"] = on.description }
+            if let key = e.personKey, let m = f.members.first(where: { $0.member.personKey == key }) {
+                out.append(.init(need: person(.emergency, m, "sudden_hardship", "§4.3", facts), level: .red))
+            } else {
+                out.append(.init(need: Need(domain: .emergency, reason: "sudden_hardship", clause: "§4.3", facts: facts), level: .red))
+            }
         }
         services(f, cat, &out)
         for m in f.members where m.seriouslyIll {
@@ -38,8 +45,8 @@ enum NeedRules {
             if let fen = personalMedicalFen(f, m) { facts["medicalFen"] = String(fen) }
             out.append(.init(need: person(.charity, m, "serious_illness", "§4.5", facts), level: heavyCosts(f) ? .red : .yellow))
         }
-        other(f, &out)
-        if let hardship = f.context.uncoveredHardship {
+        other(f, cat, &out)
+        if let hardship = f.uncoveredHardship {
             out.append(.init(need: Need(domain: .coordination, reason: "no_policy_covers", clause: "§3.4",
                                         facts: ["hardship": hardship]), level: .orange))
         }
@@ -55,9 +62,7 @@ enum NeedRules {
     /// Serious illness whose costs the household cannot bear: the red case of RULES.md.
     static func heavyCosts(_ f: HouseholdFacts) -> Bool { f.medicalBurden }
 
-    private static func personalMedicalFen(_ f: HouseholdFacts, _ m: MemberFacts) -> Int64? {
-        m.member.personKey.flatMap { f.context.medicalExpenseFen[$0] }
-    }
+    private static func personalMedicalFen(_ f: HouseholdFacts, _ m: MemberFacts) -> Int64? { f.personalMedicalFen(m) }
 
     /// §4.2.1: serious or chronic illness, or out-of-pocket costs above the burden share of income.
     private static func medical(_ f: HouseholdFacts, _ cat: CategoryOutcome, _ out: inout [FoundNeed]) {
@@ -143,8 +148,10 @@ enum NeedRules {
         }
     }
 
-    /// §4.2.6: funeral costs, heating subsidy, disability living subsidy and rehabilitation.
-    private static func other(_ f: HouseholdFacts, _ out: inout [FoundNeed]) {
+    /// §4.2.6: funeral costs, heating subsidy, disability living subsidy and rehabilitation. The
+    /// disability subsidy is for dibao and tekun households (困难残疾人生活补贴); other low-income
+    /// households get it where the region extends it (`disabilitySubsidy`, "有条件的地方可…延伸").
+    private static func other(_ f: HouseholdFacts, _ cat: CategoryOutcome, _ out: inout [FoundNeed]) {
         if f.deceasedCount > 0 {
             out.append(.init(need: Need(domain: .other, reason: "funeral", clause: "§4.2.6",
                                         facts: ["subsidyKind": "funeral"]), level: .yellow))
@@ -153,7 +160,10 @@ enum NeedRules {
             out.append(.init(need: Need(domain: .other, reason: "heating", clause: "§4.2.6",
                                         facts: ["subsidyKind": "heating"]), level: .yellow))
         }
-        for m in f.members where m.disabled {
+        let basicLiving = cat.tekunEligible || cat.categories.contains(.dibao)
+            || f.profile.programs.contains { $0.domain == .basicLiving }
+        for (i, m) in f.members.enumerated() where m.disabled {
+            guard basicLiving || cat.singlePerson.contains(i) || f.standards.disabilitySubsidy else { continue }
             var facts = ["subsidyKind": "disability_living"]
             if let g = m.disabilityGrade { facts["disabilityGrade"] = String(g) }
             if let k = m.member.disabilityKind { facts["disabilityKind"] = k }

@@ -43,6 +43,14 @@ public struct WarningLedger: Sendable, Equatable, Codable {
     public private(set) var openings: [WarningKey: Int] = [:]
     /// Referral warnings (not_covered, policy_not_implemented) whose referral was denied.
     public private(set) var denied: Set<WarningKey> = []
+    /// The referral whose denial put a key in `denied`: a warning the reclassification resolves
+    /// because of that denial (special hardship takes over) names it as `resolvedBy`, so the
+    /// router keeps that decided referral instead of withdrawing it, whichever it reads first.
+    public private(set) var deniedBy: [WarningKey: String] = [:]
+    /// policy_not_implemented warnings the ledger opened itself (a due check, an escalation): a
+    /// decision cannot see them, so they stay open while their domain still has a need that no
+    /// special hardship took over. Those a decision raises stay only while it raises them.
+    public private(set) var escalatedByLedger: Set<WarningKey> = []
 
     /// Restores a ledger from stored open warnings; an opening count missing for a key is taken
     /// from the open warning's id (`…-<n>` means n + 1 openings).
@@ -78,10 +86,12 @@ public struct WarningLedger: Sendable, Equatable, Codable {
             let present: Bool = switch key.disposal {
             case .notCovered, .noLongerEligible: raised.contains(key)
             // Escalations the decision cannot see: kept while the domain still has a need.
-            case .policyNotImplemented: needDomains.contains(key.domain)
+            case .policyNotImplemented:
+                raised.contains(key) || (escalatedByLedger.contains(key) && needDomains.contains(key.domain)
+                    && !raised.contains(WarningKey(householdId: hh, domain: key.domain, disposal: .specialHardship)))
             case .specialHardship: raised.contains(key) || needDomains.contains(key.domain)
             }
-            if !present { changes.resolved.append(resolve(key, at: time)) }
+            if !present { changes.resolved.append(resolve(key, at: time, by: denied.contains(key) ? deniedBy[key] : nil)) }
         }
         for w in decision.warnings {
             let key = WarningKey(householdId: hh, domain: w.domain, disposal: w.disposal)
@@ -137,6 +147,7 @@ public struct WarningLedger: Sendable, Equatable, Codable {
         case .denied:
             let targets = keys.filter { Self.isReferral($0.disposal) && (outcome.warningId == nil || open[$0]?.warningId == outcome.warningId) }
             denied.formUnion(targets)
+            for key in targets { deniedBy[key] = outcome.referralId ?? outcome.outcomeId }
             if everyReferralDenied(householdId: hh) { changes.opened += escalate(hh, at: time) }
         case .accepted, .withdrawn:
             break
@@ -201,6 +212,7 @@ public struct WarningLedger: Sendable, Equatable, Codable {
         var w = source
         w.disposal = .policyNotImplemented
         w.reasons.append(ClassifierRule.policyNotImplemented.reason(detail))
+        escalatedByLedger.insert(key)
         return store(key, w, at: time, days: source.deadlineDays)
     }
 
@@ -245,6 +257,7 @@ public struct WarningLedger: Sendable, Equatable, Codable {
 
     private mutating func resolve(_ key: WarningKey, at time: CivilDate, by decision: String? = nil) -> Warning {
         var w = open.removeValue(forKey: key)!
+        escalatedByLedger.remove(key)
         w.status = .resolved
         w.resolvedAt = time.description
         w.resolvedBy = decision

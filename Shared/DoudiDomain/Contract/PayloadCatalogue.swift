@@ -12,7 +12,8 @@ public struct PayloadEntry: @unchecked Sendable {
 public enum PayloadCatalogue {
     static let member = Member(relation: .self, name: "张三", idNumber: "11010519491231002X", maritalStatus: .married,
                                health: .disabled, disabilityGrade: 2, disabilityKind: "physical", occupation: .unemployed,
-                               laborAbility: .partial, monthlyIncomeFen: 0, statedAge: 76, personKey: "pk", birthDate: "1949-12-31",
+                               laborAbility: .partial, monthlyIncomeFen: 15_000,
+                               exemptIncome: [ExemptIncome(kind: .residentsBasicPension, monthlyFen: 15_000)], statedAge: 76, personKey: "pk", birthDate: "1949-12-31",
                                age: 76, gender: .female)
     static let supporter = Supporter(relation: "child", name: "张四", idNumber: "110105197501010011", health: .healthy,
                                      occupation: .employed, annualSupportFen: 120_000, personKey: "pk2")
@@ -27,7 +28,8 @@ public enum PayloadCatalogue {
         hardshipReasons: ["illness"], requestsAssistance: true, relativeOfStaff: false, members: [member], supporters: [supporter],
         income: Income(wagesFen: 1, businessFen: 1, propertyFen: 1, transferFen: 1, otherFen: 1),
         expenses: Expenses(livingFen: 1, socialInsuranceFen: 1, employmentCostFen: 1, medicalFen: 1, disabilityFen: 1, otherFen: 1),
-        assets: assets, declarationSigned: true, verificationAuthorized: true, collectedAt: "2026-11-01T09:00:00+08:00",
+        assets: assets, declarationSigned: true, verificationAuthorized: true, formerRegisteredPoor: true,
+        collectedAt: "2026-11-01T09:00:00+08:00",
         collectedBy: "worker-1", authorizationRequired: false, acceptedAt: "2026-11-01T09:00:01Z")
     static let signal = Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
                                department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
@@ -53,6 +55,8 @@ public enum PayloadCatalogue {
                                               flags: ["edge_at_risk"], verificationAuthorized: true, relativeOfStaff: false, requestsAssistance: true,
                                               hardshipReasons: ["illness"], conflicts: [Conflict(fieldGroup: "income", kept: "s-2", discarded: "s-1", rule: "latest_collected_at_wins")],
                                               previousPerCapitaMonthlyFen: 1, collectedAt: "2026-11-01T09:00:00+08:00", updatedAt: "2026-11-01T09:00:01Z",
+                                              designation: LowIncomeDesignation(designated: true, reason: "r", on: "2026-11-01",
+                                                                                by: "county-operator-1", recordId: "desig-hh-1"),
                                               fieldGroupSources: ["income": FieldGroupSource(collectedAt: "2026-11-01T09:00:00+08:00", source: "s-1")],
                                               asOf: "2026-11-01T09:00:00+08:00", departmentFacts: [signal],
                                               unverifiedClaims: [UnverifiedClaim(source: "s-2", channel: .selfDeclared, collectedAt: "2026-11-02T09:00:00+08:00",

@@ -3,14 +3,19 @@
 /// A CSV layout: its known columns, and a mapper built from a file's header row.
 public protocol CSVLayout: Sendable {
     static var knownColumns: [CSVColumn] { get }
+    /// Objects a row always has when the header has any column inside them (an empty cell is an
+    /// absent amount, but the block itself was declared): e.g. `income`.
+    static var declaredBlocks: [String] { get }
     var mapper: CSVRowMapper { get }
     init(mapper: CSVRowMapper)
 }
 
 extension CSVLayout {
+    public static var declaredBlocks: [String] { [] }
+
     /// Reads the header row (columns matched case-insensitively, unknown ones ignored).
     public init(header: [String], limits: JSONLimits = .standard) throws(CSVHeaderError) {
-        self.init(mapper: try CSVRowMapper(header: header, known: Self.knownColumns, limits: limits))
+        self.init(mapper: try CSVRowMapper(header: header, known: Self.knownColumns, limits: limits, blocks: Self.declaredBlocks))
     }
 
     /// Every column this layout knows, in the documented order (a template header).

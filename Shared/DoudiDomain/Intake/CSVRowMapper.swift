@@ -57,10 +57,12 @@ public struct CSVRowMapper: Sendable {
     let columns: [CSVColumn?]
     let ignoredColumns: [String]
     let limits: JSONLimits
+    /// Top-level objects every row gets (possibly empty) because the header has columns inside them.
+    let blocks: [String]
 
     /// Header names are matched case-insensitively after trimming; unknown ones are ignored,
     /// like unknown JSON fields.
-    init(header: [String], known: [CSVColumn], limits: JSONLimits) throws(CSVHeaderError) {
+    init(header: [String], known: [CSVColumn], limits: JSONLimits, blocks: [String] = []) throws(CSVHeaderError) {
         var seen: Set<String> = []
         var columns: [CSVColumn?] = []
         var ignored: [String] = []
@@ -72,12 +74,14 @@ public struct CSVRowMapper: Sendable {
             columns.append(column)
         }
         self.columns = columns; self.ignoredColumns = ignored; self.limits = limits
+        self.blocks = blocks.filter { block in columns.contains { $0?.path.first == block && ($0?.path.count ?? 0) > 1 } }
     }
 
     func document(for row: [String]) throws(CSVRowError) -> JSONValue {
         // A row that does not line up with the header would put values into the wrong fields.
         guard row.count == columns.count else { throw .fieldCount(expected: columns.count, actual: row.count) }
         var root: [String: JSONValue] = [:]
+        for block in blocks { root[block] = .object([:]) }
         for (column, cell) in zip(columns, row) {
             guard let column, let value = try Self.value(of: cell, column, limits: limits) else { continue }
             Self.insert(value, at: column.path[...], into: &root)

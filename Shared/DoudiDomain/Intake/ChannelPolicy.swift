@@ -2,14 +2,17 @@
 //
 // | channel             | declarationSigned | collectedBy | applicant.phone |
 // |---------------------|-------------------|-------------|-----------------|
-// | `home_visit`        |                   | required    |                 |
+// | `home_visit`        | must be `true`    | required    |                 |
 // | `self_declared`     | must be `true`    |             | required        |
-// | `grassroots_report` |                   | required    |                 |
+// | `grassroots_report` | must be `true`    | required    |                 |
 // | `data_comparison`   |                   |             |                 |
 // | `hotline_petition`  |                   |             | required        |
 // | `historical`        |                   |             |                 |
 //
-// Self-declaration needs the applicant's integrity commitment (annex, note 1). A collector is
+// Every channel that collects the form from the household — a home visit, a self-declaration, a
+// village's report — needs the declarant's integrity commitment (annex, note 1: 低收入人口申报，需由
+// 申报人作出诚信承诺). Hotline and petition reports are leads from third parties, and department
+// data and historical registers are not declarations: they carry none. A collector is
 // named where a worker filled the form in person and answers for it; a phone where the case
 // started from the household and must be called back. Asking for assistance without the
 // verification authorisation is not an error: it is accepted and `authorizationRequired` is set.
@@ -25,7 +28,7 @@ struct ChannelPolicy: Sendable, Equatable {
     static func of(_ channel: Channel?) -> ChannelPolicy {
         switch channel {
         case .homeVisit?, .grassrootsReport?:
-            ChannelPolicy(requiresDeclaration: false, requiresCollector: true, requiresApplicantPhone: false)
+            ChannelPolicy(requiresDeclaration: true, requiresCollector: true, requiresApplicantPhone: false)
         case .selfDeclared?:
             ChannelPolicy(requiresDeclaration: true, requiresCollector: false, requiresApplicantPhone: true)
         case .hotlinePetition?:

@@ -51,6 +51,7 @@ public struct DeptRecordValidator: Sendable {
         let occurredOn = r.date("occurredOn", required: true, asOf: asOf)
         let amount = r.amount("amountFen", maxFen: IntakeLimits.recordFenMax)
         let attributes = readAttributes(r.value("attributes", required: false), r)
+        if let kind { checkAttributes(kind, department: department, attributes, r) }
         guard log.isEmpty, let recordId, let department, let kind, let identity, let name, let occurredOn else {
             return .rejected(recordId: recordId, errors: log.errors)
         }
@@ -59,6 +60,42 @@ public struct DeptRecordValidator: Sendable {
                                 amountFen: amount, attributes: attributes)
         return .accepted(AcceptedDeptRecord(record: record, personKey: personKey(identity.value),
                                             birthDate: identity.birthDate, gender: identity.gender))
+    }
+
+    /// What the rules read from a record's attributes must be readable (the classifier would
+    /// otherwise guess): a disaster's phase, a sudden event's kind, a designation's decision and
+    /// reason, a hardship's description; designations and hardship findings come from civil affairs.
+    private func checkAttributes(_ kind: DeptRecordKind, department: Department?, _ a: [String: String], _ r: ObjectReader) {
+        func require(_ key: String) -> String? {
+            guard let v = a[key], !v.isEmpty else { r.log.report(.required, at: "attributes.\(key)"); return nil }
+            return v
+        }
+        func civilAffairs() {
+            if let department, department != .civilAffairs {
+                r.report(.unknownValue(allowed: [Department.civilAffairs.rawValue]), at: "department")
+            }
+        }
+        switch kind {
+        case .disasterVictim:
+            if let phase = a["phase"], DisasterPhaseCode.normalised(phase) == nil {
+                r.log.report(.unknownValue(allowed: DisasterPhaseCode.all), at: "attributes.phase")
+            }
+        case .suddenEvent:
+            if let incident = require("incidentKind"), HardshipReason(rawValue: incident.lowercased())?.isSudden != true {
+                r.log.report(.unknownValue(allowed: HardshipReason.suddenCodes), at: "attributes.incidentKind")
+            }
+        case .lowIncomeDesignation:
+            civilAffairs()
+            if let d = a["designated"], !DeptRecordReading.truthWords.contains(d.lowercased()) {
+                r.log.report(.unknownValue(allowed: ["true", "false"]), at: "attributes.designated")
+            }
+            _ = require("reason")
+        case .uncoveredHardship:
+            civilAffairs()
+            if a["status"]?.lowercased() != "resolved" { _ = require("hardship") }
+        default:
+            break
+        }
     }
 
     /// String values; numbers and booleans are kept as their JSON text, nulls dropped.

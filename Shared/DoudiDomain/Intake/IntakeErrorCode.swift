@@ -38,6 +38,8 @@ public enum IntakeErrorCode: String, CaseIterable, Sendable {
     case applicantNameMismatch = "applicant_name_mismatch"
     case supporterIsMember = "supporter_is_member"
     case duplicateSupporter = "duplicate_supporter"
+    case exemptIncomeExceedsIncome = "exempt_income_exceeds_income"
+    case duplicateExemptIncome = "duplicate_exempt_income"
 }
 
 /// A code with its messages. Messages state the rule and its limits, never the value given:

@@ -66,8 +66,12 @@ extension IntakeIssue {
                                          "Stated age differs by more than one year from the identity number")
     static let relationAgeInconsistent = IntakeIssue(.relationAgeInconsistent, "与申报人关系和年龄不符",
                                                      "Relation to the applicant does not fit the ages")
-    static let declarationRequired = IntakeIssue(.declarationRequired, "自主申报须由申报人签署诚信承诺",
-                                                 "Self-declared submissions need the signed declaration")
+    static let declarationRequired = IntakeIssue(.declarationRequired, "入户走访、自主申报和基层上报的采集表须由申报人签署诚信承诺",
+                                                 "Forms collected by home visit, self-declaration or grassroots report need the declarant's signed declaration")
+    static let exemptIncomeExceedsIncome = IntakeIssue(.exemptIncomeExceedsIncome, "不计入的收入合计超过该成员的月收入",
+                                                       "The exempt incomes add up to more than the member's monthly income")
+    static let duplicateExemptIncome = IntakeIssue(.duplicateExemptIncome, "同一种不计入收入只能填写一次",
+                                                   "Each kind of exempt income may be given once")
     static let duplicateMember = IntakeIssue(.duplicateMember, "身份证号码与其他家庭成员重复",
                                              "Identity number repeats another member's")
     static let multipleSelf = IntakeIssue(.multipleSelf, "只能有一名成员与申报人关系为本人", "Only one member can be the applicant (self)")

@@ -116,6 +116,25 @@ extension ObjectReader {
     }
 
     /// A list of lower snake_case codes, de-duplicated in order.
+    /// A list of codes of an enumeration, normalised and de-duplicated; an unknown code is an
+    /// `unknown_value` that lists the allowed ones.
+    func codes<E: CaseIterable & RawRepresentable>(_ key: String, as type: E.Type, maxCount: Int) -> [String]?
+    where E.RawValue == String {
+        guard let list = codeList(key, maxCount: maxCount) else { return nil }
+        var known: [String] = []
+        let elements = array(key, required: false, count: 0...maxCount) ?? []
+        for code in list {
+            if E(rawValue: code) != nil { known.append(code); continue }
+            // Report at the first element that normalises to this code.
+            let index = elements.firstIndex { e in
+                if case .string(let raw) = e { return TextNormalization.identifier(raw).lowercased() == code }
+                return false
+            } ?? 0
+            log.report(.unknownValue(allowed: E.allCases.map(\.rawValue)), at: "\(path(of: key))[\(index)]")
+        }
+        return known
+    }
+
     func codeList(_ key: String, maxCount: Int) -> [String]? {
         guard let elements = array(key, required: false, count: 0...maxCount) else { return nil }
         var codes: [String] = []

@@ -7,10 +7,11 @@
 ///
 /// - form: `submissionId`, `channel`, `regionCode`, `area`, `registeredAddress`,
 ///   `residenceAddress`, `hardshipReasons` (codes separated by `;`), `requestsAssistance`,
-///   `relativeOfStaff`, `declarationSigned`, `verificationAuthorized` (booleans: `true/false`,
+///   `relativeOfStaff`, `declarationSigned`, `verificationAuthorized`, `formerRegisteredPoor` (booleans: `true/false`,
 ///   `1/0`, `yes/no`, `是/否`), `collectedAt`, `collectedBy`
 /// - applicant: `applicantName`, `applicantIdNumber`, `applicantPhone`, `applicantGender`
-/// - income (annual fen): `wagesFen`, `businessFen`, `propertyFen`, `transferFen`, `otherIncomeFen`
+/// - income (annual fen): `wagesFen`, `businessFen`, `propertyFen`, `transferFen`, `otherIncomeFen`;
+///   the income block is required, so a file needs at least one of these columns (empty cells are 0)
 /// - expenses (annual fen): `livingFen`, `socialInsuranceFen`, `employmentCostFen`, `medicalFen`,
 ///   `disabilityFen`, `otherExpensesFen`
 /// - assets (fen): `depositsFen`, `securitiesFen`, `fundsFen`, `commercialInsuranceFen`,
@@ -39,6 +40,7 @@ public struct SubmissionCSV: CSVLayout {
         CSVColumn("relativeOfStaff", "relativeOfStaff", .boolean),
         CSVColumn("declarationSigned", "declarationSigned", .boolean),
         CSVColumn("verificationAuthorized", "verificationAuthorized", .boolean),
+        CSVColumn("formerRegisteredPoor", "formerRegisteredPoor", .boolean),
         CSVColumn("collectedAt", "collectedAt"),
         CSVColumn("collectedBy", "collectedBy"),
         CSVColumn("wagesFen", "income.wagesFen", .number),
@@ -64,6 +66,9 @@ public struct SubmissionCSV: CSVLayout {
         CSVColumn("vehicles", "assets.vehicles", .json),
         CSVColumn("business", "assets.business", .json),
     ]
+
+    /// A file with income columns declares the income of every row (empty cells: none of that kind).
+    public static let declaredBlocks = ["income"]
 
     public let mapper: CSVRowMapper
     public init(mapper: CSVRowMapper) { self.mapper = mapper }

@@ -1,12 +1,12 @@
-// Income, expenses and assets. An absent block or amount means zero, as on the paper form
-// where an empty box is nothing declared; an invalid one is reported and the form rejected.
+// Income, expenses and assets. The income block is required; within a block, and for the
+// expense and asset blocks, an absent amount means zero, as on the paper form where an empty box
+// is nothing declared; an invalid one is reported and the form rejected.
 
 /// `safe | unsafe` of a rural house's dangerous-house appraisal.
 enum HouseSafety: String, CaseIterable { case safe, unsafe }
 
 extension SubmissionReader {
-    func readIncome(_ r: ObjectReader?) -> Income {
-        guard let r else { return Income() }
+    func readIncome(_ r: ObjectReader) -> Income {
         let annual = { (key: String) in r.amount(key, maxFen: IntakeLimits.annualFenMax) ?? 0 }
         return Income(wagesFen: annual("wagesFen"), businessFen: annual("businessFen"), propertyFen: annual("propertyFen"),
                       transferFen: annual("transferFen"), otherFen: annual("otherFen"))

@@ -65,6 +65,7 @@ extension SubmissionReader {
         let occupation = r.code("occupation", as: Occupation.self, required: true)
         let laborAbility = r.code("laborAbility", as: LaborAbility.self, required: true)
         let monthlyIncome = r.amount("monthlyIncomeFen", maxFen: IntakeLimits.monthlyFenMax)
+        let exemptIncome = readExemptIncome(r, monthlyIncome: monthlyIncome)
         let statedAge = r.integer("statedAge", in: IntakeLimits.statedAge)
         checkGender(gender, against: identity, r)
 
@@ -85,9 +86,27 @@ extension SubmissionReader {
             draft = Member(relation: relation, name: name, idNumber: identity.value, maritalStatus: maritalStatus,
                            health: health, disabilityGrade: disabilityGrade, disabilityKind: disabilityKind,
                            occupation: occupation, laborAbility: laborAbility, monthlyIncomeFen: monthlyIncome,
-                           statedAge: statedAge, birthDate: identity.birthDate.description, age: age, gender: identity.gender)
+                           exemptIncome: exemptIncome, statedAge: statedAge, birthDate: identity.birthDate.description, age: age, gender: identity.gender)
         }
         return MemberEntry(path: r.path, relation: relation, name: name, identity: identity, draft: draft)
+    }
+
+    /// `exemptIncome`: `[{kind, monthlyFen}]`, the parts of the member's monthly income the tekun
+    /// measures leave out; each kind once, and together no more than `monthlyIncomeFen` when given.
+    func readExemptIncome(_ r: ObjectReader, monthlyIncome: Int64?) -> [ExemptIncome]? {
+        guard let entries = r.objects("exemptIncome", required: false, count: 0...ExemptIncomeKind.allCases.count) else { return nil }
+        var out: [ExemptIncome] = []
+        for e in entries {
+            let kind = e.code("kind", as: ExemptIncomeKind.self, required: true)
+            let fen = e.amount("monthlyFen", maxFen: IntakeLimits.monthlyFenMax, required: true)
+            guard let kind, let fen else { continue }
+            if out.contains(where: { $0.kind == kind }) { e.report(.duplicateExemptIncome, at: "kind"); continue }
+            out.append(ExemptIncome(kind: kind, monthlyFen: fen))
+        }
+        if let monthlyIncome, out.reduce(0, { $0 + $1.monthlyFen }) > monthlyIncome {
+            r.report(.exemptIncomeExceedsIncome, at: "exemptIncome")
+        }
+        return out.isEmpty ? nil : out
     }
 
     func readSupporter(_ r: ObjectReader) -> SupporterEntry {

@@ -20,7 +20,7 @@ struct SubmissionReader {
         form.applicant = root.object("applicant", required: true).map {
             readApplicant($0, phoneRequired: policy.requiresApplicantPhone)
         }
-        form.hardshipReasons = root.codeList("hardshipReasons", maxCount: IntakeLimits.hardshipReasonsMax) ?? []
+        form.hardshipReasons = root.codes("hardshipReasons", as: HardshipReason.self, maxCount: IntakeLimits.hardshipReasonsMax) ?? []
         form.requestsAssistance = root.bool("requestsAssistance", required: false) ?? false
         form.relativeOfStaff = root.bool("relativeOfStaff", required: false) ?? false
 
@@ -30,13 +30,15 @@ struct SubmissionReader {
         form.supporters = root.objects("supporters", required: false, count: 0...IntakeLimits.supportersMax)?.map {
             readSupporter($0)
         } ?? []
-        form.income = readIncome(root.object("income", required: false))
+        // The income block is required (an empty block declares no income, as on the paper form).
+        form.income = root.object("income", required: true).map(readIncome)
         form.expenses = readExpenses(root.object("expenses", required: false))
         form.assets = readAssets(root.object("assets", required: false))
 
         let declaration = root.bool("declarationSigned", required: false)
         form.declarationSigned = declaration ?? false
         form.verificationAuthorized = root.bool("verificationAuthorized", required: false) ?? false
+        form.formerRegisteredPoor = root.bool("formerRegisteredPoor", required: false)
         form.collectedBy = root.text("collectedBy", required: policy.requiresCollector, maxLength: IntakeLimits.shortTextLengthMax)
         // Absent, null or false; a value of the wrong type was reported as such already.
         if policy.requiresDeclaration, declaration == false || root.value("declarationSigned", required: false) == nil {

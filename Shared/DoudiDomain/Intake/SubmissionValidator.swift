@@ -68,6 +68,7 @@ struct SubmissionForm {
     var assets: Assets?
     var declarationSigned = false
     var verificationAuthorized = false
+    var formerRegisteredPoor: Bool?
     var collectedAt: String?
     var collectedBy: String?
 
@@ -85,7 +86,7 @@ struct SubmissionForm {
             hardshipReasons: hardshipReasons, requestsAssistance: requestsAssistance, relativeOfStaff: relativeOfStaff,
             members: complete, supporters: supporters, income: income, expenses: expenses, assets: assets,
             declarationSigned: declarationSigned, verificationAuthorized: verificationAuthorized,
-            collectedAt: collectedAt, collectedBy: collectedBy,
+            formerRegisteredPoor: formerRegisteredPoor, collectedAt: collectedAt, collectedBy: collectedBy,
             authorizationRequired: requestsAssistance && !verificationAuthorized)
     }
 }

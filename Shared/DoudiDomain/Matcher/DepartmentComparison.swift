@@ -10,6 +10,9 @@ public enum DepartmentComparison {
     /// - Registered person, same name: every household the person was ever listed in is folded
     ///   again (HouseholdTimeline applies the record at its date); its signal is emitted with the
     ///   household's new version.
+    /// - A registration of property (vehicle, house, business) applies only to a household that has
+    ///   authorised the verification of its finances at the record's date (§4): otherwise nothing is
+    ///   applied and a `not_authorized` note is recorded.
     /// - Registered person, different name: no match; a `name_mismatch` note without the name.
     /// - Unregistered person on a hardship list (rural revitalization's monitored households,
     ///   disability grade 1–2, trade-union hardship, large medical expenses): `unregistered_candidate`
@@ -39,6 +42,9 @@ public enum DepartmentComparison {
         } else if reading.signalKind == nil {
             draft.note(record.kind == .medicalExpense ? .belowThreshold : .noSignal, record.recordId,
                        householdId: householdId, personKey: personKey)
+        }
+        if reading.needsVerificationAuthorization && !profile.verificationAuthorized {
+            draft.note(.notAuthorized, record.recordId, householdId: householdId, personKey: personKey)
         }
         return try draft.finish()
     }

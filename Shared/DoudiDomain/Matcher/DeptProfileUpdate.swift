@@ -2,6 +2,8 @@
 // Durable facts (a diagnosis, a certificate, a death, a registration of property) apply
 // whenever they arrive; a status that comes and goes (employment, schooling) applies only if
 // it is not older than the members' last collection, so records arriving late do not undo news.
+// Registrations of property are applied only to a household that authorised the verification
+// of its finances (§4 preamble, annex 核查授权); `DepartmentComparison` notes the others.
 
 enum DeptProfileUpdate {
     /// Applies `reading` to the member at `index`. Returns the field groups it changed.
@@ -9,6 +11,7 @@ enum DeptProfileUpdate {
                       to profile: inout HouseholdProfile) -> Set<ProfileFieldGroup> {
         let record = reading.record
         let before = profile
+        if reading.needsVerificationAuthorization && !profile.verificationAuthorized { return [] }
         switch record.kind {
         case .seriousIllnessDiagnosis:
             profile.members[index].health = .seriousIllness
@@ -40,8 +43,13 @@ enum DeptProfileUpdate {
             let known = profile.assets.business.contains { $0 == business || (business.name != nil && $0.name == business.name) }
             if !known { profile.assets.business.append(business) }
         case .monitoredHousehold:
-            if let status = reading.ruralStatus { setRuralFlag(status, &profile) }
-        case .medicalExpense, .housingStatus, .disasterVictim, .unionHardship:
+            if let status = reading.ruralStatus { setRuralFlag(status, record, &profile) }
+            if RuralStatus.formerRegisteredPoor(record.attributes), !profile.flags.contains(HouseholdFlag.formerRegisteredPoor.rawValue) {
+                profile.flags.append(HouseholdFlag.formerRegisteredPoor.rawValue)
+            }
+        case .lowIncomeDesignation:
+            setDesignation(reading, &profile)
+        case .medicalExpense, .housingStatus, .disasterVictim, .unionHardship, .suddenEvent, .uncoveredHardship:
             break  // signals only: the classifier weighs them against the profile
         }
         let changed = Set(ProfileFieldGroup.allCases.filter { !$0.sameContent(before, profile) })
@@ -61,8 +69,22 @@ enum DeptProfileUpdate {
     }
 
     /// A household is either unstable after poverty or at risk, not both; a lifted risk clears both.
-    private static func setRuralFlag(_ status: RuralStatus, _ profile: inout HouseholdProfile) {
+    /// (The classifier decides from the dated statuses themselves, whatever order they arrive in.)
+    private static func setRuralFlag(_ status: RuralStatus, _ record: DeptRecord, _ profile: inout HouseholdProfile) {
         profile.flags.removeAll { RuralStatus.flags.contains($0) && $0 != status.flag }
         if let flag = status.flag, !profile.flags.contains(flag) { profile.flags.append(flag) }
+    }
+
+    /// §2.1.5: the latest designation by date (then record id, which the API makes sortable by time) stands;
+    /// the flag `other_low_income` follows it.
+    private static func setDesignation(_ reading: DeptRecordReading, _ profile: inout HouseholdProfile) {
+        let record = reading.record
+        let new = LowIncomeDesignation(designated: reading.designated, reason: record.attributes["reason"] ?? "",
+                                       on: record.occurredOn, by: record.attributes["operator"], recordId: record.recordId)
+        if let held = profile.designation, (held.on, held.recordId) > (new.on, new.recordId) { return }
+        profile.designation = new
+        let flag = HouseholdFlag.otherLowIncome.rawValue
+        profile.flags.removeAll { $0 == flag }
+        if new.designated { profile.flags.append(flag) }
     }
 }

@@ -178,6 +178,9 @@ public enum HouseholdTimeline {
         p.sourceSubmissions = all.map(\.id).sorted()
         p.channels = Array(Set(all.map(\.channel))).sorted { $0.rawValue < $1.rawValue }
         p.flags = f.base?.flags ?? []
+        // Having been registered poor is a fact of history (§4.1.4): once a collection states it, it stays.
+        let former = HouseholdFlag.formerRegisteredPoor.rawValue
+        if !p.flags.contains(former), all.contains(where: { $0.profile.flags.contains(former) }) { p.flags.append(former) }
         p.unverifiedClaims = claims.isEmpty ? nil : all.compactMap { s in
             claims[s.id].map { UnverifiedClaim(source: s.id, channel: s.channel, collectedAt: s.time.text, fieldGroups: $0.sorted()) }
         }
@@ -202,6 +205,8 @@ public enum HouseholdTimeline {
             guard let index = p.members.firstIndex(where: { $0.personKey == r.personKey }),
                   DepartmentComparison.sameName(r.record.name, p.members[index].name) else { continue }
             let reading = DeptRecordReading(record: r.record, settings: settings)
+            // §4: property registrations reach a household only with its authorisation to verify.
+            if reading.needsVerificationAuthorization && !p.verificationAuthorized { continue }
             if let kind = reading.signalKind {
                 facts += DepartmentComparison.signals([kind], reading, personKey: r.personKey, householdId: f.householdId,
                                                       regionCode: p.regionCode, attributes: reading.signalAttributes)

@@ -26,6 +26,9 @@ public struct MatchNote: Sendable, Equatable, Hashable {
         case unknownHousehold = "unknown_household"
         /// The submission was applied before (replay): nothing changes.
         case alreadyApplied = "already_applied"
+        /// A registration of property for a household that has not authorised the verification of
+        /// its finances (§4): neither applied nor signalled.
+        case notAuthorized = "not_authorized"
     }
     public var code: Code
     public var reference: String

@@ -24,18 +24,23 @@ enum SubmissionFacts {
             members: submission.members, supporters: submission.supporters, income: submission.income,
             expenses: submission.expenses, assets: submission.assets, channels: [submission.channel],
             sourceSubmissions: [submission.submissionId],
+            flags: submission.formerRegisteredPoor == true ? [HouseholdFlag.formerRegisteredPoor.rawValue] : [],
             verificationAuthorized: submission.verificationAuthorized, relativeOfStaff: submission.relativeOfStaff,
             requestsAssistance: submission.requestsAssistance, hardshipReasons: submission.hardshipReasons,
             collectedAt: submission.collectedAt, updatedAt: "",
             fieldGroupSources: Dictionary(uniqueKeysWithValues: ProfileFieldGroup.allCases.map { ($0.rawValue, source) }))
     }
 
-    /// The declarations outside the field groups. An authorisation or a staff-relative declaration
-    /// stays once any channel made it (the form has no way to withdraw one); the request and the
+    /// The declarations outside the field groups. An authorisation, a staff-relative declaration or
+    /// a former registration as poor stays once any channel made it (the form has no way to withdraw one); the request and the
     /// hardship reasons follow the newest collection. Then the submission is recorded as a source.
     static func mergeDeclarations(of submission: Submission, into profile: inout HouseholdProfile) {
         profile.verificationAuthorized = profile.verificationAuthorized || submission.verificationAuthorized
         profile.relativeOfStaff = profile.relativeOfStaff || submission.relativeOfStaff
+        // Having been registered poor is a fact of history (§4.1.4): once stated, it stays.
+        if submission.formerRegisteredPoor == true, !profile.flags.contains(HouseholdFlag.formerRegisteredPoor.rawValue) {
+            profile.flags.append(HouseholdFlag.formerRegisteredPoor.rawValue)
+        }
         if !CollectionTime.isEarlier(submission.collectedAt, than: profile.collectedAt) {
             profile.requestsAssistance = submission.requestsAssistance
             profile.hardshipReasons = submission.hardshipReasons

@@ -102,6 +102,15 @@ public enum DeptRecordKind: String, Codable, CaseIterable, Sendable {
     case vehicleRegistration = "vehicle_registration"
     case propertyRegistration = "property_registration"
     case businessRegistration = "business_registration"
+    /// A sudden event (accident, fire, sudden serious illness, …) reported by emergency management,
+    /// public security or health (§4.3); `attributes.incidentKind` is a `HardshipReason` code.
+    case suddenEvent = "sudden_event"
+    /// Civil affairs: a county operator designates a household other low-income, or lifts it
+    /// (§2.1.5); `attributes.designated` (true/false) and `attributes.reason`.
+    case lowIncomeDesignation = "low_income_designation"
+    /// Civil affairs staff record a hardship that no existing policy addresses (§3.4);
+    /// `attributes.hardship`, `attributes.status` = `resolved` lifts it.
+    case uncoveredHardship = "uncovered_hardship"
 }
 
 public enum OutcomeStatus: String, Codable, CaseIterable, Sendable { case accepted, granted, denied, closed, withdrawn }

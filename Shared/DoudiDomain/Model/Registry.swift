@@ -67,6 +67,9 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
     public var previousPerCapitaMonthlyFen: Int64?
     public var collectedAt: String
     public var updatedAt: String
+    /// The county's designation as other low-income (§2.1.5), the latest one recorded; lifted
+    /// designations stay on record with `designated` false.
+    public var designation: LowIncomeDesignation?
     /// When and from which submission or department record each field group (`ProfileFieldGroup`)
     /// was last set, for "latest collection wins, per field group". Absent groups date from `collectedAt`.
     public var fieldGroupSources: [String: FieldGroupSource]?
@@ -85,7 +88,8 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
                 channels: [Channel] = [], sourceSubmissions: [String] = [], programs: [Program] = [], flags: [String] = [],
                 verificationAuthorized: Bool = false, relativeOfStaff: Bool = false, requestsAssistance: Bool = false,
                 hardshipReasons: [String] = [], conflicts: [Conflict] = [], previousPerCapitaMonthlyFen: Int64? = nil,
-                collectedAt: String, updatedAt: String, fieldGroupSources: [String: FieldGroupSource]? = nil,
+                collectedAt: String, updatedAt: String, designation: LowIncomeDesignation? = nil,
+                fieldGroupSources: [String: FieldGroupSource]? = nil,
                 asOf: String? = nil, departmentFacts: [Signal]? = nil, unverifiedClaims: [UnverifiedClaim]? = nil) {
         self.householdId = householdId; self.version = version; self.regionCode = regionCode; self.area = area
         self.members = members; self.supporters = supporters; self.income = income; self.expenses = expenses
@@ -94,8 +98,22 @@ public struct HouseholdProfile: Codable, Sendable, Equatable {
         self.relativeOfStaff = relativeOfStaff; self.requestsAssistance = requestsAssistance
         self.hardshipReasons = hardshipReasons; self.conflicts = conflicts
         self.previousPerCapitaMonthlyFen = previousPerCapitaMonthlyFen; self.collectedAt = collectedAt; self.updatedAt = updatedAt
+        self.designation = designation
         self.fieldGroupSources = fieldGroupSources
         self.asOf = asOf; self.departmentFacts = departmentFacts; self.unverifiedClaims = unverifiedClaims
+    }
+}
+
+/// A county operator's designation of a household as other low-income, or its lifting (§2.1.5).
+public struct LowIncomeDesignation: Codable, Sendable, Equatable {
+    public var designated: Bool
+    public var reason: String
+    /// The date of the designation record, and the operator's id (never a name).
+    public var on: String
+    public var by: String?
+    public var recordId: String
+    public init(designated: Bool, reason: String, on: String, by: String? = nil, recordId: String) {
+        self.designated = designated; self.reason = reason; self.on = on; self.by = by; self.recordId = recordId
     }
 }
 
@@ -116,6 +134,11 @@ public enum SignalKind: String, Codable, CaseIterable, Sendable {
     case monitoredByRuralRevitalization = "monitored_by_rural_revitalization"
     case unionHardship = "union_hardship"
     case unregisteredCandidate = "unregistered_candidate"
+    /// A medical expense below the large-expense threshold: accumulates per person over 12 months (§2.1.4).
+    case medicalExpense = "medical_expense"
+    case suddenEvent = "sudden_event"
+    case lowIncomeDesignation = "low_income_designation"
+    case uncoveredHardship = "uncovered_hardship"
 }
 
 /// `monitoring.signal.v1`: a change seen in department data, or an unregistered candidate.

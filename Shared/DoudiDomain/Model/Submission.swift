@@ -26,6 +26,10 @@ public struct Member: Codable, Sendable, Equatable {
     public var occupation: Occupation
     public var laborAbility: LaborAbility
     public var monthlyIncomeFen: Int64?
+    /// The parts of `monthlyIncomeFen` that the tekun identification measures of 2021 leave out
+    /// (特困人员认定办法 第七条: residents' basic pension, old-age allowance, disability living and
+    /// care subsidies, …); never more than the income itself.
+    public var exemptIncome: [ExemptIncome]?
     /// Stated age on the form, checked against the identity number.
     public var statedAge: Int?
     // Derived at intake.
@@ -37,12 +41,35 @@ public struct Member: Codable, Sendable, Equatable {
     public init(relation: Relation, name: String, idNumber: String, maritalStatus: MaritalStatus? = nil,
                 health: Health = .healthy, disabilityGrade: Int? = nil, disabilityKind: String? = nil,
                 occupation: Occupation = .other, laborAbility: LaborAbility = .full, monthlyIncomeFen: Int64? = nil,
+                exemptIncome: [ExemptIncome]? = nil,
                 statedAge: Int? = nil, personKey: String? = nil, birthDate: String? = nil, age: Int? = nil, gender: Gender? = nil) {
         self.relation = relation; self.name = name; self.idNumber = idNumber; self.maritalStatus = maritalStatus
         self.health = health; self.disabilityGrade = disabilityGrade; self.disabilityKind = disabilityKind
         self.occupation = occupation; self.laborAbility = laborAbility; self.monthlyIncomeFen = monthlyIncomeFen
+        self.exemptIncome = exemptIncome
         self.statedAge = statedAge; self.personKey = personKey; self.birthDate = birthDate; self.age = age; self.gender = gender
     }
+}
+
+/// Kinds of income the tekun measures do not count (特困人员认定办法 第七条).
+public enum ExemptIncomeKind: String, Codable, CaseIterable, Sendable {
+    /// 城乡居民基本养老保险基础养老金.
+    case residentsBasicPension = "residents_basic_pension"
+    /// 高龄津贴.
+    case oldAgeAllowance = "old_age_allowance"
+    /// 困难残疾人生活补贴.
+    case disabilityLivingSubsidy = "disability_living_subsidy"
+    /// 重度残疾人护理补贴.
+    case severeDisabilityCareSubsidy = "severe_disability_care_subsidy"
+    /// 优待、抚恤金 and other benefits and awards the state leaves out.
+    case specialCareBenefit = "special_care_benefit"
+}
+
+/// One exempt part of a member's monthly income, fen per month.
+public struct ExemptIncome: Codable, Sendable, Equatable, Hashable {
+    public var kind: ExemptIncomeKind
+    public var monthlyFen: Int64
+    public init(kind: ExemptIncomeKind, monthlyFen: Int64) { self.kind = kind; self.monthlyFen = monthlyFen }
 }
 
 /// 赡抚扶养人: a supporter outside the household.
@@ -170,6 +197,9 @@ public struct Submission: Codable, Sendable, Equatable {
     public var assets: Assets
     public var declarationSigned: Bool
     public var verificationAuthorized: Bool
+    /// The household was registered poor (原建档立卡贫困户, §4.1.4), as the form or the
+    /// historical register says; absent means not stated.
+    public var formerRegisteredPoor: Bool?
     public var collectedAt: String
     public var collectedBy: String?
     // Derived at intake.
@@ -182,12 +212,14 @@ public struct Submission: Codable, Sendable, Equatable {
                 hardshipReasons: [String] = [], requestsAssistance: Bool = false, relativeOfStaff: Bool = false,
                 members: [Member], supporters: [Supporter] = [], income: Income = .init(), expenses: Expenses = .init(),
                 assets: Assets = .init(), declarationSigned: Bool = false, verificationAuthorized: Bool = false,
+                formerRegisteredPoor: Bool? = nil,
                 collectedAt: String, collectedBy: String? = nil, authorizationRequired: Bool? = nil, acceptedAt: String? = nil) {
         self.submissionId = submissionId; self.channel = channel; self.regionCode = regionCode; self.area = area
         self.registeredAddress = registeredAddress; self.residenceAddress = residenceAddress; self.applicant = applicant
         self.hardshipReasons = hardshipReasons; self.requestsAssistance = requestsAssistance; self.relativeOfStaff = relativeOfStaff
         self.members = members; self.supporters = supporters; self.income = income; self.expenses = expenses
         self.assets = assets; self.declarationSigned = declarationSigned; self.verificationAuthorized = verificationAuthorized
+        self.formerRegisteredPoor = formerRegisteredPoor
         self.collectedAt = collectedAt; self.collectedBy = collectedBy
         self.authorizationRequired = authorizationRequired; self.acceptedAt = acceptedAt
     }

@@ -1,6 +1,29 @@
 // Disaster-victim assistance (§4.2.5): emergency aid, transitional aid, drought and winter-spring
 // living aid and reconstruction of collapsed or damaged houses, by phase, per person affected.
 
+/// The phases of disaster-victim assistance and the names departments give them: a record's
+/// `phase` attribute is read through `normalised`, so the classifier and the handler agree.
+public enum DisasterPhaseCode {
+    /// 应急救助, 过渡期救助, 旱灾临时生活困难救助, 冬春临时生活困难救助, 因灾倒损民房恢复重建.
+    public static let all = ["emergency", "transitional", "drought", "winter_spring", "reconstruction"]
+    /// A victim record that names no phase is in the emergency phase (the disaster has just struck).
+    public static let defaultPhase = "emergency"
+
+    /// The phase code of a department's wording; nil when it names no known phase.
+    public static func normalised(_ text: String?) -> String? {
+        guard let raw = text?.lowercased().filter({ !$0.isWhitespace }), !raw.isEmpty else { return nil }
+        switch raw {
+        case "emergency", "emergency_relief", "应急", "应急救助", "应急期": return "emergency"
+        case "transition", "transitional", "transitional_relief", "过渡", "过渡期", "过渡期救助": return "transitional"
+        case "drought", "drought_relief", "旱灾", "旱灾临时生活困难救助": return "drought"
+        case "winter_spring", "winter-spring", "winter/spring", "winterspring", "winter", "spring", "冬春", "冬春救助",
+             "冬春临时生活困难救助": return "winter_spring"
+        case "recovery", "reconstruction", "housing_reconstruction", "恢复重建", "倒损民房恢复重建", "因灾倒损民房恢复重建": return "reconstruction"
+        default: return nil
+        }
+    }
+}
+
 public struct DisasterPhase: Codable, Sendable, Equatable {
     public var program: String
     public var perPersonFen: Int64
@@ -47,9 +70,10 @@ public struct DisasterProgramme: Programme {
     /// A person's need counts one person; a household need counts `affectedPersons` (at least 1).
     public func assess(_ need: Need, in referral: Referral, rules: DisasterRules, paid: inout PaidToDate,
                        on date: CivilDate) -> [ProgrammeDecision] {
-        guard let phaseCode = need.facts["phase"] else {
+        guard let given = need.facts["phase"] else {
             return [.deny(Self.program, "no disaster phase given (§4.2.5)")]
         }
+        let phaseCode = DisasterPhaseCode.normalised(given) ?? given
         guard let phase = rules.phases[phaseCode] else {
             return [.deny(Self.program, "no aid for disaster phase \(phaseCode) (§4.2.5)")]
         }

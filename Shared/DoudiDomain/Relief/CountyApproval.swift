@@ -9,12 +9,15 @@ public enum CountyApprovalProblem: Error, Equatable, Sendable, CustomStringConve
     case belowCommitted(approvedFen: Int64, committedFen: Int64)
     /// The case was approved before with another total.
     case alreadyApproved(approvedFen: Int64)
+    /// A case that is not urgent goes to the county after the township reviewed and approved it.
+    case notReviewed
 
     public var description: String {
         switch self {
         case .outOfRange(let a, let cap): "approved amount \(a) fen must be between 1 and the case cap \(cap) fen"
         case .belowCommitted(let a, let c): "approved amount \(a) fen is below the \(c) fen already paid or committed"
         case .alreadyApproved(let a): "the county already approved \(a) fen for this case"
+        case .notReviewed: "the township has not reviewed and approved this case yet (审核 before 审批)"
         }
     }
 }
@@ -30,6 +33,7 @@ extension ReliefCase {
             guard totalFen == plan.totalFen else { throw .alreadyApproved(approvedFen: plan.totalFen) }
             return
         }
+        guard !awaitingReview else { throw .notReviewed }
         guard totalFen > 0, totalFen <= capFen else { throw .outOfRange(approvedFen: totalFen, capFen: capFen) }
         let kept = plan.stages.filter { paidStages.contains($0.stage) || $0.aidFirst }
         let committed = kept.reduce(0) { $0 + $1.amountFen }

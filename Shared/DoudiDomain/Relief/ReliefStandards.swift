@@ -17,10 +17,13 @@ public struct ReliefStandards: DefaultedRules {
     /// Applications of the same person for the same kind of incident this many days apart or
     /// less are one case. Default 30.
     public var duplicateWindowDays: Int
+    /// A hardship is sudden (§4.3) when applied for at most this many days after it happened. Default 90.
+    public var incidentWindowDays: Int
 
     public init() {
         dibaoMonthlyFen = 80_000; monthsPerMember = 3; perCaseCapFen = 1_000_000
         townshipApprovalLimitFen = 300_000; aidFirstLimitFen = 100_000; monthlyStages = 3; duplicateWindowDays = 30
+        incidentWindowDays = 90
     }
 
     /// Everything wrong with these standards, empty when they are usable.
@@ -33,6 +36,7 @@ public struct ReliefStandards: DefaultedRules {
         if townshipApprovalLimitFen < 0 { found.append(.negative("townshipApprovalLimitFen")) }
         if aidFirstLimitFen < 0 { found.append(.negative("aidFirstLimitFen")) }
         if duplicateWindowDays < 0 { found.append(.negative("duplicateWindowDays")) }
+        if incidentWindowDays < 0 { found.append(.negative("incidentWindowDays")) }
         // Aid first is paid on the township's own authority, before any county approval.
         if aidFirstLimitFen > townshipApprovalLimitFen {
             found.append(.aidFirstAboveTownshipLimit(aidFirstFen: aidFirstLimitFen, townshipFen: townshipApprovalLimitFen))
@@ -50,7 +54,7 @@ public struct ReliefStandards: DefaultedRules {
 
     private enum CodingKeys: String, CodingKey {
         case dibaoMonthlyFen, monthsPerMember, perCaseCapFen, townshipApprovalLimitFen, aidFirstLimitFen
-        case monthlyStages, duplicateWindowDays
+        case monthlyStages, duplicateWindowDays, incidentWindowDays
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
@@ -61,6 +65,7 @@ public struct ReliefStandards: DefaultedRules {
         aidFirstLimitFen = try c.value(.aidFirstLimitFen, or: d.aidFirstLimitFen)
         monthlyStages = try c.value(.monthlyStages, or: d.monthlyStages)
         duplicateWindowDays = try c.value(.duplicateWindowDays, or: d.duplicateWindowDays)
+        incidentWindowDays = try c.value(.incidentWindowDays, or: d.incidentWindowDays)
     }
 }
 

@@ -16,7 +16,7 @@ public struct FactWhitelist: Sendable, Equatable {
     /// - housing: `housingStatus`, `areaM2`, `householdSize`, `houseGrade`
     /// - employment: `laborAbility`, `age`, `occupation`
     /// - disaster: `disasterKind`, `phase`, `lossFen`, `affectedPersons`
-    /// - emergency: `incidentKind`, `requestedFen`, `householdSize`, `urgent`
+    /// - emergency: `incidentKind`, `occurredOn`, `requestedFen`, `householdSize`, `urgent`
     /// - services: `careNeed`, `age`, `health`, `disabilityGrade`
     /// - charity: `illness`, `medicalFen`, `outOfPocketFen`
     /// - other: `subsidyKind`, `disabilityGrade`, `disabilityKind`
@@ -28,7 +28,7 @@ public struct FactWhitelist: Sendable, Equatable {
         .housing: ["housingStatus", "areaM2", "householdSize", "houseGrade"],
         .employment: ["laborAbility", "age", "occupation"],
         .disaster: ["disasterKind", "phase", "lossFen", "affectedPersons"],
-        .emergency: ["incidentKind", "requestedFen", "householdSize", "urgent"],
+        .emergency: ["incidentKind", "occurredOn", "requestedFen", "householdSize", "urgent"],
         .services: ["careNeed", "age", "health", "disabilityGrade"],
         .charity: ["illness", "medicalFen", "outOfPocketFen"],
         .other: ["subsidyKind", "disabilityGrade", "disabilityKind"],

@@ -119,7 +119,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         entries.values.compactMap { entry -> Escalation? in
             guard entry.state == .sent || entry.state == .accepted, !entry.escalated,
                   let due = CivilDate(iso: entry.referral.dueBy), now > due else { return nil }
-            return Self.escalation(entry.referral, now: now)
+            return Self.escalation(entry.referral, now: due.adding(days: 1))
         }.sorted { $0.escalationId < $1.escalationId }
     }
 
@@ -143,8 +143,9 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
 
     /// After a referral was decided, withdrawn or superseded on `day`: the escalation to take back
     /// (the referral was settled by its deadline, or never held), or the one to make after all (it
-    /// was settled after its deadline, with the clock at `clock`, and was never escalated).
-    public mutating func settle(_ referralId: String, on day: CivilDate, clock: CivilDate?) -> Escalation? {
+    /// was settled after its deadline and was never escalated). Escalations are dated the first day
+    /// overdue, so `daysOverdue` is 1 whatever the clock (an escalation is a fact of the dates).
+    public mutating func settle(_ referralId: String, on day: CivilDate) -> Escalation? {
         guard var e = entries[referralId], let due = CivilDate(iso: e.referral.dueBy) else { return nil }
         let inTime = day <= due || e.state == .superseded
         if e.escalated && inTime {
@@ -152,7 +153,8 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
             entries[referralId] = e
             return Self.escalation(e.referral, now: due.adding(days: 1), retracted: true)
         }
-        if !e.escalated && !inTime, let clock, clock > due {
+        // Settled after its deadline: it was overdue, whatever the clock had reached when this arrived.
+        if !e.escalated && !inTime {
             e.escalated = true
             entries[referralId] = e
             return Self.escalation(e.referral, now: due.adding(days: 1))

@@ -123,7 +123,7 @@ public struct PopulationGenerator: Sendable {
 
     private func relief(for s: Submission, index: Int, rng: inout SplitMix64) -> ReliefApplication {
         ReliefApplication(applicationId: "seed-\(seed)-\(index)-relief", applicant: ReliefApplicant(name: s.applicant.name, idNumber: s.applicant.idNumber),
-                          incidentRegionCode: s.regionCode, incidentKind: ["fire", "accident", "sudden_illness", "flood"][Int(rng.next() % 4)],
+                          incidentRegionCode: s.regionCode, incidentKind: ["fire", "accident", "sudden_serious_illness", "natural_disaster"][Int(rng.next() % 4)],
                           description: "突发困难", requestedFen: Int64(500 + rng.next() % 6_000) * 100, urgent: rng.next() % 3 == 0,
                           occurredOn: collectedOn.adding(days: 27).description, householdSize: s.members.count)
     }
