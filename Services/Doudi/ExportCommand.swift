@@ -29,11 +29,11 @@ struct ExportCommand: AsyncParsableCommand {
             var categories: [String: String] = [:]
             let decoder = JSONDecoder()
             func before(_ time: String?) -> Bool { (time.flatMap(Timestamp.milliseconds) ?? .max) < cutoffMs }
-            try await readAll(broker.kafka, topic: Topics.registryHouseholds, idleMs: 2000) { m in
+            try await readAll(broker.kafka, topic: Topics.registryHouseholds) { m in
                 guard before(m.header("ce_time")), let p = try? decoder.decode(HouseholdProfile.self, from: Data(m.value)) else { return }
                 if (latest[p.householdId]?.version ?? 0) < p.version { latest[p.householdId] = p }
             }
-            try await readAll(broker.kafka, topic: Topics.monitoringWarnings, idleMs: 2000) { m in
+            try await readAll(broker.kafka, topic: Topics.monitoringWarnings) { m in
                 guard before(m.header("ce_time")), let w = try? decoder.decode(Warning.self, from: Data(m.value)) else { return }
                 categories[w.householdId] = w.category.rawValue
             }

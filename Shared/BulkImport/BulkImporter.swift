@@ -58,7 +58,10 @@ public struct BulkImporter {
         let resumedAfter = state.line
         let report = try ImportReport(input: path, keepingBytes: state.reportBytes)
         defer { report.close() }
-        var source = try RecordSource(path: path, format: options.format, offset: state.offset, line: state.line)
+        // GB18030/GBK input is read through a UTF-8 copy (the same bytes on every run, so the
+        // checkpoint's offsets hold); input in neither encoding stops here, before anything is sent.
+        let readable = try InputEncoding.utf8Path(for: path)
+        var source = try RecordSource(path: readable.path, format: options.format, offset: state.offset, line: state.line)
         defer { source.close() }
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(options.kafka))
         var progress = ImportProgress(totalBytes: inputBytes, startOffset: state.offset, enabled: options.showProgress)

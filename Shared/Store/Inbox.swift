@@ -43,6 +43,29 @@ public enum Inbox {
         }
     }
 
+    /// Forgets the ids of events applied before `cutoffMs` (the replay horizon, `DOUDI_DEDUPE_HORIZON`).
+    /// Offsets still recognise every re-delivery of the topics read (a message below a partition's
+    /// next offset is never applied twice); the ids catch the same event re-sent at a new offset,
+    /// which happens within the horizon (an outbox re-send after a crash, a re-drive, a replay of
+    /// another topic). Deletes in slices so that the consumer's transactions are not held up.
+    /// Returns how many ids were forgotten.
+    @discardableResult
+    public static func prune(_ db: Database, appliedBeforeMs cutoffMs: Int64, limit: Int = 10_000) throws -> Int {
+        try db.execute(sql: """
+            DELETE FROM runtime_applied_events WHERE event_id IN
+              (SELECT event_id FROM runtime_applied_events WHERE applied_at < ? ORDER BY applied_at LIMIT ?)
+            """, arguments: [cutoffMs, limit])
+        return db.changesCount
+    }
+
+    /// Sets a partition's next offset exactly (an operator's re-baseline; the consumer only ever raises it).
+    public static func resetNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO runtime_offsets(topic, partition, next_offset) VALUES (?, ?, ?)
+            ON CONFLICT(topic, partition) DO UPDATE SET next_offset = excluded.next_offset
+            """, arguments: [topic, partition, next])
+    }
+
     /// Count of applied events (metrics and tests).
     public static func appliedCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0
