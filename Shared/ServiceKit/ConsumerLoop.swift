@@ -23,6 +23,7 @@ final class ConsumerLoop: Sendable {
     let metrics: ServiceMetrics
     let health: RuntimeHealth
     let tracer: Tracer
+    let continuity: LogContinuity
     let relayWake: WakeSignal
     let batchSize: Int
     let retryBudget: Int
@@ -30,23 +31,12 @@ final class ConsumerLoop: Sendable {
     let source: String
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
-         health: RuntimeHealth, tracer: Tracer, relayWake: WakeSignal, batchSize: Int, retryBudget: Int, logger: Logger) {
+         health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
+         retryBudget: Int, logger: Logger) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
-        self.health = health; self.tracer = tracer
+        self.health = health; self.tracer = tracer; self.continuity = continuity
         self.relayWake = relayWake; self.batchSize = batchSize; self.retryBudget = retryBudget; self.logger = logger
         self.source = "/doudi/\(processor.name)"
-    }
-
-    /// Where each assigned partition starts: the store's next offset (so a store restored from a
-    /// backup catches up from where it is, whatever the group committed). Partitions the store has
-    /// never applied start at the group's committed offset (a rebuilt store: `doudi replay`).
-    static func startOffsets(_ store: ServiceStore) -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
-        { partitions in
-            guard let next = try? store.pool.read({ try Inbox.nextOffsets($0) }) else { return [:] }
-            var out: [TopicPartition: Int64] = [:]
-            for tp in partitions { if let n = next[tp.topic]?[tp.partition] { out[tp] = n } }
-            return out
-        }
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
@@ -97,7 +87,7 @@ final class ConsumerLoop: Sendable {
                 let kind = FailureClass.of(error)
                 if kind == .fatal {
                     let reason = (error as? RuntimeFailure)?.description
-                        ?? RuntimeFailure.storeDamaged(path: store.path, detail: "\(error)").description
+                        ?? RuntimeFailure.storeDamaged(path: store.path, detail: RuntimeHealth.brief(error)).description
                     health.fail(reason)
                     logger.critical("stopping", metadata: ["reason": "\(reason)"])
                     throw RuntimeStop(reason: reason)
@@ -119,13 +109,22 @@ final class ConsumerLoop: Sendable {
 
     private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws -> [TopicPartition: Int64] {
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
+        let continuity = continuity
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             for message in batch {
                 let tp = message.topicPartition
-                outcome.next[tp] = max(outcome.next[tp] ?? 0, message.offset + 1)
+                if message.offset + 1 > outcome.next[tp] ?? 0 {
+                    outcome.next[tp] = message.offset + 1
+                    outcome.lastIDs[tp] = message.header("ce_id")
+                }
+                switch continuity.check(message) {
+                case .broken(let failure): throw failure
+                case .confirmed: outcome.duplicates += 1; continue
+                case .unrelated: break
+                }
                 let storeNext = nextOffsets[message.topic]?[message.partition] ?? 0
                 if message.offset < storeNext {
                     // The consumer starts at the store's next offset, so an earlier offset is either
@@ -178,7 +177,9 @@ final class ConsumerLoop: Sendable {
                 try Outbox.enqueue(db, topic: out.topic, event: out.event)
             }
             // The applied offsets move with the state, in the same transaction.
-            for (tp, next) in outcome.next { try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next) }
+            for (tp, next) in outcome.next {
+                try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next, lastEventID: outcome.lastIDs[tp])
+            }
             return outcome
         }
         metrics.processed.increment(by: Int64(outcome.processed))
@@ -194,6 +195,7 @@ final class ConsumerLoop: Sendable {
 
 struct BatchOutcome: Sendable {
     var next: [TopicPartition: Int64] = [:]
+    var lastIDs: [TopicPartition: String] = [:]
     var processed = 0
     var duplicates = 0
     var deadLettered = 0

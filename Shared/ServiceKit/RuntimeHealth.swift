@@ -44,7 +44,13 @@ public final class RuntimeHealth: @unchecked Sendable {
 
     /// Records a store error seen outside the consumer (an HTTP handler's write): a damaged store stops the service.
     func observe(_ error: Error, storePath: String) {
-        if FailureClass.of(error) == .fatal { fail(RuntimeFailure.storeDamaged(path: storePath, detail: "\(error)").description) }
+        if FailureClass.of(error) == .fatal { fail(RuntimeFailure.storeDamaged(path: storePath, detail: Self.brief(error)).description) }
+    }
+
+    /// An error in a line: SQLite's code and message without the statement.
+    static func brief(_ error: Error) -> String {
+        if let db = error as? DatabaseError { return "SQLite error \(db.resultCode.rawValue): \(db.message ?? "")" }
+        return "\(error)"
     }
 
     public func liveness() -> (ok: Bool, detail: String) {
@@ -105,8 +111,16 @@ enum FailureClass: Equatable {
 
 /// Conditions that stop a service with a message an operator can act on.
 enum RuntimeFailure: Error, CustomStringConvertible {
+    static func wayOut(topic: String, path: String) -> String {
+        "the broker's log is behind the store (the topic was recreated, or the broker lost its data). "
+            + "The service stopped rather than skip new events as already applied. Re-baseline the store on the new log with "
+            + "`doudi store rebaseline --store \(path) --topic \(topic)`, or rebuild the store by replay "
+            + "(docs/operations.md, \"The broker lost a topic\")."
+    }
+
     case storeDamaged(path: String, detail: String)
     case brokerBehindStore(topic: String, partition: Int32, offset: Int64, storeNext: Int64, storePath: String)
+    case brokerLostEvents(topic: String, partition: Int32, storeNext: Int64, waited: Duration, storePath: String)
 
     var description: String {
         switch self {
@@ -114,11 +128,11 @@ enum RuntimeFailure: Error, CustomStringConvertible {
             return "the store \(path) is damaged (\(detail.prefix(200))); the service stopped. "
                 + "Restore it from a backup or rebuild it by replay (docs/operations.md, \"A damaged store\")."
         case .brokerBehindStore(let topic, let partition, let offset, let next, let path):
-            return "\(topic)[\(partition)] delivered offset \(offset), an event not applied yet, below the store's next offset \(next): "
-                + "the broker's log is behind the store (the topic was recreated, or the broker lost its data). "
-                + "The service stopped rather than skip it. Re-baseline the store on the new log with "
-                + "`doudi store rebaseline --store \(path) --topic \(topic)`, or rebuild the store by replay "
-                + "(docs/operations.md, \"The broker lost a topic\")."
+            return "\(topic)[\(partition)] delivered offset \(offset), not the event the store applied there (its next offset is \(next)): "
+                + Self.wayOut(topic: topic, path: path)
+        case .brokerLostEvents(let topic, let partition, let next, let waited, let path):
+            return "\(topic)[\(partition)] did not deliver offset \(next - 1), the last event the store applied, within "
+                + "\(RuntimeHealth.seconds(waited)): " + Self.wayOut(topic: topic, path: path)
         }
     }
 }

@@ -35,6 +35,9 @@ public struct ServiceConfig: Sendable {
     /// `DOUDI_DEDUPE_HORIZON`: how long applied-event ids are kept to recognise an event re-sent at
     /// a new offset (the replay horizon). Default 30d.
     public var dedupeHorizon: Duration
+    /// `DOUDI_OFFSET_CHECK_TIMEOUT`: how long an assigned partition may take to deliver again the
+    /// event the store applied last before the service concludes the broker lost it. Default 60s.
+    public var offsetCheckTimeout: Duration
     /// `DOUDI_TRACING`: `off` (default) or `on` (W3C trace context on every derived event, spans to the log
     /// or to `DOUDI_OTLP_ENDPOINT`).
     public var tracing: TracingSettings
@@ -66,6 +69,7 @@ public struct ServiceConfig: Sendable {
         retryBudget = Self.integer(env, "DOUDI_RETRY_BUDGET", default: 5, minimum: 1, problems: &problems)
         outboxMaxAge = Self.duration(env, "DOUDI_OUTBOX_MAX_AGE", default: .seconds(120), problems: &problems)
         dedupeHorizon = Self.duration(env, "DOUDI_DEDUPE_HORIZON", default: .seconds(30 * 86_400), problems: &problems)
+        offsetCheckTimeout = Self.duration(env, "DOUDI_OFFSET_CHECK_TIMEOUT", default: .seconds(60), problems: &problems)
         tracing = TracingSettings(env, problems: &problems)
         self.problems = problems
     }

@@ -39,7 +39,7 @@ public struct ServiceRunner: Sendable {
             self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
                                           migrations: processor.registerMigrations)
         } catch let error as DatabaseError where FailureClass.of(error) == .fatal {
-            throw RuntimeStop(reason: RuntimeFailure.storeDamaged(path: config.storePath, detail: "\(error)").description)
+            throw RuntimeStop(reason: RuntimeFailure.storeDamaged(path: config.storePath, detail: RuntimeHealth.brief(error)).description)
         }
         self.health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
         self.tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
@@ -57,16 +57,17 @@ public struct ServiceRunner: Sendable {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
+        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, storePath: store.path)
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger,
-                                         startOffsets: ConsumerLoop.startOffsets(store))
+                                         startOffsets: continuity.startOffsets(store))
         let health = health
         let pipeline = Pipeline(
             loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics, health: health,
-                               tracer: tracer, relayWake: wake, batchSize: config.batchSize, retryBudget: config.retryBudget,
+                               tracer: tracer, continuity: continuity, relayWake: wake, batchSize: config.batchSize, retryBudget: config.retryBudget,
                                logger: logger),
             relay: OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
                                service: processor.name),
-            consumer: consumer, store: store, metrics: metrics, health: health, tracer: tracer,
+            consumer: consumer, store: store, metrics: metrics, health: health, tracer: tracer, continuity: continuity,
             dedupeHorizon: config.dedupeHorizon, logger: logger)
 
         var services: [any Service] = [pipeline] + background
@@ -139,6 +140,7 @@ struct Pipeline: Service {
     let metrics: ServiceMetrics
     let health: RuntimeHealth
     let tracer: Tracer
+    let continuity: LogContinuity
     let dedupeHorizon: Duration
     let logger: Logger
 
@@ -160,6 +162,10 @@ struct Pipeline: Service {
                             if ContinuousClock.now - lastPrune >= pruneInterval { await pruneAppliedIDs(); lastPrune = .now }
                             trimHeap()
                             for _ in 0..<10 where !consumerDone.isSet && health.fatal == nil { try? await Task.sleep(for: .milliseconds(100)) }
+                            if let lost = continuity.overdue(assigned: consumer.assignment) {
+                                health.fail(lost.description)
+                                logger.critical("stopping", metadata: ["reason": "\(lost)"])
+                            }
                             // A store failure seen by an HTTP handler stops the consumer too.
                             if let fatal = health.fatal { stop.set(); throw RuntimeStop(reason: fatal) }
                         }

@@ -111,9 +111,9 @@ final class OperationsHardeningTests: XCTestCase {
         XCTAssertTrue(applied, service.log)
         service.terminate()
 
-        let root: Int = try await DatabaseQueue(path: h.storePath).write { db in
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            return try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'demo_state'") ?? 0
+        try await DatabaseQueue(path: h.storePath).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        let root: Int = try await DatabaseQueue(path: h.storePath).read { db in
+            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'demo_state'") ?? 0
         }
         XCTAssertGreaterThan(root, 1)
         let file = try FileHandle(forUpdatingAtPath: h.storePath).unwrap()
@@ -181,7 +181,7 @@ final class OperationsHardeningTests: XCTestCase {
 
         let fresh = (3..<6).map { demoEvent($0, prefix: h.input) }
         try await TestBroker.produce(fresh, to: h.input)
-        service = try h.start()
+        service = try h.start(extra: ["DOUDI_OFFSET_CHECK_TIMEOUT": "5s"])
         let stopped = try await eventually(timeout: .seconds(60)) { !service.process.isRunning }
         XCTAssertTrue(stopped, "the service stopped\n\(service.log.suffix(2000))")
         XCTAssertTrue(service.log.contains("behind the store"), service.log.suffix(2000).description)
