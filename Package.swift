@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -66,7 +67,8 @@ let package = Package(
         .target(name: "Contracts", dependencies: ["DoudiDomain", .product(name: "Yams", package: "Yams")], path: "Shared/Contracts"),
 
         // Streaming bulk import (JSON Lines / CSV, progress, error report, resume) for intake and matcher.
-        .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain"], path: "Shared/BulkImport"),
+        .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Shared/BulkImport"),
         // What every department handler shares: case store, referral intake, outcome publishing.
         .target(name: "HandlerKit", dependencies: service, path: "Shared/HandlerKit"),
 

@@ -66,4 +66,66 @@ final class ImportEncodingTests: XCTestCase {
         XCTAssertNotEqual(b.status, 0)
         XCTAssertTrue(b.output.contains("neither UTF-8 nor GB18030") && b.output.contains("line 2"), b.output)
     }
+
+    /// A workbook as Excel writes it (shared strings, numbers, an inline string), built with Python's zipfile.
+    private func workbook(_ path: String, rows: [[String]]) throws {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
+        let script = """
+            import json, sys, zipfile
+            from xml.sax.saxutils import escape
+            rows = json.loads(sys.argv[2]); shared = []
+            def col(i):
+                s = ""
+                i += 1
+                while i: i, r = divmod(i - 1, 26); s = chr(65 + r) + s
+                return s
+            sheet = []
+            for r, row in enumerate(rows, start=1):
+                cells = []
+                for c, v in enumerate(row):
+                    ref = col(c) + str(r)
+                    if v.isdigit() and len(v) < 10: cells.append('<c r="%s"><v>%s</v></c>' % (ref, v))
+                    elif v.startswith("["): cells.append('<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, escape(v)))
+                    else: shared.append(v); cells.append('<c r="%s" t="s"><v>%d</v></c>' % (ref, len(shared) - 1))
+                sheet.append('<row r="%d">%s</row>' % (r, "".join(cells)))
+            ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+            rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+            z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)
+            z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook %s %s><sheets><sheet name="登记表" sheetId="1" r:id="rId1"/></sheets></workbook>' % (ns, rel))
+            z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+            z.writestr("xl/sharedStrings.xml", '<?xml version="1.0"?><sst %s>%s</sst>' % (ns, "".join("<si><t>%s</t></si>" % escape(v) for v in shared)))
+            z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet %s><sheetData>%s</sheetData></worksheet>' % (ns, "".join(sheet)))
+            z.close()
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, path, json]
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+    }
+
+    func testExcelWorkbooksAreImported() async throws {
+        let namespace = try await TestBroker.freshNamespace(partitions: 1)
+        let path = temporaryDirectory("import-xlsx") + "/乡镇登记.xlsx"
+        let header = ["regionCode", "area", "applicantName", "applicantIdNumber", "collectedAt", "members", "wagesFen"]
+        func row(_ name: String, _ person: Int, area: String = "rural") -> [String] {
+            let id = Samples.idNumber(400 + person)
+            return ["110101001", area, name, id, "2023-12-31",
+                    "[{\"relation\":\"self\",\"name\":\"\(name)\",\"idNumber\":\"\(id)\",\"health\":\"healthy\",\"occupation\":\"farming\",\"laborAbility\":\"full\"}]",
+                    "120000"]
+        }
+        try workbook(path, rows: [header, row("周七", 1), row("吴八", 2, area: "sea")])
+        let r = try runDoudi(["import", "--channel", "historical", path, "--quiet"], namespace: namespace)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("2 rows, 1 sent"), r.output)
+        let report = try String(contentsOfFile: path + ".doudi-import.errors.jsonl", encoding: .utf8)
+        let lines = report.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(lines.map { $0["line"] as? Int }, [3], "the sheet's row 3 is named: \(report)")
+        XCTAssertTrue(report.contains("area"), report)
+        let sent = try await TestBroker.readSettled(namespace + "intake.submissions", minimum: 1, quiet: .seconds(2))
+        let body = try XCTUnwrap(payloads(sent).first)
+        XCTAssertEqual((body["applicant"] as? [String: Any])?["name"] as? String, "周七")
+        XCTAssertEqual((body["income"] as? [String: Any])?["wagesFen"] as? Int, 120000)
+    }
 }
