@@ -109,9 +109,6 @@ extension ServiceRunner {
         do {
             let runner = try ServiceRunner(processor: processor, defaultHTTPPort: defaultHTTPPort)
             try await run(runner)
-        } catch let error as ServiceGroupError {
-            FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
-            exit(1)
         } catch {
             FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
             exit(1)
