@@ -63,11 +63,12 @@ final class LogContinuity: @unchecked Sendable {
         }
     }
 
-    /// A partition still assigned whose last applied event did not come back in time.
-    func overdue(assigned: Set<TopicPartition>) -> RuntimeFailure? {
+    /// A partition still assigned whose last applied event did not come back in time although the
+    /// broker answered fetches for it (`answered`: a broker that is down proves nothing).
+    func overdue(assigned: Set<TopicPartition>, answered: (TopicPartition) -> Bool) -> RuntimeFailure? {
         lock.withLock {
             for (tp, e) in expected.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) })
-            where assigned.contains(tp) && ContinuousClock.now - e.since > timeout {
+            where assigned.contains(tp) && ContinuousClock.now - e.since > timeout && answered(tp) {
                 return .brokerLostEvents(topic: tp.topic, partition: tp.partition, storeNext: e.storeNext, waited: timeout,
                                          storePath: storePath)
             }

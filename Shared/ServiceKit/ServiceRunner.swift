@@ -159,7 +159,8 @@ struct Pipeline: Service {
                             if ContinuousClock.now - lastPrune >= pruneInterval { await pruneAppliedIDs(); lastPrune = .now }
                             trimHeap()
                             for _ in 0..<10 where !consumerDone.isSet && health.fatal == nil { try? await Task.sleep(for: .milliseconds(100)) }
-                            if let lost = continuity.overdue(assigned: consumer.assignment) {
+                            if let lost = continuity.overdue(assigned: consumer.assignment,
+                                                             answered: { consumer.cachedHighWatermark($0) != nil }) {
                                 health.fail(lost.description)
                                 logger.critical("stopping", metadata: ["reason": "\(lost)"])
                             }

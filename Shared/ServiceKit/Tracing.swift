@@ -89,6 +89,7 @@ final class Tracer: @unchecked Sendable {
         if let endpoint = settings.otlpEndpoint {
             var request = URLRequest(url: endpoint.appendingPathComponent("v1/traces"))
             request.httpMethod = "POST"
+            request.timeoutInterval = 5
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = Self.otlpJSON(spans, service: service)
             do {

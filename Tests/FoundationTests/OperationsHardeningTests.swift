@@ -58,7 +58,7 @@ final class OperationsHardeningTests: XCTestCase {
         XCTAssertLessThanOrEqual(poison.value.count, 256 * 1024)
 
         // The whole event stays in the store; the alert metric counts it; the outbox is empty.
-        let kept = try DatabaseQueue(path: h.storePath).read {
+        let kept = try NoopHarness.open(h.storePath).read {
             try Row.fetchOne($0, sql: "SELECT length(value), topic FROM runtime_outbox_quarantine")
         }
         XCTAssertGreaterThan(kept?[0] ?? 0, 5_000_000)
@@ -111,8 +111,8 @@ final class OperationsHardeningTests: XCTestCase {
         XCTAssertTrue(applied, service.log)
         service.terminate()
 
-        try await DatabaseQueue(path: h.storePath).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        let root: Int = try await DatabaseQueue(path: h.storePath).read { db in
+        try await NoopHarness.open(h.storePath).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        let root: Int = try await NoopHarness.open(h.storePath).read { db in
             try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'demo_state'") ?? 0
         }
         XCTAssertGreaterThan(root, 1)
@@ -177,7 +177,7 @@ final class OperationsHardeningTests: XCTestCase {
         XCTAssertTrue(ok3, service.log)
         service.terminate()
         // The store is ahead of the log, as after the broker lost the topic and it was recreated.
-        try await DatabaseQueue(path: h.storePath).write { try $0.execute(sql: "UPDATE runtime_offsets SET next_offset = next_offset + 1000") }
+        try await NoopHarness.open(h.storePath).write { try $0.execute(sql: "UPDATE runtime_offsets SET next_offset = next_offset + 1000") }
 
         let fresh = (3..<6).map { demoEvent($0, prefix: h.input) }
         try await TestBroker.produce(fresh, to: h.input)
@@ -210,7 +210,7 @@ final class OperationsHardeningTests: XCTestCase {
         // The same events again, at new offsets, inside the horizon: recognised by their ids.
         try await TestBroker.produce(events, to: h.input)
         let consumed = try await eventually {
-            try DatabaseQueue(path: h.storePath).read { try Int.fetchOne($0, sql: "SELECT sum(next_offset) FROM runtime_offsets") ?? 0 } == 10
+            try NoopHarness.open(h.storePath).read { try Int.fetchOne($0, sql: "SELECT sum(next_offset) FROM runtime_offsets") ?? 0 } == 10
         }
         XCTAssertTrue(consumed, service.log)
         XCTAssertEqual(try h.seenTotal(), 5, "a replay inside the horizon changes nothing")
