@@ -36,7 +36,10 @@ struct NoopHarness {
 
     func appliedCount() throws -> Int {
         guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
-        return try Self.open(storePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 }
+        return try Self.open(storePath).read { db in
+            // The service may have created the file and not yet its tables.
+            try db.tableExists("runtime_applied_events") ? Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 : 0
+        }
     }
 
     /// Sum of per-key counters: equals the number of distinct inputs iff each was applied once.
