@@ -43,6 +43,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -56,19 +59,25 @@ let package = Package(
         .target(name: "ServiceKit", dependencies: [
             "Kafka", "Envelope", "Store", log, hummingbird,
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Shared/ServiceKit"),
 
         // The business ledger read from the topics: `doudi ledger digest` and the convergence tests.
         .target(name: "Ledger", dependencies: ["DoudiDomain", "Envelope", "Kafka", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Shared/Ledger"),
+        // The AsyncAPI document (emitted with Yams) and the additive-change check of the schemas.
+        .target(name: "Contracts", dependencies: ["DoudiDomain", .product(name: "Yams", package: "Yams")], path: "Shared/Contracts"),
+
         // Streaming bulk import (JSON Lines / CSV, progress, error report, resume) for intake and matcher.
-        .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain"], path: "Shared/BulkImport"),
+        .target(name: "BulkImport", dependencies: ["Kafka", "Envelope", "DoudiDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Shared/BulkImport"),
         // What every department handler shares: case store, referral intake, outcome publishing.
         .target(name: "HandlerKit", dependencies: service, path: "Shared/HandlerKit"),
 
         // MARK: Executables
-        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", "Ledger", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
+        .executableTarget(name: "DoudiCLI", dependencies: service + ["BulkImport", "Ledger", "Contracts", argumentParser,
+                                                                    .product(name: "Crypto", package: "swift-crypto")],
                           path: "Services/Doudi"),
         .executableTarget(name: "NoopService", dependencies: ["ServiceKit"], path: "Services/Noop"),
         .executableTarget(name: "Bench", dependencies: service + [argumentParser], path: "Services/Bench"),
@@ -95,6 +104,7 @@ let package = Package(
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/RouterTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
-        .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport"], path: "Tests/SuiteTests"),
+        .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
+                    path: "Tests/SuiteTests"),
     ]
 )

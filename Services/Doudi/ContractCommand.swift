@@ -1,4 +1,5 @@
 import ArgumentParser
+import Contracts
 import DoudiDomain
 import Foundation
 
@@ -11,7 +12,7 @@ struct ContractCommand: ParsableCommand {
     func run() throws {
         guard let dir = write ?? check else { throw ValidationError("give --write DIR or --check DIR") }
         var stale: [String] = []
-        for (path, content) in ContractDocuments.files() {
+        for (path, content) in try ContractFiles.all() {
             let url = URL(fileURLWithPath: dir).appendingPathComponent(path)
             if write != nil {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -21,6 +22,6 @@ struct ContractCommand: ParsableCommand {
             }
         }
         if !stale.isEmpty { print("out of date: \(stale.joined(separator: ", ")); run doudi contract --write \(dir)"); throw ExitCode(1) }
-        print(write != nil ? "contract: \(ContractDocuments.files().count) documents written under \(dir)" : "contract: documents are current")
+        print(write != nil ? "contract: \(try ContractFiles.all().count) documents written under \(dir)" : "contract: documents are current")
     }
 }

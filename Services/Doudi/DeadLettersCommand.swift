@@ -39,20 +39,43 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Flag(help: "Show what would be re-driven.") var dryRun = false
 
         func run() async throws {
-            var config = KafkaConsumerConfiguration(broker.kafka, groupID: "doudi-redrive", topics: [Topics.deadletter])
+            // What exists now is what is re-driven: the end offsets are captured first, and the read
+            // fails rather than stopping short of them. The group `doudi-redrive` keeps the offsets
+            // already re-driven; partitions are assigned directly, without waiting for a group join.
+            let extent = try await TopicSnapshot(configuration: broker.kafka).capture([Topics.deadletter])
+            var config = KafkaConsumerConfiguration(broker.kafka, groupID: "doudi-redrive", topics: [])
             config.sessionTimeoutMs = 6000
             let consumer = try KafkaConsumer(configuration: config)
+            let committed = try await consumer.committed(Array(extent.ends.keys))
+            var starts: [TopicPartition: Int64] = [:]
+            for (tp, end) in extent.ends {
+                let start = max(committed[tp].flatMap { $0 >= 0 ? $0 : nil } ?? 0, extent.starts[tp] ?? 0)
+                if start < end { starts[tp] = start }
+            }
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
-            var idle = 0, redriven = 0, skipped = 0, joined = false
-            while idle < (joined ? 3000 : 10_000) {
+            var redriven = 0, skipped = 0, truncated = 0
+            var pending = Set(starts.keys)
+            if !starts.isEmpty { try await consumer.assign(starts) }
+            var lastProgress = ContinuousClock.now
+            while !pending.isEmpty {
                 let batch = try await consumer.poll(maxCount: 500, timeoutMs: 200)
-                if batch.isEmpty { idle += 200; continue }
-                joined = true; idle = 0
+                if batch.isEmpty {
+                    if ContinuousClock.now - lastProgress > .seconds(30), let tp = pending.first {
+                        await consumer.close()
+                        throw TopicSnapshot.Incomplete(partition: tp, reached: -1, end: extent.ends[tp] ?? 0)
+                    }
+                    continue
+                }
+                lastProgress = .now
                 var out: [OutgoingMessage] = []
                 for m in batch {
+                    if let end = extent.ends[m.topicPartition], m.offset >= end - 1 { pending.remove(m.topicPartition) }
                     guard let topic = m.header("dlq_original_topic"),
                           service == nil || m.header("dlq_service") == service,
                           originalTopic == nil || topic == originalTopic else { skipped += 1; continue }
+                    // A capped letter holds only the start of its event: re-driving it would publish a
+                    // broken event. Its whole original is at its origin (see docs/operations.md).
+                    if m.header("dlq_value_truncated") == "true" { truncated += 1; continue }
                     out.append(OutgoingMessage(topic: topic, key: m.key, value: m.value,
                                                headers: m.headers.filter { !$0.key.hasPrefix("dlq_") }))
                 }
@@ -64,8 +87,9 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 try await consumer.commit(next)
             }
             await consumer.close()
-            print(dryRun ? "dry run: \(redriven) would be re-driven, \(skipped) filtered out"
-                         : "\(redriven) re-driven to their original topics, \(skipped) filtered out")
+            let note = truncated > 0 ? ", \(truncated) truncated (too large; see docs/operations.md)" : ""
+            print(dryRun ? "dry run: \(redriven) would be re-driven, \(skipped) filtered out\(note)"
+                         : "\(redriven) re-driven to their original topics, \(skipped) filtered out\(note)")
         }
     }
 }

@@ -28,15 +28,19 @@ struct Doudi: AsyncParsableCommand {
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
                       ReliefCommand.self, DesignateCommand.self, LedgerCommand.self,
-                      ImportCommand.self])
+                      ImportCommand.self, BackupCommand.self, StoreCommand.self])
 }
 
-/// Options every command that talks to Kafka shares.
+/// Options every command that talks to Kafka shares. The brokers and every `DOUDI_KAFKA_*`
+/// setting (TLS, SASL, …) are read as the services read them (`KafkaConfiguration.fromEnvironment`),
+/// so the CLI reaches whatever cluster the services reach.
 struct BrokerOptions: ParsableArguments {
-    @Option(name: .long, help: "Bootstrap servers (env DOUDI_BROKERS).")
+    @Option(name: .long, help: "Bootstrap servers (env DOUDI_BROKERS). Other client settings: env DOUDI_KAFKA_<PROPERTY>.")
     var brokers: String = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
 
-    var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-cli") }
+    var kafka: KafkaConfiguration {
+        KafkaConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, clientID: "doudi-cli", brokers: brokers)
+    }
     func admin() throws -> KafkaAdmin { try KafkaAdmin(configuration: kafka) }
 }
 
@@ -50,20 +54,9 @@ func printTable(_ header: [String], _ rows: [[String]]) {
     }
 }
 
-/// Reads a topic from the beginning until it has been idle for `idleMs`, with a throw-away group.
-func readAll(_ kafka: KafkaConfiguration, topic: String, idleMs: Int = 3000,
-             _ body: (KafkaMessage) throws -> Void) async throws {
-    var config = KafkaConsumerConfiguration(kafka, groupID: "doudi-cli-read-\(EventID.random())", topics: [topic])
-    config.sessionTimeoutMs = 6000
-    let consumer = try KafkaConsumer(configuration: config)
-    defer { Task { await consumer.close() } }
-    var idle = 0
-    var joined = false
-    // Joining a group takes a few seconds on some brokers: wait longer for the first message.
-    while idle < (joined ? idleMs : max(idleMs, 10_000)) {
-        let batch = try await consumer.poll(maxCount: 1000, timeoutMs: 200)
-        if batch.isEmpty { idle += 200; continue }
-        joined = true; idle = 0
-        for m in batch { try body(m) }
-    }
+/// Reads a topic in full: every message up to the end offsets captured when the read starts
+/// (`TopicSnapshot`, no group join). A partition that stops short of its end fails the command
+/// (`TopicSnapshot.Incomplete`) rather than giving a truncated answer.
+func readAll(_ kafka: KafkaConfiguration, topic: String, _ body: (KafkaMessage) throws -> Void) async throws {
+    try await TopicSnapshot(configuration: kafka).read([topic], body)
 }

@@ -39,11 +39,11 @@ struct ExportCommand: AsyncParsableCommand {
             var signals: [String: [Signal]] = [:]
             let decoder = JSONDecoder()
             func before(_ time: String?) -> Bool { (time.flatMap(Timestamp.milliseconds) ?? .max) < cutoffMs }
-            try await readAll(broker.kafka, topic: Topics.registryHouseholds, idleMs: 2000) { m in
+            try await readAll(broker.kafka, topic: Topics.registryHouseholds) { m in
                 guard before(m.header("ce_time")), let p = try? decoder.decode(HouseholdProfile.self, from: Data(m.value)) else { return }
                 if (latest[p.householdId]?.version ?? 0) < p.version { latest[p.householdId] = p }
             }
-            try await readAll(broker.kafka, topic: Topics.monitoringSignals, idleMs: 2000) { m in
+            try await readAll(broker.kafka, topic: Topics.monitoringSignals) { m in
                 guard before(m.header("ce_time")), let s = try? decoder.decode(Signal.self, from: Data(m.value)),
                       let hh = s.householdId else { return }
                 signals[hh, default: []].append(s)

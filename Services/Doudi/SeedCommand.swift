@@ -40,9 +40,12 @@ struct SeedCommand: AsyncParsableCommand {
 
     /// Department records compare against the registry: wait until most households are in it.
     private func waitForRegistry(expected: Int) async throws {
-        var config = KafkaConsumerConfiguration(broker.kafka, groupID: "doudi-seed-\(EventID.random())", topics: [Topics.registryHouseholds])
+        // Partitions assigned directly from their start: no group join to wait for.
+        var config = KafkaConsumerConfiguration(broker.kafka, groupID: "doudi-seed-\(EventID.random())", topics: [])
         config.sessionTimeoutMs = 6000
         let consumer = try KafkaConsumer(configuration: config)
+        let partitions = try await broker.admin().partitions(of: Topics.registryHouseholds)
+        try await consumer.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-2)) }))  // -2: the beginning
         var seen = Set<String>()
         let deadline = ContinuousClock.now + .seconds(registryWait)
         var shown = -1

@@ -17,18 +17,18 @@ struct SummaryCommand: AsyncParsableCommand {
     func run() async throws {
         if wait { try await waitUntilSettled() }
         var s = Tally()
-        try await readAll(broker.kafka, topic: Topics.intakeAccepted, idleMs: 1500) { _ in s.accepted += 1 }
-        try await readAll(broker.kafka, topic: Topics.intakeRejected, idleMs: 1500) { _ in s.rejected += 1 }
-        try await readAll(broker.kafka, topic: Topics.registryHouseholds, idleMs: 1500) { m in s.households.insert(m.header("ce_subject") ?? "") }
-        try await readAll(broker.kafka, topic: Topics.monitoringSignals, idleMs: 1500) { m in s.count(m, field: "kind", into: \.signals) }
-        try await readAll(broker.kafka, topic: Topics.monitoringWarnings, idleMs: 1500) { m in s.warning(m) }
-        try await readAll(broker.kafka, topic: Topics.workTasks, idleMs: 1500) { m in s.count(m, field: "kind", into: \.tasks) }
+        try await readAll(broker.kafka, topic: Topics.intakeAccepted) { _ in s.accepted += 1 }
+        try await readAll(broker.kafka, topic: Topics.intakeRejected) { _ in s.rejected += 1 }
+        try await readAll(broker.kafka, topic: Topics.registryHouseholds) { m in s.households.insert(m.header("ce_subject") ?? "") }
+        try await readAll(broker.kafka, topic: Topics.monitoringSignals) { m in s.count(m, field: "kind", into: \.signals) }
+        try await readAll(broker.kafka, topic: Topics.monitoringWarnings) { m in s.warning(m) }
+        try await readAll(broker.kafka, topic: Topics.workTasks) { m in s.count(m, field: "kind", into: \.tasks) }
         for d in Topics.referralDomains {
-            try await readAll(broker.kafka, topic: Topics.referrals(d), idleMs: 1000) { m in s.count(m, field: "status", into: \.referrals, prefix: d + " ") }
+            try await readAll(broker.kafka, topic: Topics.referrals(d)) { m in s.count(m, field: "status", into: \.referrals, prefix: d + " ") }
         }
-        try await readAll(broker.kafka, topic: Topics.assistanceOutcomes, idleMs: 1500) { m in s.outcome(m) }
-        try await readAll(broker.kafka, topic: Topics.reliefDisbursements, idleMs: 1500) { m in s.disbursement(m) }
-        try await readAll(broker.kafka, topic: Topics.deadletter, idleMs: 1000) { _ in s.deadLetters += 1 }
+        try await readAll(broker.kafka, topic: Topics.assistanceOutcomes) { m in s.outcome(m) }
+        try await readAll(broker.kafka, topic: Topics.reliefDisbursements) { m in s.disbursement(m) }
+        try await readAll(broker.kafka, topic: Topics.deadletter) { _ in s.deadLetters += 1 }
         s.classifierCategories = await classifierCategories()
         s.print()
     }

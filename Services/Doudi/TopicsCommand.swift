@@ -15,7 +15,8 @@ struct TopicsCommand: AsyncParsableCommand {
         @Flag(help: "Also create the demo topics (demo.input, demo.output).") var demo = false
 
         func run() async throws {
-            var config: [String: String] = [:]
+            // Records up to the suite's limit (the producers' `message.max.bytes`), whatever the broker's default.
+            var config: [String: String] = ["max.message.bytes": String(KafkaLimits.maxMessageBytes)]
             if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
             let names = Topics.all + (demo ? ["demo.input", "demo.output"] : [])
             let created = try await broker.admin().createTopics(names.map {

@@ -53,12 +53,17 @@ public struct BulkImporter {
     public func run<M: RowMapper>(mapper: M) async throws -> ImportSummary {
         var mapper = mapper
         let path = options.path
-        let inputBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
+        // GB18030/GBK input is read through a UTF-8 copy (the same bytes on every run, so the
+        // checkpoint's offsets hold); input in neither encoding stops here, before anything is sent.
+        // An Excel workbook is read through a CSV copy of its first sheet.
+        let sheet = path.lowercased().hasSuffix(".xlsx") ? try XLSXReader.csvPath(for: path) : path
+        let readable = try InputEncoding.utf8Path(for: sheet)
+        let inputBytes = (try FileManager.default.attributesOfItem(atPath: readable.path)[.size] as? NSNumber)?.uint64Value ?? 0
         var state = try startingCheckpoint(inputBytes: inputBytes)
         let resumedAfter = state.line
         let report = try ImportReport(input: path, keepingBytes: state.reportBytes)
         defer { report.close() }
-        var source = try RecordSource(path: path, format: options.format, offset: state.offset, line: state.line)
+        var source = try RecordSource(path: readable.path, format: options.format, offset: state.offset, line: state.line)
         defer { source.close() }
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(options.kafka))
         var progress = ImportProgress(totalBytes: inputBytes, startOffset: state.offset, enabled: options.showProgress)

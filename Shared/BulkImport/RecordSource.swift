@@ -8,9 +8,10 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     /// RFC 4180 CSV with a header row; quoted fields may span lines.
     case csv
 
-    /// `.csv` is CSV, anything else JSON Lines.
+    /// `.csv` and `.xlsx` (its first sheet, read as CSV) are CSV, anything else JSON Lines.
     public static func guess(path: String) -> ImportFormat {
-        path.lowercased().hasSuffix(".csv") ? .csv : .jsonl
+        let lower = path.lowercased()
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx") ? .csv : .jsonl
     }
 }
 

@@ -23,7 +23,31 @@ struct RowDocument {
         guard case .object(let fields) = document else {
             return .failure(RowIssue(field: "", code: "not_an_object", message: "the row is not a JSON object"))
         }
+        if let field = garbledField(fields) {
+            return .failure(RowIssue(field: field, code: "garbled_text",
+                                     message: "\(field) holds garbled text (replacement or control characters, or GBK read as Latin-1): "
+                                        + "the file's encoding was misread upstream; export it again as UTF-8 or GB18030"))
+        }
         return .success(fields)
+    }
+
+    /// The path of the first string value that is garbled text (`members[0].name`), if any.
+    static func garbledField(_ fields: [String: JSONValue], prefix: String = "") -> String? {
+        for key in fields.keys.sorted() {
+            if let path = garbled(fields[key]!, path: prefix.isEmpty ? key : "\(prefix).\(key)") { return path }
+        }
+        return nil
+    }
+
+    private static func garbled(_ value: JSONValue, path: String) -> String? {
+        switch value {
+        case .string(let s): return GarbledText.isGarbled(s) ? path : nil
+        case .array(let items):
+            for (i, item) in items.enumerated() { if let p = garbled(item, path: "\(path)[\(i)]") { return p } }
+            return nil
+        case .object(let o): return garbledField(o, prefix: path)
+        default: return nil
+        }
     }
 
     /// The default id of a row: `<prefix>-<file name>-<line>`, the same on every run.

@@ -1,3 +1,4 @@
+import DoudiDomain
 import Foundation
 
 /// A CloudEvents 1.0 event in Kafka binary content mode (EVENTS.md): attributes travel as
@@ -24,6 +25,8 @@ public struct CloudEvent: Sendable, Equatable {
     public var headers: [(String, String)] {
         var h: [(String, String)] = [("ce_specversion", "1.0"), ("ce_id", id), ("ce_source", source),
                                       ("ce_type", type), ("ce_time", time), ("content-type", "application/json")]
+        // Every type of the contract names its payload's JSON Schema (docs/schemas/).
+        if let known = EventType(rawValue: type) { h.append(("ce_dataschema", ContractDocuments.dataSchema(known))) }
         if let subject { h.append(("ce_subject", subject)) }
         if let causationID { h.append(("ce_causationid", causationID)) }
         if let traceparent { h.append(("traceparent", traceparent)) }

@@ -11,6 +11,24 @@ public struct KafkaConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers; self.clientID = clientID; self.extra = extra
     }
 
+    /// The one reading of the environment every process shares (services and the `doudi` CLI):
+    /// `DOUDI_BROKERS` and each `DOUDI_KAFKA_<PROPERTY>` as the librdkafka property `<property>`
+    /// (lower case, `_` for `.`), e.g. `DOUDI_KAFKA_SECURITY_PROTOCOL=sasl_ssl`.
+    public static func fromEnvironment(_ env: [String: String], clientID: String,
+                                       brokers: String? = nil) -> KafkaConfiguration {
+        KafkaConfiguration(bootstrapServers: brokers ?? env["DOUDI_BROKERS"] ?? "127.0.0.1:19092", clientID: clientID,
+                           extra: extraProperties(env))
+    }
+
+    /// `DOUDI_KAFKA_*` variables as librdkafka properties.
+    public static func extraProperties(_ env: [String: String]) -> [String: String] {
+        var extra: [String: String] = [:]
+        for (k, v) in env where k.hasPrefix("DOUDI_KAFKA_") {
+            extra[k.dropFirst("DOUDI_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = v
+        }
+        return extra
+    }
+
     var properties: [String: String] {
         var p = ["bootstrap.servers": bootstrapServers, "client.id": clientID,
                  // Tansu and a fresh cluster can be slow to elect: keep retrying rather than failing.
@@ -19,6 +37,16 @@ public struct KafkaConfiguration: Sendable {
         for (k, v) in extra { p[k] = v }
         return p
     }
+}
+
+/// The size of one Kafka record the suite writes and reads, in one place: producers refuse larger
+/// records locally (`message.max.bytes`), `doudi topics create` sets the topics' `max.message.bytes`
+/// to it and compose/ sets the broker's. Intake accepts bodies up to 1 MiB; an event carries a
+/// body and its envelope, so 4 MiB leaves room without letting one record swamp a fetch.
+public enum KafkaLimits {
+    public static let maxMessageBytes = 4 * 1024 * 1024
+    /// Room for the record's framing (offset, timestamp, lengths) that librdkafka counts too.
+    public static let recordOverheadBytes = 512
 }
 
 /// Producer settings: idempotence on and `acks=all` are not optional in this suite.
@@ -41,6 +69,7 @@ public struct KafkaProducerConfiguration: Sendable {
         p["batch.size"] = String(batchSize)
         p["compression.codec"] = compression
         p["queue.buffering.max.messages"] = "1000000"
+        p["message.max.bytes"] = String(KafkaLimits.maxMessageBytes)
         for (k, v) in common.extra { p[k] = v }
         return p
     }

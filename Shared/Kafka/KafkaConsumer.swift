@@ -21,10 +21,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let logger: Logger
     private var closed = false
 
-    public init(configuration: KafkaConsumerConfiguration, logger: Logger = Logger(label: "doudi.kafka.consumer")) throws {
+    /// - Parameter startOffsets: where to start each partition assigned to this member, asked on
+    ///   every assignment (a service answers with its store's next offsets, so that a store restored
+    ///   from a backup catches up and nothing depends on the group's committed offsets). Partitions
+    ///   it leaves out start at the committed offset, else at `autoOffsetReset`.
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger = Logger(label: "doudi.kafka.consumer"),
+                startOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])? = nil) throws {
         self.logger = logger
         self.queue = DispatchQueue(label: "doudi.kafka.consumer.\(configuration.groupID)")
-        self.state = ConsumerState(logger: logger)
+        self.state = ConsumerState(logger: logger, startOffsets: startOffsets)
         let conf = try makeNativeConf(configuration.properties)
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(state).toOpaque())
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
@@ -195,8 +200,11 @@ final class ConsumerState: @unchecked Sendable {
     private var events: [RebalanceEvent] = []
     private var assigned: Set<TopicPartition> = []
     private let logger: Logger
+    private let startOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])?
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, startOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])?) {
+        self.logger = logger; self.startOffsets = startOffsets
+    }
 
     func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
         let tps = (0..<Int(partitions.pointee.cnt)).map {
@@ -205,6 +213,13 @@ final class ConsumerState: @unchecked Sendable {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
         lock.lock(); defer { lock.unlock() }
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            if let starts = startOffsets?(tps), !starts.isEmpty {
+                for i in 0..<Int(partitions.pointee.cnt) {
+                    let tp = tps[i]
+                    if let offset = starts[tp] { partitions.pointee.elems[i].offset = offset }
+                }
+                logger.info("starting assigned partitions at the store's offsets", metadata: ["partitions": "\(starts.count)"])
+            }
             if cooperative { rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, partitions)) }
             else { rd_kafka_assign(rk, partitions) }
             assigned.formUnion(tps)

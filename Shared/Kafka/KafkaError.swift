@@ -29,6 +29,21 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// Errors of the record itself that no retry can fix (it is too large, or malformed): the
+    /// outbox relay quarantines such a record and goes on, instead of retrying it for ever.
+    public var isPermanentForRecord: Bool {
+        switch rd_kafka_resp_err_t(rawValue: code) {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+             RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The send of this record was not attempted because an earlier record of its batch failed.
+    public static let notAttempted = KafkaError(code: -1001, message: "not sent: an earlier record of the batch failed")
+
     public var description: String { "Kafka error \(code): \(message)" }
 
     static func check(_ err: rd_kafka_resp_err_t, _ context: String) throws {

@@ -17,8 +17,9 @@ public final class KafkaProducer: @unchecked Sendable {
         let conf = try makeNativeConf(configuration.properties)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
             guard let message, let opaque = message.pointee._private else { return }
-            let ticket = Unmanaged<DeliveryTicket>.fromOpaque(opaque).takeRetainedValue()
-            ticket.complete(message.pointee.err)
+            let slot = Unmanaged<DeliverySlot>.fromOpaque(opaque).takeRetainedValue()
+            let err = message.pointee.err
+            slot.ticket.complete(slot.index, err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err, context: "delivery"))
         }
         handle = try makeHandle(RD_KAFKA_PRODUCER, conf: conf)
         let rk = handle
@@ -28,12 +29,19 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Sends a batch and waits for every acknowledgement. Retries enqueueing while librdkafka's
     /// local queue is full; a delivery failure (after librdkafka's own retries) is thrown.
     public func send(_ messages: [OutgoingMessage]) async throws {
-        guard !messages.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        if let error = await sendEach(messages).lazy.compactMap({ $0 }).first { throw error }
+    }
+
+    /// Sends a batch and returns, per message and in order, nil when the broker acknowledged it or
+    /// the error that failed it. After a message that could not be enqueued the rest are not
+    /// attempted (`KafkaError.notAttempted`), so that nothing overtakes it on its partition.
+    public func sendEach(_ messages: [OutgoingMessage]) async -> [KafkaError?] {
+        guard !messages.isEmpty else { return [] }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[KafkaError?], Never>) in
             let ticket = DeliveryTicket(count: messages.count, continuation: continuation)
             Task {
                 for (index, message) in messages.enumerated() {
-                    let opaque = Unmanaged.passRetained(ticket).toOpaque()
+                    let opaque = Unmanaged.passRetained(DeliverySlot(ticket: ticket, index: index)).toOpaque()
                     while true {
                         let err = self.enqueue(message, opaque: opaque)
                         if err == RD_KAFKA_RESP_ERR_NO_ERROR { break }
@@ -41,9 +49,10 @@ public final class KafkaProducer: @unchecked Sendable {
                             try? await Task.sleep(for: .milliseconds(5))
                             continue
                         }
-                        // Not enqueued: release its retain and fail the rest of the batch.
-                        Unmanaged<DeliveryTicket>.fromOpaque(opaque).release()
-                        ticket.fail(KafkaError(err, context: "produce to \(message.topic)"), remaining: messages.count - index)
+                        // Not enqueued: release its slot and fail it and the rest of the batch.
+                        Unmanaged<DeliverySlot>.fromOpaque(opaque).release()
+                        ticket.complete(index, KafkaError(err, context: "produce to \(message.topic)"))
+                        for rest in (index + 1)..<messages.count { ticket.complete(rest, .notAttempted) }
                         return
                     }
                 }
@@ -111,30 +120,33 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 }
 
-/// Counts the acknowledgements of one batch and resumes its caller once.
+/// One message of a batch in flight: which batch, which position.
+final class DeliverySlot: @unchecked Sendable {
+    let ticket: DeliveryTicket
+    let index: Int
+    init(ticket: DeliveryTicket, index: Int) { self.ticket = ticket; self.index = index }
+}
+
+/// Collects the delivery results of one batch and resumes its caller once, when all are in.
 final class DeliveryTicket: @unchecked Sendable {
     private let lock = NSLock()
     private var remaining: Int
-    private var firstError: Error?
-    private var continuation: CheckedContinuation<Void, Error>?
+    private var results: [KafkaError?]
+    private var continuation: CheckedContinuation<[KafkaError?], Never>?
 
-    init(count: Int, continuation: CheckedContinuation<Void, Error>) {
-        self.remaining = count; self.continuation = continuation
+    init(count: Int, continuation: CheckedContinuation<[KafkaError?], Never>) {
+        self.remaining = count; self.results = Array(repeating: nil, count: count); self.continuation = continuation
     }
 
-    func complete(_ err: rd_kafka_resp_err_t) {
-        fail(err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err, context: "delivery"), remaining: 1)
-    }
-
-    func fail(_ error: Error?, remaining n: Int) {
+    func complete(_ index: Int, _ error: KafkaError?) {
         lock.lock()
-        if let error, firstError == nil { firstError = error }
-        remaining -= n
+        results[index] = error
+        remaining -= 1
         let done = remaining <= 0 ? continuation : nil
         if done != nil { continuation = nil }
-        let err = firstError
+        let all = results
         lock.unlock()
-        if let done { if let err { done.resume(throwing: err) } else { done.resume() } }
+        done?.resume(returning: all)
     }
 }
 

@@ -28,6 +28,7 @@ public struct TopicSnapshot: Sendable {
         public var partition: TopicPartition
         public var reached: Int64
         public var end: Int64
+        public init(partition: TopicPartition, reached: Int64, end: Int64) { self.partition = partition; self.reached = reached; self.end = end }
         public var description: String {
             "\(partition.topic)[\(partition.partition)] reached offset \(reached) of \(end) and made no progress: "
                 + "the read would be incomplete (is the broker reachable? was the topic recreated?)"

@@ -10,31 +10,45 @@ import Store
 /// Offsets are committed to Kafka only after the store commit, so a crash anywhere re-delivers
 /// at most the last batch, which the applied-marker recognises. Dead letters go through the
 /// outbox in the same transaction, so they are neither lost nor doubled either.
+///
+/// Failures (docs/architecture.md, "When applying fails"): a poison message is dead-lettered at
+/// once; a transient store error (busy, locked, full) retries the batch for ever with backoff
+/// while readiness says why; any other error retries the batch `retryBudget` times, then each
+/// message that still fails is dead-lettered and the rest applied; a damaged store, or a broker
+/// whose log is behind the store, stops the service with a message saying what to do.
 final class ConsumerLoop: Sendable {
     let processor: any EventProcessor
     let consumer: KafkaConsumer
     let store: ServiceStore
     let metrics: ServiceMetrics
+    let health: RuntimeHealth
+    let tracer: Tracer
+    let continuity: LogContinuity
     let relayWake: WakeSignal
     let batchSize: Int
+    let retryBudget: Int
     let logger: Logger
     let source: String
     let chaos: ChaosSource?
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
-         relayWake: WakeSignal, batchSize: Int, logger: Logger, chaos: Chaos? = nil) {
+         health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
+         retryBudget: Int, chaos: Chaos? = nil, logger: Logger) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
-        self.relayWake = relayWake; self.batchSize = batchSize; self.logger = logger
+        self.health = health; self.tracer = tracer; self.continuity = continuity
+        self.relayWake = relayWake; self.batchSize = batchSize; self.retryBudget = retryBudget; self.logger = logger
         self.source = "/doudi/\(processor.name)"
         self.chaos = chaos.map(ChaosSource.init)
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
-    func run(shouldStop: @Sendable () -> Bool) async throws {
+    func run(shouldStop: @escaping @Sendable () -> Bool) async throws {
         // The next batch is fetched while the current one is applied: librdkafka's poll and the
         // SQLite transaction run on different threads, so the two overlap.
         var pending: Task<[KafkaMessage], Error>? = nil
+        defer { pending?.cancel() }
         while !shouldStop() {
+            if let fatal = health.fatal { throw RuntimeStop(reason: fatal) }
             let batch: [KafkaMessage]
             do { batch = try await (pending ?? poll()).value; pending = nil }
             catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
@@ -42,7 +56,7 @@ final class ConsumerLoop: Sendable {
             pending = poll()
             if let delay = chaos?.delay() { try await Task.sleep(for: delay) }
             let started = ContinuousClock.now
-            let next = try await applyWithRetry(batch)
+            guard let next = try await applyWithRetry(batch, shouldStop: shouldStop) else { break }
             do { try await consumer.commit(next, waitForBroker: false) }
             catch {
                 // Partitions may have moved in a rebalance: the store already holds the effect,
@@ -61,29 +75,68 @@ final class ConsumerLoop: Sendable {
         return Task { try await consumer.poll(maxCount: size, timeoutMs: 100) }
     }
 
-    /// Transient failures (database busy, disk full) are retried with backoff, never skipped.
-    private func applyWithRetry(_ batch: [KafkaMessage]) async throws -> [TopicPartition: Int64] {
+    /// Applies a batch, retrying with backoff (see the type's comment). Returns nil when asked to
+    /// stop while retrying (nothing is committed; the batch is re-delivered at the next start).
+    private func applyWithRetry(_ batch: [KafkaMessage], shouldStop: @Sendable () -> Bool) async throws -> [TopicPartition: Int64]? {
         var delay = Duration.milliseconds(100)
+        var attempt = 0
         while true {
-            do { return try await apply(batch) }
-            catch {
-                logger.error("batch failed, retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                try await Task.sleep(for: delay)
+            do {
+                let next = try await apply(batch, isolateFailures: attempt >= retryBudget, attempts: attempt)
+                if attempt > 0 { logger.notice("batch applied after retrying", metadata: ["attempts": "\(attempt + 1)"]) }
+                health.batchSucceeded()
+                return next
+            } catch {
+                let kind = FailureClass.of(error)
+                if kind == .fatal {
+                    let reason = (error as? RuntimeFailure)?.description
+                        ?? RuntimeFailure.storeDamaged(path: store.path, detail: RuntimeHealth.brief(error)).description
+                    health.fail(reason)
+                    logger.critical("stopping", metadata: ["reason": "\(reason)"])
+                    throw RuntimeStop(reason: reason)
+                }
+                attempt += 1
+                metrics.batchRetries.increment()
+                health.batchFailed(attempt: attempt, reason: "\(error)")
+                logger.error("batch failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)",
+                                                                  "transient": "\(kind == .transient)", "retryIn": "\(delay)"])
+                let until = ContinuousClock.now + delay
+                while ContinuousClock.now < until {
+                    if shouldStop() { return nil }
+                    try await Task.sleep(for: min(.milliseconds(100), until - .now))
+                }
                 delay = min(delay * 2, .seconds(30))
             }
         }
     }
 
-    private func apply(_ batch: [KafkaMessage]) async throws -> [TopicPartition: Int64] {
-        let processor = processor, source = source, service = processor.name
+    private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws -> [TopicPartition: Int64] {
+        let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
+        let continuity = continuity
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             for message in batch {
                 let tp = message.topicPartition
-                outcome.next[tp] = max(outcome.next[tp] ?? 0, message.offset + 1)
-                if message.offset < nextOffsets[message.topic]?[message.partition] ?? 0 {
+                if message.offset + 1 > outcome.next[tp] ?? 0 {
+                    outcome.next[tp] = message.offset + 1
+                    outcome.lastIDs[tp] = message.header("ce_id")
+                }
+                switch continuity.check(message) {
+                case .broken(let failure): throw failure
+                case .confirmed: outcome.duplicates += 1; continue
+                case .unrelated: break
+                }
+                let storeNext = nextOffsets[message.topic]?[message.partition] ?? 0
+                if message.offset < storeNext {
+                    // The consumer starts at the store's next offset, so an earlier offset is either
+                    // an event applied before (a re-delivery) or a log that is no longer the one the
+                    // store applied (a recreated topic): never skip the latter in silence.
+                    if let id = message.header("ce_id"), !(try Inbox.isApplied(db, eventID: id)) {
+                        throw RuntimeFailure.brokerBehindStore(topic: message.topic, partition: message.partition,
+                                                               offset: message.offset, storeNext: storeNext, storePath: storePath)
+                    }
                     outcome.duplicates += 1
                     continue
                 }
@@ -95,14 +148,31 @@ final class ConsumerLoop: Sendable {
                         if try Inbox.isApplied(db, eventID: event.id) { outcome.duplicates += 1; return }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
                         let context = ProcessingContext(db: db, message: message, eventTime: time, source: source)
-                        for out in try processor.process(event, in: context) {
-                            try Outbox.enqueue(db, topic: out.topic, event: out.event)
-                        }
+                        let trace = tracer.context(forWorkOn: event)
+                        let started = trace == nil ? 0 : Tracer.nowNanos()
+                        var derived = try processor.process(event, in: context)
+                        Tracer.stamp(&derived, with: trace?.context)
+                        for out in derived { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
                         try Inbox.markApplied(db, eventID: event.id, atMs: nowMs)
                         outcome.processed += 1
+                        if let trace {
+                            outcome.spans.append(Span(context: trace.context, parentSpanID: trace.parent,
+                                                      name: "\(service) apply \(event.type)", startNanos: started,
+                                                      endNanos: Tracer.nowNanos(),
+                                                      attributes: [("messaging.system", "kafka"), ("messaging.source.name", message.topic),
+                                                                   ("messaging.kafka.partition", String(message.partition)),
+                                                                   ("messaging.kafka.offset", String(message.offset)),
+                                                                   ("cloudevents.event_id", event.id), ("cloudevents.event_type", event.type)]))
+                        }
                     }
                 } catch let error where DeadLetter.isPoison(error) {
                     try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs)
+                    outcome.deadLettered += 1
+                } catch let error where isolateFailures && FailureClass.of(error) == .unknown {
+                    // The batch failed `attempts` times; this message fails on its own: it goes to the
+                    // dead letters (re-drivable once the cause is fixed) and the others are applied.
+                    try DeadLetter.enqueue(db, message: message, service: service,
+                                           reason: "not applied after \(attempts) attempts: \(error)", nowMs: nowMs)
                     outcome.deadLettered += 1
                 }
             }
@@ -110,12 +180,15 @@ final class ConsumerLoop: Sendable {
                 try Outbox.enqueue(db, topic: out.topic, event: out.event)
             }
             // The applied offsets move with the state, in the same transaction.
-            for (tp, next) in outcome.next { try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next) }
+            for (tp, next) in outcome.next {
+                try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next, lastEventID: outcome.lastIDs[tp])
+            }
             return outcome
         }
         metrics.processed.increment(by: Int64(outcome.processed))
         metrics.duplicates.increment(by: Int64(outcome.duplicates))
         metrics.deadLettered.increment(by: Int64(outcome.deadLettered))
+        for span in outcome.spans { tracer.record(span) }
         if outcome.deadLettered > 0 {
             logger.warning("dead-lettered input events", metadata: ["count": "\(outcome.deadLettered)"])
         }
@@ -150,7 +223,15 @@ final class ChaosSource: @unchecked Sendable {
 
 struct BatchOutcome: Sendable {
     var next: [TopicPartition: Int64] = [:]
+    var lastIDs: [TopicPartition: String] = [:]
     var processed = 0
     var duplicates = 0
     var deadLettered = 0
+    var spans: [Span] = []
+}
+
+/// The runtime stopped the service on purpose; `reason` is what the operator reads.
+struct RuntimeStop: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
 }

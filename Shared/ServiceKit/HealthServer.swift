@@ -5,8 +5,13 @@ import NIOCore
 /// plus whatever routes the service adds (the intake API, approvals).
 public enum HealthRoutes {
     public static func add(to router: Router<BasicRequestContext>, metrics: ServiceMetrics,
+                           liveness: @escaping @Sendable () -> (ok: Bool, detail: String) = { (true, "ok") },
                            readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)) {
-        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/healthz") { _, _ -> Response in
+            let (ok, detail) = liveness()
+            return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
+        }
         router.get("/readyz") { _, _ -> Response in
             let (ready, detail) = await readiness()
             return Response(status: ready ? .ok : .serviceUnavailable,
@@ -15,7 +20,7 @@ public enum HealthRoutes {
         }
         router.get("/metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.render() + MetricsBootstrap.renderShared())))
         }
     }
 }

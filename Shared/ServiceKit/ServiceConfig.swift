@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Logging
 
 /// Runtime settings of a service, from environment variables (documented in docs/configuration.md).
@@ -24,6 +25,24 @@ public struct ServiceConfig: Sendable {
     public var logLevel: Logger.Level
     /// `DOUDI_KAFKA_<PROPERTY>`: any librdkafka property, e.g. DOUDI_KAFKA_SECURITY_PROTOCOL=ssl.
     public var kafkaExtra: [String: String]
+    /// `DOUDI_LOG_FORMAT`: `text` (default) or `json`.
+    public var logFormat: LogFormat
+    /// `DOUDI_RETRY_BUDGET`: attempts at a failing batch before readiness fails and each message
+    /// that still fails with an unclassified error is dead-lettered. Default 5.
+    public var retryBudget: Int
+    /// `DOUDI_OUTBOX_MAX_AGE`: readiness fails while the oldest outbox event has waited longer. Default 2m.
+    public var outboxMaxAge: Duration
+    /// `DOUDI_DEDUPE_HORIZON`: how long applied-event ids are kept to recognise an event re-sent at
+    /// a new offset (the replay horizon). Default 30d.
+    public var dedupeHorizon: Duration
+    /// `DOUDI_OFFSET_CHECK_TIMEOUT`: how long an assigned partition may take to deliver again the
+    /// event the store applied last before the service concludes the broker lost it. Default 60s.
+    public var offsetCheckTimeout: Duration
+    /// `DOUDI_TRACING`: `off` (default) or `on` (W3C trace context on every derived event, spans to the log
+    /// or to `DOUDI_OTLP_ENDPOINT`).
+    public var tracing: TracingSettings
+    /// Settings that could not be read; `ServiceRunner` refuses to start with any.
+    public var problems: [String]
 
     /// Test-only (`DOUDI_TEST_CHAOS_SEED`, `…_MAX_DELAY_MS`, `…_MAX_BATCH`): random processing
     /// delays and batch sizes, so that convergence tests interleave topics differently on each run.
@@ -44,11 +63,19 @@ public struct ServiceConfig: Sendable {
         sessionTimeoutMs = Int(env["DOUDI_SESSION_TIMEOUT_MS"] ?? "") ?? 10_000
         synchronousFull = (env["DOUDI_SYNCHRONOUS"] ?? "full").lowercased() != "normal"
         logLevel = env["DOUDI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        var extra: [String: String] = [:]
-        for (k, v) in env where k.hasPrefix("DOUDI_KAFKA_") {
-            extra[k.dropFirst("DOUDI_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = v
+        kafkaExtra = KafkaConfiguration.extraProperties(env)
+        var problems: [String] = []
+        switch env["DOUDI_LOG_FORMAT"].map({ $0.lowercased() }) ?? "" {
+        case "", "text": logFormat = .text
+        case "json": logFormat = .json
+        case let other: logFormat = .text; problems.append("DOUDI_LOG_FORMAT=\(other.prefix(20)) is neither text nor json")
         }
-        kafkaExtra = extra
+        retryBudget = Self.integer(env, "DOUDI_RETRY_BUDGET", default: 5, minimum: 1, problems: &problems)
+        outboxMaxAge = Self.duration(env, "DOUDI_OUTBOX_MAX_AGE", default: .seconds(120), problems: &problems)
+        dedupeHorizon = Self.duration(env, "DOUDI_DEDUPE_HORIZON", default: .seconds(30 * 86_400), problems: &problems)
+        offsetCheckTimeout = Self.duration(env, "DOUDI_OFFSET_CHECK_TIMEOUT", default: .seconds(60), problems: &problems)
+        tracing = TracingSettings(env, problems: &problems)
+        self.problems = problems
         chaos = Chaos(environment: env)
     }
 

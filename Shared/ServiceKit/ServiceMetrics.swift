@@ -10,6 +10,9 @@ public final class ServiceMetrics: Sendable {
     public let outboxBacklog: Gauge
     public let consumerLag: Gauge
     public let batchSeconds: DurationHistogram
+    public let quarantined: Counter
+    public let batchRetries: Counter
+    public let appliedIdsPruned: Counter
 
     public init(service: String) {
         let labels = [("service", service)]
@@ -25,6 +28,12 @@ public final class ServiceMetrics: Sendable {
                                            help: "Events in the outbox not yet acknowledged by the broker.")
         consumerLag = registry.makeGauge(name: "doudi_consumer_lag", labels: labels,
                                          help: "Messages behind the high watermark on the assigned partitions.")
+        quarantined = registry.makeCounter(name: "doudi_outbox_quarantined_total", labels: labels,
+                                           help: "Outbox events no broker takes (too large, malformed), moved to the store's quarantine and dead-lettered.")
+        batchRetries = registry.makeCounter(name: "doudi_batch_retries_total", labels: labels,
+                                            help: "Failed attempts at applying a batch (each is retried).")
+        appliedIdsPruned = registry.makeCounter(name: "doudi_applied_ids_pruned_total", labels: labels,
+                                                help: "Applied-event ids forgotten past the replay horizon.")
         batchSeconds = registry.makeDurationHistogram(
             name: "doudi_batch_duration_seconds", labels: labels,
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],

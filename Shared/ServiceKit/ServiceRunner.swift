@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Kafka
 import Logging
+import GRDB
 import ServiceLifecycle
 import Store
 
@@ -19,19 +20,30 @@ public struct ServiceRunner: Sendable {
     public let logger: Logger
     /// Writes from HTTP handlers and schedulers: state and outbox in one transaction.
     public let writer: StoreWriter
+    /// What `/healthz` and `/readyz` report.
+    public let health: RuntimeHealth
+    let tracer: Tracer
     let processor: any EventProcessor
     let wake = WakeSignal()
 
     public init(processor: any EventProcessor, defaultHTTPPort: Int, config: ServiceConfig? = nil) throws {
         let config = config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
-        Logs.bootstrap(level: config.logLevel)
+        if !config.problems.isEmpty { throw SettingsError(problems: config.problems) }
+        Logs.bootstrap(level: config.logLevel, format: config.logFormat)
+        MetricsBootstrap.bootstrap()
         self.config = config
         self.processor = processor
         self.logger = Logger(label: "doudi.\(processor.name)")
         self.metrics = ServiceMetrics(service: processor.name)
-        self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
-                                      migrations: processor.registerMigrations)
-        self.writer = StoreWriter(store: store, wake: wake)
+        do {
+            self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
+                                          migrations: processor.registerMigrations)
+        } catch let error as DatabaseError where FailureClass.of(error) == .fatal {
+            throw RuntimeStop(reason: RuntimeFailure.storeDamaged(path: config.storePath, detail: RuntimeHealth.brief(error)).description)
+        }
+        self.health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
+        self.tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
+        self.writer = StoreWriter(store: store, wake: wake, health: health, tracer: tracer)
     }
 
     public var kafka: KafkaConfiguration {
@@ -45,18 +57,25 @@ public struct ServiceRunner: Sendable {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
-        let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger)
+        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, storePath: store.path)
+        let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger,
+                                         startOffsets: continuity.startOffsets(store))
+        let health = health
         let pipeline = Pipeline(
-            loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics,
-                               relayWake: wake, batchSize: config.batchSize, logger: logger, chaos: config.chaos),
-            relay: OutboxRelay(store: store, producer: producer, metrics: metrics, wake: wake, logger: logger),
-            consumer: consumer, store: store, metrics: metrics, logger: logger)
+            loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics, health: health,
+                               tracer: tracer, continuity: continuity, relayWake: wake, batchSize: config.batchSize, retryBudget: config.retryBudget,
+                               chaos: config.chaos, logger: logger),
+            relay: OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
+                               service: processor.name),
+            consumer: consumer, store: store, metrics: metrics, health: health, tracer: tracer, continuity: continuity,
+            dedupeHorizon: config.dedupeHorizon, logger: logger)
 
         var services: [any Service] = [pipeline] + background
         if config.httpPort > 0 {
-            let router = Router()
-            HealthRoutes.add(to: router, metrics: metrics) {
-                consumer.assignment.isEmpty ? (false, "waiting for partition assignment") : (true, "ready")
+            let router = Router(context: BasicRequestContext.self)
+            router.add(middleware: MetricsMiddleware())
+            HealthRoutes.add(to: router, metrics: metrics, liveness: { health.liveness() }) {
+                health.readiness(assigned: !consumer.assignment.isEmpty)
             }
             routes(router)
             services.append(Application(router: router, configuration: .init(address: .hostname(config.httpHost, port: config.httpPort)),
@@ -64,7 +83,7 @@ public struct ServiceRunner: Sendable {
         }
         logger.info("starting", metadata: ["brokers": "\(config.brokers)", "group": "\(config.groupID)",
                                            "store": "\(config.storePath)", "http": "\(config.httpPort)",
-                                           "librdkafka": "\(librdkafkaVersion)"])
+                                           "librdkafka": "\(librdkafkaVersion)", "tracing": "\(config.tracing.enabled)"])
         // Any service ending (the HTTP server on SIGTERM, say) shuts the others down gracefully,
         // so the pipeline still commits its batch and drains the outbox instead of being cancelled.
         let group = ServiceGroup(configuration: .init(services: services.map {
@@ -116,30 +135,73 @@ struct Pipeline: Service {
     let consumer: KafkaConsumer
     let store: ServiceStore
     let metrics: ServiceMetrics
+    let health: RuntimeHealth
+    let tracer: Tracer
+    let continuity: LogContinuity
+    let dedupeHorizon: Duration
     let logger: Logger
 
     func run() async throws {
         let stop = Flag(), consumerDone = Flag()
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    defer { consumerDone.set() }
-                    try await loop.run(shouldStop: { stop.isSet })
-                }
-                group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) }
-                group.addTask {
-                    while !consumerDone.isSet {
-                        await updateLag()
-                        trimHeap()
-                        for _ in 0..<20 where !consumerDone.isSet { try? await Task.sleep(for: .milliseconds(100)) }
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { consumerDone.set() }
+                        try await loop.run(shouldStop: { stop.isSet })
                     }
+                    group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) }
+                    group.addTask {
+                        var lastPrune = ContinuousClock.now - .seconds(3600)
+                        while !consumerDone.isSet {
+                            await updateLag()
+                            await tracer.flush()
+                            if ContinuousClock.now - lastPrune >= pruneInterval { await pruneAppliedIDs(); lastPrune = .now }
+                            trimHeap()
+                            for _ in 0..<10 where !consumerDone.isSet && health.fatal == nil { try? await Task.sleep(for: .milliseconds(100)) }
+                            if let lost = continuity.overdue(assigned: consumer.assignment,
+                                                             answered: { consumer.cachedHighWatermark($0) != nil }) {
+                                health.fail(lost.description)
+                                logger.critical("stopping", metadata: ["reason": "\(lost)"])
+                            }
+                            // A store failure seen by an HTTP handler stops the consumer too.
+                            if let fatal = health.fatal { stop.set(); throw RuntimeStop(reason: fatal) }
+                        }
+                        await tracer.flush()
+                    }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
+            } onGracefulShutdown: {
+                stop.set()
             }
-        } onGracefulShutdown: {
-            stop.set()
+        } catch {
+            await consumer.close()
+            throw error
         }
         await consumer.close()
+    }
+
+    /// Pruning runs a few times per horizon (at most hourly), in slices, off the consumer's transaction.
+    private var pruneInterval: Duration { max(.seconds(1), min(dedupeHorizon / 4, .seconds(3600))) }
+
+    private func pruneAppliedIDs() async {
+        let horizonMs = dedupeHorizon.components.seconds * 1000 + dedupeHorizon.components.attoseconds / 1_000_000_000_000_000
+        let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - horizonMs
+        var total = 0
+        do {
+            while true {
+                let n = try await store.pool.write { try Inbox.prune($0, appliedBeforeMs: cutoff) }
+                total += n
+                if n < 10_000 { break }
+            }
+        } catch {
+            health.observe(error, storePath: store.path)
+            logger.warning("pruning applied-event ids failed", metadata: ["error": "\(error)"])
+        }
+        if total > 0 {
+            metrics.appliedIdsPruned.increment(by: Int64(total))
+            logger.info("applied-event ids past the replay horizon forgotten", metadata: ["count": "\(total)"])
+        }
     }
 
     private func updateLag() async {
@@ -158,4 +220,10 @@ final class Flag: @unchecked Sendable {
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// Settings that could not be read: the service refuses to start and names each.
+struct SettingsError: Error, CustomStringConvertible {
+    var problems: [String]
+    var description: String { "bad settings: " + problems.joined(separator: "; ") }
 }

@@ -13,16 +13,29 @@ import Store
 public struct StoreWriter: Sendable {
     public let store: ServiceStore
     let wake: WakeSignal
+    let health: RuntimeHealth
+    let tracer: Tracer
 
-    init(store: ServiceStore, wake: WakeSignal) { self.store = store; self.wake = wake }
+    init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer) {
+        self.store = store; self.wake = wake; self.health = health; self.tracer = tracer
+    }
 
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in
     /// the same transaction. A thrown error rolls back both.
     public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
-        let value = try await store.pool.write { db -> T in
-            let (value, events) = try body(db)
-            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
-            return value
+        let tracer = tracer
+        let value: T
+        do {
+            value = try await store.pool.write { db -> T in
+                var (value, events) = try body(db)
+                tracer.stampRoots(&events)
+                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
+                return value
+            }
+        } catch {
+            // A damaged store stops the service instead of answering 500 for ever.
+            health.observe(error, storePath: store.path)
+            throw error
         }
         wake.signal()
         return value

@@ -21,11 +21,24 @@ public enum Inbox {
             .execute(arguments: [eventID, atMs])
     }
 
-    public static func setNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64) throws {
+    /// Raises a partition's next offset; `lastEventID` is the `ce_id` of the message at `next - 1`
+    /// (nil when it had none), checked against the log when the partition is assigned again.
+    public static func setNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64, lastEventID: String? = nil) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO runtime_offsets(topic, partition, next_offset) VALUES (?, ?, ?)
-            ON CONFLICT(topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)
-            """).execute(arguments: [topic, partition, next])
+            INSERT INTO runtime_offsets(topic, partition, next_offset, last_event_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT(topic, partition) DO UPDATE SET
+              last_event_id = CASE WHEN excluded.next_offset > next_offset THEN excluded.last_event_id ELSE last_event_id END,
+              next_offset = max(next_offset, excluded.next_offset)
+            """).execute(arguments: [topic, partition, next, lastEventID])
+    }
+
+    /// Per partition: the next offset and the id of the event applied just before it, if known.
+    public static func lastApplied(_ db: Database) throws -> [String: [Int32: (next: Int64, lastEventID: String?)]] {
+        var out: [String: [Int32: (next: Int64, lastEventID: String?)]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset, last_event_id FROM runtime_offsets") {
+            out[row[0], default: [:]][row[1]] = (row[2], row[3])
+        }
+        return out
     }
 
     /// Runs `body` in a savepoint (prepared once per connection, unlike `Database.inSavepoint`):
@@ -41,6 +54,29 @@ public enum Inbox {
             try db.cachedStatement(sql: "RELEASE doudi_event").execute()
             throw error
         }
+    }
+
+    /// Forgets the ids of events applied before `cutoffMs` (the replay horizon, `DOUDI_DEDUPE_HORIZON`).
+    /// Offsets still recognise every re-delivery of the topics read (a message below a partition's
+    /// next offset is never applied twice); the ids catch the same event re-sent at a new offset,
+    /// which happens within the horizon (an outbox re-send after a crash, a re-drive, a replay of
+    /// another topic). Deletes in slices so that the consumer's transactions are not held up.
+    /// Returns how many ids were forgotten.
+    @discardableResult
+    public static func prune(_ db: Database, appliedBeforeMs cutoffMs: Int64, limit: Int = 10_000) throws -> Int {
+        try db.execute(sql: """
+            DELETE FROM runtime_applied_events WHERE event_id IN
+              (SELECT event_id FROM runtime_applied_events WHERE applied_at < ? ORDER BY applied_at LIMIT ?)
+            """, arguments: [cutoffMs, limit])
+        return db.changesCount
+    }
+
+    /// Sets a partition's next offset exactly (an operator's re-baseline; the consumer only ever raises it).
+    public static func resetNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO runtime_offsets(topic, partition, next_offset, last_event_id) VALUES (?, ?, ?, NULL)
+            ON CONFLICT(topic, partition) DO UPDATE SET next_offset = excluded.next_offset, last_event_id = NULL
+            """, arguments: [topic, partition, next])
     }
 
     /// Count of applied events (metrics and tests).

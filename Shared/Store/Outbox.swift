@@ -4,6 +4,9 @@ import GRDB
 
 /// A message waiting in the transactional outbox.
 public struct OutboxMessage: Sendable {
+    /// What the record weighs on the wire, as the producer's `message.max.bytes` counts it (near enough).
+    public var wireBytes: Int { value.count + (key?.count ?? 0) + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.count + 8 } }
+
     public var seq: Int64
     public var topic: String
     public var key: [UInt8]?
@@ -39,6 +42,25 @@ public enum Outbox {
 
     public static func remove(_ db: Database, throughSeq seq: Int64) throws {
         try db.execute(sql: "DELETE FROM runtime_outbox WHERE seq <= ?", arguments: [seq])
+    }
+
+    /// Deletes one row (the relay's quarantine of a record no broker will take).
+    public static func remove(_ db: Database, seq: Int64) throws {
+        try db.execute(sql: "DELETE FROM runtime_outbox WHERE seq = ?", arguments: [seq])
+    }
+
+    /// Moves a row that can never be published into `runtime_outbox_quarantine`, whole, with why.
+    public static func quarantine(_ db: Database, _ message: OutboxMessage, reason: String, nowMs: Int64) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO runtime_outbox_quarantine(seq, topic, key, value, headers, event_id, reason, quarantined_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [message.seq, message.topic, message.key.map { Data($0) }, Data(message.value),
+                             encodeHeaders(message.headers), message.eventID, reason, nowMs])
+        try remove(db, seq: message.seq)
+    }
+
+    public static func quarantined(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_outbox_quarantine") ?? 0
     }
 
     public static func backlog(_ db: Database) throws -> Int {

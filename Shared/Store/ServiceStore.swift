@@ -54,5 +54,18 @@ enum RuntimeSchema {
                   value BLOB NOT NULL, headers BLOB NOT NULL, event_id TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("runtime-v2") { db in
+            // Applied-event ids are kept for the replay horizon only (`Inbox.prune`); each partition
+            // remembers the id at next_offset - 1, which the log must still hold there on restart
+            // (else the broker's log is not the one the store applied: `Inbox.lastApplied`); outbox rows
+            // that no broker will ever take (too large, malformed) move to the quarantine with why.
+            try db.execute(sql: """
+                CREATE INDEX runtime_applied_events_by_time ON runtime_applied_events(applied_at);
+                ALTER TABLE runtime_offsets ADD COLUMN last_event_id TEXT;
+                CREATE TABLE runtime_outbox_quarantine(seq INTEGER PRIMARY KEY NOT NULL, topic TEXT NOT NULL, key BLOB,
+                  value BLOB NOT NULL, headers BLOB NOT NULL, event_id TEXT NOT NULL, reason TEXT NOT NULL,
+                  quarantined_at INTEGER NOT NULL);
+                """)
+        }
     }
 }

@@ -26,22 +26,33 @@ struct NoopHarness {
 
     var storePath: String { "\(dataDir)/noop.sqlite" }
 
+    /// The service's store, read beside the running service: wait while it holds a write lock
+    /// (its migrations at start) instead of failing with "database is locked".
+    static func open(_ path: String) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: config)
+    }
+
     func appliedCount() throws -> Int {
         guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
-        return try DatabaseQueue(path: storePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 }
+        return try Self.open(storePath).read { db in
+            // The service may have created the file and not yet its tables.
+            try db.tableExists("runtime_applied_events") ? Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 : 0
+        }
     }
 
     /// Sum of per-key counters: equals the number of distinct inputs iff each was applied once.
     func seenTotal() throws -> Int {
-        try DatabaseQueue(path: storePath).read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(seen), 0) FROM demo_state") ?? 0 }
+        try Self.open(storePath).read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(seen), 0) FROM demo_state") ?? 0 }
     }
 
     func outboxBacklog() throws -> Int {
-        try DatabaseQueue(path: storePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 }
+        try Self.open(storePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 }
     }
 
     func stateDigest() throws -> String {
-        try DatabaseQueue(path: storePath).read { db in
+        try Self.open(storePath).read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT key, seen, total FROM demo_state ORDER BY key")
             return EventID.derived(rows.map { "\($0[0] as String)|\($0[1] as Int)|\($0[2] as Int)" })
         }

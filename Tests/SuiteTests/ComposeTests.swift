@@ -7,6 +7,8 @@ import XCTest
 final class ComposeTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    func text(_ path: String) throws -> String { try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8) }
+
     func load(_ file: String) throws -> [String: Any] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -74,6 +76,59 @@ final class ComposeTests: XCTestCase {
         XCTAssertEqual(Set(Topics.all).count, 23)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
+        }
+    }
+
+    /// Issue 18, finding 8: the image is built from pinned inputs in stages, and what runs carries no
+    /// test tools and fetches nothing.
+    func testTheImageIsMultiStageWithPinnedBasesAndASlimRuntime() throws {
+        let dockerfile = try text("compose/Dockerfile")
+        let lines = dockerfile.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        let froms = lines.filter { $0.hasPrefix("FROM ") }
+        XCTAssertEqual(froms.count, 2, "a build stage and a runtime stage")
+        for arg in lines.filter({ $0.hasPrefix("ARG ") && $0.contains("IMAGE=") }) {
+            let image = String(arg.split(separator: "=", maxSplits: 1)[1])
+            let tag = image.split(separator: ":").dropFirst().first.map(String.init) ?? ""
+            XCTAssertFalse(tag.isEmpty || tag == "latest", "\(image) has a pinned tag")
+            XCTAssertTrue(tag.contains(where: \.isNumber), "\(image): a version, not a floating name")
+        }
+        let runtime = lines.drop { !$0.hasPrefix("FROM ${RUNTIME_IMAGE}") }.joined(separator: "\n").lowercased()
+        XCTAssertFalse(runtime.isEmpty)
+        for banned in ["chromium", "fonts-", "pip", "python", "tansu", "scripts/setup", "git clone", "wget", "apt-get source", "swift build"] {
+            XCTAssertFalse(runtime.contains(banned), "the runtime stage has no \(banned)")
+        }
+        XCTAssertFalse(dockerfile.contains("scripts/setup"), "the image does not run the developer setup (test broker, browser)")
+        XCTAssertFalse(dockerfile.contains("apt-get source"), "no sources fetched at build time")
+        XCTAssertTrue(runtime.contains("user doudi"), "runs as a non-root user")
+        XCTAssertTrue(runtime.contains("healthcheck"))
+    }
+
+    /// Prometheus, its alert rules and the Grafana dashboard parse, and every metric they use is one
+    /// the services export.
+    func testAlertRulesAndDashboardUseMetricsTheServicesExport() throws {
+        let observability = try load("compose.observability.yaml")
+        let services = try XCTUnwrap(observability["services"] as? [String: Any])
+        XCTAssertNotNil(services["prometheus"]); XCTAssertNotNil(services["grafana"])
+        let rules = try load("prometheus/alerts.yml")
+        let alerts = ((rules["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]]) ?? []
+        XCTAssertGreaterThanOrEqual(alerts.count, 6)
+        let metricsSource = try text("Shared/ServiceKit/ServiceMetrics.swift")
+        let exported = Set(try NSRegularExpression(pattern: #"name: "(doudi_[a-z_]+)""#)
+            .matches(in: metricsSource, range: NSRange(metricsSource.startIndex..., in: metricsSource))
+            .map { String(metricsSource[Range($0.range(at: 1), in: metricsSource)!]) })
+            .union(["hb_requests", "hb_request_errors", "http_server_request_duration", "up"])
+        let dashboard = try text("compose/grafana/dashboards/doudi.json")
+        let panels = (try JSONSerialization.jsonObject(with: Data(dashboard.utf8)) as? [String: Any])?["panels"] as? [[String: Any]] ?? []
+        let expressions = alerts.compactMap { $0["expr"] as? String }
+            + panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        XCTAssertGreaterThanOrEqual(panels.count, 8)
+        let names = try NSRegularExpression(pattern: #"\b((?:doudi|hb|http_server)_[a-z_]+|up)\b"#)
+        for expr in expressions {
+            for m in names.matches(in: expr, range: NSRange(expr.startIndex..., in: expr)) {
+                var metric = String(expr[Range(m.range(at: 1), in: expr)!])
+                for suffix in ["_bucket", "_count", "_sum"] where metric.hasSuffix(suffix) { metric = String(metric.dropLast(suffix.count)) }
+                XCTAssertTrue(exported.contains(metric), "\(metric) in `\(expr)` is exported")
+            }
         }
     }
 }

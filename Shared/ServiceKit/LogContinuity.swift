@@ -1,0 +1,78 @@
+import Foundation
+import Kafka
+import Store
+
+/// Checks, on every assignment, that the broker's log is still the one the store applied: the
+/// consumer starts each partition one message early, at the event the store applied last
+/// (`runtime_offsets.last_event_id`), and that event must come back at that offset.
+///
+/// A recreated topic, an in-memory broker that restarted, or a log truncated by retention fails
+/// the check: another event at that offset, an earlier offset (the broker reset a position past
+/// its end), or nothing at all within `timeout` (a broker that answers a fetch past its end with
+/// no data). The service then stops with the way out (`doudi store rebaseline`, or a rebuild)
+/// rather than skip new events as "already applied" in silence.
+final class LogContinuity: @unchecked Sendable {
+    struct Expectation {
+        var offset: Int64
+        var eventID: String
+        var storeNext: Int64
+        var since: ContinuousClock.Instant
+    }
+
+    enum Verdict { case unrelated, confirmed, broken(RuntimeFailure) }
+
+    private let lock = NSLock()
+    private var expected: [TopicPartition: Expectation] = [:]
+    let timeout: Duration
+    let storePath: String
+
+    init(timeout: Duration, storePath: String) { self.timeout = timeout; self.storePath = storePath }
+
+    /// Where each assigned partition starts (see the type's comment); asked by the consumer on assignment.
+    func startOffsets(_ store: ServiceStore) -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
+        { [self] partitions in
+            guard let applied = try? store.pool.read({ try Inbox.lastApplied($0) }) else { return [:] }
+            var out: [TopicPartition: Int64] = [:]
+            lock.withLock {
+                for tp in partitions {
+                    guard let a = applied[tp.topic]?[tp.partition] else { expected[tp] = nil; continue }
+                    if let id = a.lastEventID, a.next > 0 {
+                        expected[tp] = Expectation(offset: a.next - 1, eventID: id, storeNext: a.next, since: .now)
+                        out[tp] = a.next - 1
+                    } else {
+                        expected[tp] = nil
+                        out[tp] = a.next
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// What a delivered message says about its partition's log.
+    func check(_ message: KafkaMessage) -> Verdict {
+        lock.withLock {
+            let tp = message.topicPartition
+            guard let e = expected[tp] else { return .unrelated }
+            // Messages past the store were fetched before a re-assignment: they say nothing.
+            if message.offset >= e.storeNext { return .unrelated }
+            expected[tp] = nil
+            if message.offset == e.offset && message.header("ce_id") == e.eventID { return .confirmed }
+            return .broken(.brokerBehindStore(topic: tp.topic, partition: tp.partition, offset: message.offset,
+                                              storeNext: e.storeNext, storePath: storePath))
+        }
+    }
+
+    /// A partition still assigned whose last applied event did not come back in time although the
+    /// broker answered fetches for it (`answered`: a broker that is down proves nothing).
+    func overdue(assigned: Set<TopicPartition>, answered: (TopicPartition) -> Bool) -> RuntimeFailure? {
+        lock.withLock {
+            for (tp, e) in expected.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) })
+            where assigned.contains(tp) && ContinuousClock.now - e.since > timeout && answered(tp) {
+                return .brokerLostEvents(topic: tp.topic, partition: tp.partition, storeNext: e.storeNext, waited: timeout,
+                                         storePath: storePath)
+            }
+            return nil
+        }
+    }
+}
