@@ -3,7 +3,7 @@ import GRDB
 import Hummingbird
 import Store
 
-/// GET /v1/stats (referrals by domain and state, and the event clock) and
+/// GET /v1/stats (referrals by domain and state, the event clock, outcomes waiting for their referral) and
 /// GET /v1/referrals/{referralId} (a referral's ledger entry, without its needs: no personal data).
 enum RouterRoutes {
     struct Stats: ResponseEncodable {
@@ -11,6 +11,8 @@ enum RouterRoutes {
         var total: Int
         var clock: String?
         var checkedDay: String?
+        /// Outcomes read before the referral they answer, waiting for it (docs/router.md).
+        var earlyOutcomes: Int
     }
 
     struct ReferralView: ResponseEncodable {
@@ -23,7 +25,8 @@ enum RouterRoutes {
                 let counts = try ReferralStore.counts(db)
                 let clock = try EventClock.load(db)
                 return Stats(referrals: counts, total: counts.values.flatMap(\.values).reduce(0, +),
-                             clock: clock?.nowText, checkedDay: clock?.checkedDay.description)
+                             clock: clock?.nowText, checkedDay: clock?.checkedDay.description,
+                             earlyOutcomes: try ReferralStore.earlyCount(db))
             }
         }
         router.get("/v1/referrals/:referralId") { _, context -> ReferralView in

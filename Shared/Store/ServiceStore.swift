@@ -22,10 +22,16 @@ public final class ServiceStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrate(pool, migrations: migrations)
+    }
+
+    /// The runtime's tables, then the service's: what a service store holds, on any GRDB writer
+    /// (an in-memory `DatabaseQueue` for in-process tests of a processor).
+    public static func migrate(_ writer: some DatabaseWriter, migrations: (inout DatabaseMigrator) -> Void) throws {
         var migrator = DatabaseMigrator()
         RuntimeSchema.register(&migrator)
         migrations(&migrator)
-        try migrator.migrate(pool)
+        try migrator.migrate(writer)
     }
 
     /// A digest of every row of the given tables, for "rebuilt from replay is identical" checks.

@@ -164,6 +164,18 @@ final class ClassifierLedgerTests: XCTestCase {
         XCTAssertEqual(Set(granted.resolved.map(\.disposal)), [.notCovered, .policyNotImplemented])
     }
 
+    // A due check's policy_not_implemented lasts as long as the not_covered it escalates: when the
+    // facts no longer raise that referral (income rose), both resolve together.
+    func testDueCheckEndsWithTheReferralItEscalates() {
+        var ledger = WarningLedger()
+        _ = ledger.reconcile(dibaoEligible(), at: day1)
+        XCTAssertEqual(ledger.checkDue(now: Fx.date("2026-10-09")).opened.map(\.disposal), [.policyNotImplemented])
+        let richer = Fx.eval(Fx.household(members: Fx.adults(1), perCapitaMonthly: 900_000))
+        let gone = ledger.reconcile(richer, at: Fx.date("2026-10-12"))
+        XCTAssertEqual(Set(gone.resolved.map(\.disposal)), [.notCovered, .policyNotImplemented])
+        XCTAssertTrue(ledger.openWarnings(householdId: "H1").isEmpty)
+    }
+
     // The router's escalation opens policy_not_implemented once, only while the warning is open.
     func testEscalation() {
         var ledger = WarningLedger()

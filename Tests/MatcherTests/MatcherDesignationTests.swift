@@ -33,7 +33,7 @@ final class MatcherDesignationTests: XCTestCase {
             .write(toFile: file, atomically: true, encoding: .utf8)
         let service = try h.start(extra: ["DOUDI_MATCHER_COUNTY_OPERATORS_FILE": file])
         defer { service.terminate() }
-        let hh = "hh-" + H.key(80).prefix(16)
+        let hh = H.householdId(80)
         _ = try await h.produceAccepted(H.submission("d1", applicant: 80, members: [80, 81], collectedAt: "2024-03-01T10:00:00+08:00",
                                                      wagesFen: 5_000_000))
         _ = try await h.households { $0.contains { $0.householdId == hh } }

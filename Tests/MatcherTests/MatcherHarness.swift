@@ -42,6 +42,8 @@ struct MatcherHarness {
 
     static func idNumber(_ i: Int) -> String { SyntheticRegistry.idNumber(1_000 + i) }
     static func key(_ i: Int) -> String { keyer.key(for: idNumber(i)) }
+    /// The id the matcher gives a household founded by person i (`HouseholdIds`).
+    static func householdId(_ i: Int) -> String { HouseholdIds(secret: secret).id(for: key(i)) }
     static func name(_ i: Int) -> String { "成员\(i)" }
 
     static func member(_ i: Int, _ relation: Relation) -> Member {

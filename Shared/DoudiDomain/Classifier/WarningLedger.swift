@@ -47,9 +47,10 @@ public struct WarningLedger: Sendable, Equatable, Codable {
     /// because of that denial (special hardship takes over) names it as `resolvedBy`, so the
     /// router keeps that decided referral instead of withdrawing it, whichever it reads first.
     public private(set) var deniedBy: [WarningKey: String] = [:]
-    /// policy_not_implemented warnings the ledger opened itself (a due check, an escalation): a
-    /// decision cannot see them, so they stay open while their domain still has a need that no
-    /// special hardship took over. Those a decision raises stay only while it raises them.
+    /// policy_not_implemented warnings the ledger opened itself (a due check): a decision cannot
+    /// see them, so they stay open while the decision still raises the not_covered warning of their
+    /// domain (the entitled benefit has still not landed). Those a decision raises stay only while
+    /// it raises them.
     public private(set) var escalatedByLedger: Set<WarningKey> = []
 
     /// Restores a ledger from stored open warnings; an opening count missing for a key is taken
@@ -85,10 +86,11 @@ public struct WarningLedger: Sendable, Equatable, Codable {
         for key in open.keys.sorted() where key.householdId == hh {
             let present: Bool = switch key.disposal {
             case .notCovered, .noLongerEligible: raised.contains(key)
-            // Escalations the decision cannot see: kept while the domain still has a need.
+            // Escalations the decision cannot see (a due check): kept while the decision still
+            // raises the referral whose benefit has not landed (not_covered of that domain).
             case .policyNotImplemented:
-                raised.contains(key) || (escalatedByLedger.contains(key) && needDomains.contains(key.domain)
-                    && !raised.contains(WarningKey(householdId: hh, domain: key.domain, disposal: .specialHardship)))
+                raised.contains(key) || (escalatedByLedger.contains(key)
+                    && raised.contains(WarningKey(householdId: hh, domain: key.domain, disposal: .notCovered)))
             case .specialHardship: raised.contains(key) || needDomains.contains(key.domain)
             }
             if !present { changes.resolved.append(resolve(key, at: time, by: denied.contains(key) ? deniedBy[key] : nil)) }

@@ -1,0 +1,61 @@
+import Envelope
+import Foundation
+import GRDB
+import Kafka
+import Store
+
+/// A processor run in-process on an in-memory SQLite database (GRDB `DatabaseQueue`): each
+/// delivery is applied as the consumer loop applies it — state, derived events and the applied
+/// marker in one transaction, a re-delivered event id a no-op, `finishBatch` after each batch —
+/// without Kafka or a process. For fast tests of a processor's decisions in any delivery order
+/// (docs/architecture.md "Convergence"); the process-level tests keep covering the runtime.
+public final class InProcessPipeline {
+    public let processor: any EventProcessor
+    public let db: DatabaseQueue
+    /// Everything the processor published, in order.
+    public private(set) var published: [OutgoingEvent] = []
+    private var offsets: [String: Int64] = [:]
+    private let source: String
+
+    public init(_ processor: any EventProcessor) throws {
+        self.processor = processor
+        db = try DatabaseQueue()
+        source = "/doudi/\(processor.name)"
+        try ServiceStore.migrate(db) { processor.registerMigrations(&$0) }
+    }
+
+    /// Applies one batch of events (each on its topic) in one transaction, as the consumer loop
+    /// does; returns what the batch published. A `PoisonMessage` or decoding error is rethrown
+    /// (the runtime would dead-letter it) after rolling back that event only.
+    @discardableResult
+    public func deliver(_ batch: [(topic: String, event: CloudEvent)]) throws -> [OutgoingEvent] {
+        let processor = processor, source = source
+        var offsets = offsets
+        let out = try db.write { db -> [OutgoingEvent] in
+            var out: [OutgoingEvent] = []
+            for (topic, event) in batch {
+                let offset = offsets[topic, default: 0]
+                offsets[topic] = offset + 1
+                if try Inbox.isApplied(db, eventID: event.id) { continue }
+                let message = KafkaMessage(topic: topic, partition: 0, offset: offset, key: event.key.map { Array($0.utf8) },
+                                           value: event.data, headers: event.headers.map { KafkaHeader($0.0, $0.1) })
+                let context = ProcessingContext(db: db, message: message, eventTime: event.time, source: source)
+                out += try processor.process(event, in: context)
+                try Inbox.markApplied(db, eventID: event.id, atMs: 0)
+            }
+            out += try processor.finishBatch(in: BatchContext(db: db, source: source))
+            return out
+        }
+        self.offsets = offsets
+        published += out
+        return out
+    }
+
+    /// One event, in a batch of its own.
+    @discardableResult
+    public func deliver(_ event: CloudEvent, on topic: String) throws -> [OutgoingEvent] {
+        try deliver([(topic, event)])
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try db.read(body) }
+}

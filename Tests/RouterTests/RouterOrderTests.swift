@@ -1,0 +1,149 @@
+import DoudiDomain
+import Envelope
+import GRDB
+@testable import RouterService
+import ServiceKit
+import XCTest
+
+/// The router's decisions depend on the dates of the facts, never on the order it reads its
+/// topics (docs/architecture.md "Convergence"): the same warnings and outcomes delivered in many
+/// orders and batchings, in-process on an in-memory store, leave the same ledger, the same
+/// escalations standing, and never a withdrawal of a referral its department had decided.
+final class RouterOrderTests: XCTestCase {
+    typealias Delivery = (topic: String, event: CloudEvent)
+
+    static func need(_ domain: Domain = .medical) -> Need {
+        Need(domain: domain, personKey: nil, reason: "need in \(domain.rawValue)", clause: "§4.2")
+    }
+
+    static func warning(_ id: String, household: String, opened: String, due: String, status: WarningStatus = .open,
+                        resolvedAt: String? = nil, resolvedBy: String? = nil) -> Warning {
+        var w = Warning(warningId: id, householdId: household, regionCode: "140105001", area: .urban, disposal: .notCovered,
+                        level: .orange, category: .dibao, needs: [need()], reasons: [], status: status, openedAt: opened)
+        w.dueBy = due
+        w.resolvedAt = resolvedAt
+        w.resolvedBy = resolvedBy
+        return w
+    }
+
+    static func event<T: Encodable>(_ type: EventType, _ id: String, _ day: String, key: String, _ payload: T) -> CloudEvent {
+        try! CloudEvent.make(id: id, source: "/test", type: type.rawValue, time: "\(day)T10:00:00+08:00", subject: key, key: key,
+                             causationID: nil, payload: payload)
+    }
+
+    static func warningEvent(_ w: Warning, day: String) -> Delivery {
+        (Topics.monitoringWarnings, event(.monitoringWarning, "ev-\(w.warningId)-\(w.status.rawValue)", day, key: w.householdId, w))
+    }
+
+    static func outcome(_ referral: String, household: String, _ status: OutcomeStatus, day: String) -> Delivery {
+        let o = Outcome(outcomeId: "out-\(referral)-\(status.rawValue)", referralId: referral, householdId: household, domain: .medical,
+                        program: "medical_assistance", status: status, amountFen: status == .granted ? 10_000 : nil,
+                        decidedAt: day, reason: status.rawValue)
+        return (Topics.assistanceOutcomes, event(.assistanceOutcome, "ev-\(o.outcomeId)", day, key: household, o))
+    }
+
+    /// Four households, each a case where the order used to matter.
+    static let facts: [Delivery] = [
+        // 1. Granted in time, the warning resolved by that grant: decided, never escalated.
+        warningEvent(warning("w1", household: "hh-1", opened: "2024-03-01", due: "2024-03-08"), day: "2024-03-01"),
+        outcome("ref-w1-medical", household: "hh-1", .accepted, day: "2024-03-02"),
+        outcome("ref-w1-medical", household: "hh-1", .granted, day: "2024-03-05"),
+        warningEvent(warning("w1", household: "hh-1", opened: "2024-03-01", due: "2024-03-08", status: .resolved,
+                             resolvedAt: "2024-03-05", resolvedBy: "ref-w1-medical"), day: "2024-03-05"),
+        // 2. A warning much later than the others moves the clock well past their deadlines.
+        warningEvent(warning("w2", household: "hh-2", opened: "2024-03-20", due: "2024-03-27"), day: "2024-03-20"),
+        // 3. Denied after its deadline: the escalation stands whatever the clock was when the denial came.
+        warningEvent(warning("w3", household: "hh-3", opened: "2024-03-01", due: "2024-03-08"), day: "2024-03-01"),
+        outcome("ref-w3-medical", household: "hh-3", .denied, day: "2024-03-12"),
+        // 4. Denied in time; the warning then resolves because of the denial (special hardship took
+        //    over): the decided referral is never withdrawn.
+        warningEvent(warning("w4", household: "hh-4", opened: "2024-03-01", due: "2024-03-08"), day: "2024-03-01"),
+        outcome("ref-w4-medical", household: "hh-4", .denied, day: "2024-03-03"),
+        warningEvent(warning("w4", household: "hh-4", opened: "2024-03-01", due: "2024-03-08", status: .resolved,
+                             resolvedAt: "2024-03-03", resolvedBy: "ref-w4-medical"), day: "2024-03-03"),
+        // 5. Never answered: escalated once the clock passes its deadline.
+        warningEvent(warning("w5", household: "hh-5", opened: "2024-03-01", due: "2024-03-08"), day: "2024-03-01"),
+    ]
+
+    struct Result: Equatable, CustomStringConvertible {
+        var ledger: [String]
+        /// Escalations standing (the last event per escalation id is not a retraction), with days overdue.
+        var escalations: [String: Int]
+        var withdrawn: Set<String>
+        var description: String { "ledger \(ledger)\nescalations \(escalations)\nwithdrawn \(withdrawn)" }
+    }
+
+    func run(_ deliveries: [Delivery], batches sizes: [Int]) throws -> Result {
+        let pipeline = try InProcessPipeline(RouterProcessor())
+        var rest = deliveries[...], i = 0
+        while !rest.isEmpty {
+            let n = max(1, sizes.isEmpty ? 1 : sizes[i % sizes.count]); i += 1
+            try pipeline.deliver(Array(rest.prefix(n)))
+            rest = rest.dropFirst(n)
+        }
+        let ledger = try pipeline.read { db in
+            try Row.fetchAll(db, sql: "SELECT referral_id, state, escalated FROM router_referrals ORDER BY referral_id")
+                .map { "\($0[0] as String) \($0[1] as String) \(($0[2] as Bool) ? "escalated" : "")" }
+        }
+        var escalations: [String: ReferralEscalated] = [:]
+        var withdrawn = Set<String>()
+        for out in pipeline.published {
+            if out.event.type == EventType.referralEscalated.rawValue {
+                let e = try out.event.decode(ReferralEscalated.self)
+                escalations[e.escalationId] = e
+            } else if out.event.type == EventType.referral.rawValue, try out.event.decode(Referral.self).status == .withdrawn {
+                withdrawn.insert(try out.event.decode(Referral.self).referralId)
+            }
+        }
+        return Result(ledger: ledger, escalations: escalations.filter { $0.value.retracted != true }.mapValues { $0.daysOverdue ?? -1 },
+                      withdrawn: withdrawn)
+    }
+
+    func testSameLedgerWhateverTheOrderAndBatching() throws {
+        let expected = Result(ledger: ["ref-w1-medical decided ", "ref-w2-medical sent ", "ref-w3-medical decided escalated",
+                                       "ref-w4-medical decided ", "ref-w5-medical overdue escalated"],
+                              escalations: ["esc-ref-w3-medical": 1, "esc-ref-w5-medical": 1], withdrawn: [])
+        XCTAssertEqual(try run(Self.facts, batches: [1]), expected, "in the order the facts happened")
+        XCTAssertEqual(try run(Self.facts.reversed(), batches: [1]), expected, "in reverse")
+        // Outcomes first (a router that was down while the departments answered), then the warnings.
+        let outcomesFirst = Self.facts.filter { $0.topic == Topics.assistanceOutcomes } + Self.facts.filter { $0.topic != Topics.assistanceOutcomes }
+        XCTAssertEqual(try run(outcomesFirst, batches: [3]), expected, "outcomes first")
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            let seed = UInt64.random(in: 0...UInt64.max, using: &rng)
+            var g = SeededGenerator(seed: seed)
+            // Each topic keeps its own order (a partition is ordered); the topics interleave at random.
+            var warnings = Self.facts.filter { $0.topic == Topics.monitoringWarnings }[...]
+            var outcomes = Self.facts.filter { $0.topic == Topics.assistanceOutcomes }[...]
+            var order: [Delivery] = []
+            while !warnings.isEmpty || !outcomes.isEmpty {
+                if outcomes.isEmpty || (!warnings.isEmpty && Bool.random(using: &g)) { order.append(warnings.removeFirst()) }
+                else { order.append(outcomes.removeFirst()) }
+            }
+            let sizes = (0..<4).map { _ in Int.random(in: 1...4, using: &g) }
+            XCTAssertEqual(try run(order, batches: sizes), expected, "round \(round), seed \(seed)")
+        }
+    }
+
+    /// A re-delivered batch (the consumer restarted before committing) changes nothing.
+    func testRedeliveryPublishesNothingNew() throws {
+        let pipeline = try InProcessPipeline(RouterProcessor())
+        try pipeline.deliver(Self.facts)
+        let before = pipeline.published.count
+        try pipeline.deliver(Self.facts)
+        XCTAssertEqual(pipeline.published.count, before)
+    }
+}
+
+/// SplitMix64, for reproducible shuffles from a printed seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
