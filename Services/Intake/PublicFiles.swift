@@ -31,8 +31,9 @@ struct PublicFiles: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         func serve(_ path: RouterPath, _ bytes: [UInt8], _ type: String, policy: Bool = false) {
-            var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"]
-            if policy { headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+            var fields: HTTPFields = [.contentType: type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"]
+            if policy { fields[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+            let headers = fields
             router.get(path) { _, _ in Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes))) }
         }
         serve("/openapi.json", openAPI, "application/json; charset=utf-8")

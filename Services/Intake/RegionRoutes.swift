@@ -49,7 +49,7 @@ struct RegionRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/regions") { request, _ in
             let parent = request.uri.queryParameters.get("parent") ?? ""
-            return answer(request) {
+            return answer(request) { () -> Children? in
                 if parent.isEmpty { return Children(parent: nil, snapshot: directory.snapshot, children: directory.provinceList.map(item)) }
                 guard directory.region(parent) != nil else { return nil }
                 return Children(parent: parent, snapshot: directory.snapshot, children: directory.children(of: parent).map(item))
@@ -57,7 +57,7 @@ struct RegionRoutes: Sendable {
         }
         router.get("/v1/regions/{code}") { request, context in
             let code = context.parameters.get("code") ?? ""
-            return answer(request) {
+            return answer(request) { () -> Lookup? in
                 let chain = directory.chain(code)
                 let retired = directory.retirement(code)
                 guard !chain.isEmpty || retired != nil else { return nil }

@@ -51,7 +51,7 @@ final class Chromium {
         self.pid = pid; toBrowser = commands[1]; fromBrowser = answers[0]
 
         let target = try send("Target.createTarget", ["url": "about:blank"], browser: true)
-        let attached = try send("Target.attachToTarget", ["targetId": target["targetId"] as Any, "flatten": true], browser: true)
+        let attached = try send("Target.attachToTarget", ["targetId": target["targetId"] as? String ?? "", "flatten": true], browser: true)
         sessionId = attached["sessionId"] as? String
         for method in ["Page.enable", "Runtime.enable", "Log.enable"] { _ = try send(method) }
         _ = try send("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])

@@ -48,8 +48,9 @@ final class DeclarePageTests: XCTestCase {
         for box in ["requestsAssistance", "verificationAuthorized", "declarationSigned"] { try browser.click("input[name=\(box)]") }
         try browser.click("#submit")
         try browser.waitFor("document.getElementById('submissionId') || document.getElementById('rejected')")
+        let shown = try browser.evaluate("document.body.innerText") as? String ?? ""
         let submissionId = try XCTUnwrap(try browser.evaluate("document.getElementById('submissionId')?.textContent") as? String,
-                                         "rejected: \(try browser.evaluate("document.body.innerText") ?? "")")
+                                         "rejected: \(shown)")
         let status = try await intake.request("GET", "/v1/submissions/\(submissionId)", token: IntakeUnderTest.declareToken)
         XCTAssertEqual(status.json["status"] as? String, "accepted", String(decoding: status.body, as: UTF8.self))
         XCTAssertEqual(status.json["channel"] as? String, "self_declared")

@@ -52,8 +52,11 @@ final class RegionIntakeTests: XCTestCase {
         let lookup = try await intake.request("GET", "/v1/regions/140105001", token: nil)
         XCTAssertEqual(lookup.json["label"] as? String, "140105001 太原市小店区坞城街道")
         XCTAssertEqual(lookup.json["status"] as? String, "current")
-        XCTAssertEqual((try await intake.request("GET", "/v1/regions/140199001", token: nil)).json["status"] as? String, "unknown")
-        XCTAssertEqual((try await intake.request("GET", "/v1/regions/990000", token: nil)).status, 404)
-        XCTAssertEqual((try await intake.request("GET", "/v1/regions?parent=9999", token: nil)).status, 404)
+        let unknown = try await intake.request("GET", "/v1/regions/140199001", token: nil)
+        XCTAssertEqual(unknown.json["status"] as? String, "unknown")
+        let noProvince = try await intake.request("GET", "/v1/regions/990000", token: nil)
+        XCTAssertEqual(noProvince.status, 404)
+        let noParent = try await intake.request("GET", "/v1/regions?parent=9999", token: nil)
+        XCTAssertEqual(noParent.status, 404)
     }
 }

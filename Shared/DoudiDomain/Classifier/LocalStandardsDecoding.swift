@@ -25,7 +25,7 @@ extension LocalStandards {
                     // Named next to its code (`regions["140105"] (140105 太原市小店区)`); a code the
                     // region directory does not know is a problem (docs/regions.md).
                     let known = LocalStandards.isValidPrefix(prefix) ? RegionDirectory.standard.prefixProblem(prefix) : nil
-                    let path = "regions[\"\(prefix)\"]" + (prefix.isEmpty || !LocalStandards.isValidPrefix(prefix) ? "" : " (\(RegionNames.label(prefix)))")
+                    let path = LocalStandards.path(prefix)
                     if let known { problems.append("regions[\"\(prefix)\"]: \(known)") }
                     if regions[prefix] != nil { problems.append("\(path): listed twice") }
                     regions[prefix] = RegionOverride(json: body, at: path, problems: &problems)
