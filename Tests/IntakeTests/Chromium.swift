@@ -179,8 +179,8 @@ final class Chromium {
     /// The whole page as PNG, at the phone width.
     func screenshot(to path: String, width: Int = 390) throws {
         let height = try evaluate("document.documentElement.scrollHeight") as? Int ?? 844
-        _ = try send("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
-        let shot = try send("Page.captureScreenshot", ["format": "png"])
+        let shot = try send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true,
+                                                       "clip": ["x": 0, "y": 0, "width": width, "height": height, "scale": 1]])
         guard let base64 = shot["data"] as? String, let png = Data(base64Encoded: base64) else { throw Failure(description: "no screenshot") }
         try png.write(to: URL(fileURLWithPath: path))
     }
