@@ -36,6 +36,14 @@ struct RegionsCommand: ParsableCommand {
         print(directory.label(code))
         for r in chain { print("  \(r.level.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.code)  \(r.name)\(r.abolished ? "（已撤销）" : "")") }
         if directory.region(code) == nil, code.utf8.count != 12 { print("  (only \(chain.last!.code) is in the directory)") }
+        if code.utf8.count == 9 || code.utf8.count == 12, case .success(let parsed) = RegionCode.parse(code) {
+            switch directory.check(parsed) {
+            case .current: print("intake: accepted")
+            case .retired(let use, _): print("intake: accepted with a warning (retired), as \(directory.label(use.value))")
+            case .unknown(let level, let parent):
+                print("intake: rejected, no such \(level.rawValue)" + (parent.map { "; nearest valid parent \(directory.label($0.code))" } ?? ""))
+            }
+        }
         if children {
             for c in directory.children(of: code) { print("    \(c.code)  \(c.name)\(c.abolished ? "（已撤销）" : "")") }
         }

@@ -35,13 +35,12 @@ extension RegionDirectory {
     public func check(_ code: RegionCode) -> RegionCheck {
         let value = code.value
         guard let province = region(String(value.prefix(2))) else { return .unknown(level: .province, parent: nil) }
-        if children(of: province.code).isEmpty { return .current(code) }   // Hong Kong, Macao, Taiwan: no divisions listed
+        if !hasChildren(province.code) { return .current(code) }   // Hong Kong, Macao, Taiwan: no divisions listed
         let c6 = String(value.prefix(6)), c4 = String(value.prefix(4))
         let owner: Region
         if let county = region(c6), county.level == .county {
             owner = county
-        } else if c6.hasSuffix("00"), let city = region(c4), city.level == .city,
-                  !children(of: c4).contains(where: { $0.level == .county }) {
+        } else if c6.hasSuffix("00"), let city = region(c4), city.level == .city, !hasCounties(c4) {
             owner = city
         } else if let retired = retirement(c6) {
             return retiredCounty(code, retired)
@@ -49,8 +48,7 @@ extension RegionDirectory {
             let city = region(c4)
             return .unknown(level: .county, parent: city?.level == .city ? city : province)
         }
-        let townships = children(of: owner.code)
-        guard !townships.isEmpty else { return .current(code) }
+        guard hasChildren(owner.code) else { return .current(code) }
         guard let township = region(String(value.prefix(9))), township.level == .township else {
             return .unknown(level: .township, parent: owner)
         }

@@ -144,6 +144,18 @@ public final class RegionDirectory: Sendable {
         return (children[i] ?? []).map { entries[Int($0)].region }
     }
 
+    /// Whether the directory lists anything under `code` (no allocation: intake asks per submission).
+    public func hasChildren(_ code: String) -> Bool {
+        guard let i = index(code) else { return false }
+        return children[i]?.isEmpty == false
+    }
+
+    /// Whether a city lists counties (else its towns hang off it directly, as Dongguan's do).
+    func hasCounties(_ city: String) -> Bool {
+        guard let i = index(city) else { return false }
+        return children[i]?.contains { entries[Int($0)].region.level == .county } ?? false
+    }
+
     /// From the province down to the deepest division of the directory that `code` lies in:
     /// `140105001` → 山西省, 太原市, 小店区, 坞城街道. A 12-digit village code ends at its township.
     /// Empty when not even the province is known.
