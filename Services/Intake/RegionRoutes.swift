@@ -79,7 +79,7 @@ struct RegionRoutes: Sendable {
     }
 
     private func item(_ r: Region) -> Item {
-        Item(code: r.code, name: r.name, level: r.level.rawValue, leaf: directory.children(of: r.code).isEmpty,
+        Item(code: r.code, name: r.name, level: r.level.rawValue, leaf: !directory.hasChildren(r.code),
              abolished: r.abolished ? true : nil)
     }
 

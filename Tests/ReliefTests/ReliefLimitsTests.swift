@@ -25,6 +25,7 @@ final class ReliefLimitsTests: XCTestCase {
             try applicationEvent("a-dup", person: 3, requested: 300_000, on: "2024-07-01"),   // 30 days later: same case
             try applicationEvent("a-bad-id", person: 7, requested: 1_000, idNumber: badNumber),
             try applicationEvent("a-negative", person: 8, requested: -1),
+            try applicationEvent("a-no-county", person: 9, township: "140199001", requested: 1_000),  // no such county
         ], to: apps)
         let referral = Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-9", domain: .emergency,
                                 regionCode: "140105001", area: .urban, disposal: .notCovered, level: .red, category: nil,
@@ -104,9 +105,10 @@ final class ReliefLimitsTests: XCTestCase {
         XCTAssertTrue(paperwork.allSatisfy { CivilDate(iso: $0.dueBy) != nil })
 
         // Invalid applications are dead letters whose reason names the field, not the value.
-        let dead = try await TestBroker.read(h.topic("deadletter")) { $0.count >= 2 }
+        let dead = try await TestBroker.read(h.topic("deadletter")) { $0.count >= 3 }
         let reasons = dead.compactMap { header($0, "dlq_error") }
-        XCTAssertEqual(reasons.count, 2)
+        XCTAssertEqual(reasons.count, 3)
+        XCTAssertTrue(reasons.contains { $0.contains("incidentRegionCode: no such county in the region directory (unknown_region)") }, "\(reasons)")
         XCTAssertTrue(reasons.contains { $0.contains("idNumber") })
         XCTAssertTrue(reasons.contains { $0.contains("requestedFen is negative") })
         XCTAssertFalse(reasons.contains { $0.contains(badNumber) })

@@ -64,19 +64,33 @@ public final class RegionDirectory: Sendable {
         var entries: [Entry] = [], children: [Int32: [Int32]] = [:], provinces: [Int32] = []
         var byCode: [Int: Int32] = [:], byName: [String: [Int32]] = [:], retired: [Int: RetiredRegion] = [:]
         var province: Int32 = -1, city: Int32 = -1, county: Int32 = -1
-        entries.reserveCapacity(45_000); byCode.reserveCapacity(45_000)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 2, var code = fields.first, !code.isEmpty else { continue }
-            if code.hasPrefix("~") {
-                code.removeFirst()
-                guard fields.count == 5, let key = Self.key(code), let year = Int(fields[2]) else { continue }
-                retired[key] = RetiredRegion(code: code, name: fields[4], successor: fields[1].isEmpty ? nil : fields[1],
-                                             year: year, change: fields[3])
-                continue
+        entries.reserveCapacity(45_000); byCode.reserveCapacity(45_000); byName.reserveCapacity(40_000)
+
+        // One pass over the bytes: no array of lines or fields is built (this runs at every start).
+        func line(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var fields: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)   // field ends
+            var count = 0
+            for (i, b) in bytes.enumerated() where b == 0x09 && count < 4 {
+                switch count { case 0: fields.0 = i; case 1: fields.1 = i; case 2: fields.2 = i; default: fields.3 = i }
+                count += 1
             }
-            let abolished = code.hasPrefix("-")
-            if abolished { code.removeFirst() }
+            let ends = [fields.0, fields.1, fields.2, fields.3].prefix(count) + [bytes.count]
+            func field(_ n: Int) -> String {
+                let from = n == 0 ? 0 : ends[n - 1] + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<ends[n]]), as: UTF8.self)
+            }
+            guard ends.count >= 2, let first = bytes.first else { return }
+            if first == UInt8(ascii: "~") {
+                guard ends.count == 5 else { return }
+                let code = String(field(0).dropFirst()), successor = field(1)
+                guard let key = Self.key(code), let year = Int(field(2)) else { return }
+                retired[key] = RetiredRegion(code: code, name: field(4), successor: successor.isEmpty ? nil : successor,
+                                             year: year, change: field(3))
+                return
+            }
+            let abolished = first == UInt8(ascii: "-")
+            var code = abolished ? String(field(0).dropFirst()) : field(0)
+            let name = field(1)
             let level: RegionLevel, parent: Int32
             switch code.utf8.count {
             case 2: level = .province; parent = -1
@@ -84,22 +98,32 @@ public final class RegionDirectory: Sendable {
             case 6: level = .county; parent = city >= 0 && code.hasPrefix(entries[Int(city)].region.code) ? city : province
             case 3:
                 let owner = county >= 0 ? county : city
-                guard owner >= 0 else { continue }
-                level = .township; parent = owner; code = entries[Int(owner)].region.code + code
-                if code.utf8.count == 7 { code = entries[Int(owner)].region.code + "00" + code.suffix(3) }
-            default: continue
+                guard owner >= 0 else { return }
+                let ownerCode = entries[Int(owner)].region.code
+                level = .township; parent = owner; code = ownerCode + (ownerCode.utf8.count == 4 ? "00" : "") + code
+            default: return
             }
-            guard let key = Self.key(code), byCode[key] == nil else { continue }
+            guard let key = Self.key(code), byCode[key] == nil else { return }
             let index = Int32(entries.count)
-            entries.append(Entry(region: Region(code: code, name: fields[1], level: level, abolished: abolished), parent: parent))
+            entries.append(Entry(region: Region(code: code, name: name, level: level, abolished: abolished), parent: parent))
             byCode[key] = index
-            if !abolished { byName[fields[1], default: []].append(index) }
+            if !abolished { byName[name, default: []].append(index) }
             if parent >= 0 { children[parent, default: []].append(index) } else { provinces.append(index) }
             switch level {
             case .province: province = index; city = -1; county = -1
             case .city: city = index; county = -1
             case .county: county = index
             case .township: break
+            }
+        }
+
+        var contiguous = text
+        contiguous.makeContiguousUTF8()
+        _ = contiguous.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+                if i > start { line(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+                start = i + 1
             }
         }
         self.entries = entries; self.children = children; self.provinces = provinces
