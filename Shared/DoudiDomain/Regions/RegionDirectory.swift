@@ -39,7 +39,8 @@ public struct RetiredRegion: Sendable, Hashable {
 enum RegionData {}
 
 public final class RegionDirectory: Sendable {
-    /// The directory built from the data shipped with the suite, parsed on first use (about 40 ms).
+    /// The directory built from the data shipped with the suite, parsed on first use (70–120 ms in a
+    /// release build, docs/benchmarks.md).
     public static let standard = RegionDirectory(text: RegionData.text, snapshot: RegionData.snapshot, source: RegionData.package)
 
     /// The date of the Ministry's data the directory was made from, and the package it came in.
