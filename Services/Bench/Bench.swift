@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "Bootstrap servers.") var brokers = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     @Option(help: "Events for the runtime benchmark.") var events = 200_000
-    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline (default: all).")
+    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions (default: all).")
     var only: [String] = []
     @Option(help: "Working directory for stores and logs.") var workDir = "/tmp/doudi-bench"
     @Option(help: "Households for the classifier engine.") var households = 200_000
@@ -28,6 +28,10 @@ struct Bench: AsyncParsableCommand {
     func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
     func run() async throws {
+        if only == ["regions"] {   // no broker needed
+            for (title, value, unit) in regionBench() { line(title, value, unit: unit) }
+            return
+        }
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)
@@ -41,6 +45,7 @@ struct Bench: AsyncParsableCommand {
             let rate = classifierEngineBench(households: households)
             line("classifier engine, one core, \(households) households", rate, unit: "households/s")
         }
+        if wants("regions") { for (title, value, unit) in regionBench() { line(title, value, unit: unit) } }
         if wants("relief") {
             let r = try await reliefBench(brokers: brokers, applications: applications)
             for (k, v) in r.sorted(by: { $0.key < $1.key }) {

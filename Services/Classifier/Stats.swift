@@ -1,4 +1,5 @@
-// `GET /v1/stats` (for `doudi summary`): counts only, no personal data.
+// `GET /v1/stats` (for `doudi summary`): counts only, no personal data; counties named next to
+// their codes (docs/regions.md).
 import DoudiDomain
 import GRDB
 import Hummingbird
@@ -11,7 +12,16 @@ struct StatsResponse: ResponseEncodable {
     /// disposal → level → count.
     var openWarningsByDisposal: [String: [String: Int]]
     var tasksByKind: [String: Int]
+    /// Households and open warnings per county, named (`140105 太原市小店区`), by code.
+    var byCounty: [CountyCount]
     var eventClock: String?
+}
+
+struct CountyCount: Codable, Sendable {
+    var county: String
+    var label: String
+    var households: Int
+    var openWarnings: Int
 }
 
 enum Stats {
@@ -27,11 +37,27 @@ enum Stats {
                 """) {
                 warnings[row[0] as String, default: [:]][row[1] as String] = row[2]
             }
+            var counties: [String: CountyCount] = [:]
+            func county(_ code: String) -> CountyCount {
+                counties[code] ?? CountyCount(county: code, label: RegionNames.label(code), households: 0, openWarnings: 0)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT substr(region_code, 1, 6), count(*) FROM households GROUP BY 1") {
+                let code: String = row[0]
+                var c = county(code); c.households = row[1]; counties[code] = c
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(h.region_code, 1, 6), count(*) FROM warnings w JOIN households h ON h.household_id = w.household_id
+                WHERE w.status = 'open' GROUP BY 1
+                """) {
+                let code: String = row[0]
+                var c = county(code); c.openWarnings = row[1]; counties[code] = c
+            }
             var tasks: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM tasks WHERE status = 'open' GROUP BY kind") { tasks[row[0]] = row[1] }
             return StatsResponse(households: byCategory.values.reduce(0, +), householdsByCategory: byCategory,
                                  openWarnings: warnings.values.flatMap(\.values).reduce(0, +),
-                                 openWarningsByDisposal: warnings, tasksByKind: tasks, eventClock: try EventClock.read(db)?.latestTime)
+                                 openWarningsByDisposal: warnings, tasksByKind: tasks,
+                                 byCounty: counties.values.sorted { $0.county < $1.county }, eventClock: try EventClock.read(db)?.latestTime)
         }
     }
 }

@@ -27,7 +27,7 @@ struct Doudi: AsyncParsableCommand {
         subcommands: [TopicsCommand.self, LagCommand.self, ReplayCommand.self, DeadLettersCommand.self, DemoCommand.self,
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
-                      ReliefCommand.self, DesignateCommand.self, LedgerCommand.self,
+                      ReliefCommand.self, DesignateCommand.self, LedgerCommand.self, RegionsCommand.self,
                       ImportCommand.self, BackupCommand.self, StoreCommand.self])
 }
 

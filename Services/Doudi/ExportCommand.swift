@@ -62,7 +62,8 @@ struct ExportCommand: AsyncParsableCommand {
             var data = Data()
             for id in categories.keys.sorted() {
                 let p = latest[id]!
-                let row = MonthlyExportRow(householdId: id, version: p.version, regionCode: p.regionCode, area: p.area.rawValue, category: categories[id],
+                let row = MonthlyExportRow(householdId: id, version: p.version, regionCode: p.regionCode,
+                              regionName: RegionDirectory.standard.fullName(p.regionCode), area: p.area.rawValue, category: categories[id],
                               perCapitaMonthlyFen: RegistryFigures.perCapitaMonthlyFen(p),
                               members: p.members.map { MonthlyExportMember(personKey: $0.personKey, name: $0.name, idNumber: $0.idNumber,
                                                                  relation: $0.relation.rawValue, health: $0.health.rawValue,
@@ -91,6 +92,8 @@ struct MonthlyExportRow: Encodable {
     var householdId: String
     var version: Int
     var regionCode: String
+    /// The division's name from the region directory (太原市小店区坞城街道); absent for an unknown code.
+    var regionName: String?
     var area: String
     var category: String?
     var perCapitaMonthlyFen: Int64?

@@ -29,16 +29,22 @@ struct SummaryCommand: AsyncParsableCommand {
         try await readAll(broker.kafka, topic: Topics.assistanceOutcomes) { m in s.outcome(m) }
         try await readAll(broker.kafka, topic: Topics.reliefDisbursements) { m in s.disbursement(m) }
         try await readAll(broker.kafka, topic: Topics.deadletter) { _ in s.deadLetters += 1 }
-        s.classifierCategories = await classifierCategories()
+        let stats = await classifierStats()
+        s.classifierCategories = stats?["householdsByCategory"] as? [String: Int]
+        s.counties = (stats?["byCounty"] as? [[String: Any]] ?? []).compactMap { c in
+            guard let label = c["label"] as? String, let households = c["households"] as? Int else { return nil }
+            return (label, households, c["openWarnings"] as? Int ?? 0)
+        }
         s.print()
     }
 
-    /// Every household's category, from the classifier (warnings only name households with a need).
-    private func classifierCategories() async -> [String: Int]? {
+    /// Every household's category and the counties, from the classifier (warnings only name
+    /// households with a need).
+    private func classifierStats() async -> [String: Any]? {
         guard let url = URL(string: classifier + "/v1/stats"),
               let (data, _) = try? await URLSession.shared.data(from: url),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return json["householdsByCategory"] as? [String: Int]
+        return json
     }
 
     private func waitUntilSettled() async throws {
@@ -63,6 +69,8 @@ struct Tally {
     var signals: [String: Int] = [:], tasks: [String: Int] = [:], referrals: [String: Int] = [:]
     var categories: [String: String] = [:]
     var classifierCategories: [String: Int]?
+    /// `140105 太原市小店区`, households, open warnings (from the classifier).
+    var counties: [(label: String, households: Int, openWarnings: Int)] = []
     var warningsOpen: [String: Int] = [:], warningsResolved = 0
     var outcomes: [String: Int] = [:], outcomeFen: Int64 = 0
     var reliefPaidFen: Int64 = 0, reliefStages = 0
@@ -105,6 +113,13 @@ struct Tally {
         for (_, c) in categories { byCategory[c, default: 0] += 1 }
         if let all = classifierCategories { section("households by category (classifier)", all) }
         else { section("households with warnings, by category", byCategory) }
+        if !counties.isEmpty {
+            Swift.print("\nhouseholds and open warnings by county (classifier)")
+            for c in counties.prefix(40) {
+                Swift.print("  \(c.label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(c.households) households, \(c.openWarnings) open warnings")
+            }
+            if counties.count > 40 { Swift.print("  … and \(counties.count - 40) more counties (GET /v1/stats on the classifier lists all)") }
+        }
         section("open warnings by disposal / level (\(warningsResolved) resolved)", warningsOpen)
         section("signals from department data", signals)
         section("tasks", tasks)

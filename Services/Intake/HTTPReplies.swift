@@ -7,7 +7,8 @@ import Hummingbird
 /// `{"errors":[{field, code, message, messageEn}]}`, so a client reads one shape.
 enum HTTPReplies {
     static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T, extraHeaders: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if extraHeaders[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
         headers.append(contentsOf: extraHeaders)
         let data = (try? JSONCoding.encoder.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -51,10 +52,13 @@ struct SubmissionStatusBody: Codable {
     var receivedAt: String?
     var decidedAt: String?
     var errors: [FieldError]?
+    /// Remarks on an accepted submission, e.g. a retired region code mapped to its successor.
+    var warnings: [FieldError]?
 
     init(_ r: SubmissionRecord, errors: [FieldError]? = nil, full: Bool) {
         submissionId = r.submissionId; status = r.status
         self.errors = errors ?? (r.errors.isEmpty ? nil : r.errors)
+        warnings = r.warnings.isEmpty ? nil : r.warnings
         if full { channel = r.channel; regionCode = r.regionCode; receivedAt = r.receivedAt; decidedAt = r.decidedAt }
     }
 }

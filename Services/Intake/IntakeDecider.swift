@@ -77,6 +77,7 @@ struct IntakeDecider: Sendable {
         case .accepted(var submission):
             submission.acceptedAt = time
             record.status = .accepted
+            record.warnings = submission.warnings ?? []
             event = OutgoingEvent(topic: Topics.intakeAccepted, event: try CloudEvent.make(
                 id: EventID.derived(EventType.intakeAccepted.rawValue, e.submissionId), source: source, type: EventType.intakeAccepted.rawValue,
                 time: time, subject: nil, key: submission.applicant.personKey, causationID: causationID, payload: submission))

@@ -2,10 +2,15 @@ import Foundation
 import Hummingbird
 
 /// The files served as they are: the OpenAPI document (the same bytes as docs/openapi.json,
-/// a test checks) and the self-declaration page, with its token filled in.
+/// a test checks) and the self-declaration page with its script and styles. The page carries
+/// its token in a meta tag and runs under `Content-Security-Policy: default-src 'self'`: no
+/// inline script or style, nothing from another origin.
 struct PublicFiles: Sendable {
     let openAPI: [UInt8]
     let declarePage: [UInt8]
+    let declareScript: [UInt8]
+    let declareStyles: [UInt8]
+    static let contentSecurityPolicy = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     init(declareToken: String) throws {
         func load(_ name: String, _ ext: String) throws -> Data {
@@ -20,17 +25,20 @@ struct PublicFiles: Sendable {
         let page = String(decoding: try load("declare", "html"), as: UTF8.self)
             .replacingOccurrences(of: "__DOUDI_DECLARE_TOKEN__", with: declareToken)
         declarePage = Array(page.utf8)
+        declareScript = Array(try load("declare", "js"))
+        declareStyles = Array(try load("declare", "css"))
     }
 
     func add(to router: Router<BasicRequestContext>) {
-        let openAPI = openAPI, declarePage = declarePage
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        func serve(_ path: RouterPath, _ bytes: [UInt8], _ type: String, policy: Bool = false) {
+            var fields: HTTPFields = [.contentType: type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"]
+            if policy { fields[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+            let headers = fields
+            router.get(path) { _, _ in Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes))) }
         }
-        router.get("/declare") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: declarePage)))
-        }
+        serve("/openapi.json", openAPI, "application/json; charset=utf-8")
+        serve("/declare", declarePage, "text/html; charset=utf-8", policy: true)
+        serve("/declare.js", declareScript, "text/javascript; charset=utf-8")
+        serve("/declare.css", declareStyles, "text/css; charset=utf-8")
     }
 }

@@ -15,6 +15,8 @@ struct SubmissionRecord: Codable, Sendable, Equatable {
     var regionCode: String?
     var status: SubmissionStatus
     var errors: [FieldError]
+    /// Remarks on an accepted submission (a retired region code mapped to its successor).
+    var warnings: [FieldError] = []
     /// Hash of the canonical JSON of the submitted body: the same id with another body is a conflict.
     var bodyHash: String
     var receivedAt: String
@@ -34,31 +36,40 @@ enum SubmissionRecords {
                 CREATE INDEX submissions_status ON submissions(status);
                 """)
         }
+        migrator.registerMigration("intake-v2-warnings") { db in
+            try db.execute(sql: "ALTER TABLE submissions ADD COLUMN warnings TEXT")
+        }
     }
 
     static func find(_ db: Database, id: String) throws -> SubmissionRecord? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by
+            SELECT submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings
             FROM submissions WHERE submission_id = ?
             """, arguments: [id]) else { return nil }
         let errorsJSON: String = row[4]
+        let warningsJSON: String? = row[9]
+        func decode(_ json: String?) -> [FieldError] {
+            json.flatMap { try? JSONDecoder().decode([FieldError].self, from: Data($0.utf8)) } ?? []
+        }
         return SubmissionRecord(
             submissionId: row[0], channel: row[1], regionCode: row[2],
             status: SubmissionStatus(rawValue: row[3]) ?? .received,
-            errors: (try? JSONDecoder().decode([FieldError].self, from: Data(errorsJSON.utf8))) ?? [],
+            errors: decode(errorsJSON), warnings: decode(warningsJSON),
             bodyHash: row[5], receivedAt: row[6], decidedAt: row[7], submittedBy: row[8])
     }
 
     /// Inserts or replaces (a rejected submission may be corrected and sent again under its id).
     static func save(_ db: Database, _ r: SubmissionRecord) throws {
         let errors = String(decoding: try JSONEncoder().encode(r.errors), as: UTF8.self)
+        let warnings = r.warnings.isEmpty ? nil : String(decoding: try JSONEncoder().encode(r.warnings), as: UTF8.self)
         try db.execute(sql: """
-            INSERT INTO submissions(submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO submissions(submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(submission_id) DO UPDATE SET channel = excluded.channel, region_code = excluded.region_code,
               status = excluded.status, errors = excluded.errors, body_hash = excluded.body_hash,
-              received_at = excluded.received_at, decided_at = excluded.decided_at, submitted_by = excluded.submitted_by
+              received_at = excluded.received_at, decided_at = excluded.decided_at, submitted_by = excluded.submitted_by,
+              warnings = excluded.warnings
             """, arguments: [r.submissionId, r.channel, r.regionCode, r.status.rawValue, errors, r.bodyHash,
-                             r.receivedAt, r.decidedAt, r.submittedBy])
+                             r.receivedAt, r.decidedAt, r.submittedBy, warnings])
     }
 }

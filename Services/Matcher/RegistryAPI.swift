@@ -1,5 +1,6 @@
 // The operators' read API. Profiles and candidate lists hold personal data (names, identity
 // numbers) and need the bearer token `DOUDI_MATCHER_TOKEN`; `/v1/stats` gives counts only.
+import DoudiDomain
 import Foundation
 import GRDB
 import Hummingbird
@@ -66,7 +67,12 @@ extension JSONEncoder {
 
 /// What `GET /v1/stats` answers (and `doudi summary` prints).
 struct RegistryStats: Codable, Sendable {
-    struct Region: Codable, Sendable { var prefix: String; var households: Int; var persons: Int; var candidates: Int }
+    struct Region: Codable, Sendable {
+        var prefix: String
+        /// `140105 太原市小店区` (docs/regions.md).
+        var label: String
+        var households: Int; var persons: Int; var candidates: Int
+    }
     var households: Int
     var persons: Int
     /// Profile versions emitted in all (the sum of the households' current versions).
@@ -81,12 +87,12 @@ struct RegistryStats: Codable, Sendable {
             SELECT substr(region_code, 1, ?), count(*), coalesce(sum(member_count), 0) FROM households GROUP BY 1
             """, arguments: [prefixLength]) {
             let prefix: String = row[0]
-            regions[prefix] = Region(prefix: prefix, households: row[1], persons: row[2], candidates: 0)
+            regions[prefix] = Region(prefix: prefix, label: RegionNames.label(prefix), households: row[1], persons: row[2], candidates: 0)
         }
         for row in try Row.fetchAll(db, sql: "SELECT substr(coalesce(region_code, ''), 1, ?), count(*) FROM candidates GROUP BY 1",
                                     arguments: [prefixLength]) {
             let prefix: String = row[0]
-            regions[prefix, default: Region(prefix: prefix, households: 0, persons: 0, candidates: 0)].candidates = row[1]
+            regions[prefix, default: Region(prefix: prefix, label: RegionNames.label(prefix), households: 0, persons: 0, candidates: 0)].candidates = row[1]
         }
         return RegistryStats(households: totals[0], persons: try Int.fetchOne(db, sql: "SELECT count(*) FROM persons") ?? 0,
                              versions: totals[1], candidates: try Int.fetchOne(db, sql: "SELECT count(*) FROM candidates") ?? 0,

@@ -19,7 +19,7 @@ struct ApplicationIntake {
 
     /// A window's application: accepted where the emergency happened, whatever the registration.
     func application(_ app: ReliefApplication, eventDate: CivilDate) throws -> IncomingApplication {
-        try check(app)
+        let app = try checked(app)
         guard HardshipReason(rawValue: app.incidentKind) != nil else {
             throw PoisonMessage("incidentKind is not a hardship code (\(HardshipReason.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -42,7 +42,7 @@ struct ApplicationIntake {
                 guard let fen = Int64(text) else { throw PoisonMessage("needs[\(index)].facts.requestedFen is not an integer") }
                 requested = fen
             }
-            let app = ReliefApplication(
+            let app = try checked(ReliefApplication(
                 applicationId: "referral-\(referral.referralId)-\(index)", householdId: referral.householdId,
                 applicant: ReliefApplicant(name: need.name ?? "", idNumber: need.idNumber ?? ""),
                 incidentRegionCode: referral.regionCode, incidentKind: facts["incidentKind"] ?? "unspecified",
@@ -51,8 +51,7 @@ struct ApplicationIntake {
                 // The incident's own date when the classifier knows it, else the day of the referral.
                 occurredOn: facts["occurredOn"].flatMap { CivilDate(iso: $0) }?.description
                     ?? CivilDate(iso: referral.sentAt)?.description ?? eventDate.description,
-                householdSize: facts["householdSize"].flatMap { Int($0) })
-            try check(app)
+                householdSize: facts["householdSize"].flatMap { Int($0) }))
             var personKey = need.personKey ?? "household:\(referral.householdId)"
             if let number = need.idNumber, !number.isEmpty {
                 guard case .success(let id) = IdentityNumber.parse(number, asOf: eventDate) else {
@@ -65,13 +64,23 @@ struct ApplicationIntake {
         }
     }
 
-    private func check(_ app: ReliefApplication) throws {
+    /// The application with its region code checked against the region directory (a retired
+    /// county's code becomes its successor's where the data names one), or a poison message.
+    private func checked(_ app: ReliefApplication) throws -> ReliefApplication {
+        var app = app
         guard !app.applicationId.isEmpty else { throw PoisonMessage("applicationId is empty") }
         guard app.requestedFen >= 0 else { throw PoisonMessage("requestedFen is negative") }
         if let size = app.householdSize, size < 0 { throw PoisonMessage("householdSize is negative") }
-        guard case .success = RegionCode.parse(app.incidentRegionCode) else {
+        guard case .success(let region) = RegionCode.parse(app.incidentRegionCode) else {
             throw PoisonMessage("incidentRegionCode is not a township or village division code")
         }
+        switch RegionDirectory.standard.check(region) {
+        case .current(let code): app.incidentRegionCode = code.value
+        case .retired(let use, _): app.incidentRegionCode = use.value
+        case .unknown(let level, _):
+            throw PoisonMessage("incidentRegionCode: no such \(level.rawValue) in the region directory (unknown_region)")
+        }
         guard CivilDate(iso: app.occurredOn) != nil else { throw PoisonMessage("occurredOn is not an ISO 8601 date") }
+        return app
     }
 }

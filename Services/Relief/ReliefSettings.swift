@@ -88,6 +88,14 @@ struct ReliefSettings: Sendable {
             guard fen >= 0 else { throw ReliefSettingsError(description: "reserveFunds.townships.\(township) must not be negative") }
         }
         guard paperworkDueDays > 0 else { throw ReliefSettingsError(description: "paperworkDueDays must be positive") }
+        // Every code the region directory does not know, at once (docs/regions.md).
+        let directory = RegionDirectory.standard
+        let unknown = standards.regions.entries.keys.sorted().compactMap { prefix in
+            directory.prefixProblem(prefix).map { "regions.\(prefix): \($0)" }
+        } + openingFen.keys.sorted().compactMap { township in
+            directory.prefixProblem(township).map { "reserveFunds.townships.\(township): \($0)" }
+        }
+        guard unknown.isEmpty else { throw ReliefSettingsError(description: "relief standards file: " + unknown.joined(separator: "; ")) }
     }
 
     func opening(for township: String) -> Int64 { openingFen[township] ?? defaultOpeningFen }

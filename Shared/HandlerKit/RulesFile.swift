@@ -48,12 +48,16 @@ public enum RulesFile {
         if let d = top["default"] { try checkRules(d, known: known, at: "default", in: name) }
         if let regions = top["regions"] {
             guard let map = regions as? [String: Any] else { throw RulesFileError(description: "\(name): regions must be an object") }
+            var unknown: [String] = []
             for (prefix, rules) in map.sorted(by: { $0.key < $1.key }) {
                 guard !prefix.isEmpty, prefix.count <= 12, prefix.utf8.allSatisfy({ (48...57).contains($0) }) else {
                     throw RulesFileError(description: "\(name): region key \"\(prefix)\" is not a division-code prefix (1–12 digits)")
                 }
-                try checkRules(rules, known: known, at: "regions.\(prefix)", in: name)
+                if let problem = RegionDirectory.standard.prefixProblem(prefix) { unknown.append("regions.\(prefix): \(problem)") }
+                try checkRules(rules, known: known, at: "regions.\(prefix) (\(RegionNames.label(prefix)))", in: name)
             }
+            // Every code the region directory does not know, at once (docs/regions.md).
+            if !unknown.isEmpty { throw RulesFileError(description: "\(name): " + unknown.joined(separator: "; ")) }
         }
         do { return try JSONDecoder().decode(RegionalRules<Rules>.self, from: data) }
         catch let error as DecodingError { throw RulesFileError(description: "\(name): \(describe(error))") }

@@ -128,7 +128,7 @@ final class ClassifierWarningTests: XCTestCase {
                                          logName: "classifier-standards-\(EventID.random().prefix(6))")
         service.process.waitUntilExit()
         XCTAssertNotEqual(service.process.terminationStatus, 0)
-        for fragment in ["regions[\"x1\"]", "dibaoUrbanFen", "regions[\"11\"].colour"] {
+        for fragment in ["regions[\"x1\"]", "dibaoUrbanFen", "regions[\"11\"] (11 北京市).colour"] {
             XCTAssertTrue(service.log.contains(fragment), "\(fragment) missing in:\n\(service.log)")
         }
     }

@@ -85,7 +85,8 @@ final class ClassifierStandardsTests: XCTestCase {
           "11a": {"dibaoRuralFen": 0},
           "1234567890123": {},
           "12": {"dibaoUrban": 5, "gradualExitMonths": "six", "warningDeadlineDays": {"red": 0, "purple": 3}},
-          "13": {"exemptVehicleKinds": ["motorcycle", 3], "medicalBurdenShare": 1.5, "financialAssetMonths": -2}
+          "13": {"exemptVehicleKinds": ["motorcycle", 3], "medicalBurdenShare": 1.5, "financialAssetMonths": -2},
+          "140199": {}, "350427": {}, "1401050": {}
         }}
         """
         XCTAssertThrowsError(try LocalStandards(json: bad)) { error in
@@ -97,13 +98,17 @@ final class ClassifierStandardsTests: XCTestCase {
                 #"regions["11a"]: a prefix must be"#,
                 #"regions["11a"].dibaoRuralFen: 0 must be a positive number of fen"#,
                 #"regions["1234567890123"]: a prefix must be"#,
-                #"regions["12"].dibaoUrban: unknown member"#,
-                #"regions["12"].gradualExitMonths: expected a whole number, found a string"#,
-                #"regions["12"].warningDeadlineDays.red: 0 must be at least 1 day"#,
-                #"regions["12"].warningDeadlineDays.purple: unknown level"#,
-                #"regions["13"].exemptVehicleKinds[1]: expected a string"#,
-                #"regions["13"].medicalBurdenShare: 1.5 must be a share from 0 to 1"#,
-                #"regions["13"].financialAssetMonths: -2 must not be negative"#,
+                #"regions["12"] (12 天津市).dibaoUrban: unknown member"#,
+                #"regions["12"] (12 天津市).gradualExitMonths: expected a whole number, found a string"#,
+                #"regions["12"] (12 天津市).warningDeadlineDays.red: 0 must be at least 1 day"#,
+                #"regions["12"] (12 天津市).warningDeadlineDays.purple: unknown level"#,
+                #"regions["13"] (13 河北省).exemptVehicleKinds[1]: expected a string"#,
+                #"regions["13"] (13 河北省).medicalBurdenShare: 1.5 must be a share from 0 to 1"#,
+                #"regions["13"] (13 河北省).financialAssetMonths: -2 must not be negative"#,
+                // Codes the region directory does not know, named with their nearest parent or successor.
+                #"regions["140199"]: no division with this code in the region directory (snapshot 2026-09-11); nearest valid parent: 1401 山西省太原市"#,
+                #"regions["350427"]: retired in 2021 (撤县设区, was 沙县); use 350405 三明市沙县区"#,
+                #"regions["1401050"]: not a division code"#,
             ]
             for e in expected { XCTAssertTrue(problems.contains { $0.hasPrefix(e) }, "missing: \(e)\nin \(problems)") }
             XCTAssertEqual(problems.count, expected.count, "\(problems)")

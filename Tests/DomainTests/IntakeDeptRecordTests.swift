@@ -6,7 +6,7 @@ final class IntakeDeptRecordTests: XCTestCase {
 
     static let text = """
     {"recordId": "mi-2024-000123", "department": "medical_insurance", "kind": "medical_expense",
-     "idNumber": "\(personId)", "name": "刘某", "regionCode": "420102001", "occurredOn": "2024-05-20",
+     "idNumber": "\(personId)", "name": "刘某", "regionCode": "420102002", "occurredOn": "2024-05-20",
      "amountFen": 4500000, "attributes": {"hospital": "武汉协和医院", "selfPaidFen": 1200000, "inpatient": true}}
     """
 

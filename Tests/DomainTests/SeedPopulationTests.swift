@@ -13,7 +13,9 @@ final class SeedPopulationTests: XCTestCase {
             let h = generator.household(i)
             let bytes = Array(try encoder.encode(h.submission))
             switch SubmissionValidator().validate(bytes, asOf: asOf, fallbackSubmissionId: "x", personKey: { "k" + $0 }) {
-            case .accepted(let s): XCTAssertEqual(s.members.count, h.submission.members.count)
+            case .accepted(let s):
+                XCTAssertEqual(s.members.count, h.submission.members.count)
+                XCTAssertNil(s.warnings, "a real, current township of the region directory")
             case .rejected(let r): rejected.append(r.errors.map { "\($0.field) \($0.code)" }.joined(separator: ", "))
             case .undecodable(let why): XCTFail(why)
             }

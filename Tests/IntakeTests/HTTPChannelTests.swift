@@ -94,6 +94,7 @@ final class HTTPChannelTests: XCTestCase {
         XCTAssertEqual((doc["openapi"] as? String)?.hasPrefix("3."), true)
         let paths = try XCTUnwrap(doc["paths"] as? [String: [String: Any]])
         let routes = ["POST /v1/submissions", "GET /v1/submissions/{id}", "GET /openapi.json", "GET /declare",
+                      "GET /declare.js", "GET /declare.css", "GET /v1/regions", "GET /v1/regions/{code}",
                       "GET /healthz", "GET /readyz", "GET /metrics"]
         for route in routes {
             let parts = route.split(separator: " ")
@@ -106,5 +107,9 @@ final class HTTPChannelTests: XCTestCase {
         XCTAssertEqual(answer8.status, 200)
         let answer9 = try await intake.request("GET", "/metrics", token: nil)
         XCTAssertEqual(answer9.status, 200)
+        for path in ["/declare.js", "/declare.css", "/v1/regions", "/v1/regions/14"] {
+            let answer = try await intake.request("GET", path, token: nil)
+            XCTAssertEqual(answer.status, 200, path)
+        }
     }
 }

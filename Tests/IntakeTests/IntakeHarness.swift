@@ -55,17 +55,28 @@ final class IntakeUnderTest: @unchecked Sendable {
         XCTAssertTrue(ready, "intake not ready")
     }
 
-    struct Reply { let status: Int; let body: Data; var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] } }
+    struct Reply {
+        let status: Int; let body: Data
+        /// Lower-cased names.
+        var headers: [String: String] = [:]
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    }
 
-    func request(_ method: String, _ path: String, token: String? = IntakeUnderTest.operatorToken, body: Data? = nil) async throws -> Reply {
+    func request(_ method: String, _ path: String, token: String? = IntakeUnderTest.operatorToken, body: Data? = nil,
+                 headers: [String: String] = [:]) async throws -> Reply {
         var r = URLRequest(url: URL(string: path, relativeTo: base)!)
         r.httpMethod = method
         r.httpBody = body
         r.timeoutInterval = 30
+        r.cachePolicy = .reloadIgnoringLocalCacheData
         if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if body != nil { r.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
         let (data, response) = try await URLSession.shared.data(for: r)
-        return Reply(status: (response as! HTTPURLResponse).statusCode, body: data)
+        let http = response as! HTTPURLResponse
+        var names: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { names["\(k)".lowercased()] = "\(v)" }
+        return Reply(status: http.statusCode, body: data, headers: names)
     }
 
     func post(_ submission: [String: Any], token: String? = IntakeUnderTest.operatorToken) async throws -> Reply {

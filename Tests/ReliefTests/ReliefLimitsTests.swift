@@ -33,6 +33,7 @@ final class ReliefLimitsTests: XCTestCase {
             try applicationEvent("a-ill", person: 11, requested: 200_000, kind: "illness"),   // not a sudden hardship: denied
             try applicationEvent("a-old", person: 12, requested: 200_000, on: today.adding(days: -91).description),  // no longer sudden
             try applicationEvent("a-kind", person: 13, requested: 1_000, kind: "flood-2024"),  // not a hardship code: dead letter
+            try applicationEvent("a-no-county", person: 14, township: "140199001", requested: 1_000),  // no such county
         ], to: apps)
         let referral = Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-9", domain: .emergency,
                                 regionCode: "140105001", area: .urban, disposal: .notCovered, level: .red, category: nil,
@@ -168,9 +169,10 @@ final class ReliefLimitsTests: XCTestCase {
         XCTAssertTrue(paperwork.allSatisfy { CivilDate(iso: $0.dueBy) != nil })
 
         // Invalid applications are dead letters whose reason names the field, not the value.
-        let dead = try await TestBroker.read(h.topic("deadletter")) { $0.count >= 3 }
+        let dead = try await TestBroker.read(h.topic("deadletter")) { $0.count >= 4 }
         let reasons = dead.compactMap { header($0, "dlq_error") }
-        XCTAssertEqual(reasons.count, 3)
+        XCTAssertEqual(reasons.count, 4)
+        XCTAssertTrue(reasons.contains { $0.contains("incidentRegionCode: no such county in the region directory (unknown_region)") }, "\(reasons)")
         XCTAssertTrue(reasons.contains { $0.contains("idNumber") })
         XCTAssertTrue(reasons.contains { $0.contains("requestedFen is negative") })
         XCTAssertTrue(reasons.contains { $0.contains("incidentKind is not a hardship code") })

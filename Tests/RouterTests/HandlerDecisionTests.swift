@@ -1,6 +1,7 @@
 import DoudiDomain
 import Envelope
 import Foundation
+import HandlerKit
 import Kafka
 import TestSupport
 import XCTest
@@ -121,5 +122,19 @@ final class HandlerDecisionTests: XCTestCase {
         XCTAssertTrue(exited2)
         XCTAssertEqual(typed.process.terminationStatus, 78)
         XCTAssertTrue(typed.log.contains("regions.14.renovationGrantFen.C: expected Int64"), typed.log)
+    }
+
+    /// Rules files may name regions by code only, and every code must be in the region directory.
+    func testRulesFileRegionsMustBeInTheDirectory() throws {
+        XCTAssertThrowsError(try RulesFile.parse(MedicalRules.self, Data(#"{"regions": {"140199": {}, "350427": {}}}"#.utf8), name: "rules.json")) {
+            let text = "\($0)"
+            XCTAssertTrue(text.contains("regions.140199: no division with this code in the region directory"), text)
+            XCTAssertTrue(text.contains("nearest valid parent: 1401 山西省太原市"), text)
+            XCTAssertTrue(text.contains("regions.350427: retired in 2021 (撤县设区, was 沙县); use 350405 三明市沙县区"), text)
+        }
+        XCTAssertThrowsError(try RulesFile.parse(MedicalRules.self, Data(#"{"regions": {"1401": {"annualCapFenn": 1}}}"#.utf8), name: "rules.json")) {
+            XCTAssertTrue("\($0)".contains("unknown field regions.1401 (1401 山西省太原市).annualCapFenn"), "\($0)")
+        }
+        XCTAssertNoThrow(try RulesFile.parse(MedicalRules.self, Data(#"{"regions": {"14": {}, "140105": {}}}"#.utf8), name: "rules.json"))
     }
 }

@@ -8,8 +8,8 @@ public enum Explanation {
         let area = zh ? (d.area == .urban ? "城镇" : "农村") : d.area.rawValue
         let r = d.record
         var out: [String] = []
-        out.append(zh ? "家庭 \(d.householdId)（第 \(d.profileVersion) 版，区划 \(d.regionCode)，\(area)）截至 \(d.asOf) 的认定"
-                      : "Household \(d.householdId) (version \(d.profileVersion), region \(d.regionCode), \(area)) as of \(d.asOf)")
+        out.append(zh ? "家庭 \(d.householdId)（第 \(d.profileVersion) 版，区划 \(RegionNames.label(d.regionCode))，\(area)）截至 \(d.asOf) 的认定"
+                      : "Household \(d.householdId) (version \(d.profileVersion), region \(RegionNames.label(d.regionCode, english: true)), \(area)) as of \(d.asOf)")
         let also = d.categories.dropFirst().map { t.category($0, l) }.joined(separator: zh ? "、" : ", ")
         out.append((zh ? "类别：" : "Category: ") + t.category(d.category, l)
                    + (also.isEmpty ? "" : (zh ? "；同时属于：" : "; also: ") + also))

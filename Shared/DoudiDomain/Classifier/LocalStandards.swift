@@ -172,7 +172,7 @@ public struct LocalStandards: Sendable {
             if !Self.isValidPrefix(prefix) {
                 problems.append("regions[\"\(prefix)\"]: a prefix must be \"\" or 1–\(Self.maxPrefixLength) ASCII digits")
             }
-            problems += StandardsValidation.problems(in: override, at: "regions[\"\(prefix)\"]")
+            problems += StandardsValidation.problems(in: override, at: Self.path(prefix))
         }
         guard problems.isEmpty else { throw StandardsError(problems: problems) }
 
@@ -211,6 +211,11 @@ public struct LocalStandards: Sendable {
             if let i = index[v << 4 | UInt64(length)] { return applied[i] }
         }
         return applied[0]
+    }
+
+    /// `regions["140105"] (140105 太原市小店区)`: where a problem is, named by the region directory.
+    static func path(_ prefix: String) -> String {
+        "regions[\"\(prefix)\"]" + (prefix.isEmpty || !isValidPrefix(prefix) ? "" : " (\(RegionNames.label(prefix)))")
     }
 
     static func isValidPrefix(_ prefix: String) -> Bool {

@@ -24,7 +24,11 @@ extension LocalStandards {
             case ("version", _): problems.append("version: expected a string, found \(value.typeName)")
             case ("regions", .object(let entries)):
                 for (prefix, body) in entries {
-                    let path = "regions[\"\(prefix)\"]"
+                    // Named next to its code (`regions["140105"] (140105 太原市小店区)`); a code the
+                    // region directory does not know is a problem (docs/regions.md).
+                    let known = LocalStandards.isValidPrefix(prefix) ? RegionDirectory.standard.prefixProblem(prefix) : nil
+                    let path = LocalStandards.path(prefix)
+                    if let known { problems.append("regions[\"\(prefix)\"]: \(known)") }
                     if regions[prefix] != nil { problems.append("\(path): listed twice") }
                     regions[prefix] = RegionOverride(json: body, at: path, problems: &problems)
                 }

@@ -22,7 +22,12 @@ public enum PayloadCatalogue {
                                houses: [House(address: "a", areaM2: 50.5, nature: "commercial", source: "purchase", acquiredOn: "2001-01-01", safety: "safe")],
                                vehicles: [Vehicle(owner: "self", kind: "car", plate: "京A00000", purchasedOn: "2020-01-01", priceFen: 1)],
                                otherFen: 1)
-    static let submission = Submission(
+    static let submission = { () -> Submission in
+        var s = submissionWithoutWarnings
+        s.warnings = [FieldError(field: "regionCode", code: "retired_region", message: "区划代码中的县级区划已撤销", messageEn: "retired")]
+        return s
+    }()
+    static let submissionWithoutWarnings = Submission(
         submissionId: "s-1", channel: .homeVisit, regionCode: "110105001", area: .urban, registeredAddress: "a", residenceAddress: "b",
         applicant: Applicant(name: "张三", gender: .female, idNumber: "11010519491231002X", phone: "13900000000", personKey: "pk"),
         hardshipReasons: ["illness"], requestsAssistance: true, relativeOfStaff: false, members: [member], supporters: [supporter],

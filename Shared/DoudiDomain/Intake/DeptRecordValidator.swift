@@ -27,8 +27,13 @@ public enum DeptRecordValidation: Sendable, Equatable {
 
 public struct DeptRecordValidator: Sendable {
     public var limits: JSONLimits
+    /// `regionCode` is checked against it: an unknown county or township rejects the record,
+    /// a retired code is mapped to its successor where the data names one (docs/regions.md).
+    public var regions: RegionDirectory
 
-    public init(limits: JSONLimits = .standard) { self.limits = limits }
+    public init(limits: JSONLimits = .standard, regions: RegionDirectory = .standard) {
+        self.limits = limits; self.regions = regions
+    }
 
     public func validate(_ bytes: [UInt8], asOf: CivilDate, personKey: (String) -> String) -> DeptRecordValidation {
         do {
@@ -40,7 +45,7 @@ public struct DeptRecordValidator: Sendable {
 
     public func validate(document: JSONValue, asOf: CivilDate, personKey: (String) -> String) -> DeptRecordValidation {
         guard case .object(let fields) = document else { return .undecodable(reason: "not a JSON object") }
-        let log = IssueLog()
+        let log = IssueLog(regions: regions)
         let r = ObjectReader(fields: fields, path: "", log: log)
         let recordId = r.externalId("recordId", required: true)
         let department = r.code("department", as: Department.self, required: true)

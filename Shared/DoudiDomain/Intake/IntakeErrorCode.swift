@@ -19,6 +19,11 @@ public enum IntakeErrorCode: String, CaseIterable, Sendable {
     case dateInFuture = "date_in_future"
     case invalidPhone = "invalid_phone"
     case invalidRegionCode = "invalid_region_code"
+    /// Well formed, but the region directory has no such county or township.
+    case unknownRegion = "unknown_region"
+    /// A warning, not an error: the code was retired by a division change (accepted, mapped
+    /// to its successor where the data names one).
+    case retiredRegion = "retired_region"
     case invalidIdentifier = "invalid_identifier"
     // Identity numbers
     case invalidIdNumber = "invalid_id_number"

@@ -49,6 +49,41 @@ extension IntakeIssue {
         }
     }
 
+    /// Names the level that does not exist and the nearest valid parent (a directory entry, not
+    /// the value given).
+    static func unknownRegion(_ level: RegionLevel, parent: Region?, directory: RegionDirectory) -> IntakeIssue {
+        let (zhLevel, enLevel) = switch level {
+        case .province: ("省级区划", "province")
+        case .city: ("地市级区划", "city-level division")
+        case .county: ("县级区划", "county-level division")
+        case .township: ("乡镇（街道）", "township or street")
+        }
+        let zhParent = parent.map { "；最近的有效上级区划：\(directory.label($0.code))" } ?? ""
+        let enParent = parent.map { "; nearest valid parent: \(directory.label($0.code, english: true))" } ?? ""
+        return IntakeIssue(.unknownRegion, "区划代码中的\(zhLevel)在区划目录中不存在\(zhParent)",
+                           "No such \(enLevel) in the region directory\(enParent)")
+    }
+
+    static func retiredRegion(_ why: RetiredCode, directory: RegionDirectory) -> IntakeIssue {
+        if let township = why.abolishedTownship {
+            return IntakeIssue(.retiredRegion, "区划代码中的乡镇（街道）\(township.name)已撤销，按原代码受理，请核实现住地",
+                               "The township or street \(township.name) (zh) was abolished; accepted as given, please check the residence")
+        }
+        guard let r = why.retired else { return IntakeIssue(.retiredRegion, "区划代码已停用", "The division code is retired") }
+        let zhWas = "区划代码中的县级区划\(r.name)已于 \(r.year) 年\(r.change)"
+        let enWas = "The county-level division \(r.name) (zh) was retired in \(r.year) (\(r.change))"
+        if let mapped = why.mappedTo {
+            return IntakeIssue(.retiredRegion, "\(zhWas)，已改用现行区划 \(directory.label(mapped.code))",
+                               "\(enWas); the current division \(directory.label(mapped.code, english: true)) is used instead")
+        }
+        if let successor = why.successorWithoutTownship {
+            return IntakeIssue(.retiredRegion, "\(zhWas)，现属 \(directory.label(successor.code))，但其下没有对应的乡镇（街道），按原代码受理，请核实",
+                               "\(enWas); it is now \(directory.label(successor.code, english: true)), which has no matching township, so the code is kept as given: please check")
+        }
+        return IntakeIssue(.retiredRegion, "\(zhWas)，数据未给出承继区划，按原代码受理，请核实",
+                           "\(enWas); the data names no successor, so the code is kept as given: please check")
+    }
+
     static func identity(_ problem: IdentityNumber.Problem) -> IntakeIssue {
         switch problem {
         case .format: IntakeIssue(.invalidIdNumber, "身份证号码应为 17 位数字加 1 位校验码（数字或 X）",

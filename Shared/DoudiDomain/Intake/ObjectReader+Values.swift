@@ -82,8 +82,13 @@ extension ObjectReader {
             return nil
         }
         switch RegionCode.parse(raw) {
-        case .success(let region): return region
         case .failure(let problem): report(.region(problem), at: key); return nil
+        case .success(let region):
+            switch log.regions.check(region) {
+            case .current(let code): return code
+            case .retired(let use, let why): log.warn(.retiredRegion(why, directory: log.regions), at: path(of: key)); return use
+            case .unknown(let level, let parent): report(.unknownRegion(level, parent: parent, directory: log.regions), at: key); return nil
+            }
         }
     }
 

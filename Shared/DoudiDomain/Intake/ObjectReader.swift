@@ -4,10 +4,17 @@
 /// Field errors in document order, shared by all readers of one validation.
 final class IssueLog {
     private(set) var errors: [FieldError] = []
+    /// Accepted with a remark (a retired region code): shown to the sender, never a rejection.
+    private(set) var warnings: [FieldError] = []
+    /// Region codes are checked against this directory.
+    let regions: RegionDirectory
+
+    init(regions: RegionDirectory = .standard) { self.regions = regions }
 
     var isEmpty: Bool { errors.isEmpty }
 
     func report(_ issue: IntakeIssue, at path: String) { errors.append(issue.at(path)) }
+    func warn(_ issue: IntakeIssue, at path: String) { warnings.append(issue.at(path)) }
 }
 
 /// One JSON object and its path (`members[2]`, `assets.houses[0]`). Every typed read returns

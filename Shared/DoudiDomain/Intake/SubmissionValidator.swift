@@ -13,8 +13,12 @@ public enum SubmissionValidation: Sendable, Equatable {
 
 public struct SubmissionValidator: Sendable {
     public var limits: JSONLimits
+    /// Region codes are checked against it (docs/regions.md).
+    public var regions: RegionDirectory
 
-    public init(limits: JSONLimits = .standard) { self.limits = limits }
+    public init(limits: JSONLimits = .standard, regions: RegionDirectory = .standard) {
+        self.limits = limits; self.regions = regions
+    }
 
     /// - Parameters:
     ///   - bytes: the raw event value.
@@ -37,11 +41,12 @@ public struct SubmissionValidator: Sendable {
         guard case .object(let fields) = document else {
             return .undecodable(reason: "not a JSON object but \(document.kindName == "array" ? "an" : "a") \(document.kindName)")
         }
-        let log = IssueLog()
+        let log = IssueLog(regions: regions)
         let root = ObjectReader(fields: fields, path: "", log: log)
         let reader = SubmissionReader(asOf: asOf)
         let form = reader.read(root)
-        if log.isEmpty, let submission = form.assemble(submissionId: form.submissionId ?? fallbackSubmissionId, personKey: personKey) {
+        if log.isEmpty, var submission = form.assemble(submissionId: form.submissionId ?? fallbackSubmissionId, personKey: personKey) {
+            submission.warnings = log.warnings.isEmpty ? nil : log.warnings
             return .accepted(submission)
         }
         return .rejected(Rejection(submissionId: form.submissionId ?? fallbackSubmissionId, channel: form.channel?.rawValue,

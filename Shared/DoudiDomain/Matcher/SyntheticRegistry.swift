@@ -30,7 +30,7 @@ public enum SyntheticRegistry {
             return Member(relation: offset == 0 ? .self : .child, name: name(i), idNumber: id,
                           occupation: offset == 0 ? .farming : .student, personKey: personKey(id))
         }
-        return HouseholdProfile(householdId: householdId(h), version: 1, regionCode: "140105" + pad(1 + h % 10, 3),
+        return HouseholdProfile(householdId: householdId(h), version: 1, regionCode: "140105" + pad(1 + h % 9, 3),
                                 area: .rural, members: members, income: Income(wagesFen: 1_200_000),
                                 channels: [.historical], sourceSubmissions: ["seed-" + String(h)],
                                 collectedAt: collectedAt, updatedAt: collectedAt)

@@ -206,6 +206,8 @@ public struct Submission: Codable, Sendable, Equatable {
     /// Assistance was requested without the verification authorisation: the classifier asks for it.
     public var authorizationRequired: Bool?
     public var acceptedAt: String?
+    /// Accepted with remarks (a retired region code, mapped to its successor): absent when none.
+    public var warnings: [FieldError]?
 
     public init(submissionId: String, channel: Channel, regionCode: String, area: Area,
                 registeredAddress: String? = nil, residenceAddress: String? = nil, applicant: Applicant,

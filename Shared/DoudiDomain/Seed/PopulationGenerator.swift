@@ -24,7 +24,7 @@ public struct PopulationGenerator: Sendable {
 
         let county = SyntheticIdentities.counties[index % SyntheticIdentities.counties.count]
         let area: Area = chance(0.85) ? county.area : (county.area == .urban ? .rural : .urban)
-        let region = county.code + String(100 + index % 17 * 3).suffix(3)
+        let region = SyntheticIdentities.residence(county: county.code, index: index / SyntheticIdentities.counties.count)
         var seq = (index * 7) % 900 + 1
         func person(age: Int, relation: Relation) -> Member {
             let birth = collectedOn.adding(days: -(age * 365 + age / 4 + between(20, 340)))

@@ -2,7 +2,9 @@
 // codes, real dates, correct check characters) that belong to no one.
 
 struct SyntheticIdentities {
-    /// County-level division codes used for demo data, with the area they are mostly in.
+    /// County-level division codes used for demo data, with the area they are mostly in. Two
+    /// were retired since (110228 密云县 → 110118 密云区, 510132 新津县 → 510118 新津区): identity
+    /// numbers keep the old code, as real ones do; residences use the successor (`residence`).
     static let counties: [(code: String, area: Area)] = [
         ("110105", .urban), ("110228", .rural), ("320102", .urban), ("320321", .rural), ("510104", .urban),
         ("510132", .rural), ("140105", .urban), ("141024", .rural), ("530102", .urban), ("532927", .rural),
@@ -16,6 +18,23 @@ struct SyntheticIdentities {
         var s = String(surnames[Int(rng.next() % UInt64(surnames.count))])
         for _ in 0..<(1 + Int(rng.next() % 2)) { s.append(givenNames[Int(rng.next() % UInt64(givenNames.count))]) }
         return s
+    }
+
+    /// The current townships (and streets) of each demo county, from the region directory.
+    static let townships: [String: [String]] = {
+        let directory = RegionDirectory.standard
+        var out: [String: [String]] = [:]
+        for county in counties {
+            let current = directory.retirement(county.code)?.successor ?? county.code
+            out[county.code] = directory.children(of: current).filter { !$0.abolished }.map(\.code)
+        }
+        return out
+    }()
+
+    /// A real township of `county` (or of its successor), the same for the same index.
+    static func residence(county: String, index: Int) -> String {
+        guard let list = townships[county], !list.isEmpty else { return county + "001" }
+        return list[index % list.count]
     }
 
     /// An identity number born on `birth` in `county`, with sequence `sequence` (odd: male).
