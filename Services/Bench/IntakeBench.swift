@@ -35,7 +35,7 @@ struct IntakeBench {
         let service = try start(ns, port: 0)
         defer { BenchSupport.stop(service) }
         try await Task.sleep(for: .seconds(5))
-        let keyer = PersonKeyer(secret: "doudi-development-secret-change-me")
+        let keyer = PersonKeyer(secret: Secrets.developmentPersonKeySecret)
         let messages = try bodies(n, prefix: "bt").map { b in
             let key = keyer.key(for: b.idNumber)
             let e = CloudEvent(id: b.id, source: "/bench", type: EventType.intakeSubmission.rawValue, time: Timestamp.rfc3339(), key: key, data: b.json)

@@ -28,7 +28,7 @@ struct Doudi: AsyncParsableCommand {
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
                       ReliefCommand.self,
-                      ImportCommand.self])
+                      ImportCommand.self, OperatorCommand.self, AuditCommand.self])
 }
 
 /// Options every command that talks to Kafka shares.
@@ -36,7 +36,14 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .long, help: "Bootstrap servers (env DOUDI_BROKERS).")
     var brokers: String = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
 
-    var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-cli") }
+    /// The same `DOUDI_KAFKA_*` security settings as every service (SASL/SCRAM, TLS: docs/configuration.md).
+    var kafka: KafkaConfiguration {
+        var extra: [String: String] = [:]
+        for (k, v) in ProcessInfo.processInfo.environment where k.hasPrefix("DOUDI_KAFKA_") {
+            extra[k.dropFirst("DOUDI_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = v
+        }
+        return KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-cli", extra: extra)
+    }
     func admin() throws -> KafkaAdmin { try KafkaAdmin(configuration: kafka) }
 }
 

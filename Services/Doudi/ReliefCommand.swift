@@ -39,14 +39,11 @@ struct ReliefCommand: AsyncParsableCommand {
         @OptionGroup var api: ReliefAPIOptions
         @Argument(help: "The case id, e.g. case-app-1.") var caseId: String
         @Option(help: "Approved total in fen.") var amount: Int64
-        @Option(help: "Who approves (recorded with the case).") var approver = ProcessInfo.processInfo.environment["USER"] ?? "county"
-        @Option(help: "County bearer token (env DOUDI_RELIEF_COUNTY_TOKEN).")
-        var token = ProcessInfo.processInfo.environment["DOUDI_RELIEF_COUNTY_TOKEN"] ?? "doudi-dev-county-token"
-
         func run() async throws {
-            let body = try JSONSerialization.data(withJSONObject: ["approvedFen": amount, "approver": approver])
+            // The approver recorded with the case is the county operator token's subject.
+            let body = try JSONSerialization.data(withJSONObject: ["approvedFen": amount])
             let path = "/v1/cases/\(caseId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? caseId)/approval"
-            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body, token: token))
+            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body))
             print("approved \(c.caseId): \(c.approvedTotalFen) fen, status \(c.status), paid \(c.paidFen) fen")
         }
     }
@@ -62,19 +59,20 @@ struct ReliefAPIOptions: ParsableArguments {
     var url = ProcessInfo.processInfo.environment["DOUDI_RELIEF_URL"] ?? "http://127.0.0.1:8085"
     // Accepted for symmetry with the other commands (the relief commands talk HTTP only).
     @OptionGroup var broker: BrokerOptions
+    @OptionGroup var credential: CredentialOptions
 
     struct HTTPFailure: Error, CustomStringConvertible {
         var status: Int; var body: String
         var description: String { "doudi-relief answered \(status): \(body)" }
     }
 
-    func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Data {
+    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let target = URL(string: url + path) else { throw ValidationError("bad --url \(url)") }
         var request = URLRequest(url: target)
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        try credential.authorize(&request)
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw HTTPFailure(status: status, body: String(decoding: data, as: UTF8.self)) }

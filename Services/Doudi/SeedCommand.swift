@@ -12,12 +12,10 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Households to generate.") var households = 2000
     @Option(help: "Seed: the same seed yields the same data and ids (re-seeding is a no-op downstream).") var seed: UInt64 = 2026
     @Option(help: "Seconds to wait for the registry before sending department records (0: do not wait).") var registryWait = 120
-    @Option(help: "Deployment secret for person keys (env DOUDI_PERSON_KEY_SECRET).")
-    var personKeySecret = ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me"
-
     func run() async throws {
         let generator = PopulationGenerator(seed: seed)
-        let keyer = PersonKeyer(secret: personKeySecret)
+        // DOUDI_PERSON_KEY_SECRET, the development one only in development mode.
+        let keyer = PersonKeyer(secret: try Secrets.personKeySecret())
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
         let time = Timestamp.rfc3339()
         var records: [OutgoingMessage] = [], relief: [OutgoingMessage] = []

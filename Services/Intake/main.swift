@@ -7,13 +7,14 @@ import Envelope
 import Logging
 import ServiceKit
 
-let config = ServiceConfig(service: "intake", defaultHTTPPort: 8081)
+let config = ServiceConfig.orExit(service: "intake", defaultHTTPPort: 8081)
 let decider = IntakeDecider(keyer: PersonKeyer(secret: config.personKeySecret))
-let runner = try ServiceRunner(processor: IntakeProcessor(decider: decider), defaultHTTPPort: 8081, config: config)
-let tokens = try OperatorTokens.load(logger: runner.logger)
-let api = SubmissionRoutes(decider: decider, tokens: tokens, writer: runner.writer,
+let runner = startOrExit("intake") { try ServiceRunner(processor: IntakeProcessor(decider: decider), defaultHTTPPort: 8081, config: config) }
+let declareToken = startOrExit("intake") { try DeclareToken.load(config: config) }
+if declareToken == nil { runner.logger.notice("DOUDI_INTAKE_DECLARE_TOKEN not set: the self-declaration page /declare is off") }
+let api = SubmissionRoutes(decider: decider, writer: runner.writer,
                            maxBodyBytes: ProcessEnvironment.int("DOUDI_INTAKE_MAX_BODY_BYTES", default: 256 * 1024))
-let files = try PublicFiles(declareToken: tokens.declareToken)
+let files = try PublicFiles(declareToken: declareToken)
 try await runner.run(routes: { router in
     api.add(to: router)
     files.add(to: router)

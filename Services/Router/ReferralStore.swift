@@ -5,7 +5,8 @@ import GRDB
 
 /// The router's ledger in SQLite: one row per referral sent. The pure `ReferralLedger` decides
 /// every transition; this type only loads the entries a decision needs and saves the result,
-/// so the cost of an event does not grow with the size of the ledger.
+/// so the cost of an event does not grow with the size of the ledger. The referral itself (its
+/// needs name people) is sealed at rest (`doudi_seal`, ServiceStore).
 enum ReferralStore {
     static func register(_ m: inout DatabaseMigrator) {
         m.registerMigration("router-v1") { db in
@@ -38,9 +39,9 @@ enum ReferralStore {
     static func insert(_ db: Database, _ referral: Referral, at time: String) throws {
         try db.execute(sql: """
             INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral)
-            VALUES (?, ?, ?, ?, 'sent', ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, 'sent', ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?))
             """, arguments: [referral.referralId, referral.warningId, referral.householdId, referral.domain.rawValue,
-                             referral.dueBy, referral.sentAt, time, try JSONCoding.encoder.encode(referral)])
+                             referral.dueBy, referral.sentAt, time, try JSONCoding.encoder.encode(referral), referral.referralId])
     }
 
     static func setState(_ db: Database, referralId: String, _ state: ReferralState, at time: String) throws {
@@ -58,7 +59,7 @@ enum ReferralStore {
     }
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
-        try Row.fetchAll(db, sql: "SELECT referral, state FROM router_referrals WHERE \(clause) ORDER BY referral_id",
+        try Row.fetchAll(db, sql: "SELECT doudi_open(referral, 'router_referrals/' || referral_id), state FROM router_referrals WHERE \(clause) ORDER BY referral_id",
                          arguments: args).map { row in
             let data: Data = row[0]
             guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }

@@ -19,12 +19,14 @@ final class ConsumerLoop: Sendable {
     let batchSize: Int
     let logger: Logger
     let source: String
+    let producers: ProducerAllowList
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
-         relayWake: WakeSignal, batchSize: Int, logger: Logger) {
+         relayWake: WakeSignal, batchSize: Int, logger: Logger, producers: ProducerAllowList = ProducerAllowList()) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
         self.relayWake = relayWake; self.batchSize = batchSize; self.logger = logger
         self.source = "/doudi/\(processor.name)"
+        self.producers = producers
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
@@ -72,7 +74,7 @@ final class ConsumerLoop: Sendable {
     }
 
     private func apply(_ batch: [KafkaMessage]) async throws -> [TopicPartition: Int64] {
-        let processor = processor, source = source, service = processor.name
+        let processor = processor, source = source, service = processor.name, producers = producers, sealer = store.sealer
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
@@ -89,22 +91,32 @@ final class ConsumerLoop: Sendable {
                     try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },
                                                    key: message.key.map { String(decoding: $0, as: UTF8.self) }, value: message.value)
-                        if try Inbox.isApplied(db, eventID: event.id) { outcome.duplicates += 1; return }
+                        // Only the allowed producers of a type reach the service (ProducerAllowList).
+                        if let refusal = producers.refusal(for: event) { throw PoisonMessage(refusal) }
+                        // Events are (ce_source, ce_id): two producers' ids never shadow each other,
+                        // and one producer's id re-used for other content is a collision, not a re-send.
+                        let digest = Inbox.digest(of: event.data)
+                        switch try Inbox.seen(db, source: event.source, eventID: event.id, digest: digest) {
+                        case .applied: outcome.duplicates += 1; return
+                        case .collision:
+                            throw PoisonMessage("event id collision: ce_source \(event.source.prefix(80)) already published ce_id \(event.id.prefix(80)) with other content")
+                        case .new: break
+                        }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
                         let context = ProcessingContext(db: db, message: message, eventTime: time, source: source)
                         for out in try processor.process(event, in: context) {
-                            try Outbox.enqueue(db, topic: out.topic, event: out.event)
+                            try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
                         }
-                        try Inbox.markApplied(db, eventID: event.id, atMs: nowMs)
+                        try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs)
                         outcome.processed += 1
                     }
                 } catch let error where DeadLetter.isPoison(error) {
-                    try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs)
+                    try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs, sealer: sealer)
                     outcome.deadLettered += 1
                 }
             }
             for out in try processor.finishBatch(in: BatchContext(db: db, source: source)) {
-                try Outbox.enqueue(db, topic: out.topic, event: out.event)
+                try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
             }
             // The applied offsets move with the state, in the same transaction.
             for (tp, next) in outcome.next { try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next) }

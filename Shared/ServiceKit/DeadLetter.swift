@@ -31,9 +31,9 @@ public enum DeadLetter {
         return h
     }
 
-    static func enqueue(_ db: Database, message: KafkaMessage, service: String, reason: String, nowMs: Int64) throws {
+    static func enqueue(_ db: Database, message: KafkaMessage, service: String, reason: String, nowMs: Int64, sealer: Sealer) throws {
         try Outbox.enqueue(db, topic: topic, key: message.key, value: message.value,
                            headers: headers(for: message, service: service, reason: reason, nowMs: nowMs),
-                           eventID: "dlq:\(message.topic):\(message.partition):\(message.offset)")
+                           eventID: "dlq:\(message.topic):\(message.partition):\(message.offset)", sealer: sealer)
     }
 }

@@ -47,7 +47,8 @@ final class OutboxRelay: Sendable {
     /// One round: read, publish, delete. Returns how many were published.
     func publishOnce() async throws -> Int {
         let limit = batchSize
-        let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit), try Outbox.backlog(db)) }
+        let sealer = store.sealer
+        let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
         metrics.outboxBacklog.set(Int64(backlog))
         guard let last = rows.last else { return 0 }
         try await producer.send(rows.map {

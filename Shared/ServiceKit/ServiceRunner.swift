@@ -19,19 +19,25 @@ public struct ServiceRunner: Sendable {
     public let logger: Logger
     /// Writes from HTTP handlers and schedulers: state and outbox in one transaction.
     public let writer: StoreWriter
+    /// Records reads of personal data (runtime_access_log and audit.access).
+    public let audit: AccessAudit
     let processor: any EventProcessor
     let wake = WakeSignal()
 
     public init(processor: any EventProcessor, defaultHTTPPort: Int, config: ServiceConfig? = nil) throws {
-        let config = config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
+        let config = try config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
         Logs.bootstrap(level: config.logLevel)
         self.config = config
         self.processor = processor
         self.logger = Logger(label: "doudi.\(processor.name)")
+        if config.mode == .development {
+            logger.warning("\(DeploymentMode.developmentWarning)")
+        }
         self.metrics = ServiceMetrics(service: processor.name)
         self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
                                       migrations: processor.registerMigrations)
         self.writer = StoreWriter(store: store, wake: wake)
+        self.audit = AccessAudit(writer: writer, service: processor.name)
     }
 
     public var kafka: KafkaConfiguration {
@@ -40,7 +46,7 @@ public struct ServiceRunner: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `routes` adds service-specific HTTP routes;
     /// `background` are extra long-running tasks (schedulers) stopped with the rest.
-    public func run(routes: (Router<BasicRequestContext>) -> Void = { _ in },
+    public func run(routes: (Router<DoudiRequestContext>) -> Void = { _ in },
                     background: [any Service] = []) async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
@@ -54,15 +60,19 @@ public struct ServiceRunner: Sendable {
 
         var services: [any Service] = [pipeline] + background
         if config.httpPort > 0 {
-            let router = Router()
+            let router = Router(context: DoudiRequestContext.self)
+            // Before any route: middleware wraps only the routes added after it.
+            router.add(middleware: TrustMiddleware(keys: config.operatorKeys, settings: config.http, realm: "doudi-\(processor.name)"))
             HealthRoutes.add(to: router, metrics: metrics) {
                 consumer.assignment.isEmpty ? (false, "waiting for partition assignment") : (true, "ready")
             }
             routes(router)
-            services.append(Application(router: router, configuration: .init(address: .hostname(config.httpHost, port: config.httpPort)),
+            services.append(Application(router: router,
+                                        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+                                        configuration: .init(address: .hostname(config.httpHost, port: config.httpPort)),
                                         logger: logger))
         }
-        logger.info("starting", metadata: ["brokers": "\(config.brokers)", "group": "\(config.groupID)",
+        logger.info("starting", metadata: ["mode": "\(config.mode.rawValue)", "brokers": "\(config.brokers)", "group": "\(config.groupID)",
                                            "store": "\(config.storePath)", "http": "\(config.httpPort)",
                                            "librdkafka": "\(librdkafkaVersion)"])
         // Any service ending (the HTTP server on SIGTERM, say) shuts the others down gracefully,
@@ -90,6 +100,9 @@ extension ServiceRunner {
         do {
             let runner = try ServiceRunner(processor: processor, defaultHTTPPort: defaultHTTPPort)
             try await run(runner)
+        } catch let error as MissingSecret {
+            FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
+            exit(78)
         } catch {
             FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
             exit(1)

@@ -19,9 +19,10 @@ public struct StoreWriter: Sendable {
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in
     /// the same transaction. A thrown error rolls back both.
     public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
+        let sealer = store.sealer
         let value = try await store.pool.write { db -> T in
             let (value, events) = try body(db)
-            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
+            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
             return value
         }
         wake.signal()

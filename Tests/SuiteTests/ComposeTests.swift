@@ -70,8 +70,8 @@ final class ComposeTests: XCTestCase {
     }
 
     func testTheTopicCatalogueIsTheContract() {
-        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11).
-        XCTAssertEqual(Set(Topics.all).count, 23)
+        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), and audit.access (issue 13).
+        XCTAssertEqual(Set(Topics.all).count, 24)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
         }
