@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import Kafka
 import TestSupport
+import ServiceKit
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -31,7 +32,9 @@ final class ReliefHarness: @unchecked Sendable {
     let port = freePort()
     let environment: [String: String]
     private(set) var process: ServiceProcess?
-    static let countyToken = "county-secret-for-tests"
+    static let countyToken = OperatorToken.development(subject: "county-officer", role: .county, regions: ["*"])
+    /// A reader of cases and funds (every region).
+    static let readerToken = OperatorToken.development(subject: "province-reader", role: .province, regions: ["*"])
 
     init(standards: String, intervalSeconds: Double, tickMs: Int = 200) async throws {
         ns = try await TestBroker.freshNamespace()
@@ -39,7 +42,7 @@ final class ReliefHarness: @unchecked Sendable {
         try standards.write(toFile: file, atomically: true, encoding: .utf8)
         environment = ["DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": dataDir, "DOUDI_GROUP_ID": group,
                        "DOUDI_HTTP_PORT": "\(port)", "DOUDI_RELIEF_STANDARDS_FILE": file,
-                       "DOUDI_RELIEF_COUNTY_TOKEN": Self.countyToken, "DOUDI_RELIEF_TICK_MS": "\(tickMs)",
+                       "DOUDI_RELIEF_TICK_MS": "\(tickMs)",
                        "DOUDI_RELIEF_STAGE_INTERVAL_SECONDS": "\(intervalSeconds)"]
     }
 
@@ -58,7 +61,7 @@ final class ReliefHarness: @unchecked Sendable {
 
     // MARK: HTTP
 
-    func http(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, body: Data) {
+    func http(_ method: String, _ path: String, body: String? = nil, token: String? = ReliefHarness.readerToken) async throws -> (status: Int, body: Data) {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         request.httpBody = body.map { Data($0.utf8) }

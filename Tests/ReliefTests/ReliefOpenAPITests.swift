@@ -34,17 +34,22 @@ final class ReliefOpenAPITests: XCTestCase {
         let caseId = try XCTUnwrap(pending, "no pending case")
         let approval = "/v1/cases/\(caseId)/approval"
         let calls: [(route: String, method: String, path: String, body: String?, token: String?, expected: Int)] = [
-            ("GET /v1/cases", "GET", "/v1/cases?status=pending&limit=5", nil, nil, 200),
-            ("GET /v1/cases/{caseId}", "GET", "/v1/cases/\(caseId)", nil, nil, 200),
-            ("GET /v1/cases/{caseId}", "GET", "/v1/cases/no-such-case", nil, nil, 404),
+            ("GET /v1/cases", "GET", "/v1/cases?status=pending&limit=5", nil, ReliefHarness.readerToken, 200),
+            ("GET /v1/cases", "GET", "/v1/cases?limit=-1", nil, ReliefHarness.readerToken, 400),
+            ("GET /v1/cases", "GET", "/v1/cases", nil, nil, 401),
+            ("GET /v1/cases/{caseId}", "GET", "/v1/cases/\(caseId)", nil, ReliefHarness.readerToken, 200),
+            ("GET /v1/cases/{caseId}", "GET", "/v1/cases/no-such-case", nil, ReliefHarness.readerToken, 404),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 400000, "approver": "c-1"}"#, nil, 401),
+            ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 400000}"#, ReliefHarness.readerToken, 403),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approved": true}"#, ReliefHarness.countyToken, 400),
             ("POST /v1/cases/{caseId}/approval", "POST", "/v1/cases/no-such-case/approval", #"{"approvedFen": 1, "approver": "c-1"}"#, ReliefHarness.countyToken, 404),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 99000000, "approver": "c-1"}"#, ReliefHarness.countyToken, 422),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 400000, "approver": "c-1"}"#, ReliefHarness.countyToken, 200),
             ("POST /v1/cases/{caseId}/approval", "POST", approval, #"{"approvedFen": 450000, "approver": "c-1"}"#, ReliefHarness.countyToken, 409),
-            ("GET /v1/funds", "GET", "/v1/funds", nil, nil, 200),
-            ("GET /v1/stats", "GET", "/v1/stats", nil, nil, 200),
+            ("GET /v1/funds", "GET", "/v1/funds", nil, ReliefHarness.readerToken, 200),
+            ("GET /v1/funds", "GET", "/v1/funds", nil, nil, 401),
+            ("GET /v1/stats", "GET", "/v1/stats", nil, ReliefHarness.readerToken, 200),
+            ("GET /v1/stats", "GET", "/v1/stats", nil, nil, 401),
         ]
         for call in calls {
             let (status, body) = try await h.http(call.method, call.path, body: call.body, token: call.token)
