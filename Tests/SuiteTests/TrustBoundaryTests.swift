@@ -259,9 +259,17 @@ final class TrustBoundaryTests: XCTestCase {
                                       && $0.regionCode == "110101001" && $0.resource == "household" }, "\(mine)")
         for r in records { XCTAssertFalse(String(decoding: r.value, as: UTF8.self).contains(Self.idNumber(601)), "no personal data on audit.access") }
         // ... and in the matcher's store, and listed by `doudi audit`.
-        let listed = try runCLI(["audit", "--actor", "township-beijing"])
-        XCTAssertEqual(listed.status, 0, listed.output)
-        XCTAssertTrue(listed.output.contains(hh) && listed.output.contains("home visit 2026-11"), listed.output)
+        let cli = Process()
+        cli.executableURL = ServiceProcess.binary("doudi")
+        cli.arguments = ["audit", "--actor", "township-beijing", "--brokers", TestBroker.address]
+        cli.environment = ProcessInfo.processInfo.environment.merging(["DOUDI_TOPIC_NAMESPACE": suite.ns]) { $1 }
+        let pipe = Pipe()
+        cli.standardOutput = pipe
+        try cli.run()
+        let listed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        cli.waitUntilExit()
+        XCTAssertEqual(cli.terminationStatus, 0, listed)
+        XCTAssertTrue(listed.contains(hh) && listed.contains("home visit 2026-11") && listed.contains("granted"), listed)
     }
 
     // MARK: Finding 6: stores are private and personal data in them sealed; HTTP hardening
