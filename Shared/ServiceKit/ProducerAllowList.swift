@@ -55,10 +55,10 @@ public struct ProducerAllowList: Sendable {
             }
             patterns = scoped[event.type]?[value] ?? []
             if Self.matches(event.source, patterns + development) { return nil }
-            return "producer not allowed: ce_source \(event.source.prefix(80)) may not publish \(event.type) for \(field) \(value.prefix(40)) (allowed: \(Self.describe(patterns)))"
+            return "producer not allowed: ce_source \(event.source.prefix(80)) may not publish \(event.type) for \(field) \(value.prefix(40)) (allowed: \(Self.describe(patterns)); \(Self.variable(type, scope: value)) adds sources)"
         }
         if Self.matches(event.source, patterns + development) { return nil }
-        return "producer not allowed: ce_source \(event.source.prefix(80)) may not publish \(event.type) (allowed: \(Self.describe(patterns)))"
+        return "producer not allowed: ce_source \(event.source.prefix(80)) may not publish \(event.type) (allowed: \(Self.describe(patterns)); \(Self.variable(type)) adds sources)"
     }
 
     static func matches(_ source: String, _ patterns: [String]) -> Bool {

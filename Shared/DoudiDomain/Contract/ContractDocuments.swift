@@ -10,6 +10,7 @@ public enum ContractDocuments {
             out.append(("schemas/\(entry.ceType).schema.json", JSONSchema.render(schema) + "\n"))
         }
         out.append(("asyncapi.yaml", asyncAPI()))
+        out.append(("kafka-acls.txt", KafkaAccess.render()))
         return out
     }
 

@@ -104,10 +104,11 @@ public enum EventType: String, CaseIterable, Sendable {
         case .workTask: ["/doudi/classifier", "/doudi/relief"]
         case .referral, .referralEscalated: ["/doudi/router"]
         case .assistanceOutcome: Domain.allCases.flatMap(Self.outcomeProducers)
-        // Approvals come from the relief API's own source; replenishments and window
-        // applications only from the producers a deployment configures.
-        case .reliefApproval, .reliefDisbursement: ["/doudi/relief"]
-        case .reliefApplication, .reliefFundReplenished: []
+        case .reliefDisbursement: ["/doudi/relief"]
+        // A county approves through the relief API with a county operator token (§4.3); on the
+        // topic, approvals, replenishments and window applications come only from the producers
+        // a deployment configures (a county approval system, the finance bureau, township windows).
+        case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
         case .auditAccess: ["/doudi/*"]
         }
     }
