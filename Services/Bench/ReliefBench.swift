@@ -38,7 +38,7 @@ func reliefBench(brokers: String, applications: Int) async throws -> [String: Do
     let events = try (0..<applications).map { i -> OutgoingMessage in
         let body = "110101" + "19800101" + String(format: "%03d", i % 1000)
         let number = body + String(IdentityNumber.checkCharacter(for: body.compactMap(\.wholeNumberValue))!)
-        let app = ReliefApplication(applicationId: "bench-\(i)", applicant: ReliefApplicant(name: "Bench \(i)", idNumber: number),
+        let app = ReliefApplication(applicationId: "bench-\(i)", applicant: ReliefApplicant(name: "Bench Applicant", idNumber: number),
                                     incidentRegionCode: "14010500\(i % 9 + 1)", incidentKind: "fire-\(i)", requestedFen: 250_000,
                                     urgent: true, occurredOn: String(now.prefix(10)), householdSize: 4)
         let e = try CloudEvent.make(id: "bench-app-\(i)", source: "/doudi/bench", type: EventType.reliefApplication.rawValue, time: now,

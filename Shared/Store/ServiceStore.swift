@@ -30,6 +30,11 @@ public final class ServiceStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
             for f in functions { db.add(function: f) }
         }
+        // SQLite creates the database (and then its -wal and -shm, with the database's mode) under
+        // this umask: owner-only from the first byte, with no window in which another process
+        // could open a half-made file.
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
         pool = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         RuntimeSchema.register(&migrator)
@@ -63,8 +68,8 @@ public final class ServiceStore: Sendable {
         return [seal, open]
     }
 
-    /// The directory 0700 (created so, or narrowed when the process owns it) and the database
-    /// file 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+    /// The directory 0700 (created so, or narrowed when the process owns it), and the files of an
+    /// existing store narrowed to 0600 (a new one is created under umask 077).
     static func restrictPermissions(path: String) throws {
         let fm = FileManager.default
         let dir = (path as NSString).deletingLastPathComponent
@@ -74,11 +79,6 @@ public final class ServiceStore: Sendable {
             } else {
                 // A shared or pre-existing directory we do not own is left as it is; the files are still 0600.
                 try? fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
-            }
-        }
-        if !fm.fileExists(atPath: path) {
-            guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
         }
         for file in [path, path + "-wal", path + "-shm"] where fm.fileExists(atPath: file) {

@@ -21,7 +21,8 @@ final class DeclarePageTests: XCTestCase {
                                    "members[1].idNumber": Samples.idNumber(501), "members[1].occupation": "student"]
         let dom = try await render(chromium, intake, autofill: good, screenshot: nil)
         let submissionId = try XCTUnwrap(firstMatch(#"id="submissionId">([^<]+)<"#, in: dom), "no submission id shown:\n\(dom.suffix(3000))")
-        let status = try await intake.request("GET", "/v1/submissions/\(submissionId)")
+        // Submission ids belong to whoever submitted: the page's declarant token.
+        let status = try await intake.request("GET", "/v1/submissions/\(submissionId)", token: IntakeUnderTest.declareToken)
         XCTAssertEqual(status.json["status"] as? String, "accepted", String(decoding: status.body, as: UTF8.self))
         XCTAssertEqual(status.json["channel"] as? String, "self_declared")
 

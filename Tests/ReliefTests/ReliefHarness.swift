@@ -157,7 +157,7 @@ func identityNumber(_ n: Int) -> String {
 func applicationEvent(_ id: String, person: Int, township: String = "140105001", requested: Int64, urgent: Bool = true,
                       kind: String = "fire", on date: String = "2024-06-01", size: Int = 4, idNumber: String? = nil,
                       eventId: String? = nil) throws -> CloudEvent {
-    let app = ReliefApplication(applicationId: id, applicant: ReliefApplicant(name: "Test Person \(person)",
+    let app = ReliefApplication(applicationId: id, applicant: ReliefApplicant(name: "Test Person",
                                                                               idNumber: idNumber ?? identityNumber(person)),
                                 incidentRegionCode: township, incidentKind: kind, requestedFen: requested, urgent: urgent,
                                 occurredOn: date, householdSize: size)
