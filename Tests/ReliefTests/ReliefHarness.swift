@@ -33,8 +33,8 @@ final class ReliefHarness: @unchecked Sendable {
     let environment: [String: String]
     private(set) var process: ServiceProcess?
     static let countyToken = OperatorToken.development(subject: "county-officer", role: .county, regions: ["*"])
-    /// A reader of cases and funds (every region).
-    static let readerToken = OperatorToken.development(subject: "province-reader", role: .province, regions: ["*"])
+    /// A reader of cases and funds (every region) who may not approve.
+    static let readerToken = OperatorToken.development(subject: "auditor", role: .auditor, regions: ["*"])
 
     init(standards: String, intervalSeconds: Double, tickMs: Int = 200) async throws {
         ns = try await TestBroker.freshNamespace()
