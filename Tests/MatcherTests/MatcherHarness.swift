@@ -43,7 +43,8 @@ struct MatcherHarness {
 
     static func idNumber(_ i: Int) -> String { SyntheticRegistry.idNumber(1_000 + i) }
     static func key(_ i: Int) -> String { keyer.key(for: idNumber(i)) }
-    static func name(_ i: Int) -> String { "成员\(i)" }
+    /// 成员一二 for 12: a name of letters only (names with digits are refused, issue 13).
+    static func name(_ i: Int) -> String { "成员" + String(i).map { "〇一二三四五六七八九".map(String.init)[$0.wholeNumberValue!] }.joined() }
 
     static func member(_ i: Int, _ relation: Relation) -> Member {
         Member(relation: relation, name: name(i), idNumber: idNumber(i), occupation: .farming, personKey: key(i))
