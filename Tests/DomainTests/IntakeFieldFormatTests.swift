@@ -109,7 +109,7 @@ final class IntakeFieldFormatTests: XCTestCase {
 /// Finding 6 of issue 13: names carried markup and bidirectional controls into referrals and exports.
 final class PersonNameTests: XCTestCase {
     func testLettersMarksSpacesAndTheMiddleDotAreNames() {
-        for name in ["张三", "艾力·买买提", "阿依古丽·吐尔逊", "Anna Müller", "José María", "ທອງ", "김민준", "Nguyễn Văn A"] {
+        for name in ["张三", "艾力·买买提", "阿依古丽·吐尔逊", "Anna Müller", "José María", "ທອງ", "김민준", "Nguyễn Văn A", "王〇"] {
             XCTAssertTrue(PersonName.isAcceptable(TextNormalization.personName(name)), name)
         }
         // The dot variants of transliterated names are unified before the check.
@@ -117,7 +117,7 @@ final class PersonNameTests: XCTestCase {
     }
 
     func testMarkupSymbolsAndDirectionControlsAreNot() {
-        for name in ["<svg onload=1>", "张\u{202E}三", "王五\u{200F}", "a&b", "李四1", "赵六;", "·张三", "张三·", "张··三", "😀", "O'Brien"] {
+        for name in ["<svg onload=1>", "张\u{202E}三", "王五\u{200F}", "a&b", "李四1", "赵六;", "·张三", "张三·", "张··三", "😀", "O'Brien", "Ⅷ世"] {
             XCTAssertFalse(PersonName.isAcceptable(TextNormalization.personName(name)), name.debugDescription)
         }
     }

@@ -4,7 +4,7 @@
 // than escaped at every reader.
 
 public enum PersonName {
-    /// Letters (any script), combining marks, the space, and the middle dot `·` (U+00B7) that
+    /// Letters (any script, and 〇), combining marks, the space, and the middle dot `·` (U+00B7) that
     /// separates the parts of transliterated names (艾力·买买提). Run on normalised text
     /// (`TextNormalization.personName` has unified the dot variants and the blanks).
     public static func isAcceptable(_ name: String) -> Bool {
@@ -17,6 +17,8 @@ public enum PersonName {
                 previousSeparator = true
                 continue
             }
+            // 〇 (U+3007, ideographic zero) is a Han character that names use, though Unicode files it as a number.
+            if scalar == "\u{3007}" { previousSeparator = false; continue }
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                  .nonspacingMark, .spacingMark, .enclosingMark:
