@@ -26,9 +26,14 @@ struct NoopHarness {
 
     var storePath: String { "\(dataDir)/noop.sqlite" }
 
+    /// 0 until the service has created and migrated its store (the file may exist a moment before its tables).
     func appliedCount() throws -> Int {
         guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
-        return try DatabaseQueue(path: storePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 }
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        return try DatabaseQueue(path: storePath, configuration: config).read { db in
+            try db.tableExists("runtime_applied_events") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 : 0
+        }
     }
 
     /// Sum of per-key counters: equals the number of distinct inputs iff each was applied once.
