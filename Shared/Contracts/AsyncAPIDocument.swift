@@ -26,7 +26,7 @@ public enum AsyncAPIDocument {
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter: []
+        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter, .auditAccess: []
         }
     }
 

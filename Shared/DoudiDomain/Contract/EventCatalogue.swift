@@ -10,12 +10,15 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     /// `referrals.<domain>`: one topic per referral domain (§3.4).
     case referrals(Domain)
     case reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter
+    /// Who read which personal data, when and why (issue 13): every service's reads of households,
+    /// explanations and cases. Ids only, never the data read.
+    case auditAccess
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -34,6 +37,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .reliefDisbursements: "relief.disbursements"
         case .assistanceOutcomes: "assistance.outcomes"
         case .deadletter: "deadletter"
+        case .auditAccess: "audit.access"
         }
     }
 
@@ -66,6 +70,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefApproval = "relief.approval.v1"
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
+    case auditAccess = "audit.access.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -82,6 +87,45 @@ public enum EventType: String, CaseIterable, Sendable {
         case .referralEscalated, .assistanceOutcome: [.assistanceOutcomes]
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
+        case .auditAccess: [.auditAccess]
+        }
+    }
+
+    /// Who may publish this type (`ce_source`) before configuration adds external producers
+    /// (channel systems, departments, a county's approval system: docs/departments.md). Consumers
+    /// dead-letter the type from any other source. Sources do not depend on the topic namespace.
+    /// `assistance.outcome.v1` is scoped by its `domain`: see `outcomeProducers`.
+    public var producers: [String] {
+        switch self {
+        case .intakeSubmission: ["/doudi/import"]
+        // County designations (§2.1.5) are published by the matcher as civil-affairs records.
+        case .deptRecord: ["/doudi/import", "/doudi/matcher/designation"]
+        case .intakeAccepted, .intakeRejected: ["/doudi/intake"]
+        case .registryHousehold, .monitoringSignal: ["/doudi/matcher"]
+        case .monitoringWarning: ["/doudi/classifier"]
+        case .workTask: ["/doudi/classifier", "/doudi/relief"]
+        case .referral, .referralEscalated: ["/doudi/router"]
+        case .assistanceOutcome: Domain.allCases.flatMap(Self.outcomeProducers)
+        case .reliefDisbursement: ["/doudi/relief"]
+        // A county approves through the relief API with a county operator token (§4.3); on the
+        // topic, approvals, replenishments and window applications come only from the producers
+        // a deployment configures (a county approval system, the finance bureau, township windows).
+        case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
+        case .auditAccess: ["/doudi/*"]
+        }
+    }
+
+    /// The payload field whose value scopes the producers (`assistance.outcome.v1`: its domain).
+    public var producerScopeField: String? { self == .assistanceOutcome ? "domain" : nil }
+
+    /// Who may publish outcomes of `domain`: that domain's handler only (the medical handler
+    /// cannot resolve education warnings); relief for emergencies. Domains with no handler in the
+    /// suite answer through configured external sources.
+    public static func outcomeProducers(_ domain: Domain) -> [String] {
+        switch domain {
+        case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"]
+        case .emergency: ["/doudi/relief"]
+        default: []
         }
     }
 
