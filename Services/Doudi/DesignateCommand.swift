@@ -9,7 +9,7 @@ import FoundationNetworking
 struct DesignateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "designate",
-        abstract: "Designate a household as other low-income (§2.1.5), or lift it with --undo (county operator token).")
+        abstract: "Designate a household as other low-income (§2.1.5), or lift it with --undo (a county operator token of its region).")
 
     @Argument(help: "The household id, e.g. hh-3f2a….") var household: String
     @Option(help: "Why the county designates (or lifts); recorded with the household. No names or identity numbers.")
@@ -17,8 +17,7 @@ struct DesignateCommand: AsyncParsableCommand {
     @Flag(help: "Lift the designation instead.") var undo = false
     @Option(help: "Base URL of doudi-matcher (env DOUDI_MATCHER_URL).")
     var url = ProcessInfo.processInfo.environment["DOUDI_MATCHER_URL"] ?? "http://127.0.0.1:8082"
-    @Option(help: "County operator's bearer token (env DOUDI_MATCHER_COUNTY_TOKEN).")
-    var token = ProcessInfo.processInfo.environment["DOUDI_MATCHER_COUNTY_TOKEN"] ?? "doudi-dev-county-operator"
+    @OptionGroup var credential: CredentialOptions
 
     func validate() throws {
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must not be empty") }
@@ -31,7 +30,7 @@ struct DesignateCommand: AsyncParsableCommand {
         request.httpMethod = "POST"
         request.httpBody = try JSONSerialization.data(withJSONObject: ["designated": !undo, "reason": reason] as [String: Any])
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        try credential.authorize(&request)
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

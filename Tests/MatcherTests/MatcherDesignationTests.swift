@@ -4,6 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ServiceKit
 import TestSupport
 import XCTest
 
@@ -25,13 +26,12 @@ final class MatcherDesignationTests: XCTestCase {
 
     func testCountyOperatorDesignatesAndLifts() async throws {
         let h = try await MatcherHarness.make("designate")
-        let file = h.dataDir + "/county-operators.json"
-        try FileManager.default.createDirectory(atPath: h.dataDir, withIntermediateDirectories: true)
-        let local = "county-140105-operator-token", other = "county-320102-operator-token"
-        try #"{"operators": [{"token": "\#(local)", "operator": "xiaodian-county-1", "regions": ["140105"]},"#
-            .appending(#" {"token": "\#(other)", "operator": "xuanwu-county-1", "regions": ["320102"]}]}"#)
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        let service = try h.start(extra: ["DOUDI_MATCHER_COUNTY_OPERATORS_FILE": file])
+        // Operator tokens (issue 13): a county operator of the household's county, one of another
+        // county, and a township operator of the right one (not a role that designates).
+        let local = OperatorToken.development(subject: "xiaodian-county-1", role: .county, regions: ["140105"])
+        let other = OperatorToken.development(subject: "xuanwu-county-1", role: .county, regions: ["320102"])
+        let township = OperatorToken.development(subject: "xiaodian-township-1", role: .township, regions: ["140105"])
+        let service = try h.start()
         defer { service.terminate() }
         let hh = H.householdId(80)
         _ = try await h.produceAccepted(H.submission("d1", applicant: 80, members: [80, 81], collectedAt: "2024-03-01T10:00:00+08:00",
@@ -46,6 +46,8 @@ final class MatcherDesignationTests: XCTestCase {
         XCTAssertEqual(status, 401)
         (status, body) = try await post(h, path, good, token: other)
         XCTAssertEqual(status, 403, "a county operator of another region")
+        (status, body) = try await post(h, path, good, token: township)
+        XCTAssertEqual(status, 403, "a township operator does not designate")
         (status, body) = try await post(h, "/v1/households/hh-none/designation", good, token: local)
         XCTAssertEqual(status, 404)
         (status, body) = try await post(h, path, #"{"designated": true}"#, token: local)

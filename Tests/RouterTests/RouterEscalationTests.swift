@@ -50,7 +50,7 @@ final class RouterEscalationTests: XCTestCase {
         XCTAssertEqual(e.escalationId, "esc-\(medical)")
         XCTAssertEqual("\(e.warningId) \(e.householdId) \(e.domain) \(e.dueBy)", "\(red.warningId) \(household) medical 2024-03-04")
         XCTAssertEqual(e.escalatedAt, "2024-03-05T00:00:00+08:00", "dated the first day overdue, whichever event moved the clock")
-        XCTAssertEqual(escalations.first?.header("ce_id"), EventID.derived("referral.escalated.v1", "esc-\(medical)", "escalated"))
+        XCTAssertEqual(escalations.first?.header("ce_id"), EventID.derived("referral.escalated.v1", "esc-\(medical)", "escalated", "2024-03-04"))
         XCTAssertEqual(escalations.first?.key.map { String(decoding: $0, as: UTF8.self) }, household)
 
         // A late decision still lands in the ledger.

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ServiceKit
 import TestSupport
 import XCTest
 
@@ -87,10 +88,14 @@ final class ServiceOpenAPITests: XCTestCase {
                                 .merging(extra) { $1 }, logName: "\(ns)\(service)")
         }
         let (mp, cp, rp, hp) = (freePort(), freePort(), freePort(), freePort())
-        let matcherToken = "openapi-matcher-token-0123456789", classifierToken = "openapi-classifier-token-0123456789"
-        let matcher = try start("doudi-matcher", "matcher", port: mp, extra: ["DOUDI_MATCHER_TOKEN": matcherToken])
+        // Operator tokens (issue 13): a province operator reads and runs everything; a township one
+        // may not designate households.
+        let token = OperatorToken.development(subject: "openapi-province", role: .province, regions: ["*"])
+        let township = OperatorToken.development(subject: "openapi-township", role: .township, regions: ["11"])
+        let matcherToken = token, classifierToken = token
+        let matcher = try start("doudi-matcher", "matcher", port: mp)
         defer { matcher.terminate() }
-        let classifier = try start("doudi-classifier", "classifier", port: cp, extra: ["DOUDI_CLASSIFIER_TOKEN": classifierToken])
+        let classifier = try start("doudi-classifier", "classifier", port: cp)
         defer { classifier.terminate() }
         let router = try start("doudi-router", "router", port: rp)
         defer { router.terminate() }
@@ -98,18 +103,24 @@ final class ServiceOpenAPITests: XCTestCase {
         defer { medical.terminate() }
 
         try await check("matcher", port: mp, document: try Document("openapi-matcher.json"),
-                        routes: ["GET /v1/households/{id}", "GET /v1/candidates", "GET /v1/stats"], calls: [
+                        routes: ["GET /v1/households/{id}", "GET /v1/candidates", "GET /v1/stats", "POST /v1/households/{id}/designation"], calls: [
             Call(route: "GET /v1/households/{id}", path: "/v1/households/h-none", expected: 401),
             Call(route: "GET /v1/households/{id}", path: "/v1/households/h-none", token: matcherToken, expected: 404),
             Call(route: "GET /v1/candidates", path: "/v1/candidates?region=11&limit=5", expected: 401),
             Call(route: "GET /v1/candidates", path: "/v1/candidates?region=11&limit=5", token: matcherToken, expected: 200),
-            Call(route: "GET /v1/stats", path: "/v1/stats?prefixLength=4", expected: 200),
+            Call(route: "GET /v1/stats", path: "/v1/stats?prefixLength=4", expected: 401),
+            Call(route: "GET /v1/stats", path: "/v1/stats?prefixLength=4", token: token, expected: 200),
+            Call(route: "POST /v1/households/{id}/designation", method: "POST", path: "/v1/households/h-none/designation",
+                 body: #"{"designated": true, "reason": "test"}"#, expected: 401),
+            Call(route: "POST /v1/households/{id}/designation", method: "POST", path: "/v1/households/h-none/designation",
+                 body: #"{"designated": true, "reason": "test"}"#, token: township, expected: 403),
         ], log: matcher.log)
 
         try await check("classifier", port: cp, document: try Document("openapi-classifier.json"),
                         routes: ["GET /v1/stats", "POST /v1/reevaluate", "POST /v1/samples", "POST /v1/surveys",
                                  "GET /v1/surveys/{year}", "GET /v1/households/{id}/explanation"], calls: [
-            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 200),
+            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 401),
+            Call(route: "GET /v1/stats", path: "/v1/stats", token: token, expected: 200),
             Call(route: "POST /v1/reevaluate", method: "POST", path: "/v1/reevaluate", expected: 401),
             Call(route: "POST /v1/reevaluate", method: "POST", path: "/v1/reevaluate", body: "{not json", token: classifierToken, expected: 400),
             Call(route: "POST /v1/samples", method: "POST", path: "/v1/samples", body: #"{"period":"someday"}"#, token: classifierToken, expected: 400),
@@ -123,14 +134,18 @@ final class ServiceOpenAPITests: XCTestCase {
 
         try await check("router", port: rp, document: try Document("openapi-router.json"),
                         routes: ["GET /v1/stats", "GET /v1/referrals/{referralId}"], calls: [
-            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 200),
-            Call(route: "GET /v1/referrals/{referralId}", path: "/v1/referrals/r-none", expected: 404),
+            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 401),
+            Call(route: "GET /v1/stats", path: "/v1/stats", token: token, expected: 200),
+            Call(route: "GET /v1/referrals/{referralId}", path: "/v1/referrals/r-none", expected: 401),
+            Call(route: "GET /v1/referrals/{referralId}", path: "/v1/referrals/r-none", token: token, expected: 404),
         ], log: router.log)
 
         try await check("medical", port: hp, document: try Document("openapi-departments.json"),
                         routes: ["GET /v1/cases/{referralId}", "GET /v1/stats"], calls: [
-            Call(route: "GET /v1/cases/{referralId}", path: "/v1/cases/r-none", expected: 404),
-            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 200),
+            Call(route: "GET /v1/cases/{referralId}", path: "/v1/cases/r-none", expected: 401),
+            Call(route: "GET /v1/cases/{referralId}", path: "/v1/cases/r-none", token: token, expected: 404),
+            Call(route: "GET /v1/stats", path: "/v1/stats", expected: 401),
+            Call(route: "GET /v1/stats", path: "/v1/stats", token: token, expected: 200),
         ], log: medical.log)
     }
 }

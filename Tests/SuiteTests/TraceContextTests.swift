@@ -48,12 +48,12 @@ final class TraceContextTests: XCTestCase {
 
         let dir = temporaryDirectory("trace")
         let common = ["DOUDI_TOPIC_NAMESPACE": namespace, "DOUDI_DATA_DIR": dir, "DOUDI_TRACING": "on",
-                      "DOUDI_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)", "DOUDI_PERSON_KEY_SECRET": "trace-test-secret"]
+                      "DOUDI_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)", "DOUDI_PERSON_KEY_SECRET": "trace-test-secret-of-at-least-32-bytes"]
         let intake = try ServiceProcess("doudi-intake", environment: common.merging(["DOUDI_GROUP_ID": "trace-intake-\(namespace)"]) { $1 },
                                         logName: "\(namespace)intake")
         defer { intake.terminate() }
         let matcher = try ServiceProcess("doudi-matcher", environment: common.merging([
-            "DOUDI_GROUP_ID": "trace-matcher-\(namespace)", "DOUDI_MATCHER_TOKEN": "trace-matcher-token-0123456789"]) { $1 },
+            "DOUDI_GROUP_ID": "trace-matcher-\(namespace)"]) { $1 },
                                          logName: "\(namespace)matcher")
         defer { matcher.terminate() }
 

@@ -205,7 +205,7 @@ final class TrustBoundaryTests: XCTestCase {
 
         // Over HTTP, two operators' equal submission ids are two submissions; neither can see the other's.
         let port = try XCTUnwrap(suite.ports["doudi-intake"])
-        let nanjingForm = Self.submission("same-id", person: 504, region: "320102001").merging(
+        let nanjingForm = Self.submission("same-id", person: 504, region: "320102002").merging(
             ["applicant": ["name": "王芳", "idNumber": Self.idNumber(504, division: "320102"), "phone": "13800138000"],
              "members": [["relation": "self", "name": "王芳", "idNumber": Self.idNumber(504, division: "320102"), "health": "healthy",
                           "occupation": "unemployed", "laborAbility": "full"]]]) { $1 }
@@ -215,7 +215,7 @@ final class TrustBoundaryTests: XCTestCase {
         XCTAssertEqual(a.status, 202, String(decoding: a.body, as: UTF8.self))
         XCTAssertEqual(b.status, 202, "another operator's id is not a conflict: \(String(decoding: b.body, as: UTF8.self))")
         let mine = await Self.get(port, "/v1/submissions/same-id", token: Self.nanjing)
-        XCTAssertEqual(mine.json["regionCode"] as? String, "320102001", "each operator sees its own submission")
+        XCTAssertEqual(mine.json["regionCode"] as? String, "320102002", "each operator sees its own submission")
         let other = OperatorToken.development(subject: "township-other", role: .township, regions: ["11"])
         let probe = await Self.get(port, "/v1/submissions/same-id", token: other)
         XCTAssertEqual(probe.status, 404, "an id outside the caller's scope is not revealed")
