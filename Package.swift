@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "doudi-employment", targets: ["EmploymentHandler"]),
         .executable(name: "doudi-disaster", targets: ["DisasterHandler"]),
         .executable(name: "doudi-relief", targets: ["ReliefService"]),
+        .executable(name: "doudi-casework", targets: ["CaseworkService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -92,6 +93,7 @@ let package = Package(
         .executableTarget(name: "EmploymentHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Employment"),
         .executableTarget(name: "DisasterHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Disaster"),
         .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
+        .executableTarget(name: "CaseworkService", dependencies: service, path: "Services/Casework"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", grdb], path: "Tests/TestSupport"),

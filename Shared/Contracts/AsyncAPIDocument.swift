@@ -18,15 +18,17 @@ public enum AsyncAPIDocument {
         case .deptRecords: ["matcher"]
         case .registryHouseholds, .monitoringSignals: ["classifier"]
         case .monitoringWarnings: ["router"]
-        case .assistanceOutcomes: ["matcher", "classifier", "router"]
+        case .assistanceOutcomes: ["matcher", "classifier", "router", "casework"]
+        case .workTasks: ["casework"]
         case .referrals(let domain):
             switch domain {
             case .emergency: ["relief"]
+            case .coordination: ["casework"]
             case .medical, .education, .housing, .employment, .disaster: [domain.rawValue]
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter: []
+        case .intakeRejected, .reliefDisbursements, .caseworkTasks, .deadletter: []
         }
     }
 

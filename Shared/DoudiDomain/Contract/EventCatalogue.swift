@@ -9,13 +9,16 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     case monitoringWarnings, workTasks
     /// `referrals.<domain>`: one topic per referral domain (§3.4).
     case referrals(Domain)
-    case reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter
+    case reliefApplications, reliefDisbursements, assistanceOutcomes
+    /// The worklist's changes (doudi-casework, issue 15).
+    case caseworkTasks
+    case deadletter
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .caseworkTasks, .deadletter]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -33,6 +36,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .reliefApplications: "relief.applications"
         case .reliefDisbursements: "relief.disbursements"
         case .assistanceOutcomes: "assistance.outcomes"
+        case .caseworkTasks: "casework.tasks"
         case .deadletter: "deadletter"
         }
     }
@@ -66,6 +70,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefApproval = "relief.approval.v1"
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
+    case caseworkTask = "casework.task.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -82,6 +87,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .referralEscalated, .assistanceOutcome: [.assistanceOutcomes]
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
+        case .caseworkTask: [.caseworkTasks]
         }
     }
 
