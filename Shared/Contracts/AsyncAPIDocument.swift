@@ -28,7 +28,7 @@ public enum AsyncAPIDocument {
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .reliefDisbursements, .caseworkTasks, .deadletter: []
+        case .intakeRejected, .reliefDisbursements, .deadletter, .auditAccess, .caseworkTasks: []
         }
     }
 
@@ -36,8 +36,8 @@ public enum AsyncAPIDocument {
     /// come from channels and departments; every other topic has a producer in the suite).
     static func suitePublishes(_ topic: ContractTopic) -> Bool {
         switch topic {
-        case .intakeSubmissions, .deptRecords: false
-        default: true
+        case .deptRecords: false
+        default: true  // intake.submissions too: the worklist publishes home visits' forms
         }
     }
 

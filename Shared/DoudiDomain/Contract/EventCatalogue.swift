@@ -9,16 +9,18 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     case monitoringWarnings, workTasks
     /// `referrals.<domain>`: one topic per referral domain (§3.4).
     case referrals(Domain)
-    case reliefApplications, reliefDisbursements, assistanceOutcomes
+    case reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter
+    /// Who read which personal data, when and why (issue 13): every service's reads of households,
+    /// explanations and cases. Ids only, never the data read.
+    case auditAccess
     /// The worklist's changes (doudi-casework, issue 15).
     case caseworkTasks
-    case deadletter
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .caseworkTasks, .deadletter]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -38,6 +40,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .assistanceOutcomes: "assistance.outcomes"
         case .caseworkTasks: "casework.tasks"
         case .deadletter: "deadletter"
+        case .auditAccess: "audit.access"
         }
     }
 
@@ -70,6 +73,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefApproval = "relief.approval.v1"
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
+    case auditAccess = "audit.access.v1"
     case caseworkTask = "casework.task.v1"
 
     /// The topics this type is published on.
@@ -87,7 +91,52 @@ public enum EventType: String, CaseIterable, Sendable {
         case .referralEscalated, .assistanceOutcome: [.assistanceOutcomes]
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
+        case .auditAccess: [.auditAccess]
         case .caseworkTask: [.caseworkTasks]
+        }
+    }
+
+    /// Who may publish this type (`ce_source`) before configuration adds external producers
+    /// (channel systems, departments, a county's approval system: docs/departments.md). Consumers
+    /// dead-letter the type from any other source. Sources do not depend on the topic namespace.
+    /// `assistance.outcome.v1` is scoped by its `domain`: see `outcomeProducers`.
+    public var producers: [String] {
+        switch self {
+        // A home visit's form from the worklist (doudi-casework) is a verified collection (issue 15).
+        case .intakeSubmission: ["/doudi/import", "/doudi/casework"]
+        // County designations (§2.1.5) are published by the matcher as civil-affairs records.
+        case .deptRecord: ["/doudi/import", "/doudi/matcher/designation"]
+        case .intakeAccepted, .intakeRejected: ["/doudi/intake"]
+        case .registryHousehold, .monitoringSignal: ["/doudi/matcher"]
+        case .monitoringWarning: ["/doudi/classifier"]
+        case .workTask: ["/doudi/classifier", "/doudi/relief"]
+        case .referral, .referralEscalated: ["/doudi/router"]
+        case .assistanceOutcome: Domain.allCases.flatMap(Self.outcomeProducers)
+        case .reliefDisbursement: ["/doudi/relief"]
+        // A county approves through the relief API with a county operator token (§4.3); on the
+        // topic, approvals, replenishments and window applications come only from the producers
+        // a deployment configures (a county approval system, the finance bureau, township windows).
+        case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
+        case .auditAccess: ["/doudi/*"]
+        case .caseworkTask: ["/doudi/casework"]
+        }
+    }
+
+    /// The payload field whose value scopes the producers (`assistance.outcome.v1`: its domain).
+    public var producerScopeField: String? { self == .assistanceOutcome ? "domain" : nil }
+
+    /// Who may publish outcomes of `domain`: that domain's handler only (the medical handler
+    /// cannot resolve education warnings); relief for emergencies. Domains with no handler in the
+    /// suite answer through configured external sources.
+    public static func outcomeProducers(_ domain: Domain) -> [String] {
+        // The bureau's worklist in every domain: a case conference of the county coordination
+        // mechanism records the measures it agreed (一事一议, §3.4) in the domain of each need, and
+        // an exit verification closes the programme it verified (§3.4) (doudi-casework, issue 15).
+        let casework = ["/doudi/casework"]
+        return switch domain {
+        case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"] + casework
+        case .emergency: ["/doudi/relief"] + casework
+        default: casework
         }
     }
 

@@ -95,6 +95,10 @@ public enum PayloadCatalogue {
                      sample: FundReplenishment(replenishmentId: "top-up-1", township: "110105001", amountFen: 1)),
         PayloadEntry(type: .referralEscalated,
                      sample: escalated),
+        PayloadEntry(type: .auditAccess,
+                     sample: AccessRecord(accessId: "acc-1", service: "matcher", actor: "township-110105001-li", role: "township",
+                                          resource: "household", resourceId: "hh-1", regionCode: "110105001",
+                                          purpose: "home visit 2026-11", decision: "granted", accessedAt: "2026-11-02T10:00:00Z")),
         PayloadEntry(type: .caseworkTask, sample: caseworkTask),
     ]
 
