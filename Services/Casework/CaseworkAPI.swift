@@ -178,7 +178,8 @@ struct CaseworkAPI: Sendable {
             throw APIProblem(status: .unprocessableContent, message: "invalid completion",
                              errors: [ResultIssue(field: key, code: "unknown_field", message: "not a field (result, completedOn)")])
         }
-        let now = Timestamp.rfc3339()
+        // The completion's events are dated the day the work was done (a fact's own time).
+        let now = "\(chosen)T12:00:00+08:00"
         let validator = validator, keyer = keyer, day = chosen
         return try await writer.write { db -> (CaseworkTask, [OutgoingEvent]) in
             guard let t = try CaseworkStore.load(db, taskId: id), caller.covers(t.regionCode) else {
