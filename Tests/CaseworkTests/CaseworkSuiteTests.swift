@@ -268,5 +268,33 @@ final class CaseworkSuiteTests: XCTestCase {
         let closed = try XCTUnwrap(latest(ws)[warningId], s.logs)
         XCTAssertEqual(closed.status, .resolved, "the agreed measures close the special-hardship warning\n\(s.logs)")
         XCTAssertEqual(closed.resolvedBy, cc.coordination?.referralId, "resolved by the coordination referral's decision")
+
+        // `doudi summary` shows the state now: the coordination referral decided, the measures held, the conference done.
+        let summary = try runSummary(s)
+        let referralsNow = summary["referrals"] as? [String: [String: Int]] ?? [:]
+        XCTAssertGreaterThanOrEqual(referralsNow["coordination"]?["granted"] ?? 0, 1, "\(summary)")
+        XCTAssertGreaterThanOrEqual(referralsNow.values.compactMap { $0["denied"] }.reduce(0, +), 1, "\(summary)")
+        let programmes = summary["programmes"] as? [String: [String: Int]] ?? [:]
+        XCTAssertTrue(programmes.keys.contains { $0.hasSuffix("/" + TaskResults.conferenceProgram) }, "\(summary)")
+        XCTAssertGreaterThanOrEqual((summary["tasks"] as? [String: Int])?["done"] ?? 0, 1, "\(summary)")
+    }
+
+    /// `doudi summary --json` on the class's namespace.
+    func runSummary(_ s: Suite) throws -> [String: Any] {
+        let p = Process()
+        p.executableURL = ServiceProcess.binary("doudi")
+        p.arguments = ["summary", "--json", "--month", "2026-11", "--brokers", TestBroker.address, "--classifier", "http://127.0.0.1:1"]
+        var env = ProcessInfo.processInfo.environment
+        env["DOUDI_TOPIC_NAMESPACE"] = s.ns
+        env["DOUDI_MODE"] = "development"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, String(decoding: data, as: UTF8.self))
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 }
