@@ -121,6 +121,8 @@ final class ComposeTests: XCTestCase {
             "housing": (["referrals.housing"], ["assistance.outcomes"]),
             "employment": (["referrals.employment"], ["assistance.outcomes"]),
             "disaster": (["referrals.disaster"], ["assistance.outcomes"]),
+            "casework": (["work.tasks", "referrals.coordination", "assistance.outcomes"],
+                         ["intake.submissions", "assistance.outcomes", "casework.tasks"]),
         ]
         XCTAssertEqual(Set(KafkaAccess.services), Set(expected.keys))
         for (service, e) in expected {
