@@ -279,6 +279,38 @@ final class CaseworkSuiteTests: XCTestCase {
         XCTAssertGreaterThanOrEqual((summary["tasks"] as? [String: Int])?["done"] ?? 0, 1, "\(summary)")
     }
 
+    /// docs/openapi-casework.json lists exactly the routes the service registers, and every answer it gives.
+    func testTheAPIAnswersAsDocumented() async throws {
+        let s = try await Self.suite()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("docs/openapi-casework.json"))) as? [String: Any]
+        let paths = doc?["paths"] as? [String: [String: Any]] ?? [:]
+        func codes(_ method: String, _ path: String) -> Set<Int> {
+            Set((((paths[path]?[method] as? [String: Any])?["responses"] as? [String: Any]) ?? [:]).keys.compactMap { Int($0) })
+        }
+        let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
+        XCTAssertEqual(documented, ["GET /v1/tasks", "GET /v1/tasks/{taskId}", "POST /v1/tasks/{taskId}/assignment",
+                                    "POST /v1/tasks/{taskId}/completion", "GET /v1/stats"])
+        let auditor = OperatorToken.development(subject: "auditor-1", role: .auditor, regions: ["*"])
+        let calls: [(String, String, String, String?, String?, Int)] = [
+            ("get", "/v1/tasks", "/v1/tasks?region=110105&limit=5", nil, Self.county, 200),
+            ("get", "/v1/tasks", "/v1/tasks?kind=nap", nil, Self.county, 400),
+            ("get", "/v1/tasks", "/v1/tasks", nil, nil, 401),
+            ("get", "/v1/tasks/{taskId}", "/v1/tasks/t-none", nil, Self.county, 404),
+            ("post", "/v1/tasks/{taskId}/assignment", "/v1/tasks/t-none/assignment", #"{"assignee": {"kind": "person", "id": "w1"}}"#, Self.county, 404),
+            ("post", "/v1/tasks/{taskId}/assignment", "/v1/tasks/t-none/assignment", "{not json", Self.county, 400),
+            ("post", "/v1/tasks/{taskId}/assignment", "/v1/tasks/t-none/assignment", #"{"assignee": {"kind": "person", "id": "w1"}}"#, auditor, 403),
+            ("post", "/v1/tasks/{taskId}/completion", "/v1/tasks/t-none/completion", #"{"result": {}}"#, Self.county, 404),
+            ("post", "/v1/tasks/{taskId}/completion", "/v1/tasks/t-none/completion", #"{"result": {}, "completedOn": "2999-01-01"}"#, Self.county, 422),
+            ("get", "/v1/stats", "/v1/stats", nil, Self.county, 200),
+        ]
+        for (method, route, path, body, token, expected) in calls {
+            let (status, data) = try await http(s, method.uppercased(), path, body: body, token: token)
+            XCTAssertEqual(status, expected, "\(method) \(path): \(String(decoding: data, as: UTF8.self).prefix(300))")
+            XCTAssertTrue(codes(method, route).contains(status), "\(method) \(route) answered \(status), which the document does not list")
+        }
+    }
+
     /// `doudi summary --json` on the class's namespace.
     func runSummary(_ s: Suite) throws -> [String: Any] {
         let p = Process()
