@@ -1,7 +1,7 @@
 // Escalation when no events arrive (§3.4: what is overdue goes up a level even in a quiet week):
-// with `DOUDI_CASEWORK_WALLCLOCK=1` (the default) the clock moves to the wall time every
-// `DOUDI_CASEWORK_TICK_SECONDS` when that is ahead, and what is overdue by it escalates. Tests
-// and replays of old periods set it to 0, so that only event time decides.
+// with `DOUDI_CASEWORK_CLOCK=wall` (the default) the clock moves to the wall time every
+// `DOUDI_CASEWORK_TICK` when that is ahead, and what is overdue by it escalates. Tests and
+// replays of old periods set `event`, so that only event time decides.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -13,8 +13,6 @@ struct CaseworkClockScheduler: Service {
     let writer: StoreWriter
     let interval: Duration
     let logger: Logger
-
-    static var enabled: Bool { ProcessEnvironment.string("DOUDI_CASEWORK_WALLCLOCK", default: "1") == "1" }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

@@ -5,11 +5,15 @@ import Envelope
 import Foundation
 import ServiceKit
 
+let settings: CaseworkSettings
+do { settings = try CaseworkSettings.fromEnvironment() }
+catch {
+    FileHandle.standardError.write(Data("doudi-casework: \(error)\n".utf8))
+    exit(2)
+}
 let bootstrap = ServiceConfig.orExit(service: "casework", defaultHTTPPort: 8087)
 let runner = startOrExit("casework") { try ServiceRunner(processor: CaseworkProcessor(), defaultHTTPPort: 8087, config: bootstrap) }
 let api = CaseworkAPI(writer: runner.writer, keyer: PersonKeyer(secret: bootstrap.personKeySecret))
-let scheduler = CaseworkClockScheduler(writer: runner.writer,
-                                       interval: .seconds(max(1, ProcessEnvironment.int("DOUDI_CASEWORK_TICK_SECONDS", default: 60))),
-                                       logger: runner.logger)
+let scheduler = CaseworkClockScheduler(writer: runner.writer, interval: settings.tick, logger: runner.logger)
 try await runner.run(routes: { CaseworkRoutes.add(to: $0, api: api, audit: runner.audit) },
-                     background: CaseworkClockScheduler.enabled ? [scheduler] : [])
+                     background: settings.clock == .wall ? [scheduler] : [])
