@@ -205,8 +205,17 @@ final class CaseworkSuiteTests: XCTestCase {
         let (outside, outsideBody) = try await http(s, "POST", "/v1/tasks/\(late)/assignment", body: #"{"assignee": {"kind": "office", "id": "120105001"}}"#)
         XCTAssertEqual(outside, 422)
         XCTAssertTrue(String(decoding: outsideBody, as: UTF8.self).contains("assignee.id"))
-        let (assigned, assignedBody) = try await http(s, "POST", "/v1/tasks/\(late)/assignment", body: #"{"assignee": {"kind": "person", "id": "county-2"}}"#)
-        XCTAssertEqual(assigned, 200, String(decoding: assignedBody, as: UTF8.self))
+        // The county assigns it with the CLI, and lists the household's tasks.
+        let url = "http://127.0.0.1:\(s.port)"
+        let assigned = try runDoudi(["tasks", "assign", late, "--person", "county-2", "--url", url, "--token", Self.county])
+        XCTAssertEqual(assigned.status, 0, assigned.output)
+        XCTAssertTrue(assigned.output.contains("assigned to person county-2"), assigned.output)
+        let listed = try runDoudi(["tasks", "list", "--household", hh, "--state", "overdue", "--url", url, "--token", Self.county])
+        XCTAssertEqual(listed.status, 0, listed.output)
+        XCTAssertTrue(listed.output.contains(late) && listed.output.contains("county 110105"), listed.output)
+        let refused = try runDoudi(["tasks", "complete", late, "--result", #"{"decision": "maybe"}"#, "--url", url, "--token", Self.county])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.output.contains("result.decision"), "the CLI shows the field: \(refused.output)")
         let (completed, completedBody) = try await http(s, "POST", "/v1/tasks/\(late)/completion",
                                                         body: #"{"completedOn": "2026-01-25", "result": {"decision": "rejected"}}"#)
         XCTAssertEqual(completed, 422)
