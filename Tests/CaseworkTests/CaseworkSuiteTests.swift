@@ -288,6 +288,28 @@ final class CaseworkSuiteTests: XCTestCase {
         XCTAssertGreaterThanOrEqual((summary["tasks"] as? [String: Int])?["done"] ?? 0, 1, "\(summary)")
     }
 
+    /// The default clock (`DOUDI_CASEWORK_CLOCK=wall`): a quiet worklist still escalates, because
+    /// the scheduler moves the clock to the wall time. (Its own namespace: the wall clock would
+    /// escalate the other tests' tasks.)
+    func testTheWallClockEscalatesWhenNoEventsArrive() async throws {
+        let ns = try await TestBroker.freshNamespace(partitions: 1)
+        let port = freePort()
+        let casework = try ServiceProcess("doudi-casework", environment: [
+            "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": temporaryDirectory("casework-wall"), "DOUDI_GROUP_ID": ns + "casework",
+            "DOUDI_HTTP_PORT": "\(port)", "DOUDI_CASEWORK_CLOCK": "wall", "DOUDI_CASEWORK_TICK": "300ms"], logName: ns + "casework")
+        defer { casework.terminate() }
+        let t = WorkTask(taskId: "t-hh-wall-staff_relative_review", householdId: "hh-wall", regionCode: "110105001",
+                         kind: .staffRelativeReview, reason: "annex", dueBy: "2026-01-10")
+        try await TestBroker.produce([try CloudEvent.make(id: "ev-wall", source: "/tests", type: EventType.workTask.rawValue,
+                                                          time: "2026-01-02T09:00:00+08:00", subject: "hh-wall", key: "hh-wall",
+                                                          causationID: nil, payload: t)], to: ns + ContractTopic.workTasks.name)
+        let escalated = try await TestBroker.read(ns + ContractTopic.caseworkTasks.name, timeout: .seconds(60)) { !$0.isEmpty }
+        let e = try XCTUnwrap(escalated.first.flatMap { try? JSONDecoder().decode(CaseworkTaskEvent.self, from: Data($0.value)) }, casework.log)
+        XCTAssertEqual(e.change, .escalated)
+        XCTAssertEqual(e.escalatedOn, "2026-01-11", "dated the first day overdue, not the wall-clock day")
+        XCTAssertEqual(e.office, "110105")
+    }
+
     /// docs/openapi-casework.json lists exactly the routes the service registers, and every answer it gives.
     func testTheAPIAnswersAsDocumented() async throws {
         let s = try await Self.suite()
