@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "doudi-employment", targets: ["EmploymentHandler"]),
         .executable(name: "doudi-disaster", targets: ["DisasterHandler"]),
         .executable(name: "doudi-relief", targets: ["ReliefService"]),
+        .executable(name: "doudi-casework", targets: ["CaseworkService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -94,6 +95,7 @@ let package = Package(
         .executableTarget(name: "EmploymentHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Employment"),
         .executableTarget(name: "DisasterHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Disaster"),
         .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
+        .executableTarget(name: "CaseworkService", dependencies: service, path: "Services/Casework"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", "ServiceKit", grdb], path: "Tests/TestSupport"),
@@ -104,6 +106,7 @@ let package = Package(
         .testTarget(name: "MatcherTests", dependencies: service + ["TestSupport", "BulkImport"], path: "Tests/MatcherTests"),
         .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport"], path: "Tests/ClassifierTests"),
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit", "RouterService"], path: "Tests/RouterTests"),
+        .testTarget(name: "CaseworkTests", dependencies: service + ["TestSupport"], path: "Tests/CaseworkTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],

@@ -6,7 +6,7 @@ import FoundationNetworking
 
 /// The suite's executables and their default HTTP ports (README, scripts/services.txt).
 let serviceCatalogue: [(name: String, port: Int)] = [
-    ("intake", 8081), ("matcher", 8082), ("classifier", 8083), ("router", 8084), ("relief", 8085),
+    ("intake", 8081), ("matcher", 8082), ("classifier", 8083), ("router", 8084), ("relief", 8085), ("casework", 8087),
     ("medical", 8091), ("education", 8092), ("housing", 8093), ("employment", 8094), ("disaster", 8095), ("noop", 8090),
 ]
 

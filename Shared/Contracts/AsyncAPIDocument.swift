@@ -18,15 +18,17 @@ public enum AsyncAPIDocument {
         case .deptRecords: ["matcher"]
         case .registryHouseholds, .monitoringSignals: ["classifier"]
         case .monitoringWarnings: ["router"]
-        case .assistanceOutcomes: ["matcher", "classifier", "router"]
+        case .assistanceOutcomes: ["matcher", "classifier", "router", "casework"]
+        case .workTasks: ["casework"]
         case .referrals(let domain):
             switch domain {
             case .emergency: ["relief"]
+            case .coordination: ["casework"]
             case .medical, .education, .housing, .employment, .disaster: [domain.rawValue]
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter, .auditAccess: []
+        case .intakeRejected, .reliefDisbursements, .deadletter, .auditAccess, .caseworkTasks: []
         }
     }
 
@@ -34,8 +36,8 @@ public enum AsyncAPIDocument {
     /// come from channels and departments; every other topic has a producer in the suite).
     static func suitePublishes(_ topic: ContractTopic) -> Bool {
         switch topic {
-        case .intakeSubmissions, .deptRecords: false
-        default: true
+        case .deptRecords: false
+        default: true  // intake.submissions too: the worklist publishes home visits' forms
         }
     }
 

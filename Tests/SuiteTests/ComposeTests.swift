@@ -35,7 +35,7 @@ final class ComposeTests: XCTestCase {
     func check(_ file: String, brokers: Int, replication: Int, minISR: Int) throws {
         let compose = try load(file)
         let services = try XCTUnwrap(compose["services"] as? [String: [String: Any]])
-        XCTAssertEqual(serviceExecutables.count, 10)
+        XCTAssertEqual(serviceExecutables.count, 11)  // with doudi-casework (issue 15)
         let commands = services.values.compactMap { ($0["command"] as? [String])?.first }
         for exe in serviceExecutables { XCTAssertTrue(commands.contains(exe), "\(file) runs \(exe)") }
 
@@ -121,6 +121,8 @@ final class ComposeTests: XCTestCase {
             "housing": (["referrals.housing"], ["assistance.outcomes"]),
             "employment": (["referrals.employment"], ["assistance.outcomes"]),
             "disaster": (["referrals.disaster"], ["assistance.outcomes"]),
+            "casework": (["work.tasks", "referrals.coordination", "assistance.outcomes"],
+                         ["intake.submissions", "assistance.outcomes", "casework.tasks"]),
         ]
         XCTAssertEqual(Set(KafkaAccess.services), Set(expected.keys))
         for (service, e) in expected {
@@ -142,8 +144,8 @@ final class ComposeTests: XCTestCase {
     }
 
     func testTheTopicCatalogueIsTheContract() {
-        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), and audit.access (issue 13).
-        XCTAssertEqual(Set(Topics.all).count, 24)
+        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), audit.access (issue 13), casework.tasks (issue 15).
+        XCTAssertEqual(Set(Topics.all).count, 25)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
         }

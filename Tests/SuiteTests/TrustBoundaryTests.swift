@@ -27,6 +27,8 @@ final class TrustBoundaryTests: XCTestCase {
         "doudi-housing": [("GET", "/v1/cases/r-x"), ("GET", "/v1/stats")],
         "doudi-employment": [("GET", "/v1/cases/r-x"), ("GET", "/v1/stats")],
         "doudi-disaster": [("GET", "/v1/cases/r-x"), ("GET", "/v1/stats")],
+        "doudi-casework": [("GET", "/v1/tasks"), ("GET", "/v1/tasks/t-x"), ("POST", "/v1/tasks/t-x/assignment"),
+                           ("POST", "/v1/tasks/t-x/completion"), ("GET", "/v1/stats")],
     ]
 
     struct Suite: Sendable {

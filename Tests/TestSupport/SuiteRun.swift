@@ -107,6 +107,7 @@ public final class SuiteRun: @unchecked Sendable {
         "doudi-medical": [.referrals(.medical)], "doudi-education": [.referrals(.education)],
         "doudi-housing": [.referrals(.housing)], "doudi-employment": [.referrals(.employment)],
         "doudi-disaster": [.referrals(.disaster)],
+        "doudi-casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes],
     ]
 
     /// What is not caught up yet (nil: every service's group has committed the end of every

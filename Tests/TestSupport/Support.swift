@@ -102,6 +102,7 @@ public final class ServiceProcess: @unchecked Sendable {
         env["DOUDI_MODE"] = "development"
         // Only event time moves the router's clock in tests (old event dates would otherwise all be overdue).
         env["DOUDI_ROUTER_WALLCLOCK"] = "0"
+        env["DOUDI_CASEWORK_CLOCK"] = "event"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(logName).log")

@@ -61,6 +61,7 @@ enum ExplanationTerms {
         case .caseConference: (zh, en) = ("个案研究", "case conference")
         case .staffRelativeReview: (zh, en) = ("近亲属备案审查", "staff-relative review")
         case .reliefPaperwork: (zh, en) = ("补办手续", "relief paperwork")
+        case .referralFollowUp: (zh, en) = ("督办逾期转办", "follow up an overdue referral")
         }
         return l == .zh ? zh : en
     }

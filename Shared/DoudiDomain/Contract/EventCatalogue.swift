@@ -13,12 +13,14 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     /// Who read which personal data, when and why (issue 13): every service's reads of households,
     /// explanations and cases. Ids only, never the data read.
     case auditAccess
+    /// The worklist's changes (doudi-casework, issue 15).
+    case caseworkTasks
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -36,6 +38,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .reliefApplications: "relief.applications"
         case .reliefDisbursements: "relief.disbursements"
         case .assistanceOutcomes: "assistance.outcomes"
+        case .caseworkTasks: "casework.tasks"
         case .deadletter: "deadletter"
         case .auditAccess: "audit.access"
         }
@@ -71,6 +74,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
     case auditAccess = "audit.access.v1"
+    case caseworkTask = "casework.task.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -88,6 +92,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
         case .auditAccess: [.auditAccess]
+        case .caseworkTask: [.caseworkTasks]
         }
     }
 
@@ -97,7 +102,8 @@ public enum EventType: String, CaseIterable, Sendable {
     /// `assistance.outcome.v1` is scoped by its `domain`: see `outcomeProducers`.
     public var producers: [String] {
         switch self {
-        case .intakeSubmission: ["/doudi/import"]
+        // A home visit's form from the worklist (doudi-casework) is a verified collection (issue 15).
+        case .intakeSubmission: ["/doudi/import", "/doudi/casework"]
         // County designations (§2.1.5) are published by the matcher as civil-affairs records.
         case .deptRecord: ["/doudi/import", "/doudi/matcher/designation"]
         case .intakeAccepted, .intakeRejected: ["/doudi/intake"]
@@ -112,6 +118,7 @@ public enum EventType: String, CaseIterable, Sendable {
         // a deployment configures (a county approval system, the finance bureau, township windows).
         case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
         case .auditAccess: ["/doudi/*"]
+        case .caseworkTask: ["/doudi/casework"]
         }
     }
 
@@ -122,10 +129,14 @@ public enum EventType: String, CaseIterable, Sendable {
     /// cannot resolve education warnings); relief for emergencies. Domains with no handler in the
     /// suite answer through configured external sources.
     public static func outcomeProducers(_ domain: Domain) -> [String] {
-        switch domain {
-        case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"]
-        case .emergency: ["/doudi/relief"]
-        default: []
+        // The bureau's worklist in every domain: a case conference of the county coordination
+        // mechanism records the measures it agreed (一事一议, §3.4) in the domain of each need, and
+        // an exit verification closes the programme it verified (§3.4) (doudi-casework, issue 15).
+        let casework = ["/doudi/casework"]
+        return switch domain {
+        case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"] + casework
+        case .emergency: ["/doudi/relief"] + casework
+        default: casework
         }
     }
 

@@ -99,7 +99,29 @@ public enum PayloadCatalogue {
                      sample: AccessRecord(accessId: "acc-1", service: "matcher", actor: "township-110105001-li", role: "township",
                                           resource: "household", resourceId: "hh-1", regionCode: "110105001",
                                           purpose: "home visit 2026-11", decision: "granted", accessedAt: "2026-11-02T10:00:00Z")),
+        PayloadEntry(type: .caseworkTask, sample: caseworkTask),
     ]
+
+    static let caseworkTask: CaseworkTaskEvent = {
+        var t = CaseworkTask(taskId: "t-w-hh-1-medical-special_hardship-0-case_conference", householdId: "hh-1", personKey: "pk",
+                             regionCode: "110105001", kind: .caseConference, reason: "special hardship", dueBy: "2026-11-09",
+                             issuedAt: "2026-11-02T00:00:00+08:00")
+        t.assignee = Assignee(kind: .office, id: "110105001")
+        t.escalatedOn = "2026-11-10"
+        t.escalatedFrom = .township
+        t.completedOn = "2026-11-12"
+        t.completedBy = "county-7"
+        var r = TaskResult()
+        r.submissionId = "cw-t-1"; r.obtained = true; r.decision = "confirm"; r.domain = .medical; r.program = "medical_assistance"
+        r.personKey = "pk"; r.reviewer = "county-7"; r.note = "agreed"
+        r.measures = [AgreedMeasure(domain: .medical, personKey: "pk", measure: "charity fund covers the remaining cost",
+                                    program: "case_conference_measure", amountFen: 1)]
+        t.result = r
+        t.feedback = ["out-t-1-1"]
+        t.state = .done
+        t.sequence = 3
+        return CaseworkTaskEvent(t, change: .completed)
+    }()
 
     static let escalated: ReferralEscalated = {
         let referral = Referral(referralId: "ref-1", warningId: "w-1", householdId: "hh-1", domain: .education, regionCode: "110105001",

@@ -124,4 +124,6 @@ public enum TaskKind: String, Codable, CaseIterable, Sendable {
     case caseConference = "case_conference"
     case staffRelativeReview = "staff_relative_review"
     case reliefPaperwork = "relief_paperwork"
+    /// The county follows up a referral the router escalated (§3.4); issued by doudi-casework.
+    case referralFollowUp = "referral_follow_up"
 }

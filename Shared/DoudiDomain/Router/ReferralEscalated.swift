@@ -9,6 +9,8 @@ public struct ReferralEscalated: Codable, Sendable, Equatable {
     public var warningId: String
     public var householdId: String
     public var domain: Domain
+    /// The referral's region (additive, issue 15): the county that follows the escalation up.
+    public var regionCode: String?
     public var dueBy: String
     /// The router's clock when it noticed (event time, RFC 3339).
     public var escalatedAt: String
@@ -20,7 +22,7 @@ public struct ReferralEscalated: Codable, Sendable, Equatable {
     public init(_ escalation: Escalation, escalatedAt: String) {
         let r = escalation.referral
         escalationId = escalation.escalationId; referralId = r.referralId; warningId = r.warningId
-        householdId = r.householdId; domain = r.domain; dueBy = r.dueBy
+        householdId = r.householdId; domain = r.domain; regionCode = r.regionCode; dueBy = r.dueBy
         self.escalatedAt = escalatedAt; daysOverdue = escalation.daysOverdue
         retracted = escalation.retracted ? true : nil
     }
