@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "doudi-employment", targets: ["EmploymentHandler"]),
         .executable(name: "doudi-disaster", targets: ["DisasterHandler"]),
         .executable(name: "doudi-relief", targets: ["ReliefService"]),
+        .executable(name: "doudi-basic-living", targets: ["BasicLivingService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -92,6 +93,8 @@ let package = Package(
         .executableTarget(name: "EmploymentHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Employment"),
         .executableTarget(name: "DisasterHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Disaster"),
         .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
+        // The bureau's own basic-living work (issue 15): cases, reviews, monthly payroll.
+        .executableTarget(name: "BasicLivingService", dependencies: service + ["HandlerKit"], path: "Services/BasicLiving"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", grdb], path: "Tests/TestSupport"),
@@ -103,6 +106,7 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport"], path: "Tests/ClassifierTests"),
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit", "RouterService"], path: "Tests/RouterTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
+        .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport"], path: "Tests/BasicLivingTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
                     path: "Tests/SuiteTests"),

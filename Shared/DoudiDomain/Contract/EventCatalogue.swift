@@ -10,12 +10,14 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     /// `referrals.<domain>`: one topic per referral domain (§3.4).
     case referrals(Domain)
     case reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter
+    /// `basic-living.payroll`: the monthly payroll of dibao, tekun and single-person dibao (§4.1).
+    case basicLivingPayroll
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .basicLivingPayroll]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -34,6 +36,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .reliefDisbursements: "relief.disbursements"
         case .assistanceOutcomes: "assistance.outcomes"
         case .deadletter: "deadletter"
+        case .basicLivingPayroll: "basic-living.payroll"
         }
     }
 
@@ -66,6 +69,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefApproval = "relief.approval.v1"
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
+    case basicLivingPayroll = "basic-living.payroll.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -82,6 +86,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .referralEscalated, .assistanceOutcome: [.assistanceOutcomes]
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
+        case .basicLivingPayroll: [.basicLivingPayroll]
         }
     }
 

@@ -95,6 +95,11 @@ public enum PayloadCatalogue {
                      sample: FundReplenishment(replenishmentId: "top-up-1", township: "110105001", amountFen: 1)),
         PayloadEntry(type: .referralEscalated,
                      sample: escalated),
+        PayloadEntry(type: .basicLivingPayroll,
+                     sample: PayrollEntry(payrollId: "pay-ref-1-dibao-2026-11", month: PayrollMonth(year: 2026, month: 11)!, lineId: "ref-1-dibao",
+                                          caseId: "ref-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", countyCode: "110105",
+                                          program: "dibao", amountFen: 1, status: .payable, revision: 0, rule: "basic_living.dibao.amount",
+                                          clause: "§4.1.1", rulesVersion: "2021-default", standardsVersion: "default", reason: "r")),
     ]
 
     static let escalated: ReferralEscalated = {

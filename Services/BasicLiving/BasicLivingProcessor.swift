@@ -1,0 +1,64 @@
+// doudi-basic-living's consumer (§4.1, §3.4): referrals on `referrals.basic-living` become cases
+// (reviewed, confirmed, paid, ended) and the registry's facts change the amounts of the
+// households it pays. Every input moves the event clock; entering a new month runs the payroll.
+// Decisions use the inputs' event time only, so a replay decides and pays the same.
+import DoudiDomain
+import Envelope
+import GRDB
+import ServiceKit
+
+struct BasicLivingProcessor: EventProcessor {
+    let rules: LivingRules
+
+    var name: String { "basic-living" }
+    var inputTopics: [String] { [Topics.referrals(.basicLiving), Topics.registryHouseholds] }
+
+    func registerMigrations(_ migrator: inout DatabaseMigrator) { LivingStore.register(&migrator) }
+
+    func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        guard let day = CivilDate(iso: context.eventTime) else { throw PoisonMessage("event time is not an RFC 3339 time") }
+        var household: LivingHousehold
+        var outcomes: [Outcome] = []
+        switch event.type {
+        case EventType.referral.rawValue:
+            let referral = try event.decode(Referral.self)
+            guard referral.domain == .basicLiving else {
+                throw PoisonMessage("referral for domain \(referral.domain.rawValue) on the basic-living topic")
+            }
+            guard !referral.referralId.isEmpty, !referral.householdId.isEmpty else { throw PoisonMessage("referral without ids") }
+            household = try LivingStore.household(context.db, referral.householdId)
+            outcomes = household.receive(referral, on: day, at: context.eventTime, rules: rules)
+        case EventType.registryHousehold.rawValue:
+            let profile = try event.decode(HouseholdProfile.self)
+            household = try LivingStore.household(context.db, profile.householdId)
+            // Only households this service pays: the facts of the others are the classifier's business.
+            if household.cases.contains(where: { $0.lines.contains(where: \.isOpen) }) {
+                let asOfText = profile.asOf ?? profile.collectedAt
+                guard let asOf = CivilDate(iso: asOfText) else { throw PoisonMessage("profile without a fact time") }
+                let (perCapita, members) = LivingAssessment.perCapitaMonthlyFen(profile)
+                var own: [String: Int64] = [:]
+                for m in profile.members { if let key = m.personKey, let fen = m.monthlyIncomeFen { own[key] = max(0, fen) } }
+                if members > 0 {
+                    outcomes = household.registry(perCapitaMonthlyFen: perCapita, members: members, ownIncome: own, asOf: asOf,
+                                                  at: asOfText, rules: rules)
+                }
+            }
+        default:
+            household = LivingHousehold(cases: [])
+        }
+        try LivingStore.save(context.db, household)
+        try LivingStore.advance(context.db, to: context.eventTime)
+        var events = try outcomes.map { try Self.outcomeEvent($0, source: context.source, time: context.eventTime, cause: event.id) }
+        let touched = household.cases.filter { household.touched.contains($0.caseId) }
+        events += try PayrollRun.afterClock(context.db, touched: touched, source: context.source)
+        return events
+    }
+
+    /// The event id derives from the outcome id alone: the same decision is the same event.
+    static func outcomeEvent(_ o: Outcome, source: String, time: String, cause: String?) throws -> OutgoingEvent {
+        OutgoingEvent(topic: Topics.assistanceOutcomes,
+                      event: try CloudEvent.make(id: EventID.derived(EventType.assistanceOutcome.rawValue, o.outcomeId), source: source,
+                                                 type: EventType.assistanceOutcome.rawValue, time: time, subject: o.householdId,
+                                                 key: o.householdId, causationID: cause, payload: o))
+    }
+}
