@@ -16,17 +16,19 @@ public enum AsyncAPIDocument {
         case .intakeSubmissions: ["intake"]
         case .intakeAccepted: ["matcher"]
         case .deptRecords: ["matcher"]
-        case .registryHouseholds, .monitoringSignals: ["classifier"]
+        case .registryHouseholds: ["classifier", "basic-living"]
+        case .monitoringSignals: ["classifier"]
         case .monitoringWarnings: ["router"]
         case .assistanceOutcomes: ["matcher", "classifier", "router"]
         case .referrals(let domain):
             switch domain {
             case .emergency: ["relief"]
+            case .basicLiving: ["basic-living"]
             case .medical, .education, .housing, .employment, .disaster: [domain.rawValue]
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter: []
+        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter, .basicLivingPayroll: []
         }
     }
 

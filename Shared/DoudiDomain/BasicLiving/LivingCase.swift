@@ -64,17 +64,28 @@ public struct PaymentLine: Codable, Sendable, Equatable {
 
     public var isOpen: Bool { endMonth == nil }
 
-    /// Sets the amount from `month` on, keeping the latest fact per month; false if nothing changed.
+    /// Sets the amount from `month` on; per month the latest fact wins whatever order the facts
+    /// arrive in. Returns whether the amount changed.
     mutating func set(_ fen: Int64, from month: PayrollMonth, asOf: String, reason: String) -> Bool {
         let from = max(month, startMonth)
+        guard endMonth.map({ from <= $0 }) ?? true else { return false }
         if let i = steps.firstIndex(where: { $0.from == from }) {
-            guard asOf >= steps[i].asOf, steps[i].amountFen != fen else { return false }
-            steps[i] = AmountStep(from: from, amountFen: fen, asOf: asOf, reason: reason)
-        } else {
-            steps.append(AmountStep(from: from, amountFen: fen, asOf: asOf, reason: reason))
-            steps.sort { $0.from < $1.from }
+            guard !AmountStep.earlier(asOf, than: steps[i].asOf) else { return false }
+            let changed = steps[i].amountFen != fen
+            steps[i] = AmountStep(from: from, amountFen: fen, asOf: asOf, reason: changed ? reason : steps[i].reason)
+            return changed
         }
+        steps.append(AmountStep(from: from, amountFen: fen, asOf: asOf, reason: reason))
+        steps.sort { $0.from < $1.from }
         return true
+    }
+}
+
+extension AmountStep {
+    /// Fact-time order (RFC 3339 instants), the text for what is not a time.
+    static func earlier(_ a: String, than b: String) -> Bool {
+        if let x = FactTime(a), let y = FactTime(b) { return x < y }
+        return a < b
     }
 }
 

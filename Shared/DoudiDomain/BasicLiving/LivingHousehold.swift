@@ -249,17 +249,19 @@ public struct LivingHousehold: Sendable, Equatable {
 
     /// The household's facts as of `asOf` (the registry): a dibao line's amount follows the
     /// per-capita income, a single-person line the person's own income, from the month after the
-    /// facts' month; an amount of 0 suspends the line until the exit is verified (no outcome: the
-    /// programme is held until then). Returns the `granted` outcomes of changed amounts.
+    /// facts' month (per month the latest facts win, in whatever order they arrive); an amount of 0
+    /// suspends the line until the exit is verified (no outcome: the programme is held until
+    /// then). A line still open whose latest amount differs from the amount last granted is granted
+    /// again with it, so the amount held is the latest whatever the order of the facts.
     public mutating func registry(perCapitaMonthlyFen perCapita: Int64, members: Int64, ownIncome: [String: Int64],
                                   asOf: CivilDate, at time: String, rules: LivingRules) -> [Outcome] {
         var out: [Outcome] = []
         let from = PayrollMonth(asOf).adding(1)
-        for i in cases.indices where cases[i].kind == .admission && cases[i].stage == .confirmed {
+        for i in cases.indices where cases[i].kind == .admission && !cases[i].lines.isEmpty {
             var c = cases[i]
             let policy = rules.policy(c.regionCode), standard = rules.standard(c.regionCode, c.referral.area)
             var changed = false
-            for j in c.lines.indices where c.lines[j].isOpen {
+            for j in c.lines.indices {
                 let line = c.lines[j]
                 let fen: Int64, detail: String
                 switch LivingProgramme(rawValue: line.program) {
@@ -273,21 +275,30 @@ public struct LivingHousehold: Sendable, Equatable {
                 case .tekun, nil: continue
                 }
                 let effective = max(from, line.startMonth)
-                guard line.amount(in: effective) != fen || !line.steps.contains(where: { $0.from == effective }) else { continue }
                 let reason = fen == 0
                     ? "suspended from \(effective): \(detail) (§3.4: verify and end the assistance); rules \(policy.version), standards \(standard.version)"
-                    : "\(line.rule) (\(line.clause)): amount changed from \(effective): \(detail) = \(FenMath.yuan(fen)) a month; rules \(policy.version), standards \(standard.version)"
-                let before = line.amount(in: effective)
-                guard c.lines[j].set(fen, from: effective, asOf: time, reason: reason) else { continue }
+                    : "\(line.rule) (\(line.clause)): amount from \(effective): \(detail) = \(FenMath.yuan(fen)) a month; rules \(policy.version), standards \(standard.version)"
+                if c.lines[j].set(fen, from: effective, asOf: time, reason: reason) { changed = true }
+                guard c.lines[j].isOpen, let last = c.lines[j].steps.last, last.amountFen > 0 else { continue }
+                let granted = c.outcomes.last { $0.status == .granted && $0.program == line.program && $0.personKey == line.personKey }
+                guard granted?.amountFen != last.amountFen else { continue }
                 changed = true
-                if fen > 0 && fen != before {
-                    out.append(outcome(c, suffix: "\(lineSuffix(line.program, line.personKey))-m\(effective)-\(fen)", program: line.program,
-                                       personKey: line.personKey, status: .granted, amountFen: fen, day: asOf, reason: reason))
-                }
+                out.append(outcome(c, suffix: "\(lineSuffix(line.program, line.personKey))-m\(last.from)-\(last.amountFen)", program: line.program,
+                                   personKey: line.personKey, status: .granted, amountFen: last.amountFen, day: asOf, reason: last.reason))
+                c.outcomes.append(out[out.count - 1])
             }
             if changed { c.updatedAt = time; store(c) }
         }
-        return recorded(out)
+        return out
+    }
+
+    /// Every registry point known for the household, in any order (after a referral opened or
+    /// changed lines, the facts that arrived before it apply as well).
+    public mutating func registry(_ points: [RegistryPoint], rules: LivingRules) -> [Outcome] {
+        points.sorted { AmountStep.earlier($0.asOf, than: $1.asOf) }.flatMap { p -> [Outcome] in
+            guard let day = CivilDate(iso: p.asOf) else { return [] }
+            return registry(perCapitaMonthlyFen: p.perCapitaMonthlyFen, members: p.members, ownIncome: p.ownIncome, asOf: day, at: p.asOf, rules: rules)
+        }
     }
 
     // MARK: helpers
@@ -314,6 +325,26 @@ public struct LivingHousehold: Sendable, Equatable {
         Outcome(outcomeId: "out-\(c.caseId)-\(suffix)", referralId: c.caseId, warningId: c.referral.warningId, householdId: c.householdId,
                 domain: .basicLiving, program: program, status: status, amountFen: amountFen, personKey: personKey,
                 decidedAt: day.description, reason: reason, basis: c.referral.basis)
+    }
+}
+
+/// What the payroll reads of one registry point: the household's income as of its fact time.
+public struct RegistryPoint: Codable, Sendable, Equatable {
+    public var asOf: String
+    public var perCapitaMonthlyFen: Int64
+    public var members: Int64
+    /// Members' own monthly incomes by person key (single-person dibao).
+    public var ownIncome: [String: Int64]
+    public init(asOf: String, perCapitaMonthlyFen: Int64, members: Int64, ownIncome: [String: Int64] = [:]) {
+        self.asOf = asOf; self.perCapitaMonthlyFen = perCapitaMonthlyFen; self.members = members; self.ownIncome = ownIncome
+    }
+
+    public init?(_ p: HouseholdProfile) {
+        let (perCapita, members) = LivingAssessment.perCapitaMonthlyFen(p)
+        guard members > 0 else { return nil }
+        var own: [String: Int64] = [:]
+        for m in p.members { if let key = m.personKey, let fen = m.monthlyIncomeFen { own[key] = max(0, fen) } }
+        self.init(asOf: p.asOf ?? p.collectedAt, perCapitaMonthlyFen: perCapita, members: members, ownIncome: own)
     }
 }
 
