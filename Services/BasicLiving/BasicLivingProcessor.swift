@@ -28,20 +28,19 @@ struct BasicLivingProcessor: EventProcessor {
             guard !referral.referralId.isEmpty, !referral.householdId.isEmpty else { throw PoisonMessage("referral without ids") }
             household = try LivingStore.household(context.db, referral.householdId)
             outcomes = household.receive(referral, on: day, at: context.eventTime, rules: rules)
+            // Facts that arrived before the case had lines apply to them as well (any order, same amounts).
+            if household.cases.contains(where: { !$0.lines.isEmpty }) {
+                outcomes += household.registry(try LivingStore.points(context.db, referral.householdId), rules: rules)
+            }
         case EventType.registryHousehold.rawValue:
             let profile = try event.decode(HouseholdProfile.self)
             household = try LivingStore.household(context.db, profile.householdId)
-            // Only households this service pays: the facts of the others are the classifier's business.
-            if household.cases.contains(where: { $0.lines.contains(where: \.isOpen) }) {
-                let asOfText = profile.asOf ?? profile.collectedAt
-                guard let asOf = CivilDate(iso: asOfText) else { throw PoisonMessage("profile without a fact time") }
-                let (perCapita, members) = LivingAssessment.perCapitaMonthlyFen(profile)
-                var own: [String: Int64] = [:]
-                for m in profile.members { if let key = m.personKey, let fen = m.monthlyIncomeFen { own[key] = max(0, fen) } }
-                if members > 0 {
-                    outcomes = household.registry(perCapitaMonthlyFen: perCapita, members: members, ownIncome: own, asOf: asOf,
-                                                  at: asOfText, rules: rules)
-                }
+            // Every household's income facts are kept (a referral may follow them); they change
+            // the amounts of the households this service pays.
+            if let point = RegistryPoint(profile) {
+                guard FactTime(point.asOf) != nil else { throw PoisonMessage("profile without a fact time") }
+                try LivingStore.keep(context.db, householdId: profile.householdId, point)
+                outcomes = household.registry([point], rules: rules)
             }
         default:
             household = LivingHousehold(cases: [])

@@ -21,6 +21,9 @@ enum LivingStore {
                 CREATE INDEX bl_payroll_line ON bl_payroll(line_id);
                 CREATE INDEX bl_payroll_month ON bl_payroll(month, county_code);
                 CREATE TABLE bl_clock(id INTEGER PRIMARY KEY CHECK (id = 1), clock TEXT NOT NULL, run_month TEXT);
+                -- The registry's income facts per household and fact time (the payroll's amount changes).
+                CREATE TABLE bl_registry_points(household_id TEXT NOT NULL, as_of TEXT NOT NULL, body BLOB NOT NULL,
+                  PRIMARY KEY(household_id, as_of)) WITHOUT ROWID;
                 """)
         }
     }
@@ -48,6 +51,20 @@ enum LivingStore {
     /// Saves the cases the last call touched.
     static func save(_ db: Database, _ household: LivingHousehold) throws {
         for c in household.cases where household.touched.contains(c.caseId) { try save(db, c) }
+    }
+
+    // MARK: registry points
+
+    static func points(_ db: Database, _ householdId: String) throws -> [RegistryPoint] {
+        try Data.fetchAll(db, sql: "SELECT body FROM bl_registry_points WHERE household_id = ?", arguments: [householdId])
+            .map { try JSONDecoder().decode(RegistryPoint.self, from: $0) }
+    }
+
+    /// Keeps a point (the latest version of the same fact time replaces it).
+    static func keep(_ db: Database, householdId: String, _ p: RegistryPoint) throws {
+        try db.execute(sql: "INSERT INTO bl_registry_points(household_id, as_of, body) VALUES (?, ?, ?) "
+                           + "ON CONFLICT(household_id, as_of) DO UPDATE SET body = excluded.body",
+                       arguments: [householdId, p.asOf, try JSONCoding.encoder.encode(p)])
     }
 
     // MARK: clock
