@@ -14,8 +14,9 @@ let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 /// What a service executable (and its tests) may use.
-let service: [Target.Dependency] = ["ServiceKit", "Kafka", "Envelope", "Store", "DoudiDomain", grdb, log, hummingbird]
+let service: [Target.Dependency] = ["ServiceKit", "Kafka", "Envelope", "Store", "DoudiDomain", grdb, log, hummingbird, crypto]
 
 let package = Package(
     name: "doudi",
@@ -55,10 +56,11 @@ let package = Package(
                 linkerSettings: rdkafkaLinker),
         .target(name: "Envelope", dependencies: ["DoudiDomain", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Shared/Envelope"),
-        .target(name: "Store", dependencies: ["Envelope", grdb, log], path: "Shared/Store"),
+        .target(name: "Store", dependencies: ["Envelope", grdb, log, .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Store"),
         .target(name: "DoudiDomain", path: "Shared/DoudiDomain"),
         .target(name: "ServiceKit", dependencies: [
-            "Kafka", "Envelope", "Store", log, hummingbird,
+            "Kafka", "Envelope", "Store", "DoudiDomain", log, hummingbird,
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +99,7 @@ let package = Package(
         .executableTarget(name: "BasicLivingService", dependencies: service + ["HandlerKit"], path: "Services/BasicLiving"),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", grdb], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", "ServiceKit", grdb], path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["DoudiDomain"], path: "Tests/DomainTests"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "FoundationTests", dependencies: service + ["TestSupport"], path: "Tests/FoundationTests"),

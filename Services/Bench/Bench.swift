@@ -28,6 +28,8 @@ struct Bench: AsyncParsableCommand {
     func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
     func run() async throws {
+        // Benchmarks run the services on synthetic data with the published development secrets.
+        if ProcessInfo.processInfo.environment["DOUDI_MODE"] == nil { setenv("DOUDI_MODE", "development", 1) }
         if only == ["regions"] {   // no broker needed
             for (title, value, unit) in regionBench() { line(title, value, unit: unit) }
             return

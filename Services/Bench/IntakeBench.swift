@@ -2,6 +2,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import Kafka
+import ServiceKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -27,6 +28,8 @@ struct IntakeBench {
             "DOUDI_BROKERS": kafka.bootstrapServers, "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_GROUP_ID": "\(ns)intake",
             "DOUDI_DATA_DIR": "\(workDir)/\(ns)", "DOUDI_HTTP_PORT": String(port), "DOUDI_BATCH_SIZE": "1000",
             "DOUDI_SESSION_TIMEOUT_MS": "6000", "DOUDI_LOG_LEVEL": "warning",
+            // The benchmark is one client at hundreds of requests a second: no rate limit.
+            "DOUDI_HTTP_RATE_PER_ADDRESS": "0", "DOUDI_HTTP_RATE_PER_OPERATOR": "0",
         ], log: "\(workDir)/\(ns)intake.log")
     }
 
@@ -35,7 +38,7 @@ struct IntakeBench {
         let service = try start(ns, port: 0)
         defer { BenchSupport.stop(service) }
         try await Task.sleep(for: .seconds(5))
-        let keyer = PersonKeyer(secret: "doudi-development-secret-change-me")
+        let keyer = PersonKeyer(secret: Secrets.developmentPersonKeySecret)
         let messages = try bodies(n, prefix: "bt").map { b in
             let key = keyer.key(for: b.idNumber)
             let e = CloudEvent(id: b.id, source: "/bench", type: EventType.intakeSubmission.rawValue, time: Timestamp.rfc3339(), key: key, data: b.json)
@@ -63,6 +66,7 @@ struct IntakeBench {
         let config = URLSessionConfiguration.default
         config.httpMaximumConnectionsPerHost = 64
         let session = URLSession(configuration: config)
+        let token = OperatorToken.development(subject: "bench", role: .province, regions: ["*"])
         let results = try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
             let start = ContinuousClock.now
             for (i, body) in all.enumerated() {
@@ -72,7 +76,7 @@ struct IntakeBench {
                 group.addTask {
                     var request = URLRequest(url: url)
                     request.httpMethod = "POST"
-                    request.setValue("Bearer doudi-dev-operator", forHTTPHeaderField: "Authorization")
+                    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
                     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
                     request.httpBody = Data(body.json)
                     let t = ContinuousClock.now

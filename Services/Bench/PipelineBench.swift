@@ -44,7 +44,7 @@ struct PipelineBench {
     func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int]) {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach(BenchSupport.stop) }
-        let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
+        let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         // Every topic is watched, so that the run also shows the cascade: events per household by type.
         let consumer = try await joined(Topics.all(namespace: ns))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
@@ -77,7 +77,7 @@ struct PipelineBench {
     func latency(perSecond: Int, seconds: Int) async throws -> (p50: Double, p99: Double, samples: Int) {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach(BenchSupport.stop) }
-        let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
+        let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         let consumer = try await joined([ns + "registry.households"] + Topics.referralDomains.map { ns + "referrals.\($0)" })
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
         let total = perSecond * seconds

@@ -40,7 +40,7 @@ func reliefBench(brokers: String, applications: Int) async throws -> [String: Do
         let born = CivilDate(year: 1980, month: 1, day: 1)!.adding(days: i / 1000).description.replacingOccurrences(of: "-", with: "")
         let body = "110101" + born + String(format: "%03d", i % 1000)
         let number = body + String(IdentityNumber.checkCharacter(for: body.compactMap(\.wholeNumberValue))!)
-        let app = ReliefApplication(applicationId: "bench-\(i)", applicant: ReliefApplicant(name: "Bench \(i)", idNumber: number),
+        let app = ReliefApplication(applicationId: "bench-\(i)", applicant: ReliefApplicant(name: "Bench Applicant", idNumber: number),
                                     incidentRegionCode: "14010500\(i % 9 + 1)", incidentKind: "fire", requestedFen: 250_000,
                                     urgent: true, occurredOn: String(now.prefix(10)), householdSize: 4)
         let e = try CloudEvent.make(id: "bench-app-\(i)", source: "/doudi/bench", type: EventType.reliefApplication.rawValue, time: now,

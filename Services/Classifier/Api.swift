@@ -1,6 +1,8 @@
 // The classifier's HTTP API (operators, through `doudi`). Writes go through the store and the
-// outbox in one transaction each, like event processing. Every route but /v1/stats (aggregate
-// counts only) needs the operator token: explanations name the people concerned.
+// outbox in one transaction each, like event processing. Every route needs an operator token
+// (the runtime's guard); explanations name the people concerned, so only staff of the household's
+// region read them and every read is recorded (AccessAudit). Re-evaluations and samples are the
+// county's and the province's.
 import DoudiDomain
 import Envelope
 import Foundation
@@ -13,32 +15,32 @@ struct ClassifierAPI: Sendable {
     let writer: StoreWriter
     var store: ServiceStore { writer.store }
     let standards: LocalStandards
-    let token: String
+    let audit: AccessAudit
     let logger: Logger
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DoudiRequestContext>) {
         router.get("/v1/stats") { _, _ in try await Stats.read(store) }
         router.post("/v1/reevaluate") { request, context in
-            try authorize(request)
+            _ = try context.require([.province], to: "re-evaluate the registry")
             let body = try await decodeOptional(ReevaluateRequest.self, request, context) ?? ReevaluateRequest()
             return try await Reevaluation(writer: writer, standards: standards, logger: logger)
                 .run(batchSize: min(max(body.batchSize ?? 200, 1), 5_000))
         }
         router.post("/v1/samples") { request, context in
-            try authorize(request)
+            _ = try context.require([.county, .province], to: "draw samples")
             return try await Sampling(writer: writer).sample(try await request.decode(as: SampleRequest.self, context: context))
         }
         router.post("/v1/surveys") { request, context in
-            try authorize(request)
+            _ = try context.require([.county, .province], to: "start surveys")
             return try await Sampling(writer: writer).startSurvey(try await request.decode(as: SurveyRequest.self, context: context))
         }
         router.get("/v1/surveys/:year") { request, context in
-            try authorize(request)
+            _ = try context.require([.county, .province, .auditor], to: "read surveys")
             guard let year = context.parameters.get("year", as: Int.self) else { throw HTTPError(.badRequest, message: "year") }
             return try await Sampling(writer: writer).surveyStatus(year: year)
         }
         router.get("/v1/households/:id/explanation") { request, context in
-            try authorize(request)
+            _ = try context.require([.township, .county, .province], to: "read explanations")
             let id = context.parameters.get("id") ?? ""
             let lang = request.uri.queryParameters.get("lang") ?? "both"
             let languages: [ExplanationLanguage] = lang == "both" ? [.zh, .en] : ExplanationLanguage(rawValue: lang).map { [$0] } ?? []
@@ -46,15 +48,12 @@ struct ClassifierAPI: Sendable {
             guard let e = try await Explain.read(store, standards: standards, householdId: id, languages: languages) else {
                 throw HTTPError(.notFound, message: "no profile for this household")
             }
+            try await audit.recordScoped(request, context, resource: "explanation", id: id, regionCode: e.regionCode)
             return e
         }
     }
 
-    private func authorize(_ request: Request) throws {
-        guard BearerToken(token).accepts(request) else { throw HTTPError(.unauthorized, message: "operator bearer token required") }
-    }
-
-    private func decodeOptional<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T? {
+    private func decodeOptional<T: Decodable>(_ type: T.Type, _ request: Request, _ context: DoudiRequestContext) async throws -> T? {
         var request = request
         let body = try await request.collectBody(upTo: 1 << 16)
         guard body.readableBytes > 0 else { return nil }

@@ -9,6 +9,8 @@ import Store
 struct ExplainResponse: ResponseEncodable {
     struct OpenWarning: Codable { var warningId: String; var domain: String; var disposal: String; var level: String; var dueBy: String? }
     var householdId: String
+    /// The household's region (who may read the explanation: AccessAudit.recordScoped).
+    var regionCode: String
     var profileVersion: Int
     var category: String
     var standardsVersion: String
@@ -34,7 +36,7 @@ enum Explain {
             var text: [String: [String]] = [:]
             for l in languages { text[l.rawValue] = Explanation.lines(d, openWarnings: open, language: l) }
             return ExplainResponse(
-                householdId: hh, profileVersion: profile.version, category: d.category.rawValue,
+                householdId: hh, regionCode: profile.regionCode, profileVersion: profile.version, category: d.category.rawValue,
                 standardsVersion: d.record.standardsVersion,
                 decidedUnderStandards: h.standardsVersion == d.record.standardsVersion ? nil : h.standardsVersion,
                 openWarnings: open.map { .init(warningId: $0.warningId, domain: $0.domain.rawValue, disposal: $0.disposal.rawValue,

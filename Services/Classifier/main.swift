@@ -13,9 +13,7 @@ case .failure(let error):
     exit(2)
 }
 
-/// Development default; set `DOUDI_CLASSIFIER_TOKEN` in every real deployment.
-let token = ProcessEnvironment.string("DOUDI_CLASSIFIER_TOKEN", default: "doudi-dev-classifier-token")
-let runner = try ServiceRunner(processor: ClassifierProcessor(standards: standards), defaultHTTPPort: 8083)
+let runner = startOrExit("classifier") { try ServiceRunner(processor: ClassifierProcessor(standards: standards), defaultHTTPPort: 8083) }
 runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)"])
-let api = ClassifierAPI(writer: runner.writer, standards: standards, token: token, logger: runner.logger)
+let api = ClassifierAPI(writer: runner.writer, standards: standards, audit: runner.audit, logger: runner.logger)
 try await runner.run(routes: api.addRoutes)

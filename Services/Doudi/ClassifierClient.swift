@@ -8,8 +8,7 @@ import FoundationNetworking
 struct ClassifierOptions: ParsableArguments {
     @Option(help: "The classifier's base URL.")
     var url: String = "http://127.0.0.1:8083"
-    @Option(help: "Operator bearer token (env DOUDI_CLASSIFIER_TOKEN; development default doudi-dev-classifier-token).")
-    var token: String = ProcessInfo.processInfo.environment["DOUDI_CLASSIFIER_TOKEN"] ?? "doudi-dev-classifier-token"
+    @OptionGroup var credential: CredentialOptions
 
     /// Sends a request and decodes a JSON object answer; a non-2xx answer fails with its message.
     func call(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> [String: Any] {
@@ -19,7 +18,7 @@ struct ClassifierOptions: ParsableArguments {
         var request = URLRequest(url: endpoint)
         request.httpMethod = method
         request.timeoutInterval = 3600  // a re-evaluation of a large registry takes a while
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        try credential.authorize(&request)
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: body)

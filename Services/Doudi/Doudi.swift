@@ -28,7 +28,7 @@ struct Doudi: AsyncParsableCommand {
                       SeedCommand.self, SummaryCommand.self, StatusCommand.self, ContractCommand.self, ExportCommand.self,
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
                       ReliefCommand.self, DesignateCommand.self, LedgerCommand.self, RegionsCommand.self,
-                      ImportCommand.self, BackupCommand.self, StoreCommand.self,
+                      ImportCommand.self, BackupCommand.self, StoreCommand.self, OperatorCommand.self, AuditCommand.self,
                       PayrollCommand.self])
 }
 

@@ -36,7 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
         options.restart = restart
         options.showProgress = !quiet
         let importer = BulkImporter(options: options)
-        let keyer = PersonKeyer(secret: ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me")
+        let keyer = PersonKeyer(secret: try Secrets.personKeySecret())
         // Today's date bounds birth and collection dates, as intake will on the events' time.
         guard let today = CivilDate(iso: Timestamp.rfc3339()) else { throw ValidationError("no clock") }
         let summary: ImportSummary

@@ -39,14 +39,11 @@ struct ReliefCommand: AsyncParsableCommand {
 
     struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The township's review of a case that is not urgent: approve (payments start) or deny (township token).")
+            abstract: "The township's review of a case that is not urgent: approve (payments start) or deny (a township operator token: `doudi operator token --role township`).")
         @OptionGroup var api: ReliefAPIOptions
         @Argument(help: "The case id, e.g. case-app-1.") var caseId: String
         @Flag(exclusivity: .exclusive, help: "The decision.") var decision: Decision
         @Option(help: "Why (required for --deny; recorded with the case).") var reason: String?
-        @Option(help: "Who reviews (an id, recorded with the case).") var reviewer = ProcessInfo.processInfo.environment["USER"] ?? "township"
-        @Option(help: "Township bearer token (env DOUDI_RELIEF_TOWNSHIP_TOKEN).")
-        var token = ProcessInfo.processInfo.environment["DOUDI_RELIEF_TOWNSHIP_TOKEN"] ?? "doudi-dev-township-token"
 
         enum Decision: String, EnumerableFlag { case approve, deny }
 
@@ -55,11 +52,12 @@ struct ReliefCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var fields: [String: String] = ["decision": decision.rawValue, "reviewer": reviewer]
+            // The reviewer recorded with the case is the township operator token's subject.
+            var fields: [String: String] = ["decision": decision.rawValue]
             if let reason { fields["reason"] = reason }
             let body = try JSONSerialization.data(withJSONObject: fields)
             let path = "/v1/cases/\(caseId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? caseId)/review"
-            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body, token: token))
+            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body))
             print("reviewed \(c.caseId): \(decision == .approve ? "approved" : "denied"), status \(c.status), paid \(c.paidFen) fen")
         }
     }
@@ -69,14 +67,11 @@ struct ReliefCommand: AsyncParsableCommand {
         @OptionGroup var api: ReliefAPIOptions
         @Argument(help: "The case id, e.g. case-app-1.") var caseId: String
         @Option(help: "Approved total in fen.") var amount: Int64
-        @Option(help: "Who approves (recorded with the case).") var approver = ProcessInfo.processInfo.environment["USER"] ?? "county"
-        @Option(help: "County bearer token (env DOUDI_RELIEF_COUNTY_TOKEN).")
-        var token = ProcessInfo.processInfo.environment["DOUDI_RELIEF_COUNTY_TOKEN"] ?? "doudi-dev-county-token"
-
         func run() async throws {
-            let body = try JSONSerialization.data(withJSONObject: ["approvedFen": amount, "approver": approver])
+            // The approver recorded with the case is the county operator token's subject.
+            let body = try JSONSerialization.data(withJSONObject: ["approvedFen": amount])
             let path = "/v1/cases/\(caseId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? caseId)/approval"
-            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body, token: token))
+            let c = try JSONDecoder().decode(CaseSummary.self, from: try await api.request("POST", path, body: body))
             print("approved \(c.caseId): \(c.approvedTotalFen) fen, status \(c.status), paid \(c.paidFen) fen")
         }
     }
@@ -92,19 +87,20 @@ struct ReliefAPIOptions: ParsableArguments {
     var url = ProcessInfo.processInfo.environment["DOUDI_RELIEF_URL"] ?? "http://127.0.0.1:8085"
     // Accepted for symmetry with the other commands (the relief commands talk HTTP only).
     @OptionGroup var broker: BrokerOptions
+    @OptionGroup var credential: CredentialOptions
 
     struct HTTPFailure: Error, CustomStringConvertible {
         var status: Int; var body: String
         var description: String { "doudi-relief answered \(status): \(body)" }
     }
 
-    func request(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Data {
+    func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let target = URL(string: url + path) else { throw ValidationError("bad --url \(url)") }
         var request = URLRequest(url: target)
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        try credential.authorize(&request)
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw HTTPFailure(status: status, body: String(decoding: data, as: UTF8.self)) }

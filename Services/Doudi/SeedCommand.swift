@@ -13,11 +13,10 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Seed: the same seed yields the same data and ids (re-seeding is a no-op downstream).") var seed: UInt64 = 2026
     @Option(help: "Seconds to wait for the registry before sending department records (0, the default: send them at once; the matcher keeps records of people not yet registered).")
     var registryWait = 0
-    @Option(help: "Deployment secret for person keys (env DOUDI_PERSON_KEY_SECRET).")
-    var personKeySecret = ProcessInfo.processInfo.environment["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me"
 
     func run() async throws {
-        let seedEvents = SeedEvents(generator: PopulationGenerator(seed: seed), keyer: PersonKeyer(secret: personKeySecret))
+        // DOUDI_PERSON_KEY_SECRET, the development one only in development mode.
+        let seedEvents = SeedEvents(generator: PopulationGenerator(seed: seed), keyer: PersonKeyer(secret: try Secrets.personKeySecret()))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
         var records: [OutgoingMessage] = [], relief: [OutgoingMessage] = []
         for chunk in stride(from: 0, to: households, by: 2000) {

@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
                 continue
             }
             let ready = await get("\(base)/readyz")
-            let metrics = parseMetrics(await get("\(base)/metrics")?.body ?? "")
+            let metrics = parseMetrics(await get("\(base)/metrics", token: ProcessInfo.processInfo.environment["DOUDI_METRICS_TOKEN"])?.body ?? "")
             func m(_ name: String) -> String { metrics[name].map { String(Int($0)) } ?? "-" }
             rows.append([service.name, String(service.port), health.status == 200 ? "up" : "unhealthy",
                          ready?.status == 200 ? "ready" : "not ready", m("doudi_events_processed_total"),
@@ -35,9 +35,10 @@ struct StatusCommand: AsyncParsableCommand {
         printTable(["SERVICE", "PORT", "HEALTH", "READY", "PROCESSED", "DEAD-LETTERED", "OUTBOX", "LAG"], rows)
     }
 
-    private func get(_ url: String) async -> (status: Int, body: String)? {
+    private func get(_ url: String, token: String? = nil) async -> (status: Int, body: String)? {
         var request = URLRequest(url: URL(string: url)!)
         request.timeoutInterval = 2
+        if let token, !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         guard let (data, response) = try? await URLSession.shared.data(for: request),
               let http = response as? HTTPURLResponse else { return nil }
         return (http.statusCode, String(decoding: data, as: UTF8.self))

@@ -13,6 +13,7 @@ struct SummaryCommand: AsyncParsableCommand {
     @Flag(help: "Wait until the pipeline has been quiet for a few seconds before summarising.") var wait = false
     @Option(help: "Seconds of quiet that count as settled.") var quiet = 8
     @Option(help: "The classifier's HTTP address, for households per category.") var classifier = "http://127.0.0.1:8083"
+    @OptionGroup var credential: CredentialOptions
 
     func run() async throws {
         if wait { try await waitUntilSettled() }
@@ -41,8 +42,10 @@ struct SummaryCommand: AsyncParsableCommand {
     /// Every household's category and the counties, from the classifier (warnings only name
     /// households with a need).
     private func classifierStats() async -> [String: Any]? {
-        guard let url = URL(string: classifier + "/v1/stats"),
-              let (data, _) = try? await URLSession.shared.data(from: url),
+        guard let url = URL(string: classifier + "/v1/stats") else { return nil }
+        var request = URLRequest(url: url)
+        guard (try? credential.authorize(&request)) != nil,
+              let (data, _) = try? await URLSession.shared.data(for: request),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return json
     }

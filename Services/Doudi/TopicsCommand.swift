@@ -13,6 +13,8 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Replication factor (3 in production).") var replicationFactor = 1
         @Option(help: "min.insync.replicas (2 in production; omitted when 0).") var minInsyncReplicas = 0
         @Flag(help: "Also create the demo topics (demo.input, demo.output).") var demo = false
+        @Option(help: "Days the deadletter topic keeps a dead letter (its original bytes may hold personal data; docs/operations.md). 0 keeps them forever.")
+        var deadletterRetentionDays = 90
 
         func run() async throws {
             // Records up to the suite's limit (the producers' `message.max.bytes`), whatever the broker's default.
@@ -20,7 +22,11 @@ struct TopicsCommand: AsyncParsableCommand {
             if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
             let names = Topics.all + (demo ? ["demo.input", "demo.output"] : [])
             let created = try await broker.admin().createTopics(names.map {
-                TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: config)
+                var c = config
+                if $0 == Topics.deadletter && deadletterRetentionDays > 0 {
+                    c["retention.ms"] = String(Int64(deadletterRetentionDays) * 86_400_000)
+                }
+                return TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: c)
             })
             print("topics: \(created.count) created, \(names.count - created.count) already present (\(Topics.all.count) in the contract\(demo ? " + 2 demo" : ""))")
         }

@@ -25,8 +25,8 @@ enum HTTPReplies {
     }
 
     static func forbidden(_ what: String) -> Response {
-        error(.forbidden, "forbidden", "该令牌无权操作此\(what == "region" ? "地区" : "渠道")",
-              "this token may not act for this \(what)")
+        let zh = ["region": "地区", "channel": "渠道", "role": "操作（角色不符）"][what] ?? what
+        return error(.forbidden, "forbidden", "该令牌无权操作此\(zh)", "this token may not act for this \(what)")
     }
 
     static func tooLarge(limit: Int) -> Response {

@@ -58,20 +58,22 @@ struct IntakeDecider: Sendable {
     }
 
     /// Idempotency, status row and event, in the caller's write transaction.
+    /// `scope`: whose ids these are (`SubmissionRecord.scope`); the events' ids derive from it too,
+    /// so two operators' equal submission ids are two submissions everywhere downstream.
     func apply(_ e: Evaluation, db: Database, time: String, receivedAt: String, causationID: String?,
-               submittedBy: String) throws -> Outcome {
-        if let existing = try SubmissionRecords.find(db, id: e.submissionId) {
+               submittedBy: String, scope: String) throws -> Outcome {
+        if let existing = try SubmissionRecords.find(db, scope: scope, id: e.submissionId) {
             if existing.bodyHash == e.bodyHash { return .duplicate(existing) }
             if existing.status == .accepted {
                 let rejection = Rejection(submissionId: e.submissionId, channel: e.channel, regionCode: e.regionCode,
                                           errors: [Self.conflictError], rejectedAt: time)
-                return .conflict(existing, try rejectedEvent(rejection, hash: e.bodyHash, time: time, causationID: causationID))
+                return .conflict(existing, try rejectedEvent(rejection, scope: scope, hash: e.bodyHash, time: time, causationID: causationID))
             }
             // A rejected submission corrected and sent again under its id is decided afresh.
         }
         var record = SubmissionRecord(submissionId: e.submissionId, channel: e.channel, regionCode: e.regionCode,
                                       status: .rejected, errors: [], bodyHash: e.bodyHash, receivedAt: receivedAt,
-                                      decidedAt: time, submittedBy: submittedBy)
+                                      decidedAt: time, submittedBy: submittedBy, scope: scope)
         let event: OutgoingEvent
         switch e.validation {
         case .accepted(var submission):
@@ -79,12 +81,12 @@ struct IntakeDecider: Sendable {
             record.status = .accepted
             record.warnings = submission.warnings ?? []
             event = OutgoingEvent(topic: Topics.intakeAccepted, event: try CloudEvent.make(
-                id: EventID.derived(EventType.intakeAccepted.rawValue, e.submissionId), source: source, type: EventType.intakeAccepted.rawValue,
+                id: EventID.derived(EventType.intakeAccepted.rawValue, scope, e.submissionId), source: source, type: EventType.intakeAccepted.rawValue,
                 time: time, subject: nil, key: submission.applicant.personKey, causationID: causationID, payload: submission))
         case .rejected(var rejection):
             rejection.rejectedAt = time
             record.errors = rejection.errors
-            event = try rejectedEvent(rejection, hash: e.bodyHash, time: time, causationID: causationID)
+            event = try rejectedEvent(rejection, scope: scope, hash: e.bodyHash, time: time, causationID: causationID)
         case .undecodable(let reason):
             throw PoisonMessage(reason)
         }
@@ -93,9 +95,9 @@ struct IntakeDecider: Sendable {
     }
 
     /// Keyed by submission id: a rejected form may carry no valid identity number to key by.
-    private func rejectedEvent(_ r: Rejection, hash: String, time: String, causationID: String?) throws -> OutgoingEvent {
+    private func rejectedEvent(_ r: Rejection, scope: String, hash: String, time: String, causationID: String?) throws -> OutgoingEvent {
         OutgoingEvent(topic: Topics.intakeRejected, event: try CloudEvent.make(
-            id: EventID.derived(EventType.intakeRejected.rawValue, r.submissionId, hash), source: source, type: EventType.intakeRejected.rawValue,
+            id: EventID.derived(EventType.intakeRejected.rawValue, scope, r.submissionId, hash), source: source, type: EventType.intakeRejected.rawValue,
             time: time, subject: nil, key: r.submissionId, causationID: causationID, payload: r))
     }
 }

@@ -24,7 +24,7 @@ struct IntakeProcessor: EventProcessor {
         case .failure(let undecodable): throw PoisonMessage("undecodable intake.submission.v1: \(undecodable.reason)")
         }
         switch try decider.apply(evaluation, db: context.db, time: context.eventTime, receivedAt: context.eventTime,
-                                 causationID: event.id, submittedBy: "topic") {
+                                 causationID: event.id, submittedBy: "topic", scope: "topic:" + event.source) {
         case .decided(_, let out), .conflict(_, let out): return [out]
         case .duplicate: return []
         }

@@ -1,10 +1,12 @@
 // The region directory over HTTP, for the cascading picker of /declare (自主申报: a resident
 // picks province → city → county → township instead of typing a 9-digit code) and for any
-// channel system that wants names. Public (no token): the directory is public data. Answers
+// channel system that wants names. Any verified operator token may read it (the declare page uses its
+// public declare token): the directory is public data, the token only meets the runtime's guard. Answers
 // carry the directory's snapshot as ETag and may be cached for a day.
 import DoudiDomain
 import Foundation
 import Hummingbird
+import ServiceKit
 
 struct RegionRoutes: Sendable {
     let directory: RegionDirectory
@@ -46,7 +48,7 @@ struct RegionRoutes: Sendable {
         var successorLabel: String?
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<DoudiRequestContext>) {
         router.get("/v1/regions") { request, _ in
             let parent = request.uri.queryParameters.get("parent") ?? ""
             return answer(request) { () -> Children? in

@@ -23,6 +23,9 @@ struct SubmissionRecord: Codable, Sendable, Equatable {
     var decidedAt: String?
     /// The operator whose token posted it (HTTP) or `topic` (the intake.submissions consumer).
     var submittedBy: String
+    /// Whose submission ids these are: the operator (HTTP) or `topic:<ce_source>` (a channel
+    /// system). Ids are unique within a scope only: one operator cannot squat or probe another's.
+    var scope: String
 }
 
 enum SubmissionRecords {
@@ -39,13 +42,27 @@ enum SubmissionRecords {
         migrator.registerMigration("intake-v2-warnings") { db in
             try db.execute(sql: "ALTER TABLE submissions ADD COLUMN warnings TEXT")
         }
+        // Issue 13: submission ids are unique per scope (an operator, a channel system), not globally.
+        migrator.registerMigration("intake-v3-scoped-ids") { db in
+            try db.execute(sql: """
+                CREATE TABLE submissions_v2(
+                  scope TEXT NOT NULL, submission_id TEXT NOT NULL, channel TEXT, region_code TEXT, status TEXT NOT NULL,
+                  errors TEXT NOT NULL, body_hash TEXT NOT NULL, received_at TEXT NOT NULL, decided_at TEXT,
+                  submitted_by TEXT NOT NULL, warnings TEXT, PRIMARY KEY(scope, submission_id)) WITHOUT ROWID;
+                INSERT INTO submissions_v2 SELECT submitted_by, submission_id, channel, region_code, status, errors, body_hash,
+                  received_at, decided_at, submitted_by, warnings FROM submissions;
+                DROP TABLE submissions;
+                ALTER TABLE submissions_v2 RENAME TO submissions;
+                CREATE INDEX submissions_status ON submissions(status);
+                """)
+        }
     }
 
-    static func find(_ db: Database, id: String) throws -> SubmissionRecord? {
+    static func find(_ db: Database, scope: String, id: String) throws -> SubmissionRecord? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings
-            FROM submissions WHERE submission_id = ?
-            """, arguments: [id]) else { return nil }
+            SELECT submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings, scope
+            FROM submissions WHERE scope = ? AND submission_id = ?
+            """, arguments: [scope, id]) else { return nil }
         let errorsJSON: String = row[4]
         let warningsJSON: String? = row[9]
         func decode(_ json: String?) -> [FieldError] {
@@ -55,7 +72,7 @@ enum SubmissionRecords {
             submissionId: row[0], channel: row[1], regionCode: row[2],
             status: SubmissionStatus(rawValue: row[3]) ?? .received,
             errors: decode(errorsJSON), warnings: decode(warningsJSON),
-            bodyHash: row[5], receivedAt: row[6], decidedAt: row[7], submittedBy: row[8])
+            bodyHash: row[5], receivedAt: row[6], decidedAt: row[7], submittedBy: row[8], scope: row[10])
     }
 
     /// Inserts or replaces (a rejected submission may be corrected and sent again under its id).
@@ -63,13 +80,13 @@ enum SubmissionRecords {
         let errors = String(decoding: try JSONEncoder().encode(r.errors), as: UTF8.self)
         let warnings = r.warnings.isEmpty ? nil : String(decoding: try JSONEncoder().encode(r.warnings), as: UTF8.self)
         try db.execute(sql: """
-            INSERT INTO submissions(submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(submission_id) DO UPDATE SET channel = excluded.channel, region_code = excluded.region_code,
+            INSERT INTO submissions(submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings, scope)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(scope, submission_id) DO UPDATE SET channel = excluded.channel, region_code = excluded.region_code,
               status = excluded.status, errors = excluded.errors, body_hash = excluded.body_hash,
               received_at = excluded.received_at, decided_at = excluded.decided_at, submitted_by = excluded.submitted_by,
               warnings = excluded.warnings
             """, arguments: [r.submissionId, r.channel, r.regionCode, r.status.rawValue, errors, r.bodyHash,
-                             r.receivedAt, r.decidedAt, r.submittedBy, warnings])
+                             r.receivedAt, r.decidedAt, r.submittedBy, warnings, r.scope])
     }
 }

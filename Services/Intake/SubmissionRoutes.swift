@@ -7,25 +7,30 @@ import NIOCore
 import ServiceKit
 import Store
 
-/// `POST /v1/submissions` and `GET /v1/submissions/{id}`: bearer tokens scoped to regions, a
-/// body limit, idempotency on `submissionId`; the stored status and the outgoing event are
-/// written in one transaction with the outbox (the relay publishes them).
+/// `POST /v1/submissions` and `GET /v1/submissions/{id}`: operator tokens (the runtime's guard has
+/// verified one) scoped to regions and channels, a body limit, idempotency on `submissionId`
+/// within the operator's own ids; the stored status and the outgoing event are written in one
+/// transaction with the outbox (the relay publishes them).
 struct SubmissionRoutes: Sendable {
+    /// Who collects forms (§2.2): township and county staff, the province's channels, and the
+    /// self-declaration page (its `declarant` token may only send `self_declared`).
+    static let submitters: Set<OperatorRole> = [.township, .county, .province, .declarant]
+
     let decider: IntakeDecider
-    let tokens: OperatorTokens
     let writer: StoreWriter
     var pool: DatabasePool { writer.store.pool }
     let maxBodyBytes: Int
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/v1/submissions") { request, _ in try await post(request) }
+    func add(to router: Router<DoudiRequestContext>) {
+        router.post("/v1/submissions") { request, context in try await post(request, context) }
         router.get("/v1/submissions/{id}") { request, context in
-            try await get(request, id: context.parameters.get("id") ?? "")
+            try await get(request, context, id: context.parameters.get("id") ?? "")
         }
     }
 
-    func post(_ request: Request) async throws -> Response {
-        guard let token = tokens.authenticate(request.headers[.authorization]) else { return HTTPReplies.unauthorized }
+    func post(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
+        guard let token = context.credential else { return HTTPReplies.unauthorized }
+        guard Self.submitters.contains(token.role) else { return HTTPReplies.forbidden("role") }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             return HTTPReplies.tooLarge(limit: maxBodyBytes)
         }
@@ -42,10 +47,11 @@ struct SubmissionRoutes: Sendable {
         }
         if let region = evaluation.regionCode, !token.covers(region: region) { return HTTPReplies.forbidden("region") }
         if let channel = evaluation.channel, !token.allows(channel: channel) { return HTTPReplies.forbidden("channel") }
+        if token.role == .declarant, evaluation.channel != "self_declared" { return HTTPReplies.forbidden("channel") }
 
         let outcome = try await writer.write { db in
             let outcome = try decider.apply(evaluation, db: db, time: now, receivedAt: now, causationID: nil,
-                                            submittedBy: token.operator)
+                                            submittedBy: token.subject, scope: token.subject)
             if case .decided(_, let out) = outcome { return (outcome, [out]) }
             return (outcome, [])
         }
@@ -58,15 +64,13 @@ struct SubmissionRoutes: Sendable {
         }
     }
 
-    func get(_ request: Request, id: String) async throws -> Response {
-        guard let token = tokens.authenticate(request.headers[.authorization]) else { return HTTPReplies.unauthorized }
-        guard let record = try await pool.read({ db in try SubmissionRecords.find(db, id: id) }) else {
+    /// Only the caller's own ids exist for it: another operator's id answers 404, as an unknown one
+    /// does, so an id reveals nothing about whether someone else used it.
+    func get(_ request: Request, _ context: DoudiRequestContext, id: String) async throws -> Response {
+        guard let token = context.credential else { return HTTPReplies.unauthorized }
+        guard let record = try await pool.read({ db in try SubmissionRecords.find(db, scope: token.subject, id: id) }) else {
             return HTTPReplies.notFound
         }
-        // A rejected form may have no valid region: then only the operator who sent it sees it.
-        let inScope = (record.regionCode.map(token.covers(region:)) ?? false) && token.allows(channel: record.channel ?? "")
-        let visible = inScope || record.submittedBy == token.operator
-        guard visible else { return HTTPReplies.forbidden("region") }
         return HTTPReplies.json(.ok, SubmissionStatusBody(record, full: true))
     }
 }

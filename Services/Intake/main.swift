@@ -1,7 +1,7 @@
 // doudi-intake: the six channels of §2.2 in, validated and normalised submissions out.
 //
 // - topic: `intake.submissions` (channel systems, `doudi import`) → `intake.accepted` / `intake.rejected`
-// - HTTP: `POST /v1/submissions`, `GET /v1/submissions/{id}`, `GET /v1/regions` (public), `/openapi.json`,
+// - HTTP: `POST /v1/submissions`, `GET /v1/submissions/{id}`, `GET /v1/regions` (any operator token, the declare token included), `/openapi.json`,
 //   `/declare` (with `/declare.js`, `/declare.css`)
 // See docs/intake.md.
 import DoudiDomain
@@ -9,13 +9,14 @@ import Envelope
 import Logging
 import ServiceKit
 
-let config = ServiceConfig(service: "intake", defaultHTTPPort: 8081)
+let config = ServiceConfig.orExit(service: "intake", defaultHTTPPort: 8081)
 let decider = IntakeDecider(keyer: PersonKeyer(secret: config.personKeySecret))
-let runner = try ServiceRunner(processor: IntakeProcessor(decider: decider), defaultHTTPPort: 8081, config: config)
-let tokens = try OperatorTokens.load(logger: runner.logger)
-let api = SubmissionRoutes(decider: decider, tokens: tokens, writer: runner.writer,
+let runner = startOrExit("intake") { try ServiceRunner(processor: IntakeProcessor(decider: decider), defaultHTTPPort: 8081, config: config) }
+let declareToken = startOrExit("intake") { try DeclareToken.load(config: config) }
+if declareToken == nil { runner.logger.notice("DOUDI_INTAKE_DECLARE_TOKEN not set: the self-declaration page /declare is off") }
+let api = SubmissionRoutes(decider: decider, writer: runner.writer,
                            maxBodyBytes: ProcessEnvironment.int("DOUDI_INTAKE_MAX_BODY_BYTES", default: 256 * 1024))
-let files = try PublicFiles(declareToken: tokens.declareToken)
+let files = try PublicFiles(declareToken: declareToken)
 let regions = RegionRoutes(directory: .standard)
 try await runner.run(routes: { router in
     api.add(to: router)

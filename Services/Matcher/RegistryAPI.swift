@@ -1,5 +1,7 @@
-// The operators' read API. Profiles and candidate lists hold personal data (names, identity
-// numbers) and need the bearer token `DOUDI_MATCHER_TOKEN`; `/v1/stats` gives counts only.
+// The operators' read API. Every route needs an operator token (the runtime's guard). Profiles
+// and candidate lists hold personal data (names, identity numbers, health, income): only staff of
+// the household's region read them, and every read is recorded (AccessAudit). `/v1/stats` gives
+// counts only, with cells of fewer than `minimumCell` households suppressed.
 import DoudiDomain
 import Foundation
 import GRDB
@@ -8,25 +10,33 @@ import NIOCore
 import ServiceKit
 
 struct RegistryAPI: Sendable {
-    /// Development default, documented in docs/matcher.md: set DOUDI_MATCHER_TOKEN in every real deployment.
-    static let developmentToken = "doudi-matcher-dev-token"
+    /// Who reads households (§3.1: the civil-affairs staff of the household's region).
+    static let readers: Set<OperatorRole> = [.township, .county, .province]
     let pool: DatabasePool
-    let token: String
+    let audit: AccessAudit
+    /// `DOUDI_STATS_MIN_CELL` (default 10): no count below it is published per region.
+    let minimumCell: Int
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<DoudiRequestContext>) {
         router.get("/v1/households/:id") { request, context -> Response in
-            guard authorized(request) else { return Self.unauthorized() }
+            _ = try context.require(Self.readers, to: "read household profiles")
             let id = try context.parameters.require("id")
-            let blob = try await pool.read { db in
-                try Data.fetchOne(db, sql: "SELECT profile FROM households WHERE id = ?", arguments: [id])
+            let found = try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT profile, region_code FROM households WHERE id = ?", arguments: [id])
             }
-            guard let blob else { return Self.json(["error": "household not found"], status: .notFound) }
+            guard let found else { return Self.json(["error": "household not found"], status: .notFound) }
+            let blob: Data = found[0]
+            try await audit.recordScoped(request, context, resource: "household", id: id, regionCode: found[1])
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: blob)))
         }
-        router.get("/v1/candidates") { request, _ -> Response in
-            guard authorized(request) else { return Self.unauthorized() }
+        router.get("/v1/candidates") { request, context -> Response in
+            let credential = try context.require(Self.readers, to: "read candidate lists")
             let region = request.uri.queryParameters.get("region") ?? ""
+            guard credential.national || credential.regions.contains(where: { region.hasPrefix($0) }) else {
+                throw HTTPError(.forbidden, message: "name a region within your regions (?region=…)")
+            }
+            try await audit.record(request, context, resource: "candidates", id: region.isEmpty ? "*" : region, regionCode: region)
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 1000, 1), 10_000)
             let list: [[String: String]] = try await pool.read { db in
                 try Row.fetchAll(db, sql: """
@@ -42,16 +52,10 @@ struct RegistryAPI: Sendable {
         }
         router.get("/v1/stats") { request, _ -> Response in
             let prefixLength = min(max(request.uri.queryParameters.get("prefixLength", as: Int.self) ?? 6, 2), 12)
-            let stats = try await pool.read { db in try RegistryStats.read(db, prefixLength: prefixLength) }
+            var stats = try await pool.read { db in try RegistryStats.read(db, prefixLength: prefixLength) }
+            stats.suppressCells(below: minimumCell)
             return Self.json(stats)
         }
-    }
-
-    private func authorized(_ request: Request) -> Bool { BearerToken(token).accepts(request) }
-
-    static func unauthorized() -> Response {
-        Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
-                 body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"bearer token required\"}")))
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
@@ -79,6 +83,18 @@ struct RegistryStats: Codable, Sendable {
     var versions: Int
     var candidates: Int
     var regions: [Region]
+    /// Regions left out because they hold fewer households than the minimum cell (so that no
+    /// count describes one household); their households are still in the totals.
+    var suppressedRegions: Int? = nil
+
+    /// Drops every region cell with fewer than `minimum` households or persons (and a candidate
+    /// count below it is published as 0).
+    mutating func suppressCells(below minimum: Int) {
+        guard minimum > 1 else { return }
+        let kept = regions.filter { $0.households >= minimum && $0.persons >= minimum }
+        suppressedRegions = regions.count - kept.count
+        regions = kept.map { var r = $0; if r.candidates < minimum { r.candidates = 0 }; return r }
+    }
 
     static func read(_ db: Database, prefixLength: Int) throws -> RegistryStats {
         let totals = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(version), 0) FROM households")!

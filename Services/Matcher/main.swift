@@ -3,7 +3,7 @@
 import Foundation
 import ServiceKit
 
-let config = ServiceConfig(service: "matcher", defaultHTTPPort: 8082)
+let config = ServiceConfig.orExit(service: "matcher", defaultHTTPPort: 8082)
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "seed-synthetic" {
     guard arguments.count == 2, let persons = Int(arguments[1]), persons > 0 else {
@@ -15,10 +15,12 @@ if arguments.first == "seed-synthetic" {
 }
 
 let counters = MatchCounters()
-let runner = try ServiceRunner(processor: MatcherProcessor(personKeySecret: config.personKeySecret, counters: counters),
-                               defaultHTTPPort: 8082, config: config)
+let runner = startOrExit("matcher") {
+    try ServiceRunner(processor: MatcherProcessor(personKeySecret: config.personKeySecret, counters: counters),
+                      defaultHTTPPort: 8082, config: config)
+}
 counters.attach(to: runner.metrics.registry, service: "matcher")
-let api = RegistryAPI(pool: runner.store.pool,
-                      token: ProcessEnvironment.string("DOUDI_MATCHER_TOKEN", default: RegistryAPI.developmentToken))
-let designations = DesignationAPI(writer: runner.writer, operators: try CountyOperators.load(logger: runner.logger))
+let api = RegistryAPI(pool: runner.store.pool, audit: runner.audit,
+                      minimumCell: ProcessEnvironment.int("DOUDI_STATS_MIN_CELL", default: 10))
+let designations = DesignationAPI(writer: runner.writer, audit: runner.audit)
 try await runner.run(routes: { api.add(to: $0); designations.add(to: $0) })

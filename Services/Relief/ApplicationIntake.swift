@@ -70,6 +70,11 @@ struct ApplicationIntake {
         var app = app
         guard !app.applicationId.isEmpty else { throw PoisonMessage("applicationId is empty") }
         guard app.requestedFen >= 0 else { throw PoisonMessage("requestedFen is negative") }
+        // The same rule as the intake form's (PersonName): no markup, symbols or direction controls.
+        let name = TextNormalization.personName(app.applicant.name)
+        if !name.isEmpty && !PersonName.isAcceptable(name) {
+            throw PoisonMessage("applicant.name (invalid_name): a name may contain only letters, marks, spaces and the middle dot (·)")
+        }
         if let size = app.householdSize, size < 0 { throw PoisonMessage("householdSize is negative") }
         guard case .success(let region) = RegionCode.parse(app.incidentRegionCode) else {
             throw PoisonMessage("incidentRegionCode is not a township or village division code")

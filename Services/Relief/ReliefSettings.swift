@@ -1,5 +1,6 @@
 // Settings of the relief service: the standards file (amounts per region and the opening balance of
-// each township reserve fund), the county and township tokens, and the payment clock.
+// each township reserve fund) and the payment clock. County approvers are operators with the
+// county role (operator tokens, docs/configuration.md).
 import DoudiDomain
 import Foundation
 import ServiceKit
@@ -20,19 +21,12 @@ struct ReliefFileSettings: Decodable {
 struct ReliefSettingsError: Error, CustomStringConvertible { var description: String }
 
 struct ReliefSettings: Sendable {
-    static let developmentCountyToken = "doudi-dev-county-token"
-    static let developmentTownshipToken = "doudi-dev-township-token"
-
     var standards = RegionalRules<ReliefStandards>()
     /// Opening balance of a township's fund when the file names none. Default 5,000,000 fen (50,000 yuan).
     var defaultOpeningFen: Int64 = 5_000_000
     var openingFen: [String: Int64] = [:]
     /// Days the paperwork of an aid-first payment may follow it. Default 7.
     var paperworkDueDays = 7
-    /// `DOUDI_RELIEF_COUNTY_TOKEN`: bearer token of county approvers.
-    var countyToken = developmentCountyToken
-    /// `DOUDI_RELIEF_TOWNSHIP_TOKEN`: bearer token of township reviewers.
-    var townshipToken = developmentTownshipToken
     /// `DOUDI_RELIEF_TICK_MS`: how often the scheduler looks for due stages. Default 1000.
     var tickMs = 1000
     /// `DOUDI_RELIEF_STAGE_INTERVAL_SECONDS`: when set, a stage due m months after the start is due
@@ -50,8 +44,6 @@ struct ReliefSettings: Sendable {
             }
             try s.load(data)
         }
-        if let token = env["DOUDI_RELIEF_COUNTY_TOKEN"], !token.isEmpty { s.countyToken = token }
-        if let token = env["DOUDI_RELIEF_TOWNSHIP_TOKEN"], !token.isEmpty { s.townshipToken = token }
         if let tick = env["DOUDI_RELIEF_TICK_MS"] {
             guard let ms = Int(tick), ms > 0 else { throw ReliefSettingsError(description: "DOUDI_RELIEF_TICK_MS must be a positive integer") }
             s.tickMs = ms

@@ -11,9 +11,11 @@ catch {
     FileHandle.standardError.write(Data("doudi-relief: \(error)\n".utf8))
     exit(2)
 }
-let bootstrap = ServiceConfig(service: "relief", defaultHTTPPort: 8085)
-let runner = try ServiceRunner(processor: ReliefProcessor(settings: settings, personKeySecret: bootstrap.personKeySecret),
-                               defaultHTTPPort: 8085, config: bootstrap)
-let api = ReliefAPI(writer: runner.writer, settings: settings)
+let bootstrap = ServiceConfig.orExit(service: "relief", defaultHTTPPort: 8085)
+let runner = startOrExit("relief") {
+    try ServiceRunner(processor: ReliefProcessor(settings: settings, personKeySecret: bootstrap.personKeySecret),
+                      defaultHTTPPort: 8085, config: bootstrap)
+}
+let api = ReliefAPI(writer: runner.writer, settings: settings, audit: runner.audit)
 try await runner.run(routes: { api.add(to: $0) },
                      background: [StageScheduler(writer: runner.writer, settings: settings, logger: runner.logger)])

@@ -6,7 +6,8 @@ import GRDB
 /// The router's ledger in SQLite: one row per referral (its latest content and state), the
 /// router's copy of the registry's people (to name the person a department helps), and the
 /// referrals waiting for a person it does not know yet. The pure `ReferralLedger` decides every
-/// transition; this type only loads the entries a decision needs and saves the result.
+/// transition; this type only loads the entries a decision needs and saves the result. Referrals
+/// and people name persons: they are sealed at rest (`doudi_seal`, ServiceStore).
 enum ReferralStore {
     static func register(_ m: inout DatabaseMigrator) {
         m.registerMigration("router-v1") { db in
@@ -64,11 +65,11 @@ enum ReferralStore {
             let r = e.referral
             try db.execute(sql: """
                 INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral, escalated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?)
                 ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, due_by = excluded.due_by, updated_at = excluded.updated_at,
                   referral = excluded.referral, escalated = excluded.escalated
                 """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, e.state.rawValue, r.dueBy, r.sentAt, time,
-                                 try JSONCoding.encoder.encode(r), e.escalated])
+                                 try JSONCoding.encoder.encode(r), r.referralId, e.escalated])
         }
     }
 
@@ -94,24 +95,31 @@ enum ReferralStore {
         try db.execute(sql: "DELETE FROM router_people WHERE household_id = ?", arguments: [p.householdId])
         for m in p.members {
             guard let key = m.personKey else { continue }
-            try db.execute(sql: "INSERT OR REPLACE INTO router_people(person_key, household_id, name, id_number) VALUES (?, ?, ?, ?)",
-                           arguments: [key, p.householdId, m.name, m.idNumber])
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO router_people(person_key, household_id, name, id_number)
+                VALUES (?1, ?2, doudi_seal(?3, 'router_people/name/' || ?1), doudi_seal(?4, 'router_people/id/' || ?1))
+                """, arguments: [key, p.householdId, m.name, m.idNumber])
         }
         return true
     }
 
     static func person(_ db: Database, _ key: String) throws -> PersonIdentity? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT name, id_number FROM router_people WHERE person_key = ?"), arguments: [key])
-            .map { PersonIdentity(name: $0[0], idNumber: $0[1]) }
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT doudi_open(name, 'router_people/name/' || person_key), doudi_open(id_number, 'router_people/id/' || person_key)
+            FROM router_people WHERE person_key = ?
+            """), arguments: [key])
+            .map { PersonIdentity(name: String(decoding: $0[0] as Data, as: UTF8.self), idNumber: String(decoding: $0[1] as Data, as: UTF8.self)) }
     }
 
     static func wait(_ db: Database, _ r: Referral, time: String) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO router_waiting(referral_id, household_id, time, referral) VALUES (?, ?, ?, ?)",
-                       arguments: [r.referralId, r.householdId, time, try JSONCoding.encoder.encode(r)])
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO router_waiting(referral_id, household_id, time, referral)
+            VALUES (?1, ?2, ?3, doudi_seal(?4, 'router_waiting/' || ?1))
+            """, arguments: [r.referralId, r.householdId, time, try JSONCoding.encoder.encode(r)])
     }
 
     static func waiting(_ db: Database, householdId: String) throws -> [(Referral, String)] {
-        try Row.fetchAll(db, sql: "SELECT referral, time FROM router_waiting WHERE household_id = ? ORDER BY referral_id",
+        try Row.fetchAll(db, sql: "SELECT doudi_open(referral, 'router_waiting/' || referral_id), time FROM router_waiting WHERE household_id = ? ORDER BY referral_id",
                          arguments: [householdId]).map { (try JSONDecoder().decode(Referral.self, from: $0[0] as Data), $0[1]) }
     }
 
@@ -141,7 +149,7 @@ enum ReferralStore {
     }
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
-        try Row.fetchAll(db, sql: "SELECT referral, state, escalated FROM router_referrals WHERE \(clause) ORDER BY referral_id",
+        try Row.fetchAll(db, sql: "SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated FROM router_referrals WHERE \(clause) ORDER BY referral_id",
                          arguments: args).map { row in
             let data: Data = row[0]
             guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }

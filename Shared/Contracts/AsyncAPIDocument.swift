@@ -28,7 +28,7 @@ public enum AsyncAPIDocument {
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter, .basicLivingPayroll: []
+        case .intakeRejected, .workTasks, .reliefDisbursements, .deadletter, .auditAccess, .basicLivingPayroll: []
         }
     }
 

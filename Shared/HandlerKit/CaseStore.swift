@@ -22,7 +22,8 @@ public enum CaseState: String, Codable, Sendable, CaseIterable {
 }
 
 /// A handler's store: its cases, every outcome it published, and per-recipient amounts paid
-/// this year (the programmes' annual caps need them).
+/// this year (the programmes' annual caps need them). The referral kept with a case (its needs
+/// name people) is sealed at rest (`doudi_seal`, ServiceStore).
 public enum CaseStore {
     public struct Case: Codable, Sendable {
         public var referralId, warningId, householdId, domain, state, receivedAt, updatedAt: String
@@ -74,15 +75,23 @@ public enum CaseStore {
         }
     }
 
+    /// The referral received with a case (nil for a withdrawal never received).
+    public static func referral(_ db: Database, referralId: String) throws -> Referral? {
+        guard let data = try Data.fetchOne(db, sql: """
+            SELECT doudi_open(referral, 'handler_cases/' || referral_id) FROM handler_cases WHERE referral_id = ?
+            """, arguments: [referralId]) else { return nil }
+        return try JSONDecoder().decode(Referral.self, from: data)
+    }
+
     /// `referral` is nil for a withdrawal of a referral never received (kept so that nothing reopens it).
     static func save(_ db: Database, referralId: String, warningId: String, householdId: String, domain: Domain,
                      state: CaseState, at time: String, referral: Referral?) throws {
         try db.execute(sql: """
             INSERT INTO handler_cases(referral_id, warning_id, household_id, domain, state, received_at, updated_at, referral)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'handler_cases/' || ?))
             ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
             """, arguments: [referralId, warningId, householdId, domain.rawValue, state.rawValue, time, time,
-                             try referral.map { try JSONCoding.encoder.encode($0) }])
+                             try referral.map { try JSONCoding.encoder.encode($0) }, referralId])
     }
 
     static func insert(_ db: Database, _ outcome: Outcome) throws {

@@ -16,9 +16,11 @@ public enum Handler {
             FileHandle.standardError.write(Data("doudi-\(P.domain.rawValue): refusing to start: \(error)\n".utf8))
             exit(78) // EX_CONFIG
         }
-        let runner = try ServiceRunner(processor: HandlerProcessor(programme: P(rules: loaded.rules)), defaultHTTPPort: defaultHTTPPort)
+        let runner = startOrExit(P.domain.rawValue) {
+            try ServiceRunner(processor: HandlerProcessor(programme: P(rules: loaded.rules)), defaultHTTPPort: defaultHTTPPort)
+        }
         runner.logger.info("rules loaded", metadata: ["origin": "\(loaded.origin)", "regions": "\(loaded.rules.regions.entries.count)"])
-        try await runner.run(routes: { routes($0, store: runner.store, domain: P.domain, rulesOrigin: loaded.origin) })
+        try await runner.run(routes: { routes($0, store: runner.store, audit: runner.audit, domain: P.domain, rulesOrigin: loaded.origin) })
     }
 
     struct CaseView: ResponseEncodable {
@@ -34,13 +36,19 @@ public enum Handler {
         var rules: String
     }
 
-    static func routes(_ router: Router<BasicRequestContext>, store: ServiceStore, domain: Domain, rulesOrigin: String) {
-        router.get("/v1/cases/:referralId") { _, context -> CaseView in
+    /// Every route needs an operator token (the runtime's guard). A case names a household and
+    /// what it was granted: the department itself, and the civil-affairs staff of the household's
+    /// region, read it; each read is recorded.
+    static func routes(_ router: Router<DoudiRequestContext>, store: ServiceStore, audit: AccessAudit, domain: Domain, rulesOrigin: String) {
+        router.get("/v1/cases/:referralId") { request, context -> CaseView in
+            let credential = try context.require([.department, .township, .county, .province], to: "read cases")
+            guard credential.answers(domain: domain.rawValue) else { throw HTTPError(.forbidden, message: "this token answers other domains") }
             let id = try context.parameters.require("referralId")
             let found = try await store.pool.read { db in
-                try CaseStore.find(db, referralId: id).map { ($0, try CaseStore.outcomes(db, referralId: id)) }
+                try CaseStore.find(db, referralId: id).map { ($0, try CaseStore.outcomes(db, referralId: id), try CaseStore.referral(db, referralId: id)) }
             }
-            guard let (c, outcomes) = found else { throw HTTPError(.notFound, message: "no such case") }
+            guard let (c, outcomes, referral) = found else { throw HTTPError(.notFound, message: "no such case") }
+            try await audit.recordScoped(request, context, resource: "case", id: id, regionCode: referral?.regionCode)
             return CaseView(referralId: c.referralId, warningId: c.warningId, householdId: c.householdId, domain: c.domain,
                             state: c.state, receivedAt: c.receivedAt, updatedAt: c.updatedAt, outcomes: outcomes)
         }

@@ -30,15 +30,17 @@ final class ConsumerLoop: Sendable {
     let logger: Logger
     let source: String
     let chaos: ChaosSource?
+    let producers: ProducerAllowList
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
          health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
-         retryBudget: Int, chaos: Chaos? = nil, logger: Logger) {
+         retryBudget: Int, chaos: Chaos? = nil, logger: Logger, producers: ProducerAllowList = ProducerAllowList()) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
         self.health = health; self.tracer = tracer; self.continuity = continuity
         self.relayWake = relayWake; self.batchSize = batchSize; self.retryBudget = retryBudget; self.logger = logger
         self.source = "/doudi/\(processor.name)"
         self.chaos = chaos.map(ChaosSource.init)
+        self.producers = producers
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
@@ -112,7 +114,7 @@ final class ConsumerLoop: Sendable {
 
     private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws -> [TopicPartition: Int64] {
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
-        let continuity = continuity
+        let continuity = continuity, producers = producers, sealer = store.sealer
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
@@ -133,7 +135,7 @@ final class ConsumerLoop: Sendable {
                     // The consumer starts at the store's next offset, so an earlier offset is either
                     // an event applied before (a re-delivery) or a log that is no longer the one the
                     // store applied (a recreated topic): never skip the latter in silence.
-                    if let id = message.header("ce_id"), !(try Inbox.isApplied(db, eventID: id)) {
+                    if let id = message.header("ce_id"), !(try Inbox.isApplied(db, source: message.header("ce_source") ?? "", eventID: id)) {
                         throw RuntimeFailure.brokerBehindStore(topic: message.topic, partition: message.partition,
                                                                offset: message.offset, storeNext: storeNext, storePath: storePath)
                     }
@@ -145,15 +147,25 @@ final class ConsumerLoop: Sendable {
                     try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },
                                                    key: message.key.map { String(decoding: $0, as: UTF8.self) }, value: message.value)
-                        if try Inbox.isApplied(db, eventID: event.id) { outcome.duplicates += 1; return }
+                        // Only the allowed producers of a type reach the service (ProducerAllowList).
+                        if let refusal = producers.refusal(for: event) { throw PoisonMessage(refusal) }
+                        // Events are (ce_source, ce_id): two producers' ids never shadow each other,
+                        // and one producer's id re-used for other content is a collision, not a re-send.
+                        let digest = Inbox.digest(of: event.data)
+                        switch try Inbox.seen(db, source: event.source, eventID: event.id, digest: digest) {
+                        case .applied: outcome.duplicates += 1; return
+                        case .collision:
+                            throw PoisonMessage("event id collision: ce_source \(event.source.prefix(80)) already published ce_id \(event.id.prefix(80)) with other content")
+                        case .new: break
+                        }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
                         let context = ProcessingContext(db: db, message: message, eventTime: time, source: source)
                         let trace = tracer.context(forWorkOn: event)
                         let started = trace == nil ? 0 : Tracer.nowNanos()
                         var derived = try processor.process(event, in: context)
                         Tracer.stamp(&derived, with: trace?.context)
-                        for out in derived { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
-                        try Inbox.markApplied(db, eventID: event.id, atMs: nowMs)
+                        for out in derived { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+                        try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs)
                         outcome.processed += 1
                         if let trace {
                             outcome.spans.append(Span(context: trace.context, parentSpanID: trace.parent,
@@ -166,18 +178,18 @@ final class ConsumerLoop: Sendable {
                         }
                     }
                 } catch let error where DeadLetter.isPoison(error) {
-                    try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs)
+                    try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs, sealer: sealer)
                     outcome.deadLettered += 1
                 } catch let error where isolateFailures && FailureClass.of(error) == .unknown {
                     // The batch failed `attempts` times; this message fails on its own: it goes to the
                     // dead letters (re-drivable once the cause is fixed) and the others are applied.
                     try DeadLetter.enqueue(db, message: message, service: service,
-                                           reason: "not applied after \(attempts) attempts: \(error)", nowMs: nowMs)
+                                           reason: "not applied after \(attempts) attempts: \(error)", nowMs: nowMs, sealer: sealer)
                     outcome.deadLettered += 1
                 }
             }
             for out in try processor.finishBatch(in: BatchContext(db: db, source: source)) {
-                try Outbox.enqueue(db, topic: out.topic, event: out.event)
+                try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
             }
             // The applied offsets move with the state, in the same transaction.
             for (tp, next) in outcome.next {

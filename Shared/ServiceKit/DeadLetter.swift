@@ -30,15 +30,15 @@ public enum DeadLetter {
         return h
     }
 
-    static func enqueue(_ db: Database, message: KafkaMessage, service: String, reason: String, nowMs: Int64) throws {
+    static func enqueue(_ db: Database, message: KafkaMessage, service: String, reason: String, nowMs: Int64, sealer: Sealer) throws {
         var headers = headers(for: message, service: service, reason: reason, nowMs: nowMs)
         let value = capped(message.value, headers: &headers)
         try Outbox.enqueue(db, topic: topic, key: message.key, value: value, headers: headers,
-                           eventID: "dlq:\(message.topic):\(message.partition):\(message.offset)")
+                           eventID: "dlq:\(message.topic):\(message.partition):\(message.offset)", sealer: sealer)
     }
 
     /// An outgoing event no broker will take: its letter, in the transaction that quarantines it.
-    static func enqueueQuarantined(_ db: Database, row: OutboxMessage, service: String, reason: String, nowMs: Int64) throws {
+    static func enqueueQuarantined(_ db: Database, row: OutboxMessage, service: String, reason: String, nowMs: Int64, sealer: Sealer) throws {
         var h = row.headers.filter { !$0.0.hasPrefix("dlq_") }
         func add(_ k: String, _ v: String) { h.append((k, Array(v.utf8))) }
         add("dlq_stage", "outbox")
@@ -48,7 +48,7 @@ public enum DeadLetter {
         add("dlq_time", Timestamp.rfc3339(milliseconds: nowMs))
         add("dlq_quarantine_seq", String(row.seq))
         let value = capped(row.value, headers: &h)
-        try Outbox.enqueue(db, topic: topic, key: row.key, value: value, headers: h, eventID: "dlq:outbox:\(row.eventID)")
+        try Outbox.enqueue(db, topic: topic, key: row.key, value: value, headers: h, eventID: "dlq:outbox:\(row.eventID)", sealer: sealer)
     }
 
     private static func capped(_ value: [UInt8], headers: inout [(String, [UInt8])]) -> [UInt8] {

@@ -4,7 +4,7 @@ import NIOCore
 /// `/healthz` (the process is up), `/readyz` (it can do its work) and `/metrics` (Prometheus),
 /// plus whatever routes the service adds (the intake API, approvals).
 public enum HealthRoutes {
-    public static func add(to router: Router<BasicRequestContext>, metrics: ServiceMetrics,
+    public static func add(to router: Router<DoudiRequestContext>, metrics: ServiceMetrics,
                            liveness: @escaping @Sendable () -> (ok: Bool, detail: String) = { (true, "ok") },
                            readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)) {
         router.get("/healthz") { _, _ -> Response in

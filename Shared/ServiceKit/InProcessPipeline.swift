@@ -19,9 +19,8 @@ public final class InProcessPipeline {
 
     public init(_ processor: any EventProcessor) throws {
         self.processor = processor
-        db = try DatabaseQueue()
+        db = try ServiceStore.inMemory { processor.registerMigrations(&$0) }
         source = "/doudi/\(processor.name)"
-        try ServiceStore.migrate(db) { processor.registerMigrations(&$0) }
     }
 
     /// Applies one batch of events (each on its topic) in one transaction, as the consumer loop
@@ -36,12 +35,12 @@ public final class InProcessPipeline {
             for (topic, event) in batch {
                 let offset = offsets[topic, default: 0]
                 offsets[topic] = offset + 1
-                if try Inbox.isApplied(db, eventID: event.id) { continue }
+                if try Inbox.isApplied(db, source: event.source, eventID: event.id) { continue }
                 let message = KafkaMessage(topic: topic, partition: 0, offset: offset, key: event.key.map { Array($0.utf8) },
                                            value: event.data, headers: event.headers.map { KafkaHeader($0.0, $0.1) })
                 let context = ProcessingContext(db: db, message: message, eventTime: event.time, source: source)
                 out += try processor.process(event, in: context)
-                try Inbox.markApplied(db, eventID: event.id, atMs: 0)
+                try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: Inbox.digest(of: event.data), atMs: 0)
             }
             out += try processor.finishBatch(in: BatchContext(db: db, source: source))
             return out

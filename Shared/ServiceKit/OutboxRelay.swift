@@ -61,7 +61,8 @@ final class OutboxRelay: Sendable {
     /// One round: read, publish, delete. Returns how many rows left the outbox (published or quarantined).
     func publishOnce() async throws -> Int {
         let limit = batchSize
-        let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit), try Outbox.backlog(db)) }
+        let sealer = store.sealer
+        let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
         metrics.outboxBacklog.set(Int64(backlog))
         health.outboxHead(seq: rows.first?.seq)
         guard !rows.isEmpty else { return 0 }
@@ -94,13 +95,13 @@ final class OutboxRelay: Sendable {
     }
 
     private func quarantine(_ row: OutboxMessage, reason: String) async throws {
-        let service = service
+        let service = service, sealer = store.sealer
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         try await store.pool.write { db in
-            try Outbox.quarantine(db, row, reason: reason, nowMs: nowMs)
+            try Outbox.quarantine(db, row, reason: reason, nowMs: nowMs, sealer: sealer)
             // A letter about a letter that cannot be sent is not written again.
             if row.topic != DeadLetter.topic {
-                try DeadLetter.enqueueQuarantined(db, row: row, service: service, reason: reason, nowMs: nowMs)
+                try DeadLetter.enqueueQuarantined(db, row: row, service: service, reason: reason, nowMs: nowMs, sealer: sealer)
             }
         }
         metrics.quarantined.increment()

@@ -1,3 +1,4 @@
+import Envelope
 import Foundation
 import Kafka
 import Logging
@@ -15,8 +16,15 @@ public struct ServiceConfig: Sendable {
     public var groupID: String
     /// `DOUDI_BATCH_SIZE`: messages applied per store transaction. Default 500.
     public var batchSize: Int
-    /// `DOUDI_PERSON_KEY_SECRET`: the deployment secret of person keys (HMAC-SHA256).
+    /// `DOUDI_PERSON_KEY_SECRET`: the deployment secret of person keys (HMAC-SHA256), at least
+    /// 32 bytes; the published development value only in development mode.
     public var personKeySecret: String
+    /// `DOUDI_MODE`: `development` allows the published development secrets (with a loud warning).
+    public var mode: DeploymentMode
+    /// `DOUDI_OPERATOR_KEYS`: the keys that verify operator tokens.
+    public var operatorKeys: OperatorKeyRing
+    /// Timeouts, rate limits, the metrics token.
+    public var http: HTTPSettings
     /// `DOUDI_SESSION_TIMEOUT_MS`: consumer-group session timeout. Default 10000.
     public var sessionTimeoutMs: Int
     /// `DOUDI_SYNCHRONOUS`: `full` (default) or `normal` SQLite durability.
@@ -50,8 +58,13 @@ public struct ServiceConfig: Sendable {
 
     public let service: String
 
-    public init(service: String, defaultHTTPPort: Int, environment env: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Throws `MissingSecret` when a secret is missing or weak outside development mode.
+    public init(service: String, defaultHTTPPort: Int, environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.service = service
+        mode = DeploymentMode.from(env)
+        personKeySecret = try Secrets.personKeySecret(env)
+        operatorKeys = try OperatorKeyRing.fromEnvironment(env)
+        http = try HTTPSettings(environment: env)
         let upper = service.uppercased().replacingOccurrences(of: "-", with: "_")
         brokers = env["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
         dataDir = env["DOUDI_DATA_DIR"] ?? "./data"
@@ -59,7 +72,6 @@ public struct ServiceConfig: Sendable {
         httpHost = env["DOUDI_HTTP_HOST"] ?? "127.0.0.1"
         groupID = env["DOUDI_GROUP_ID"] ?? "doudi-\(service)"
         batchSize = max(1, Int(env["DOUDI_BATCH_SIZE"] ?? "") ?? 500)
-        personKeySecret = env["DOUDI_PERSON_KEY_SECRET"] ?? "doudi-development-secret-change-me"
         sessionTimeoutMs = Int(env["DOUDI_SESSION_TIMEOUT_MS"] ?? "") ?? 10_000
         synchronousFull = (env["DOUDI_SYNCHRONOUS"] ?? "full").lowercased() != "normal"
         logLevel = env["DOUDI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
@@ -99,5 +111,21 @@ public struct Chaos: Sendable {
         guard let seed = env["DOUDI_TEST_CHAOS_SEED"].flatMap({ UInt64($0) }) else { return nil }
         self.init(seed: seed, maxDelay: .milliseconds(Int(env["DOUDI_TEST_CHAOS_MAX_DELAY_MS"] ?? "") ?? 50),
                   maxBatch: Int(env["DOUDI_TEST_CHAOS_MAX_BATCH"] ?? "") ?? 20)
+    }
+}
+
+extension ServiceConfig {
+    /// For a service's `main`: the configuration, or a one-line refusal naming the missing secret
+    /// and exit status 78 (EX_CONFIG).
+    public static func orExit(service: String, defaultHTTPPort: Int) -> ServiceConfig {
+        startOrExit(service) { try ServiceConfig(service: service, defaultHTTPPort: defaultHTTPPort) }
+    }
+}
+
+/// Runs a start-up step; on failure prints `doudi-<service>: <error>` and exits with status 78.
+public func startOrExit<T>(_ service: String, _ body: () throws -> T) -> T {
+    do { return try body() } catch {
+        FileHandle.standardError.write(Data("doudi-\(service): \(error)\n".utf8))
+        exit(78)
     }
 }

@@ -23,17 +23,22 @@ public struct ServiceRunner: Sendable {
     /// What `/healthz` and `/readyz` report.
     public let health: RuntimeHealth
     let tracer: Tracer
+    /// Records reads of personal data (runtime_access_log and audit.access).
+    public let audit: AccessAudit
     let processor: any EventProcessor
     let wake = WakeSignal()
 
     public init(processor: any EventProcessor, defaultHTTPPort: Int, config: ServiceConfig? = nil) throws {
-        let config = config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
+        let config = try config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
         if !config.problems.isEmpty { throw SettingsError(problems: config.problems) }
         Logs.bootstrap(level: config.logLevel, format: config.logFormat)
         MetricsBootstrap.bootstrap()
         self.config = config
         self.processor = processor
         self.logger = Logger(label: "doudi.\(processor.name)")
+        if config.mode == .development {
+            logger.warning("\(DeploymentMode.developmentWarning)")
+        }
         self.metrics = ServiceMetrics(service: processor.name)
         do {
             self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
@@ -44,6 +49,7 @@ public struct ServiceRunner: Sendable {
         self.health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
         self.tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
         self.writer = StoreWriter(store: store, wake: wake, health: health, tracer: tracer)
+        self.audit = AccessAudit(writer: writer, service: processor.name)
     }
 
     public var kafka: KafkaConfiguration {
@@ -52,7 +58,7 @@ public struct ServiceRunner: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `routes` adds service-specific HTTP routes;
     /// `background` are extra long-running tasks (schedulers) stopped with the rest.
-    public func run(routes: (Router<BasicRequestContext>) -> Void = { _ in },
+    public func run(routes: (Router<DoudiRequestContext>) -> Void = { _ in },
                     background: [any Service] = []) async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
@@ -72,16 +78,20 @@ public struct ServiceRunner: Sendable {
 
         var services: [any Service] = [pipeline] + background
         if config.httpPort > 0 {
-            let router = Router(context: BasicRequestContext.self)
+            let router = Router(context: DoudiRequestContext.self)
+            // Before any route: middleware wraps only the routes added after it.
+            router.add(middleware: TrustMiddleware(keys: config.operatorKeys, settings: config.http, realm: "doudi-\(processor.name)"))
             router.add(middleware: MetricsMiddleware())
             HealthRoutes.add(to: router, metrics: metrics, liveness: { health.liveness() }) {
                 health.readiness(assigned: !consumer.assignment.isEmpty)
             }
             routes(router)
-            services.append(Application(router: router, configuration: .init(address: .hostname(config.httpHost, port: config.httpPort)),
+            services.append(Application(router: router,
+                                        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+                                        configuration: .init(address: .hostname(config.httpHost, port: config.httpPort)),
                                         logger: logger))
         }
-        logger.info("starting", metadata: ["brokers": "\(config.brokers)", "group": "\(config.groupID)",
+        logger.info("starting", metadata: ["mode": "\(config.mode.rawValue)", "brokers": "\(config.brokers)", "group": "\(config.groupID)",
                                            "store": "\(config.storePath)", "http": "\(config.httpPort)",
                                            "librdkafka": "\(librdkafkaVersion)", "tracing": "\(config.tracing.enabled)"])
         // Any service ending (the HTTP server on SIGTERM, say) shuts the others down gracefully,
@@ -109,6 +119,9 @@ extension ServiceRunner {
         do {
             let runner = try ServiceRunner(processor: processor, defaultHTTPPort: defaultHTTPPort)
             try await run(runner)
+        } catch let error as MissingSecret {
+            FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
+            exit(78)
         } catch {
             FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
             exit(1)

@@ -23,13 +23,13 @@ public struct StoreWriter: Sendable {
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in
     /// the same transaction. A thrown error rolls back both.
     public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
-        let tracer = tracer
+        let tracer = tracer, sealer = store.sealer
         let value: T
         do {
             value = try await store.pool.write { db -> T in
                 var (value, events) = try body(db)
                 tracer.stampRoots(&events)
-                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event) }
+                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
                 return value
             }
         } catch {

@@ -1,3 +1,4 @@
+import Crypto
 import GRDB
 
 /// The applied-marker: which input offsets and event ids a service has applied. Written in the
@@ -12,13 +13,38 @@ public enum Inbox {
         return out
     }
 
-    public static func isApplied(_ db: Database, eventID: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runtime_applied_events WHERE event_id = ?"), arguments: [eventID]) ?? false
+    /// What the applied-marker says of an event: events are identified by (`ce_source`, `ce_id`)
+    /// (two producers may choose the same id), and the same identity with other content is a
+    /// collision, not a re-delivery.
+    public enum Seen: Equatable, Sendable { case new, applied, collision }
+
+    /// `digest` is `Inbox.digest(of:)` of the payload. Markers from before the source was recorded
+    /// (source `''`, no digest) still count as applied for their id.
+    public static func seen(_ db: Database, source: String, eventID: String, digest: String) throws -> Seen {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT source, digest FROM runtime_applied_events WHERE event_id = ? AND source IN (?, '')
+            """), arguments: [eventID, source])
+        guard !rows.isEmpty else { return .new }
+        for row in rows {
+            let stored: String? = row[1]
+            if stored == nil || stored == digest { return .applied }
+        }
+        return .collision
     }
 
-    public static func markApplied(_ db: Database, eventID: String, atMs: Int64) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO runtime_applied_events(event_id, applied_at) VALUES (?, ?)")
-            .execute(arguments: [eventID, atMs])
+    public static func isApplied(_ db: Database, source: String, eventID: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runtime_applied_events WHERE event_id = ? AND source IN (?, '')"),
+                          arguments: [eventID, source]) ?? false
+    }
+
+    public static func markApplied(_ db: Database, source: String, eventID: String, digest: String?, atMs: Int64) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO runtime_applied_events(event_id, source, digest, applied_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [eventID, source, digest, atMs])
+    }
+
+    /// A short digest of a payload (SHA-256, 16 bytes, hex): a producer cannot make two payloads share one.
+    public static func digest(of payload: [UInt8]) -> String {
+        SHA256.hash(data: payload).prefix(16).map { String($0, radix: 16).leftPadded }.joined()
     }
 
     /// Raises a partition's next offset; `lastEventID` is the `ce_id` of the message at `next - 1`
@@ -65,8 +91,8 @@ public enum Inbox {
     @discardableResult
     public static func prune(_ db: Database, appliedBeforeMs cutoffMs: Int64, limit: Int = 10_000) throws -> Int {
         try db.execute(sql: """
-            DELETE FROM runtime_applied_events WHERE event_id IN
-              (SELECT event_id FROM runtime_applied_events WHERE applied_at < ? ORDER BY applied_at LIMIT ?)
+            DELETE FROM runtime_applied_events WHERE (event_id, source) IN
+              (SELECT event_id, source FROM runtime_applied_events WHERE applied_at < ? ORDER BY applied_at LIMIT ?)
             """, arguments: [cutoffMs, limit])
         return db.changesCount
     }
@@ -83,4 +109,8 @@ public enum Inbox {
     public static func appliedCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0
     }
+}
+
+private extension String {
+    var leftPadded: String { count == 1 ? "0" + self : self }
 }

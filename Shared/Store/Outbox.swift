@@ -17,26 +17,32 @@ public struct OutboxMessage: Sendable {
 
 /// The transactional outbox: outgoing events are rows written in the same transaction as the
 /// state that caused them; the relay publishes them and deletes what the broker acknowledged.
+/// Payloads (names, identity numbers, phones of submissions, referrals, dead letters) are sealed
+/// while they wait (`Sealer`, bound to the event id).
 public enum Outbox {
-    public static func enqueue(_ db: Database, topic: String, event: CloudEvent) throws {
+    public static func enqueue(_ db: Database, topic: String, event: CloudEvent, sealer: Sealer) throws {
         try enqueue(db, topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
-                    headers: event.headers.map { ($0.0, Array($0.1.utf8)) }, eventID: event.id)
+                    headers: event.headers.map { ($0.0, Array($0.1.utf8)) }, eventID: event.id, sealer: sealer)
     }
 
     public static func enqueue(_ db: Database, topic: String, key: [UInt8]?, value: [UInt8],
-                               headers: [(String, [UInt8])], eventID: String) throws {
+                               headers: [(String, [UInt8])], eventID: String, sealer: Sealer) throws {
         try db.cachedStatement(sql: "INSERT INTO runtime_outbox(topic, key, value, headers, event_id) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [topic, key.map { Data($0) }, Data(value), encodeHeaders(headers), eventID])
+            .execute(arguments: [topic, key.map { Data($0) }, Data(sealer.seal(value, aad: aad(eventID))), encodeHeaders(headers), eventID])
     }
 
-    public static func pending(_ db: Database, limit: Int) throws -> [OutboxMessage] {
+    static func aad(_ eventID: String) -> String { "runtime_outbox/" + eventID }
+
+    public static func pending(_ db: Database, limit: Int, sealer: Sealer) throws -> [OutboxMessage] {
         try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers, event_id FROM runtime_outbox ORDER BY seq LIMIT ?",
                          arguments: [limit]).map { row in
             let key: Data? = row[2]
             let value: Data = row[3]
             let headers: Data = row[4]
-            return OutboxMessage(seq: row[0], topic: row[1], key: key.map { Array($0) }, value: Array(value),
-                                 headers: decodeHeaders(headers), eventID: row[5])
+            let eventID: String = row[5]
+            return OutboxMessage(seq: row[0], topic: row[1], key: key.map { Array($0) },
+                                 value: Array(try sealer.openOrLegacy(value, aad: aad(eventID))),
+                                 headers: decodeHeaders(headers), eventID: eventID)
         }
     }
 
@@ -50,11 +56,13 @@ public enum Outbox {
     }
 
     /// Moves a row that can never be published into `runtime_outbox_quarantine`, whole, with why.
-    public static func quarantine(_ db: Database, _ message: OutboxMessage, reason: String, nowMs: Int64) throws {
+    /// The value stays sealed there (bound to `runtime_outbox_quarantine/<event id>`).
+    public static func quarantine(_ db: Database, _ message: OutboxMessage, reason: String, nowMs: Int64, sealer: Sealer) throws {
         try db.execute(sql: """
             INSERT OR REPLACE INTO runtime_outbox_quarantine(seq, topic, key, value, headers, event_id, reason, quarantined_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [message.seq, message.topic, message.key.map { Data($0) }, Data(message.value),
+            """, arguments: [message.seq, message.topic, message.key.map { Data($0) },
+                             Data(sealer.seal(message.value, aad: "runtime_outbox_quarantine/" + message.eventID)),
                              encodeHeaders(message.headers), message.eventID, reason, nowMs])
         try remove(db, seq: message.seq)
     }

@@ -4,25 +4,50 @@ import GRDB
 
 /// One SQLite database per service (WAL), with the runtime's own tables (applied markers and
 /// the outbox) migrated before the service's. No service reads another's store.
+///
+/// The files are the owner's alone (0600, in a 0700 directory), and personal data in them is
+/// sealed with `sealer` (AES-GCM, `DOUDI_STORE_KEYS`): the outbox's payloads here, the services'
+/// own columns where they keep names or identity numbers.
 public final class ServiceStore: Sendable {
     public let pool: DatabasePool
     public let path: String
+    public let sealer: Sealer
 
     /// - Parameters:
     ///   - synchronousFull: `synchronous=FULL` makes a commit survive power loss, not only a crash;
     ///     Kafka offsets are committed after the store, so the default is FULL.
-    public init(path: String, synchronousFull: Bool = true, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
+    ///   - sealer: the store's keys; nil reads `DOUDI_STORE_KEYS` (the development keys in development mode).
+    public init(path: String, synchronousFull: Bool = true, sealer: Sealer? = nil,
+                migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        self.sealer = try sealer ?? Sealer.fromEnvironment()
+        try Self.restrictPermissions(path: path)
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.maximumReaderCount = 3
+        let functions = Self.sealingFunctions(self.sealer)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
+            for f in functions { db.add(function: f) }
         }
+        // SQLite creates the database (and then its -wal and -shm, with the database's mode) under
+        // this umask: owner-only from the first byte, with no window in which another process
+        // could open a half-made file.
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrate(pool, migrations: migrations)
+    }
+
+    /// An in-memory store for in-process tests: the same sealing functions (development keys
+    /// unless `sealer` is given) and the same migrations as a file store.
+    public static func inMemory(sealer: Sealer? = nil, migrations: (inout DatabaseMigrator) -> Void) throws -> DatabaseQueue {
+        let functions = sealingFunctions(try sealer ?? Sealer.fromEnvironment(["DOUDI_MODE": "development"]))
+        var config = Configuration()
+        config.prepareDatabase { db in for f in functions { db.add(function: f) } }
+        let queue = try DatabaseQueue(configuration: config)
+        try migrate(queue, migrations: migrations)
+        return queue
     }
 
     /// The runtime's tables, then the service's: what a service store holds, on any GRDB writer
@@ -32,6 +57,50 @@ public final class ServiceStore: Sendable {
         RuntimeSchema.register(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
+    }
+
+    /// `doudi_seal(value, aad)` and `doudi_open(value, aad)` in SQL, on every connection: a
+    /// column is sealed where it is written and opened where it is read, without passing keys
+    /// through the code in between. NULL stays NULL; `doudi_open` reads rows written before
+    /// sealing as they are (`Sealer.openOrLegacy`).
+    ///
+    ///     INSERT INTO t(id, blob) VALUES (?, doudi_seal(?, 't/' || ?))
+    ///     SELECT doudi_open(blob, 't/' || id) FROM t WHERE id = ?
+    static func sealingFunctions(_ sealer: Sealer) -> [DatabaseFunction] {
+        @Sendable func bytes(_ value: DatabaseValue) -> Data? {
+            switch value.storage {
+            case .blob(let d): return d
+            case .string(let s): return Data(s.utf8)
+            default: return nil
+            }
+        }
+        let seal = DatabaseFunction("doudi_seal", argumentCount: 2, pure: false) { values -> DatabaseValueConvertible? in
+            guard let plain = bytes(values[0]), let aad = String.fromDatabaseValue(values[1]) else { return nil }
+            return sealer.seal(plain, aad: aad)
+        }
+        let open = DatabaseFunction("doudi_open", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
+            guard let sealed = bytes(values[0]), let aad = String.fromDatabaseValue(values[1]) else { return nil }
+            return try sealer.openOrLegacy(sealed, aad: aad)
+        }
+        return [seal, open]
+    }
+
+    /// The directory 0700 (created so, or narrowed when the process owns it), and the files of an
+    /// existing store narrowed to 0600 (a new one is created under umask 077).
+    static func restrictPermissions(path: String) throws {
+        let fm = FileManager.default
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            if !fm.fileExists(atPath: dir) {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } else {
+                // A shared or pre-existing directory we do not own is left as it is; the files are still 0600.
+                try? fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] where fm.fileExists(atPath: file) {
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
     }
 
     /// A digest of every row of the given tables, for "rebuilt from replay is identical" checks.
@@ -71,6 +140,28 @@ enum RuntimeSchema {
                 CREATE TABLE runtime_outbox_quarantine(seq INTEGER PRIMARY KEY NOT NULL, topic TEXT NOT NULL, key BLOB,
                   value BLOB NOT NULL, headers BLOB NOT NULL, event_id TEXT NOT NULL, reason TEXT NOT NULL,
                   quarantined_at INTEGER NOT NULL);
+                """)
+        }
+        // Issue 13: events are identified by (ce_source, ce_id), and the payload's digest tells a
+        // re-delivery from a collision. Earlier markers keep source '' and no digest.
+        m.registerMigration("runtime-v3-source-ids") { db in
+            try db.execute(sql: """
+                CREATE TABLE runtime_applied_events_v2(event_id TEXT NOT NULL, source TEXT NOT NULL, digest TEXT,
+                  applied_at INTEGER NOT NULL, PRIMARY KEY(event_id, source)) WITHOUT ROWID;
+                INSERT INTO runtime_applied_events_v2(event_id, source, digest, applied_at)
+                  SELECT event_id, '', NULL, applied_at FROM runtime_applied_events;
+                DROP TABLE runtime_applied_events;
+                ALTER TABLE runtime_applied_events_v2 RENAME TO runtime_applied_events;
+                CREATE INDEX runtime_applied_events_by_time ON runtime_applied_events(applied_at);
+                """)
+        }
+        // Issue 13: every read of personal data, recorded where it happened (and on audit.access).
+        m.registerMigration("runtime-v4-access-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE runtime_access_log(access_id TEXT PRIMARY KEY NOT NULL, accessed_at TEXT NOT NULL,
+                  actor TEXT NOT NULL, role TEXT NOT NULL, resource TEXT NOT NULL, resource_id TEXT NOT NULL,
+                  region_code TEXT, purpose TEXT NOT NULL, decision TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX runtime_access_log_time ON runtime_access_log(accessed_at);
                 """)
         }
     }

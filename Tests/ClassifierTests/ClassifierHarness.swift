@@ -5,6 +5,7 @@ import Envelope
 import Foundation
 import Kafka
 import TestSupport
+import ServiceKit
 import XCTest
 
 struct ClassifierHarness {
@@ -12,7 +13,7 @@ struct ClassifierHarness {
     let dataDir: String
     let group: String
     let port: Int
-    let token = "test-operator-token"
+    let token = OperatorToken.development(subject: "classifier-test", role: .province, regions: ["*"])
     var extraEnvironment: [String: String] = [:]
 
     static func make(_ name: String) async throws -> ClassifierHarness {
@@ -22,7 +23,7 @@ struct ClassifierHarness {
 
     func start() throws -> ServiceProcess {
         var env = ["DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": dataDir, "DOUDI_GROUP_ID": group,
-                   "DOUDI_HTTP_PORT": String(port), "DOUDI_CLASSIFIER_TOKEN": token, "DOUDI_BATCH_SIZE": "50"]
+                   "DOUDI_HTTP_PORT": String(port), "DOUDI_BATCH_SIZE": "50"]
         for (k, v) in extraEnvironment { env[k] = v }
         return try ServiceProcess("doudi-classifier", environment: env, logName: "classifier-\(ns)")
     }

@@ -105,3 +105,30 @@ final class IntakeFieldFormatTests: XCTestCase {
         assertRejects(Fixture.document.setting("assets.vehicles[0].kind", .string("小汽车")), "assets.vehicles[0].kind", "invalid_code")
     }
 }
+
+/// Finding 6 of issue 13: names carried markup and bidirectional controls into referrals and exports.
+final class PersonNameTests: XCTestCase {
+    func testLettersMarksSpacesAndTheMiddleDotAreNames() {
+        for name in ["张三", "艾力·买买提", "阿依古丽·吐尔逊", "Anna Müller", "José María", "ທອງ", "김민준", "Nguyễn Văn A", "王〇"] {
+            XCTAssertTrue(PersonName.isAcceptable(TextNormalization.personName(name)), name)
+        }
+        // The dot variants of transliterated names are unified before the check.
+        XCTAssertTrue(PersonName.isAcceptable(TextNormalization.personName("艾力•买买提")))
+    }
+
+    func testMarkupSymbolsAndDirectionControlsAreNot() {
+        for name in ["<svg onload=1>", "张\u{202E}三", "王五\u{200F}", "a&b", "李四1", "赵六;", "·张三", "张三·", "张··三", "😀", "O'Brien", "Ⅷ世"] {
+            XCTAssertFalse(PersonName.isAcceptable(TextNormalization.personName(name)), name.debugDescription)
+        }
+    }
+
+    func testTheValidatorNamesTheFieldAndBothLanguages() {
+        let errors = Fixture.errors(Fixture.document.setting("members[1].name", .string("<svg onload=1>")))
+        let error = errors.first { $0.code == "invalid_name" }
+        XCTAssertEqual(error?.field, "members[1].name")
+        XCTAssertTrue(error?.message.contains("姓名") == true)
+        XCTAssertTrue(error?.messageEn.contains("name") == true)
+        XCTAssertFalse(error?.messageEn.contains("svg") == true, "the error never repeats the value")
+        assertRejects(Fixture.document.setting("applicant.name", .string("张\u{202E}三")), "applicant.name", "invalid_name")
+    }
+}

@@ -74,11 +74,11 @@ final class EnvelopeTests: XCTestCase {
         let dir = temporaryDirectory("store")
         let store = try ServiceStore(path: "\(dir)/s.sqlite")
         try store.pool.write { db in
-            try Outbox.enqueue(db, topic: "t", key: [1, 2], value: [3], headers: [("h", [0, 255])], eventID: "e1")
+            try Outbox.enqueue(db, topic: "t", key: [1, 2], value: [3], headers: [("h", [0, 255])], eventID: "e1", sealer: store.sealer)
             try Inbox.setNextOffset(db, topic: "t", partition: 0, next: 5)
             try Inbox.setNextOffset(db, topic: "t", partition: 0, next: 3)  // never moves back
         }
-        let rows = try store.pool.read { try Outbox.pending($0, limit: 10) }
+        let rows = try store.pool.read { try Outbox.pending($0, limit: 10, sealer: store.sealer) }
         XCTAssertEqual(rows.count, 1)
         XCTAssertEqual(rows[0].headers.first?.1, [0, 255])
         XCTAssertEqual(try store.pool.read { try Inbox.nextOffsets($0) }["t"]?[0], 5)

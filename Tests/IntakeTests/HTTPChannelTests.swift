@@ -60,8 +60,9 @@ final class HTTPChannelTests: XCTestCase {
         let badStatus = try await intake.request("GET", "/v1/submissions/http-bad")
         XCTAssertEqual(badStatus.json["status"] as? String, "rejected")
         XCTAssertEqual((badStatus.json["errors"] as? [Any])?.count, errors.count)
+        // Submission ids are the operator's own (issue 13): another operator's id is as unknown as no id.
         let answer4 = try await intake.request("GET", "/v1/submissions/http-1", token: IntakeUnderTest.nanjingToken)
-        XCTAssertEqual(answer4.status, 403)
+        XCTAssertEqual(answer4.status, 404)
         let answer5 = try await intake.request("GET", "/v1/submissions/http-1", token: nil)
         XCTAssertEqual(answer5.status, 401)
         let answer6 = try await intake.request("GET", "/v1/submissions/nope")

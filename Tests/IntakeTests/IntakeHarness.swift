@@ -2,6 +2,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import Kafka
+import ServiceKit
 import TestSupport
 import XCTest
 #if canImport(FoundationNetworking)
@@ -14,23 +15,17 @@ final class IntakeUnderTest: @unchecked Sendable {
     let dataDir: String
     let port: Int
     let process: ServiceProcess
-    static let operatorToken = "operator-beijing-0123456789"
-    static let nanjingToken = "operator-nanjing-0123456789"
-    static let declareToken = "self-declare-0123456789abc"
+    static let operatorToken = OperatorToken.development(subject: "beijing", role: .township, regions: ["11"])
+    static let nanjingToken = OperatorToken.development(subject: "nanjing", role: .township, regions: ["3201"])
+    static let declareToken = OperatorToken.development(subject: "self-declaration", role: .declarant, regions: ["*"],
+                                                        channels: ["self_declared"])
 
     init(name: String, extraEnvironment: [String: String] = [:]) async throws {
         namespace = try await TestBroker.freshNamespace()
         dataDir = temporaryDirectory("intake-\(name)")
         port = freePort()
-        let tokens = """
-            {"tokens":[{"token":"\(Self.operatorToken)","operator":"beijing","regions":["11"]},
-                       {"token":"\(Self.nanjingToken)","operator":"nanjing","regions":["3201"]},
-                       {"token":"\(Self.declareToken)","operator":"self-declaration","regions":["*"],"channels":["self_declared"]}]}
-            """
-        let tokensPath = dataDir + "/tokens.json"
-        try tokens.write(toFile: tokensPath, atomically: true, encoding: .utf8)
         var env = ["DOUDI_TOPIC_NAMESPACE": namespace, "DOUDI_GROUP_ID": "intake-test-\(EventID.random())",
-                   "DOUDI_DATA_DIR": dataDir, "DOUDI_HTTP_PORT": String(port), "DOUDI_INTAKE_TOKENS_FILE": tokensPath,
+                   "DOUDI_DATA_DIR": dataDir, "DOUDI_HTTP_PORT": String(port),
                    "DOUDI_INTAKE_DECLARE_TOKEN": Self.declareToken]
         for (k, v) in extraEnvironment { env[k] = v }
         process = try ServiceProcess("doudi-intake", environment: env, logName: "intake-\(name)-\(port)")

@@ -161,7 +161,7 @@ final class MatcherServiceComparisonTests: XCTestCase {
         XCTAssertTrue(metrics.split(separator: "\n").contains { $0.contains("code=\"not_registered\"") && $0.hasSuffix(" 1") }, metrics)
 
         // The read API: profiles need the token; stats and candidates.
-        let anonymous = try await h.get("/v1/households/\(hh)"), wrongToken = try await h.get("/v1/households/\(hh)", token: "wrong")
+        let anonymous = try await h.get("/v1/households/\(hh)", token: nil), wrongToken = try await h.get("/v1/households/\(hh)", token: "wrong")
         XCTAssertEqual(anonymous.status, 401)
         XCTAssertEqual(wrongToken.status, 401)
         let fetched = try await h.get("/v1/households/\(hh)", token: H.token)
@@ -177,7 +177,7 @@ final class MatcherServiceComparisonTests: XCTestCase {
         let regions = stats["regions"] as? [[String: Any]]
         XCTAssertEqual(regions?.first?["prefix"] as? String, "140105")
         XCTAssertEqual(regions?.first?["candidates"] as? Int, 1)
-        let anonymousList = try await h.get("/v1/candidates")
+        let anonymousList = try await h.get("/v1/candidates", token: nil)
         XCTAssertEqual(anonymousList.status, 401)
         let candidates = try JSONSerialization.jsonObject(with: try await h.get("/v1/candidates?region=1401", token: H.token).body)
         let list = (candidates as? [String: Any])?["candidates"] as? [[String: String]]

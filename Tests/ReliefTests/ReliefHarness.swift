@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import Kafka
 import TestSupport
+import ServiceKit
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -31,8 +32,10 @@ final class ReliefHarness: @unchecked Sendable {
     let port = freePort()
     let environment: [String: String]
     private(set) var process: ServiceProcess?
-    static let countyToken = "county-secret-for-tests"
-    static let townshipToken = "township-secret-for-tests"
+    static let countyToken = OperatorToken.development(subject: "county-officer", role: .county, regions: ["*"])
+    static let townshipToken = OperatorToken.development(subject: "township-officer", role: .township, regions: ["*"])
+    /// A reader of cases and funds (every region) who may not approve.
+    static let readerToken = OperatorToken.development(subject: "auditor", role: .auditor, regions: ["*"])
     /// Today (UTC): applications are dated relative to it, since a hardship is sudden for 90 days (§4.3).
     static var today: CivilDate { CivilDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400) }
 
@@ -42,7 +45,6 @@ final class ReliefHarness: @unchecked Sendable {
         try standards.write(toFile: file, atomically: true, encoding: .utf8)
         environment = ["DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": dataDir, "DOUDI_GROUP_ID": group,
                        "DOUDI_HTTP_PORT": "\(port)", "DOUDI_RELIEF_STANDARDS_FILE": file,
-                       "DOUDI_RELIEF_COUNTY_TOKEN": Self.countyToken, "DOUDI_RELIEF_TOWNSHIP_TOKEN": Self.townshipToken,
                        "DOUDI_RELIEF_TICK_MS": "\(tickMs)",
                        "DOUDI_RELIEF_STAGE_INTERVAL_SECONDS": "\(intervalSeconds)"]
     }
@@ -62,7 +64,7 @@ final class ReliefHarness: @unchecked Sendable {
 
     // MARK: HTTP
 
-    func http(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, body: Data) {
+    func http(_ method: String, _ path: String, body: String? = nil, token: String? = ReliefHarness.readerToken) async throws -> (status: Int, body: Data) {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         request.httpBody = body.map { Data($0.utf8) }
@@ -164,7 +166,7 @@ func identityNumber(_ n: Int) -> String {
 func applicationEvent(_ id: String, person: Int, township: String = "140105001", requested: Int64, urgent: Bool = true,
                       kind: String = "fire", on date: String = ReliefHarness.today.description, size: Int = 4, idNumber: String? = nil,
                       eventId: String? = nil) throws -> CloudEvent {
-    let app = ReliefApplication(applicationId: id, applicant: ReliefApplicant(name: "Test Person \(person)",
+    let app = ReliefApplication(applicationId: id, applicant: ReliefApplicant(name: "Test Person",
                                                                               idNumber: idNumber ?? identityNumber(person)),
                                 incidentRegionCode: township, incidentKind: kind, requestedFen: requested, urgent: urgent,
                                 occurredOn: date, householdSize: size)

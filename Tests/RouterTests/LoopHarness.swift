@@ -3,6 +3,7 @@ import Envelope
 import Foundation
 import GRDB
 import Kafka
+import ServiceKit
 import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -71,8 +72,12 @@ struct LoopHarness {
         }
     }
 
+    /// As a province operator (every `/v1` route needs an operator token).
     static func httpGet(_ port: Int, _ path: String) async throws -> (Int, [String: Any]) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.setValue("Bearer \(OperatorToken.development(subject: "loop-test", role: .province, regions: ["*"]))",
+                         forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }

@@ -1,3 +1,4 @@
+import DoudiDomain
 import Envelope
 import Foundation
 import XCTest
@@ -38,7 +39,7 @@ final class ComposeTests: XCTestCase {
         let commands = services.values.compactMap { ($0["command"] as? [String])?.first }
         for exe in serviceExecutables { XCTAssertTrue(commands.contains(exe), "\(file) runs \(exe)") }
 
-        let kafkas = services.filter { $0.key.hasPrefix("kafka") }
+        let kafkas = services.filter { $0.key.hasPrefix("kafka") && $0.key != "kafka-access" }
         XCTAssertEqual(kafkas.count, brokers)
         for (_, k) in kafkas {
             let env = try XCTUnwrap(k["environment"] as? [String: Any])
@@ -61,6 +62,75 @@ final class ComposeTests: XCTestCase {
             let env = try XCTUnwrap(s["environment"] as? [String: Any])
             XCTAssertNotNil(env["DOUDI_BROKERS"])
         }
+        try checkSecurity(compose, file)
+    }
+
+    /// Issue 13: every secret from .env with no default, no development mode, SASL_SSL with one
+    /// principal per service, brokers that deny what no ACL allows, and the ACL job applying the
+    /// generated matrix.
+    func checkSecurity(_ compose: [String: Any], _ file: String) throws {
+        let services = try XCTUnwrap(compose["services"] as? [String: [String: Any]])
+        let text = try String(contentsOf: Self.root.appendingPathComponent("compose/\(file)"), encoding: .utf8)
+        let example = try String(contentsOf: Self.root.appendingPathComponent("compose/.env.example"), encoding: .utf8)
+        let secretNames = Set(try NSRegularExpression(pattern: #"\$\{([A-Z0-9_]+)"#)
+            .matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+        XCTAssertTrue(secretNames.isSuperset(of: ["DOUDI_PERSON_KEY_SECRET", "DOUDI_OPERATOR_KEYS", "DOUDI_STORE_KEYS", "DOUDI_METRICS_TOKEN"]))
+        for name in secretNames { XCTAssertTrue(example.contains("\n\(name)="), "\(name) is documented in compose/.env.example") }
+        XCTAssertFalse(text.contains("DOUDI_MODE"), "no development mode in a deployment")
+        XCTAssertFalse(text.contains("PLAINTEXT"), "no plaintext listener")
+
+        for (name, s) in services where (s["command"] as? [String])?.first?.hasPrefix("doudi-") == true {
+            let env = try XCTUnwrap(s["environment"] as? [String: String], name)
+            let service = String(((s["command"] as? [String])?.first ?? "").dropFirst("doudi-".count))
+            XCTAssertEqual(env["DOUDI_KAFKA_SECURITY_PROTOCOL"], "SASL_SSL", name)
+            XCTAssertEqual(env["DOUDI_KAFKA_SASL_MECHANISM"], "SCRAM-SHA-512", name)
+            XCTAssertEqual(env["DOUDI_KAFKA_SASL_USERNAME"], "doudi-\(service)", "\(name) has a principal of its own")
+            XCTAssertEqual(env["DOUDI_KAFKA_SASL_PASSWORD"], "${DOUDI_KAFKA_PASSWORD_\(service.uppercased()):?set DOUDI_KAFKA_PASSWORD_\(service.uppercased())}")
+            for secret in ["DOUDI_PERSON_KEY_SECRET", "DOUDI_OPERATOR_KEYS", "DOUDI_STORE_KEYS"] {
+                XCTAssertTrue(env[secret]?.hasPrefix("${\(secret):?") == true, "\(name) takes \(secret) from .env, no default")
+            }
+        }
+        for (name, k) in services where name.hasPrefix("kafka") && name != "kafka-access" {
+            let env = try XCTUnwrap(k["environment"] as? [String: String])
+            XCTAssertEqual(env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"], "false")
+            XCTAssertEqual(env["KAFKA_AUTHORIZER_CLASS_NAME"], "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+            XCTAssertEqual(env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"], "SASL_SSL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL")
+            XCTAssertEqual(env["KAFKA_LISTENER_NAME_INTERNAL_SSL_CLIENT_AUTH"], "required")
+        }
+        let access = try XCTUnwrap(services["kafka-access"]?["volumes"] as? [String])
+        XCTAssertTrue(access.contains("../docs/kafka-acls.txt:/doudi/kafka-acls.txt:ro"), "the ACL job applies the generated matrix")
+    }
+
+    /// The ACL matrix (docs/kafka-acls.txt, from the catalogue) gives each service exactly what it
+    /// consumes (Read) and produces (Write, plus dead letters and access records), nothing broader.
+    func testTheKafkaACLMatrixCoversEachServiceAndNothingMore() throws {
+        let written = try String(contentsOf: Self.root.appendingPathComponent("docs/kafka-acls.txt"), encoding: .utf8)
+        XCTAssertEqual(written, KafkaAccess.render(), "run doudi contract --write docs")
+        let grants = KafkaAccess.matrix()
+        let topics = Set(ContractTopic.allCases.map(\.name))
+        for g in grants { XCTAssertTrue(topics.contains(g.topic), "\(g.topic) is a contract topic (no wildcard)") }
+        func of(_ p: String, _ op: String) -> Set<String> { Set(grants.filter { $0.principal == p && $0.operation == op }.map(\.topic)) }
+        let expected: [String: (read: Set<String>, write: Set<String>)] = [
+            "intake": (["intake.submissions"], ["intake.accepted", "intake.rejected"]),
+            "matcher": (["intake.accepted", "dept.records", "assistance.outcomes"], ["registry.households", "monitoring.signals"]),
+            "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes"], ["monitoring.warnings", "work.tasks"]),
+            "router": (["monitoring.warnings", "assistance.outcomes"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
+            "relief": (["relief.applications", "referrals.emergency"], ["relief.disbursements", "assistance.outcomes", "work.tasks"]),
+            "medical": (["referrals.medical"], ["assistance.outcomes"]),
+            "education": (["referrals.education"], ["assistance.outcomes"]),
+            "housing": (["referrals.housing"], ["assistance.outcomes"]),
+            "employment": (["referrals.employment"], ["assistance.outcomes"]),
+            "disaster": (["referrals.disaster"], ["assistance.outcomes"]),
+        ]
+        XCTAssertEqual(Set(KafkaAccess.services), Set(expected.keys))
+        for (service, e) in expected {
+            XCTAssertEqual(of("doudi-\(service)", "Read"), e.read, service)
+            XCTAssertEqual(of("doudi-\(service)", "Write"), e.write.union(["deadletter", "audit.access"]), service)
+        }
+        XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records"])
+        XCTAssertEqual(of("doudi-auditor", "Read"), ["audit.access", "deadletter"])
+        XCTAssertTrue(of("doudi-auditor", "Write").isEmpty)
+        XCTAssertEqual(Set(grants.map(\.principal)), Set(KafkaAccess.services.map { "doudi-\($0)" } + ["doudi-operator", "doudi-auditor"]))
     }
 
     func testProductionComposeHasThreeBrokersAndEveryService() throws {
@@ -72,8 +142,8 @@ final class ComposeTests: XCTestCase {
     }
 
     func testTheTopicCatalogueIsTheContract() {
-        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11).
-        XCTAssertEqual(Set(Topics.all).count, 23)
+        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), and audit.access (issue 13).
+        XCTAssertEqual(Set(Topics.all).count, 24)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
         }

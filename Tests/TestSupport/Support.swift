@@ -98,6 +98,8 @@ public final class ServiceProcess: @unchecked Sendable {
         env["DOUDI_BROKERS"] = TestBroker.address
         env["DOUDI_SESSION_TIMEOUT_MS"] = "6000"
         env["DOUDI_HTTP_PORT"] = "0"
+        // The published development secrets (a test that checks production refusals overrides it).
+        env["DOUDI_MODE"] = "development"
         // Only event time moves the router's clock in tests (old event dates would otherwise all be overdue).
         env["DOUDI_ROUTER_WALLCLOCK"] = "0"
         for (k, v) in environment { env[k] = v }

@@ -10,6 +10,7 @@ public enum ContractDocuments {
             let schema = JSONSchema.schema(title: entry.ceType, id: dataSchema(entry.type), for: entry.sample)
             out.append(("schemas/\(entry.ceType).schema.json", JSONSchema.render(schema) + "\n"))
         }
+        out.append(("kafka-acls.txt", KafkaAccess.render()))
         return out
     }
 

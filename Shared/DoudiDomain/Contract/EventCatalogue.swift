@@ -10,6 +10,9 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     /// `referrals.<domain>`: one topic per referral domain (§3.4).
     case referrals(Domain)
     case reliefApplications, reliefDisbursements, assistanceOutcomes, deadletter
+    /// Who read which personal data, when and why (issue 13): every service's reads of households,
+    /// explanations and cases. Ids only, never the data read.
+    case auditAccess
     /// `basic-living.payroll`: the monthly payroll of dibao, tekun and single-person dibao (§4.1).
     case basicLivingPayroll
 
@@ -17,7 +20,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .basicLivingPayroll]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .basicLivingPayroll]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -36,6 +39,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .reliefDisbursements: "relief.disbursements"
         case .assistanceOutcomes: "assistance.outcomes"
         case .deadletter: "deadletter"
+        case .auditAccess: "audit.access"
         case .basicLivingPayroll: "basic-living.payroll"
         }
     }
@@ -69,6 +73,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefApproval = "relief.approval.v1"
     case reliefFundReplenished = "relief.fund.replenished.v1"
     case reliefDisbursement = "relief.disbursement.v1"
+    case auditAccess = "audit.access.v1"
     case basicLivingPayroll = "basic-living.payroll.v1"
 
     /// The topics this type is published on.
@@ -86,7 +91,48 @@ public enum EventType: String, CaseIterable, Sendable {
         case .referralEscalated, .assistanceOutcome: [.assistanceOutcomes]
         case .reliefApplication, .reliefApproval, .reliefFundReplenished: [.reliefApplications]
         case .reliefDisbursement: [.reliefDisbursements]
+        case .auditAccess: [.auditAccess]
         case .basicLivingPayroll: [.basicLivingPayroll]
+        }
+    }
+
+    /// Who may publish this type (`ce_source`) before configuration adds external producers
+    /// (channel systems, departments, a county's approval system: docs/departments.md). Consumers
+    /// dead-letter the type from any other source. Sources do not depend on the topic namespace.
+    /// `assistance.outcome.v1` is scoped by its `domain`: see `outcomeProducers`.
+    public var producers: [String] {
+        switch self {
+        case .intakeSubmission: ["/doudi/import"]
+        // County designations (§2.1.5) are published by the matcher as civil-affairs records.
+        case .deptRecord: ["/doudi/import", "/doudi/matcher/designation"]
+        case .intakeAccepted, .intakeRejected: ["/doudi/intake"]
+        case .registryHousehold, .monitoringSignal: ["/doudi/matcher"]
+        case .monitoringWarning: ["/doudi/classifier"]
+        case .workTask: ["/doudi/classifier", "/doudi/relief"]
+        case .referral, .referralEscalated: ["/doudi/router"]
+        case .assistanceOutcome: Domain.allCases.flatMap(Self.outcomeProducers)
+        case .reliefDisbursement: ["/doudi/relief"]
+        // A county approves through the relief API with a county operator token (§4.3); on the
+        // topic, approvals, replenishments and window applications come only from the producers
+        // a deployment configures (a county approval system, the finance bureau, township windows).
+        case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
+        case .auditAccess: ["/doudi/*"]
+        case .basicLivingPayroll: ["/doudi/basic-living"]
+        }
+    }
+
+    /// The payload field whose value scopes the producers (`assistance.outcome.v1`: its domain).
+    public var producerScopeField: String? { self == .assistanceOutcome ? "domain" : nil }
+
+    /// Who may publish outcomes of `domain`: that domain's handler only (the medical handler
+    /// cannot resolve education warnings); relief for emergencies. Domains with no handler in the
+    /// suite answer through configured external sources.
+    public static func outcomeProducers(_ domain: Domain) -> [String] {
+        switch domain {
+        case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"]
+        case .emergency: ["/doudi/relief"]
+        case .basicLiving: ["/doudi/basic-living"]
+        default: []
         }
     }
 

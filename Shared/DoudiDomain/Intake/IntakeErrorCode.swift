@@ -6,6 +6,7 @@ public enum IntakeErrorCode: String, CaseIterable, Sendable {
     case wrongType = "wrong_type"
     case tooLong = "too_long"
     case invalidCharacters = "invalid_characters"
+    case invalidName = "invalid_name"
     case tooFewItems = "too_few_items"
     case tooManyItems = "too_many_items"
     // Values

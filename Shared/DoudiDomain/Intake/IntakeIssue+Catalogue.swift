@@ -9,6 +9,8 @@ extension IntakeIssue {
         IntakeIssue(.tooLong, "长度超过 \(max) 个字符", "Longer than \(max) characters")
     }
     static let invalidCharacters = IntakeIssue(.invalidCharacters, "含有控制字符", "Contains control characters")
+    static let invalidName = IntakeIssue(.invalidName, "姓名只能包含文字、空格和间隔号（·），不能含有符号、标记或方向控制字符",
+                                         "A name may contain only letters, combining marks, spaces and the middle dot (·): no symbols, markup or direction controls")
     static func tooFewItems(min: Int) -> IntakeIssue {
         IntakeIssue(.tooFewItems, "至少需要填写 \(min) 项", "At least \(min) entries are required")
     }

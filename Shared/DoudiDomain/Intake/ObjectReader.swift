@@ -88,8 +88,12 @@ struct ObjectReader {
         return text
     }
 
+    /// A personal name: letters, marks, spaces and `·` only (PersonName), reported as `invalid_name`.
     func personName(_ key: String, required: Bool) -> String? {
-        text(key, required: required, maxLength: IntakeLimits.nameLengthMax, normalize: TextNormalization.personName)
+        guard let name = text(key, required: required, maxLength: IntakeLimits.nameLengthMax,
+                              normalize: TextNormalization.personName) else { return nil }
+        guard PersonName.isAcceptable(name) else { report(.invalidName, at: key); return nil }
+        return name
     }
 
     func bool(_ key: String, required: Bool) -> Bool? {
