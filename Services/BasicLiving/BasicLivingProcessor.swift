@@ -21,7 +21,10 @@ struct BasicLivingProcessor: EventProcessor {
         var outcomes: [Outcome] = []
         switch event.type {
         case EventType.referral.rawValue:
-            let referral = try event.decode(Referral.self)
+            var referral = try event.decode(Referral.self)
+            // Names and identity numbers are not needed to decide or pay (payees are person keys):
+            // they are not kept (data minimisation, EVENTS.md).
+            referral.needs = referral.needs.map { var n = $0; n.name = nil; n.idNumber = nil; return n }
             guard referral.domain == .basicLiving else {
                 throw PoisonMessage("referral for domain \(referral.domain.rawValue) on the basic-living topic")
             }

@@ -60,55 +60,73 @@ struct PayrollView: Codable {
 }
 
 struct LivingAPI: Sendable {
+    static let readers: Set<OperatorRole> = [.township, .county, .province, .auditor]
     let writer: StoreWriter
     let settings: LivingSettings
+    let audit: AccessAudit
     var pool: DatabasePool { writer.store.pool }
     let source = "/doudi/basic-living"
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
-        router.get("/v1/cases") { request, _ -> Response in
+    func add(to router: Router<DoudiRequestContext>) {
+        router.get("/v1/cases") { request, context -> Response in
+            let credential = try context.require(Self.readers, to: "read basic-living cases")
             let q = request.uri.queryParameters
             let stage = q.get("stage"), region = q.get("region") ?? ""
             if let stage, CaseStage(rawValue: stage) == nil {
                 return problem(.badRequest, "stage: one of \(CaseStage.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard region.utf8.allSatisfy({ (48...57).contains($0) }) else { return problem(.badRequest, "region: digits of a division code") }
-            let limit = min(10_000, max(1, q.get("limit").flatMap { Int($0) } ?? 1000))
+            guard region.utf8.count <= 12, region.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                return problem(.badRequest, "region: the digits of a division code (a prefix)")
+            }
+            guard let limitText = Optional(q.get("limit") ?? "1000"), let limit = Int(limitText), (1...10_000).contains(limit) else {
+                return problem(.badRequest, "limit: a whole number from 1 to 10000")
+            }
+            try await audit.record(request, context, resource: "basic-living-cases", id: "\(stage ?? "*")@\(region.isEmpty ? "*" : region)",
+                                   regionCode: region.isEmpty ? nil : region)
             let rows = try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT case_id, household_id, region_code, kind, stage, received_at, updated_at, open_lines FROM bl_cases
-                    WHERE (?1 IS NULL OR stage = ?1) AND region_code LIKE ?2 || '%' ORDER BY case_id LIMIT ?3
-                    """, arguments: [stage, region, limit])
+                    WHERE (?1 IS NULL OR stage = ?1) AND region_code LIKE ?2 || '%' ORDER BY case_id
+                    """, arguments: [stage, region])
             }
-            return try json(rows.map {
+            // Each operator sees the cases of its regions only.
+            return try json(rows.lazy.filter { credential.covers(region: $0[2]) }.prefix(limit).map {
                 CaseSummary(caseId: $0[0], householdId: $0[1], regionCode: $0[2], kind: $0[3], stage: $0[4], receivedAt: $0[5],
                             updatedAt: $0[6], regionName: RegionDirectory.standard.fullName($0[2]), openLines: $0[7])
             })
         }
-        router.get("/v1/cases/:caseId") { _, context -> Response in
+        router.get("/v1/cases/:caseId") { request, context -> Response in
+            _ = try context.require(Self.readers, to: "read basic-living cases")
             let id = try context.parameters.require("caseId")
             guard let c = try await pool.read({ try LivingStore.find($0, caseId: id) }) else { return problem(.notFound, "no such case") }
+            try await audit.recordScoped(request, context, resource: "basic-living-case", id: id, regionCode: c.regionCode)
             return try json(CaseView(c))
         }
         router.post("/v1/cases/:caseId/preliminary-review") { request, context -> Response in
-            let id = try context.parameters.require("caseId")
-            return try await review(request, caseId: id, step: .preliminary, by: "township-operator")
+            let credential = try context.require([.township], to: "make the preliminary review (初审, §4: the township reviews)")
+            return try await review(request, caseId: try context.parameters.require("caseId"), step: .preliminary, credential: credential)
         }
         router.post("/v1/cases/:caseId/confirmation") { request, context -> Response in
-            let id = try context.parameters.require("caseId")
-            return try await review(request, caseId: id, step: .confirmation, by: "county-operator")
+            let credential = try context.require([.county, .province], to: "confirm basic-living cases (审核确认, §4.1: the county confirms)")
+            return try await review(request, caseId: try context.parameters.require("caseId"), step: .confirmation, credential: credential)
         }
-        router.get("/v1/payroll") { request, _ -> Response in
+        router.get("/v1/payroll") { request, context -> Response in
+            let credential = try context.require([.county, .province, .auditor], to: "read the payroll")
             let q = request.uri.queryParameters
             guard let month = q.get("month").flatMap({ PayrollMonth($0) }) else { return problem(.badRequest, "month: YYYY-MM") }
             let county = q.get("county")
-            if let county, county.utf8.count != 6 || !county.utf8.allSatisfy({ (48...57).contains($0) }) {
-                return problem(.badRequest, "county: a six-digit county code")
+            if let county {
+                guard county.utf8.count == 6, county.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                    return problem(.badRequest, "county: a six-digit county code")
+                }
+                guard credential.covers(region: county) else { return problem(.notFound, "no payroll of this county in your regions") }
             }
-            return try json(try await pool.read { db in try payroll(db, month: month, county: county) })
+            try await audit.record(request, context, resource: "basic-living-payroll", id: "\(month)@\(county ?? "*")", regionCode: county)
+            return try json(try await pool.read { db in try payroll(db, month: month, county: county, covered: credential.covers(region:)) })
         }
-        router.get("/v1/stats") { _, _ -> Response in
-            try json(try await pool.read { db -> [String: [String: Int]] in
+        router.get("/v1/stats") { _, context -> Response in
+            _ = try context.require(Self.readers, to: "read basic-living statistics")
+            return try json(try await pool.read { db -> [String: [String: Int]] in
                 var stages: [String: Int] = [:], payroll: [String: Int] = [:]
                 for r in try Row.fetchAll(db, sql: "SELECT stage, count(*) FROM bl_cases GROUP BY stage") { stages[r[0]] = r[1] }
                 for r in try Row.fetchAll(db, sql: "SELECT month, count(*) FROM bl_payroll WHERE status = 'payable' GROUP BY month") { payroll[r[0]] = r[1] }
@@ -117,12 +135,12 @@ struct LivingAPI: Sendable {
         }
     }
 
-    func payroll(_ db: Database, month: PayrollMonth, county: String?) throws -> PayrollView {
+    func payroll(_ db: Database, month: PayrollMonth, county: String?, covered: (String) -> Bool) throws -> PayrollView {
         let rows = try Row.fetchAll(db, sql: """
             SELECT payroll_id, line_id, case_id, month, county_code, program, status, amount_fen, revision FROM bl_payroll
             WHERE month = ? AND (? IS NULL OR county_code = ?) ORDER BY county_code, payroll_id
             """, arguments: [month.description, county, county])
-        let entries = rows.map {
+        let entries = rows.filter { covered($0[4]) }.map {
             PayrollView.Row(payrollId: $0[0], lineId: $0[1], caseId: $0[2], month: $0[3], countyCode: $0[4], program: $0[5], status: $0[6],
                             countyName: RegionDirectory.standard.fullName($0[4]), amountFen: $0[7], revision: $0[8])
         }
@@ -132,7 +150,12 @@ struct LivingAPI: Sendable {
     }
 
     /// A review: the case's household reduced in one transaction with its outcomes and payroll.
-    func review(_ request: Request, caseId: String, step: ReviewStep, by: String) async throws -> Response {
+    /// A review by the operator of the case's region (404 outside it: an id outside the caller's
+    /// scope is not revealed), recorded under the token's subject.
+    func review(_ request: Request, caseId: String, step: ReviewStep, credential: OperatorCredential) async throws -> Response {
+        guard let region = try await pool.read({ db in try String.fetchOne(db, sql: "SELECT region_code FROM bl_cases WHERE case_id = ?", arguments: [caseId]) }),
+              credential.covers(region: region) else { return problem(.notFound, "no such case in your regions") }
+        let by = "\(credential.role.rawValue):\(credential.subject)"
         let bytes = try await request.body.collect(upTo: 64 * 1024)
         let body: ReviewBody
         do { body = try JSONDecoder().decode(ReviewBody.self, from: Data(buffer: bytes)) }

@@ -10,10 +10,12 @@ catch {
     FileHandle.standardError.write(Data("doudi-basic-living: refusing to start: \(error)\n".utf8))
     exit(78) // EX_CONFIG
 }
-let runner = try ServiceRunner(processor: BasicLivingProcessor(rules: settings.rules), defaultHTTPPort: 8086)
+let runner = startOrExit("basic-living") {
+    try ServiceRunner(processor: BasicLivingProcessor(rules: settings.rules), defaultHTTPPort: 8086)
+}
 runner.logger.info("rules loaded", metadata: ["origin": "\(settings.rulesOrigin)", "regions": "\(settings.rules.policies.regions.entries.count)",
                                               "standards": "\(settings.rules.standards.version)"])
-let api = LivingAPI(writer: runner.writer, settings: settings)
+let api = LivingAPI(writer: runner.writer, settings: settings, audit: runner.audit)
 let source = "/doudi/basic-living"
 try await runner.run(routes: { api.add(to: $0) },
                      background: settings.wallClock
