@@ -108,9 +108,10 @@ enum LivingStore {
                              e.status.rawValue, e.revision])
     }
 
-    /// Cases with a line that may still pay (open, or ended in or after `month`), in id order.
+    /// Cases with an open payment line, in id order (a line that ended is planned again only when
+    /// an input touches its case).
     static func payingCases(_ db: Database) throws -> [LivingCase] {
-        try Data.fetchAll(db, sql: "SELECT body FROM bl_cases WHERE kind = 'admission' AND body LIKE '%\"lineId\"%' ORDER BY case_id")
+        try Data.fetchAll(db, sql: "SELECT body FROM bl_cases WHERE open_lines > 0 ORDER BY case_id")
             .map { try JSONDecoder().decode(LivingCase.self, from: $0) }
     }
 }

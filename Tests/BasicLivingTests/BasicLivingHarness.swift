@@ -105,6 +105,18 @@ final class BasicLivingHarness: @unchecked Sendable {
         }
     }
 
+    /// Every payroll message, read until the topic is quiet.
+    func payrollSettled() async throws -> [(id: String, entry: PayrollEntry)] {
+        try await TestBroker.readSettled(topic(.basicLivingPayroll), minimum: 1, quiet: .seconds(2)).compactMap { m in
+            (try? JSONDecoder().decode(PayrollEntry.self, from: Data(m.value))).map { (m.header("ce_id") ?? "", $0) }
+        }
+    }
+
+    func outcomesSettled() async throws -> [Outcome] {
+        try await TestBroker.readSettled(topic(.assistanceOutcomes), minimum: 1, quiet: .seconds(2))
+            .compactMap { try? JSONDecoder().decode(Outcome.self, from: Data($0.value)) }
+    }
+
     func outcomes(until done: @escaping ([Outcome]) -> Bool, timeout: Duration = .seconds(60)) async throws -> [Outcome] {
         let messages = try await TestBroker.read(topic(.assistanceOutcomes), timeout: timeout) { all in
             done(all.compactMap { try? JSONDecoder().decode(Outcome.self, from: Data($0.value)) })

@@ -33,14 +33,16 @@ final class BasicLivingServiceTests: XCTestCase {
         let granted = try await h.outcomes { $0.contains { $0.householdId == hh && $0.status == .granted } }.filter { $0.householdId == hh }
         XCTAssertEqual(granted.first { $0.status == .granted }?.amountFen, 150_000, "(800 − 300) × 3 a month")
         XCTAssertTrue(granted.first { $0.status == .granted }?.reason.contains("§4.1.1") == true)
-        _ = try await h.payroll { $0.contains { $0.payrollId == "pay-\(line)-2027-01" } }
+        let january = try await h.payroll { $0.contains { $0.payrollId == "pay-\(line)-2027-01" } }
+        XCTAssertTrue(january.contains { $0.entry.payrollId == "pay-\(line)-2027-01" }, "January paid")
 
         // February by event time (another household's facts move the clock), killed while it is applied.
         try await h.publishProfile("hh-bl-clock", region: "140105001", perCapita: 100_000, asOf: "2027-02-02T09:00:00+08:00")
         try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
         h.kill9()
         try await h.start()
-        _ = try await h.payroll { $0.contains { $0.payrollId == "pay-\(line)-2027-02" } }
+        let february = try await h.payroll { $0.contains { $0.payrollId == "pay-\(line)-2027-02" } }
+        XCTAssertTrue(february.contains { $0.entry.payrollId == "pay-\(line)-2027-02" }, "February paid after the restart")
 
         // Replay into a deleted store: the same months, the same event ids, nothing new.
         h.stop()
@@ -53,12 +55,12 @@ final class BasicLivingServiceTests: XCTestCase {
         }
         XCTAssertTrue(rebuilt, "the rebuilt store pays the same two months")
         try await Task.sleep(for: .seconds(2))
-        let all = try await h.payroll { _ in true }.filter { $0.entry.lineId == line }
+        let all = try await h.payrollSettled().filter { $0.entry.lineId == line }
         XCTAssertEqual(Set(all.map(\.entry.payrollId)), ["pay-\(line)-2027-01", "pay-\(line)-2027-02"], "two months, each once")
         XCTAssertEqual(Set(all.map(\.id)).count, 2, "each month is one event id whatever was replayed")
         XCTAssertTrue(all.allSatisfy { $0.entry.revision == 0 && $0.entry.amountFen == 150_000 && $0.entry.status == .payable })
         XCTAssertTrue(all.allSatisfy { $0.entry.standardsVersion == "default" && $0.entry.rulesVersion == "2021-default" })
-        let outcomes = try await h.outcomes { _ in true }.filter { $0.householdId == hh }
+        let outcomes = try await h.outcomesSettled().filter { $0.householdId == hh }
         XCTAssertEqual(Set(outcomes.map(\.outcomeId)), ["out-ref-w-hh-bl-a-basic-living-accepted", "out-ref-w-hh-bl-a-basic-living-dibao-granted"])
     }
 
