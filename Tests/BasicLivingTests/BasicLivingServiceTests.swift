@@ -141,3 +141,41 @@ final class BasicLivingServiceTests: XCTestCase {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+/// docs/openapi-basic-living.json against the running service: every route is called and every
+/// answer is one the document lists (with the runtime endpoints').
+extension BasicLivingServiceTests {
+    func testTheAPIAnswersAsDocumented() async throws {
+        let h = try await harness()
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi-basic-living.json"))) as! [String: Any]
+        let paths = doc["paths"] as! [String: [String: Any]]
+        func codes(_ method: String, _ path: String) -> Set<Int> {
+            Set((((paths[path]?[method] as? [String: Any])?["responses"] as? [String: Any]) ?? [:]).keys.compactMap { Int($0) })
+        }
+        let documented = Set(paths.flatMap { p, ops in ops.keys.map { "\($0.uppercased()) \(p)" } })
+        let county = BasicLivingHarness.county, township = BasicLivingHarness.township
+        let calls: [(route: String, method: String, path: String, body: String?, token: String?, expected: Int)] = [
+            ("GET /v1/cases", "GET", "/v1/cases?stage=confirmed", nil, county, 200),
+            ("GET /v1/cases", "GET", "/v1/cases?stage=lost", nil, county, 400),
+            ("GET /v1/cases", "GET", "/v1/cases", nil, nil, 401),
+            ("GET /v1/cases/{caseId}", "GET", "/v1/cases/no-such-case", nil, county, 404),
+            ("POST /v1/cases/{caseId}/preliminary-review", "POST", "/v1/cases/no-such-case/preliminary-review", #"{"decision":"pass"}"#, township, 404),
+            ("POST /v1/cases/{caseId}/preliminary-review", "POST", "/v1/cases/x/preliminary-review", #"{"decision":"pass"}"#, county, 403),
+            ("POST /v1/cases/{caseId}/confirmation", "POST", "/v1/cases/no-such-case/confirmation", "{not json", county, 404),
+            ("GET /v1/payroll", "GET", "/v1/payroll?month=2026-10", nil, county, 200),
+            ("GET /v1/payroll", "GET", "/v1/payroll?month=10-2026", nil, county, 400),
+            ("GET /v1/payroll", "GET", "/v1/payroll?month=2026-10&county=140105", nil, county, 404),
+            ("GET /v1/payroll", "GET", "/v1/payroll?month=2026-10", nil, township, 403),
+            ("GET /v1/stats", "GET", "/v1/stats", nil, county, 200),
+        ]
+        XCTAssertEqual(Set(calls.map(\.route)), documented, "every documented route is called, and only those")
+        for c in calls {
+            let (status, body) = try await h.http(c.method, c.path, body: c.body, token: c.token)
+            XCTAssertEqual(status, c.expected, "\(c.method) \(c.path): \(String(decoding: body, as: UTF8.self).prefix(300))")
+            let parts = c.route.split(separator: " ")
+            XCTAssertTrue(codes(parts[0].lowercased(), String(parts[1])).contains(status), "\(c.route) answered \(status), not in the document")
+        }
+    }
+}

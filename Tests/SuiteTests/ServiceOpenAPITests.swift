@@ -17,7 +17,8 @@ final class ServiceOpenAPITests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.docs.path)
             .filter { $0.hasPrefix("openapi") && $0.hasSuffix(".json") }.sorted()
         XCTAssertEqual(Set(files), ["openapi.json", "openapi-relief.json", "openapi-matcher.json", "openapi-classifier.json",
-                                    "openapi-router.json", "openapi-departments.json", "openapi-runtime.json"])
+                                    "openapi-router.json", "openapi-departments.json", "openapi-runtime.json",
+                                    "openapi-basic-living.json"])
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-c", """
