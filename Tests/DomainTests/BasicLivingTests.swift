@@ -181,6 +181,17 @@ final class BasicLivingTests: XCTestCase {
         XCTAssertEqual(h.cases.first { $0.caseId == "ref-w-1-basic-living" }?.lines[0].endMonth, PayrollMonth("2026-05"))
     }
 
+    func testASecondReferralForAProgrammeAlreadyPaidOpensNoSecondLine() {
+        var h = LivingHousehold(cases: [])
+        _ = h.receive(referral(needs: [dibaoNeed()]), on: CivilDate(iso: "2026-03-02")!, at: "t0", rules: LivingRules())
+        var again = referral("ref-w-9-basic-living", needs: [dibaoNeed()])
+        again.disposal = .policyNotImplemented
+        let out = h.receive(again, on: CivilDate(iso: "2026-04-12")!, at: "t1", rules: LivingRules())
+        XCTAssertEqual(out.map(\.status), [.accepted, .granted])
+        XCTAssertTrue(out[1].reason.hasPrefix("already paid under case ref-w-1-basic-living"), out[1].reason)
+        XCTAssertEqual(h.cases.flatMap(\.lines).count, 1, "one line pays the household's dibao")
+    }
+
     func testSupersededReferralWithdrawsItsGrants() {
         var h = LivingHousehold(cases: [])
         _ = h.receive(referral(needs: [dibaoNeed()]), on: CivilDate(iso: "2026-03-02")!, at: "t0", rules: LivingRules())

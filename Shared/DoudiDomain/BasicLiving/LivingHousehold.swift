@@ -193,6 +193,19 @@ public struct LivingHousehold: Sendable, Equatable {
                     continue
                 }
                 kept.insert(lineId)
+                // Held already through another case (a later referral for a benefit that has landed,
+                // e.g. `policy_not_implemented` after an escalation): never a second line for the same
+                // programme and person; the grant names the line that pays.
+                if !c.lines.contains(where: { $0.lineId == lineId }),
+                   let other = cases.first(where: { $0.caseId != c.caseId && $0.lines.contains { $0.isOpen && $0.program == d.program && $0.personKey == d.personKey } }),
+                   let paying = other.lines.first(where: { $0.isOpen && $0.program == d.program && $0.personKey == d.personKey }) {
+                    kept.remove(lineId)
+                    let current = paying.steps.last?.amountFen ?? 0
+                    grants.append(outcome(c, suffix: "\(rev)\(suffix)-granted", program: d.program, personKey: d.personKey, status: .granted,
+                                          amountFen: current, day: day,
+                                          reason: "already paid under case \(other.caseId) (line \(paying.lineId)), \(FenMath.yuan(current)) a month; \(d.reason)"))
+                    continue
+                }
                 if let j = c.lines.firstIndex(where: { $0.lineId == lineId && $0.isOpen }) {
                     let from = month.adding(1)
                     guard c.lines[j].amount(in: from) != fen else { continue }
