@@ -1,7 +1,7 @@
 // The region directory over HTTP, for the cascading picker of /declare (自主申报: a resident
 // picks province → city → county → township instead of typing a 9-digit code) and for any
-// channel system that wants names. Any verified operator token may read it (the declare page uses its
-// public declare token): the directory is public data, the token only meets the runtime's guard. Answers
+// channel system that wants names. Public (no token: the runtime's guard lets `publicPaths` through):
+// the directory is public data. Answers
 // carry the directory's snapshot as ETag and may be cached for a day.
 import DoudiDomain
 import Foundation
@@ -9,6 +9,8 @@ import Hummingbird
 import ServiceKit
 
 struct RegionRoutes: Sendable {
+    /// The paths served without an operator token.
+    static let publicPaths = ["/v1/regions", "/v1/regions/"]
     let directory: RegionDirectory
     var etag: String { "\"regions-\(directory.snapshot)\"" }
 

@@ -1,7 +1,7 @@
 // doudi-intake: the six channels of §2.2 in, validated and normalised submissions out.
 //
 // - topic: `intake.submissions` (channel systems, `doudi import`) → `intake.accepted` / `intake.rejected`
-// - HTTP: `POST /v1/submissions`, `GET /v1/submissions/{id}`, `GET /v1/regions` (any operator token, the declare token included), `/openapi.json`,
+// - HTTP: `POST /v1/submissions`, `GET /v1/submissions/{id}`, `GET /v1/regions` (public: no token), `/openapi.json`,
 //   `/declare` (with `/declare.js`, `/declare.css`)
 // See docs/intake.md.
 import DoudiDomain
@@ -22,4 +22,4 @@ try await runner.run(routes: { router in
     api.add(to: router)
     regions.add(to: router)
     files.add(to: router)
-})
+}, publicPaths: RegionRoutes.publicPaths)

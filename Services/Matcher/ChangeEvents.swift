@@ -1,6 +1,6 @@
 // The events of a `RegistryChange`: each new profile version as `registry.household.v1` and each
 // signal as `monitoring.signal.v1`. A version's event id is a function of the household, the point
-// of its history and what it says (facts and programmes), and its time is the point's fact time:
+// of its history, what it says (facts and programmes) and its number, and its time is the point's fact time:
 // the same history re-derived (a replay, a rebuild) is the same events.
 import DoudiDomain
 import Envelope
@@ -32,8 +32,12 @@ enum ChangeEvents {
 
     static func event(_ profile: HouseholdProfile, bytes: Data, causeID: String?, source: String) -> OutgoingEvent {
         let programs = CanonicalEncoding.fingerprint(profile.programs)
+        // The version number is part of the id: a point of the history derived again after a late fact
+        // may carry another number, and an id must never stand for two contents (consumers dead-letter
+        // that as a collision, issue 13).
         let id = EventID.derived(householdType, profile.householdId, profile.asOf ?? "",
-                                 String(HouseholdTimeline.factsFingerprint(profile), radix: 16), String(programs, radix: 16))
+                                 String(HouseholdTimeline.factsFingerprint(profile), radix: 16), String(programs, radix: 16),
+                                 String(profile.version))
         let e = CloudEvent(id: id, source: source, type: householdType, time: profile.asOf ?? profile.updatedAt,
                            subject: profile.householdId, causationID: causeID, key: profile.householdId, data: Array(bytes))
         return OutgoingEvent(topic: Topics.registryHouseholds, event: e)

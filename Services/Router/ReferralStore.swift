@@ -43,6 +43,14 @@ enum ReferralStore {
                   outcome BLOB NOT NULL, PRIMARY KEY(referral_id, outcome_id)) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("router-v4-settled-dates") { db in
+            // The earliest decision date and the standing withdrawal's date of each referral: which
+            // referrals a resolution withdraws, and whether a referral was overdue, follow the dates.
+            try db.execute(sql: """
+                ALTER TABLE router_referrals ADD COLUMN decided_on TEXT;
+                ALTER TABLE router_referrals ADD COLUMN withdrawn_on TEXT;
+                """)
+        }
     }
 
     static func entries(_ db: Database, warningId: String) throws -> [ReferralLedger.Entry] {
@@ -64,12 +72,15 @@ enum ReferralStore {
             guard let e = ledger.entry(id) else { continue }
             let r = e.referral
             try db.execute(sql: """
-                INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral, escalated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?)
+                INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral,
+                  escalated, decided_on, withdrawn_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?, ?, ?)
                 ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, due_by = excluded.due_by, updated_at = excluded.updated_at,
-                  referral = excluded.referral, escalated = excluded.escalated
+                  referral = excluded.referral, escalated = excluded.escalated, decided_on = excluded.decided_on,
+                  withdrawn_on = excluded.withdrawn_on
                 """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, e.state.rawValue, r.dueBy, r.sentAt, time,
-                                 try JSONCoding.encoder.encode(r), r.referralId, e.escalated])
+                                 try JSONCoding.encoder.encode(r), r.referralId, e.escalated,
+                                 e.decidedOn?.description, e.withdrawnOn?.description])
         }
     }
 
@@ -149,11 +160,16 @@ enum ReferralStore {
     }
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
-        try Row.fetchAll(db, sql: "SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated FROM router_referrals WHERE \(clause) ORDER BY referral_id",
+        try Row.fetchAll(db, sql: """
+            SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated, decided_on, withdrawn_on
+            FROM router_referrals WHERE \(clause) ORDER BY referral_id
+            """,
                          arguments: args).map { row in
             let data: Data = row[0]
             guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }
-            return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state, escalated: row[2])
+            return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state, escalated: row[2],
+                                        decidedOn: (row[3] as String?).flatMap { CivilDate(iso: $0) },
+                                        withdrawnOn: (row[4] as String?).flatMap { CivilDate(iso: $0) })
         }
     }
 }

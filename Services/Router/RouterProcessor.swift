@@ -35,8 +35,10 @@ struct RouterProcessor: EventProcessor {
         let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
-        ledger.apply(plan)
         let day = CivilDate(iso: context.eventTime)
+        // Withdrawals are dated by the resolution (a fact of the warning), not by when it was read.
+        let resolvedOn = warning.resolvedAt.flatMap { CivilDate(iso: $0) } ?? day
+        ledger.apply(RoutingPlan(send: plan.send, supersede: plan.supersede))
         var touched: [String] = []
         for r in plan.send {
             try ReferralStore.stopWaiting(db, referralId: r.referralId)
@@ -44,10 +46,20 @@ struct RouterProcessor: EventProcessor {
             touched.append(r.referralId)
             out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
         }
-        for r in plan.withdraw + plan.supersede {
+        for r in plan.withdraw {
+            guard let on = resolvedOn, ledger.withdraw(r.referralId, on: on, as: r) else { continue }
+            out.append(try publish(r, cause: cause, context))
+            touched.append(r.referralId)
+            if let e = ledger.settle(r.referralId, on: on) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+        }
+        for r in plan.supersede {
             out.append(try publish(r, cause: cause, context))
             touched.append(r.referralId)
             if let day, let e = ledger.settle(r.referralId, on: day) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+        }
+        // Resolved by this referral's own decision: a withdrawal read before that is taken back.
+        if warning.status == .resolved, let own = warning.resolvedBy {
+            out += try reinstate(&ledger, own, resolvedBy: own, cause: cause, context, touched: &touched)
         }
         out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
         if warning.status != .open {
@@ -131,9 +143,32 @@ struct RouterProcessor: EventProcessor {
     /// escalation question from its date.
     private func apply(_ outcome: Outcome, to ledger: inout ReferralLedger, cause: CloudEvent,
                        _ context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard let id = outcome.referralId, ledger.apply(outcome), outcome.status != .accepted,
-              let day = CivilDate(iso: outcome.decidedAt), let e = ledger.settle(id, on: day) else { return [] }
-        return [try EventClock.event(e, cause: cause, source: context.source)]
+        guard let id = outcome.referralId else { return [] }
+        let settledBefore = ledger.entry(id)?.settledOn
+        let changed = ledger.apply(outcome) || ledger.entry(id)?.settledOn != settledBefore
+        guard outcome.status != .accepted, let day = CivilDate(iso: outcome.decidedAt) else { return [] }
+        var out: [OutgoingEvent] = []
+        var touched: [String] = []
+        // A decision dated on or before a withdrawal that was read first takes the withdrawal back.
+        if [.granted, .denied, .closed].contains(outcome.status) {
+            out += try reinstate(&ledger, id, resolvedBy: nil, cause: cause, context, touched: &touched)
+        }
+        guard changed || !out.isEmpty, let e = ledger.settle(id, on: day) else { return out }
+        return out + [try EventClock.event(e, cause: cause, source: context.source)]
+    }
+
+    /// Takes back a withdrawal the facts no longer support (`ReferralLedger.reinstate`): the referral
+    /// is published again as it stands, status `sent` — the same event as its last send, so the
+    /// department changes nothing — and the escalation question is settled again without it.
+    private func reinstate(_ ledger: inout ReferralLedger, _ id: String, resolvedBy: String?, cause: CloudEvent,
+                           _ context: ProcessingContext, touched: inout [String]) throws -> [OutgoingEvent] {
+        guard let r = ledger.reinstate(id, resolvedBy: resolvedBy) else { return [] }
+        if !touched.contains(id) { touched.append(id) }
+        var out = [try publish(r, cause: cause, context)]
+        if let decided = ledger.entry(id)?.decidedOn, let e = ledger.settle(id, on: decided) {
+            out.append(try EventClock.event(e, cause: cause, source: context.source))
+        }
+        return out
     }
 
     /// The outcomes read before `referralId` was recorded, applied now in date order (before the

@@ -73,9 +73,11 @@ public struct TrustMiddleware: RouterMiddleware {
     let addressLimiter: RateLimiter
     let operatorLimiter: RateLimiter
     let realm: String
+    /// `/v1` paths that need no token (public data): exact paths, or prefixes ending in `/`.
+    let publicPaths: [String]
 
-    public init(keys: OperatorKeyRing, settings: HTTPSettings, realm: String) {
-        self.keys = keys; self.settings = settings; self.realm = realm
+    public init(keys: OperatorKeyRing, settings: HTTPSettings, realm: String, publicPaths: [String] = []) {
+        self.keys = keys; self.settings = settings; self.realm = realm; self.publicPaths = publicPaths
         addressLimiter = RateLimiter(perSecond: settings.ratePerAddress)
         operatorLimiter = RateLimiter(perSecond: settings.ratePerOperator)
     }
@@ -110,7 +112,8 @@ public struct TrustMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var context = context
-        if path.hasPrefix("/v1/") || path == "/v1" {
+        let isPublic = publicPaths.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
+        if (path.hasPrefix("/v1/") || path == "/v1") && !isPublic {
             let credential: OperatorCredential
             switch authenticate(request) {
             case .success(let c): credential = c

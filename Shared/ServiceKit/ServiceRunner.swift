@@ -58,7 +58,10 @@ public struct ServiceRunner: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `routes` adds service-specific HTTP routes;
     /// `background` are extra long-running tasks (schedulers) stopped with the rest.
+    /// `publicPaths`: `/v1` paths (exact, or prefixes ending in `/`) that answer without an operator
+    /// token because what they serve is public (intake's region directory).
     public func run(routes: (Router<DoudiRequestContext>) -> Void = { _ in },
+                    publicPaths: [String] = [],
                     background: [any Service] = []) async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
@@ -80,7 +83,8 @@ public struct ServiceRunner: Sendable {
         if config.httpPort > 0 {
             let router = Router(context: DoudiRequestContext.self)
             // Before any route: middleware wraps only the routes added after it.
-            router.add(middleware: TrustMiddleware(keys: config.operatorKeys, settings: config.http, realm: "doudi-\(processor.name)"))
+            router.add(middleware: TrustMiddleware(keys: config.operatorKeys, settings: config.http, realm: "doudi-\(processor.name)",
+                                                   publicPaths: publicPaths))
             router.add(middleware: MetricsMiddleware())
             HealthRoutes.add(to: router, metrics: metrics, liveness: { health.liveness() }) {
                 health.readiness(assigned: !consumer.assignment.isEmpty)

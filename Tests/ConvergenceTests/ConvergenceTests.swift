@@ -15,6 +15,8 @@ final class ConvergenceTests: XCTestCase {
     static let seed: UInt64 = 4242
     /// The first run's ledger, shared by the tests (each run costs about a minute on two cores).
     nonisolated(unsafe) static var reference: BusinessLedger?
+    /// The namespace of the reference run's topics (its events are dumped beside a failure).
+    nonisolated(unsafe) static var referenceNamespace: String?
 
     static func chaos(_ seed: UInt64) -> [String: String] {
         ["DOUDI_TEST_CHAOS_SEED": String(seed), "DOUDI_TEST_CHAOS_MAX_DELAY_MS": "40", "DOUDI_TEST_CHAOS_MAX_BATCH": "25"]
@@ -33,10 +35,12 @@ final class ConvergenceTests: XCTestCase {
         XCTAssertGreaterThan(ledger.sections["referrals"]?.count ?? 0, Self.households / 5, "the population gives work to do")
         XCTAssertGreaterThan(ledger.sections["signals"]?.count ?? 0, Self.households / 10, "department records reached the households")
         Self.reference = ledger
+        Self.referenceNamespace = a.namespace
         return ledger
     }
 
-    func assertSame(_ a: BusinessLedger, _ b: BusinessLedger, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertSame(_ a: BusinessLedger, _ b: BusinessLedger, _ what: String, namespaces: (String?, String?) = (nil, nil),
+                    file: StaticString = #filePath, line: UInt = #line) async {
         let differences = a.differences(from: b)
         // Both ledgers, for `doudi ledger digest --diff` or any JSON diff.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-convergence")
@@ -44,6 +48,11 @@ final class ConvergenceTests: XCTestCase {
         try? a.jsonData().write(to: dir.appendingPathComponent("\(what)-a.json"))
         try? b.jsonData().write(to: dir.appendingPathComponent("\(what)-b.json"))
         let bySection = Dictionary(grouping: differences, by: \.section).mapValues(\.count)
+        // Every event of both runs, to see how each reached its state.
+        if !differences.isEmpty {
+            if let n = namespaces.0 { try? await SuiteRun.dumpEvents(namespace: n, to: dir.appendingPathComponent("\(what)-a-events.jsonl")) }
+            if let n = namespaces.1 { try? await SuiteRun.dumpEvents(namespace: n, to: dir.appendingPathComponent("\(what)-b-events.jsonl")) }
+        }
         XCTAssertTrue(differences.isEmpty, "\(what): \(differences.count) differences \(bySection) (ledgers in \(dir.path))\n"
                       + differences.prefix(12).map(\.description).joined(separator: "\n"), file: file, line: line)
     }
@@ -58,7 +67,7 @@ final class ConvergenceTests: XCTestCase {
         try await b.seed(households: Self.households, seed: Self.seed, recordsFirst: true)
         let settled = try await b.waitUntilSettled()
         XCTAssertTrue(settled, b.logs)
-        assertSame(reference, try await b.ledger(), "interleavings")
+        await assertSame(reference, try await b.ledger(), "interleavings", namespaces: (Self.referenceNamespace, b.namespace))
     }
 
     /// Run C: services SIGKILLed and restarted at random and the broker paused for 6 s while the
@@ -86,7 +95,7 @@ final class ConvergenceTests: XCTestCase {
         let settled = try await c.waitUntilSettled(quiet: .seconds(8))
         XCTAssertTrue(settled, c.logs)
         let ledgerC = try await c.ledger()
-        assertSame(reference, ledgerC, "kills")
+        await assertSame(reference, ledgerC, "kills", namespaces: (Self.referenceNamespace, c.namespace))
         let before = try await c.businessEventIds()
         c.stop()
 
@@ -96,7 +105,7 @@ final class ConvergenceTests: XCTestCase {
         try d.start()
         let rebuilt = try await d.waitUntilSettled(quiet: .seconds(8))
         XCTAssertTrue(rebuilt, d.logs)
-        assertSame(ledgerC, try await d.ledger(), "rebuild")
+        await assertSame(ledgerC, try await d.ledger(), "rebuild", namespaces: (nil, d.namespace))
         let after = try await d.businessEventIds()
         let new = after.subtracting(before)
         XCTAssertTrue(new.isEmpty, "the rebuild published \(new.count) business events with new ids")

@@ -31,9 +31,11 @@ final class RouterLedgerTests: XCTestCase {
         XCTAssertFalse(l.apply(outcome(.granted, referral: "ref-unknown")))
     }
 
+    /// `withdrawn` takes back one measure (an amended referral's superseded decision, or the echo
+    /// of the router's own withdrawal): the referral moves only with its warning.
     func testEveryOutcomeStatusMapsToATransition() {
         for (status, state) in [(OutcomeStatus.granted, ReferralState.decided), (.denied, .decided), (.closed, .decided),
-                                (.withdrawn, .withdrawn), (.accepted, .accepted)] {
+                                (.withdrawn, .sent), (.accepted, .accepted)] {
             var l = ledger()
             l.apply(outcome(status))
             XCTAssertEqual(l.state(of: id), state, "\(status)")

@@ -21,9 +21,11 @@ final class ClosedLoopTests: XCTestCase {
         try await h.produce([try Fixture.warningEvent(w, time: "2024-09-02T08:00:00.000+08:00")], to: "monitoring.warnings")
         let referralId = "ref-\(h.tag)-w-education"
 
-        let outcomes = try await h.readSettled(["assistance.outcomes"]) { m in
-            m.filter { $0.json["referralId"] as? String == referralId }.count >= 3
-        }.filter { $0.json["referralId"] as? String == referralId }
+        // Outcomes only (the router's escalations share the topic).
+        func isOutcome(_ m: KafkaMessage) -> Bool {
+            m.header("ce_type") == EventType.assistanceOutcome.rawValue && m.json["referralId"] as? String == referralId
+        }
+        let outcomes = try await h.readSettled(["assistance.outcomes"]) { m in m.filter(isOutcome).count >= 3 }.filter(isOutcome)
         let decoded = try outcomes.map { try $0.decode(Outcome.self) }
         XCTAssertEqual(decoded.map { "\($0.program) \($0.status.rawValue)" },
                        ["education_assistance accepted", "national_grant granted", "tuition_waiver granted"], router.log + education.log)

@@ -88,7 +88,7 @@ final class HandlerDecisionTests: XCTestCase {
         // Case store: states, and the year-to-date amount the cap was measured against.
         let state: String? = try h.query("medical", "SELECT state FROM handler_cases WHERE referral_id = ?", ["\(p)-m3"])
         XCTAssertEqual(state, "denied")
-        let paid: Int64? = try h.query("medical", "SELECT paid_fen FROM handler_paid WHERE year = 2024 AND recipient = 'pk-m'")
+        let paid: Int64? = try h.query("medical", "SELECT sum(paid_fen) FROM handler_paid_by_case WHERE year = 2024 AND recipient = 'pk-m'")
         XCTAssertEqual(paid, 6_000_000)
 
         // A withdrawn referral closes its case; its decision (already published) stands.

@@ -13,8 +13,10 @@ final class RouterMinimisationTests: XCTestCase {
 
     /// Fields a referral may carry: the contract's fields, each need's own person and reason,
     /// and the facts of the department's domain (listed here independently of the router's code).
+    /// `basis` is a fingerprint of the facts the referral rests on (no personal data); `revision`
+    /// and `supersedes` number amendments.
     static let referralFields: Set<String> = ["referralId", "warningId", "householdId", "domain", "regionCode", "area", "disposal",
-                                              "level", "category", "needs", "status", "dueBy", "sentAt"]
+                                              "level", "category", "needs", "status", "dueBy", "sentAt", "basis", "revision", "supersedes"]
     static let needFields: Set<String> = ["domain", "personKey", "reason", "clause", "name", "idNumber", "facts"]
     static let facts: [String: Set<String>] = [
         "medical": ["medicalFen", "outOfPocketFen", "insuranceReimbursedFen", "illness", "category"],

@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Kafka
+import ServiceKit
 import TestSupport
 import XCTest
 
@@ -20,8 +21,8 @@ final class GuidelineFidelityTests: XCTestCase {
         let services: [ServiceProcess]
         let classifierPort: Int
         let matcherPort: Int
-        static let classifierToken = "fidelity-classifier-token"
-        static let countyToken = "fidelity-county-operator-token"
+        static let classifierToken = OperatorToken.development(subject: "fidelity-reader", role: .province, regions: ["*"])
+        static let countyToken = OperatorToken.development(subject: "fidelity-county", role: .county, regions: ["*"])
 
         var logs: String { services.map { "== \($0.process.executableURL!.lastPathComponent)\n\($0.log.suffix(1500))" }.joined(separator: "\n") }
 
@@ -32,8 +33,8 @@ final class GuidelineFidelityTests: XCTestCase {
             var services: [ServiceProcess] = []
             for exe in ["doudi-intake", "doudi-matcher", "doudi-classifier", "doudi-router", "doudi-disaster", "doudi-relief"] {
                 var env = ["DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_DATA_DIR": data, "DOUDI_GROUP_ID": ns + exe, "DOUDI_BATCH_SIZE": "100"]
-                if exe == "doudi-classifier" { env["DOUDI_HTTP_PORT"] = String(classifierPort); env["DOUDI_CLASSIFIER_TOKEN"] = classifierToken }
-                if exe == "doudi-matcher" { env["DOUDI_HTTP_PORT"] = String(matcherPort); env["DOUDI_MATCHER_COUNTY_TOKEN"] = countyToken }
+                if exe == "doudi-classifier" { env["DOUDI_HTTP_PORT"] = String(classifierPort) }
+                if exe == "doudi-matcher" { env["DOUDI_HTTP_PORT"] = String(matcherPort) }
                 // Later stages far away: the aid-first stage is what an emergency pays at once.
                 if exe == "doudi-relief" { env["DOUDI_RELIEF_STAGE_INTERVAL_SECONDS"] = "3600" }
                 services.append(try ServiceProcess(exe, environment: env, logName: ns + exe))

@@ -146,4 +146,21 @@ extension SuiteRun {
         }
         return ids
     }
+
+    /// Writes every event of the business topics and the registry, in topic order, as JSON lines
+    /// (`topic`, `partition`, `offset`, `id`, `type`, `time`, `payload`): what a convergence failure
+    /// is diagnosed from. Reads to the end offsets captured at start.
+    public static func dumpEvents(namespace: String, to file: URL) async throws {
+        let topics = ([.registryHouseholds, .monitoringSignals, .monitoringWarnings, .workTasks, .assistanceOutcomes,
+                       .reliefDisbursements] + ContractTopic.referralTopics).map { namespace + $0.name }
+        var out = Data()
+        try await TopicSnapshot(configuration: TestBroker.kafka).read(topics) { m in
+            var line: [String: Any] = ["topic": String(m.topic.dropFirst(namespace.count)), "partition": Int(m.partition), "offset": Int(m.offset),
+                                       "id": m.header("ce_id") ?? "", "type": m.header("ce_type") ?? "", "time": m.header("ce_time") ?? ""]
+            line["payload"] = (try? JSONSerialization.jsonObject(with: Data(m.value))) ?? String(decoding: m.value, as: UTF8.self)
+            out.append(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
+            out.append(0x0A)
+        }
+        try out.write(to: file)
+    }
 }

@@ -37,7 +37,7 @@ const picker = document.getElementById("regionPicker");
 const codeInput = document.getElementById("regionCode");
 const regionName = document.getElementById("regionName");
 async function regions(path) {
-  const reply = await fetch(path, { headers: { "Accept": "application/json", "Authorization": "Bearer " + TOKEN } });
+  const reply = await fetch(path, { headers: { "Accept": "application/json" } });
   if (!reply.ok) return null;
   return reply.json();
 }

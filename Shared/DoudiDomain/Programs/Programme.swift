@@ -114,9 +114,11 @@ extension Programme {
 
     /// The outcomes that take a case from what was decided before (`earlier`, its outcomes in the
     /// order published) to the decision on an amended referral (Convergence: decisions follow the
-    /// facts they rest on). A measure granted again with the same amount says nothing; a changed
-    /// amount is granted again; a measure no longer granted is withdrawn as superseded; new
-    /// grants and denials are published. Ids carry the revision, so the same amendment decided
+    /// facts they rest on). A measure decided again the same way keeps the date it was first
+    /// decided — and is published again only to say which facts it now rests on (`basis`), so a
+    /// referral amended and amended back ends where one never amended would; a changed amount is
+    /// granted again; a measure no longer decided (granted or denied) is withdrawn as superseded;
+    /// new grants and denials are published. Ids carry the revision, so the same amendment decided
     /// again is the same outcomes.
     public func redecision(referral: Referral, earlier: [Outcome], history: PaidToDate, on date: CivilDate)
         -> (outcomes: [Outcome], paid: PaidToDate) {
@@ -129,10 +131,17 @@ extension Programme {
         for o in fresh where o.status != .accepted {
             let key = ProgramKey(o)
             kept.insert(key)
-            if let before = last[key], before.status == o.status, before.amountFen == o.amountFen { continue }
+            if let before = last[key], before.status == o.status, before.amountFen == o.amountFen {
+                guard before.basis != referral.basis else { continue }
+                var again = o
+                again.decidedAt = before.decidedAt
+                out.append(again)
+                continue
+            }
             out.append(o)
         }
-        for (key, before) in last.sorted(by: { $0.key < $1.key }) where before.status == .granted && !kept.contains(key) {
+        for (key, before) in last.sorted(by: { $0.key < $1.key })
+        where (before.status == .granted || before.status == .denied) && !kept.contains(key) {
             out.append(Outcome(outcomeId: "", referralId: referral.referralId, warningId: referral.warningId,
                                householdId: referral.householdId, domain: Self.domain, program: before.program, status: .withdrawn,
                                personKey: before.personKey, decidedAt: date.description,

@@ -35,13 +35,34 @@ public struct Escalation: Sendable, Equatable, Codable {
 
 public struct ReferralLedger: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
+        /// The referral as last published: its `status` is `withdrawn` while a withdrawal stands.
         public var referral: Referral
         public var state: ReferralState
         /// An escalation stands for it (published and not taken back).
         public var escalated: Bool
-        public init(referral: Referral, state: ReferralState, escalated: Bool = false) {
+        /// The earliest decision the department dated (granted, denied or closed).
+        public var decidedOn: CivilDate?
+        /// The resolution date of the warning that withdrew it, while the withdrawal stands.
+        public var withdrawnOn: CivilDate?
+        public init(referral: Referral, state: ReferralState, escalated: Bool = false,
+                    decidedOn: CivilDate? = nil, withdrawnOn: CivilDate? = nil) {
             self.referral = referral; self.state = state; self.escalated = escalated
+            self.decidedOn = decidedOn; self.withdrawnOn = withdrawnOn
         }
+
+        /// The day the referral stopped waiting for its department: its first decision or its
+        /// withdrawal, whichever is earlier; nil while it waits.
+        public var settledOn: CivilDate? {
+            switch (decidedOn, withdrawnOn) {
+            case let (d?, w?): return min(d, w)
+            case let (d?, nil): return d
+            case let (nil, w?): return w
+            case (nil, nil): return nil
+            }
+        }
+
+        /// Whether its last publication withdrew it.
+        public var publishedWithdrawn: Bool { referral.status == .withdrawn }
     }
 
     public private(set) var entries: [String: Entry] = [:]
@@ -80,7 +101,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
             let reopen = e.state == .withdrawn || e.state == .superseded
             guard reopen || e.referral != referral else { return false }
             e.referral = referral
-            if reopen { e.state = .sent; e.escalated = false }
+            if reopen { e.state = e.decidedOn == nil ? .sent : .decided; e.escalated = false; e.withdrawnOn = nil }
             entries[referral.referralId] = e
             return true
         }
@@ -88,10 +109,41 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         return true
     }
 
-    public mutating func apply(_ plan: RoutingPlan) {
+    /// `resolvedOn`: the resolution date of the warning whose plan this is (withdrawals are dated by it).
+    public mutating func apply(_ plan: RoutingPlan, resolvedOn: CivilDate? = nil) {
         for r in plan.send { record(r) }
-        for r in plan.withdraw { withdraw(r.referralId) }
+        for r in plan.withdraw {
+            if let day = resolvedOn { withdraw(r.referralId, on: day, as: r) } else { withdraw(r.referralId) }
+        }
         for r in plan.supersede { supersede(r.referralId) }
+    }
+
+    /// The warning was resolved on `day` while this referral had no decision dated by then: it is
+    /// withdrawn (a decision dated later does not count against a resolution that came first).
+    @discardableResult
+    public mutating func withdraw(_ id: String, on day: CivilDate, as published: Referral) -> Bool {
+        guard var e = entries[id], e.state != .superseded, !e.publishedWithdrawn else { return false }
+        if let d = e.decidedOn, d <= day { return false }
+        e.state = .withdrawn
+        e.withdrawnOn = day
+        e.referral = published
+        entries[id] = e
+        return true
+    }
+
+    /// A withdrawal that the facts no longer support — the warning turned out to be resolved by
+    /// this referral's own decision (`resolvedBy`), or a decision dated on or before the withdrawal
+    /// has arrived — is taken back: the referral as it stands, status `sent`, to publish again.
+    public mutating func reinstate(_ id: String, resolvedBy: String? = nil) -> Referral? {
+        guard var e = entries[id], e.publishedWithdrawn, let withdrawn = e.withdrawnOn else { return nil }
+        let ownResolution = resolvedBy == id
+        let decidedInTime = e.decidedOn.map { $0 <= withdrawn } ?? false
+        guard ownResolution || decidedInTime else { return nil }
+        e.referral.status = .sent
+        e.withdrawnOn = nil
+        e.state = e.decidedOn == nil ? .sent : .decided
+        entries[id] = e
+        return e.referral
     }
 
     @discardableResult public mutating func accept(_ referralId: String) -> Bool { move(referralId, to: .accepted, from: [.sent]) }
@@ -102,14 +154,24 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     }
 
     /// Folds a department's outcome into the ledger: `accepted` accepts, `granted`, `denied`
-    /// and `closed` decide, `withdrawn` withdraws. Outcomes for unknown referrals are ignored.
+    /// and `closed` decide; `withdrawn` (one measure taken back) leaves the referral as it is.
+    /// Outcomes for unknown referrals are ignored.
     @discardableResult
     public mutating func apply(_ outcome: Outcome) -> Bool {
         guard let id = outcome.referralId else { return false }
         switch outcome.status {
         case .accepted: return accept(id)
-        case .granted, .denied, .closed: return decide(id)
-        case .withdrawn: return entries[id]?.state == .superseded ? false : withdraw(id)
+        case .granted, .denied, .closed:
+            // The earliest decision date is kept whatever order decisions arrive in.
+            if let day = CivilDate(iso: outcome.decidedAt), entries[id] != nil {
+                let before = entries[id]!.decidedOn
+                entries[id]!.decidedOn = before.map { min($0, day) } ?? day
+            }
+            return decide(id)
+        case .withdrawn:
+            // A department takes back one measure (a decision superseded by an amended referral, or
+            // the echo of our own withdrawal): the referral itself moves only with its warning.
+            return false
         }
     }
 
@@ -147,7 +209,10 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     /// overdue, so `daysOverdue` is 1 whatever the clock (an escalation is a fact of the dates).
     public mutating func settle(_ referralId: String, on day: CivilDate) -> Escalation? {
         guard var e = entries[referralId], let due = CivilDate(iso: e.referral.dueBy) else { return nil }
-        let inTime = day <= due || e.state == .superseded
+        // The earliest day it was settled counts (its first decision or its standing withdrawal),
+        // whatever order they were read in.
+        let settled = e.settledOn.map { min($0, day) } ?? day
+        let inTime = settled <= due || e.state == .superseded
         if e.escalated && inTime {
             e.escalated = false
             entries[referralId] = e

@@ -97,8 +97,19 @@ public struct ReferralPlanner: Sendable {
                 if !r.needs.contains(where: { $0.personKey != nil && $0.name == nil }) { plan.send.append(r) }
             }
             // The referral whose decision resolved the warning stands (its decision may still be on its way).
+            // Every other one is withdrawn unless a decision dated by the resolution is known: which
+            // referrals a resolution withdraws follows the dates, not the order decisions arrive in.
             let amended = plan.send
-            plan.withdraw = ledger.openReferrals(warningId: warning.warningId).filter { $0.referralId != warning.resolvedBy }.map { open in
+            let resolvedOn = warning.resolvedAt.flatMap { CivilDate(iso: $0) }
+            let candidates: [Referral]
+            if let resolvedOn {
+                candidates = ledger.referrals(warningId: warning.warningId).filter { e in
+                    !e.publishedWithdrawn && (e.decidedOn.map { $0 > resolvedOn } ?? true)
+                }.map(\.referral)
+            } else {
+                candidates = ledger.openReferrals(warningId: warning.warningId)
+            }
+            plan.withdraw = candidates.filter { $0.referralId != warning.resolvedBy }.map { open in
                 var r = amended.first(where: { $0.referralId == open.referralId }) ?? open
                 r.status = .withdrawn
                 return r

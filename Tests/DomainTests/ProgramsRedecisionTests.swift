@@ -1,0 +1,63 @@
+import XCTest
+@testable import DoudiDomain
+
+/// Amended referrals decided again (Convergence: decisions follow the facts). A referral amended by
+/// an intermediate state of its warning and amended back ends where one never amended would: the
+/// same measures, dated when they were first decided, resting on the last facts; a measure the
+/// last revision no longer decides — granted or denied — is taken back.
+final class ProgramsRedecisionTests: XCTestCase {
+    let education = EducationProgramme()
+    let later = CivilDate(year: 2024, month: 5, day: 20)!
+
+    func referral(_ people: [String], revision: Int?, basis: String) -> Referral {
+        var r = ProgramsFixture.referral(.education, people.map {
+            ProgramsFixture.need(.education, person: $0, ["schoolStage": $0 == "pk-b" ? "doctoral" : "senior_secondary"])
+        })
+        r.revision = revision
+        r.basis = basis
+        return r
+    }
+
+    /// What the handler publishes (HandlerProcessor sets each outcome's basis to the referral's).
+    func publish(_ outcomes: [Outcome], _ r: Referral) -> [Outcome] { outcomes.map { var o = $0; o.basis = r.basis; return o } }
+
+    /// The decision that stands per programme and person, as the business ledger folds it.
+    func standing(_ outcomes: [Outcome]) -> [String: Outcome] {
+        var out: [String: Outcome] = [:]
+        for o in outcomes where o.status != .accepted {
+            let key = "\(o.program)|\(o.personKey ?? "")"
+            if o.status == .withdrawn { out[key] = nil } else { out[key] = o }
+        }
+        return out
+    }
+
+    func testAmendedAndAmendedBackEndsAsNeverAmended() {
+        let only = referral(["pk-a"], revision: nil, basis: "b-final")
+        let direct = publish(education.decision(referral: only, history: [:], on: ProgramsFixture.day).outcomes, only)
+
+        // The intermediate state names a second student (denied: no known stage), then goes away.
+        let wide = referral(["pk-a", "pk-b"], revision: nil, basis: "b-wide")
+        var published = publish(education.decision(referral: wide, history: [:], on: ProgramsFixture.day).outcomes, wide)
+        XCTAssertTrue(published.contains { $0.personKey == "pk-b" && $0.status == .denied })
+        let back = referral(["pk-a"], revision: 1, basis: "b-final")
+        published += publish(education.redecision(referral: back, earlier: published, history: [:], on: later).outcomes, back)
+
+        let a = standing(direct), b = standing(published)
+        XCTAssertEqual(Set(a.keys), Set(b.keys), "the denial of the student no longer referred is taken back")
+        for (key, o) in a {
+            XCTAssertEqual(b[key]?.status, o.status, key)
+            XCTAssertEqual(b[key]?.amountFen, o.amountFen, key)
+            XCTAssertEqual(b[key]?.decidedAt, o.decidedAt, "\(key): dated when first decided, not when amended back")
+            XCTAssertEqual(b[key]?.basis, "b-final", "\(key): rests on the last facts")
+        }
+    }
+
+    func testTheSameRevisionDecidedAgainPublishesNothingNew() {
+        let r = referral(["pk-a"], revision: nil, basis: "b1")
+        let first = publish(education.decision(referral: r, history: [:], on: ProgramsFixture.day).outcomes, r)
+        var same = r
+        same.revision = 1
+        XCTAssertTrue(education.redecision(referral: same, earlier: first, history: [:], on: later).outcomes.isEmpty,
+                      "same facts, same decisions: nothing to say")
+    }
+}
