@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport"], path: "Tests/ClassifierTests"),
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit", "RouterService"], path: "Tests/RouterTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
-        .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport"], path: "Tests/BasicLivingTests"),
+        .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/BasicLivingTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
                     path: "Tests/SuiteTests"),
