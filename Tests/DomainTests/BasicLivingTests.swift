@@ -192,6 +192,33 @@ final class BasicLivingTests: XCTestCase {
         XCTAssertEqual(h.cases.flatMap(\.lines).count, 1, "one line pays the household's dibao")
     }
 
+    /// The router may publish different revisions of the same referral (an amendment on its way):
+    /// what stands per measure is the same — its first date, the last facts' basis.
+    func testRevisionsEndWhereTheLastContentEndsWhateverTheRevisionsSeen() {
+        let tekun = Need(domain: .basicLiving, personKey: "pk1", reason: "eligible_tekun", clause: "§4.1.3", facts: ["category": "tekun"])
+        func rev(_ n: Int, _ needs: [Need], _ basis: String) -> Referral {
+            var r = referral(needs: needs, revision: n == 0 ? nil : n); r.basis = basis; return r
+        }
+        func standing(_ referrals: [(Referral, String)]) -> [String: String] {
+            var h = LivingHousehold(cases: [])
+            for (r, t) in referrals { _ = h.receive(r, on: CivilDate(iso: t)!, at: t, rules: LivingRules()) }
+            var last: [String: Outcome] = [:]
+            for o in h.cases.flatMap(\.outcomes) where o.status != .accepted { last["\(o.program)|\(o.personKey ?? "")"] = o }
+            return last.mapValues { "\($0.status) \($0.amountFen ?? -1) \($0.decidedAt) \($0.basis ?? "")" }
+        }
+        let a = standing([(rev(0, [dibaoNeed()], "b0"), "2026-03-02T09:00:00+08:00"),
+                          (rev(1, [dibaoNeed(), tekun], "b1"), "2026-03-20T09:00:00+08:00"),
+                          (rev(2, [tekun], "b2"), "2026-03-20T09:00:00+08:00")])
+        let b = standing([(rev(0, [dibaoNeed()], "b0"), "2026-03-02T09:00:00+08:00"),
+                          (rev(1, [tekun], "b2"), "2026-03-20T09:00:00+08:00")])
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a["tekun|pk1"], "granted 104000 2026-03-20 b2")
+        XCTAssertEqual(a["dibao|"]?.hasPrefix("withdrawn"), true)
+        let c = standing([(rev(0, [dibaoNeed()], "b0"), "2026-03-02T09:00:00+08:00"),
+                          (rev(1, [dibaoNeed()], "b1"), "2026-03-20T09:00:00+08:00")])
+        XCTAssertEqual(c["dibao|"], "granted 150000 2026-03-02 b1", "decided again the same way: the first date, the new basis")
+    }
+
     func testSupersededReferralWithdrawsItsGrants() {
         var h = LivingHousehold(cases: [])
         _ = h.receive(referral(needs: [dibaoNeed()]), on: CivilDate(iso: "2026-03-02")!, at: "t0", rules: LivingRules())

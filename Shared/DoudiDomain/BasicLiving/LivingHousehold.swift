@@ -128,6 +128,14 @@ public struct LivingHousehold: Sendable, Equatable {
                                personKey: c.lines[j].personKey, status: .withdrawn, day: day,
                                reason: "superseded: a correction showed the warning behind this referral never held (§3.4); paid through \(c.lines[j].endMonth!)"))
         }
+        // Grants without a line of their own (already paid under another case).
+        var last: [String: Outcome] = [:]
+        for o in c.outcomes where o.status != .accepted { last[lineSuffix(o.program, o.personKey)] = o }
+        for (suffix, before) in last.sorted(by: { $0.key < $1.key })
+        where before.status == .granted && !c.lines.contains(where: { lineSuffix($0.program, $0.personKey) == suffix }) {
+            out.append(outcome(c, suffix: "\(suffix)-superseded", program: before.program, personKey: before.personKey, status: .withdrawn,
+                               day: day, reason: "superseded: a correction showed the warning behind this referral never held (§3.4)"))
+        }
         c.stage = .superseded; c.updatedAt = time
         store(c)
         return out
@@ -181,18 +189,36 @@ public struct LivingHousehold: Sendable, Equatable {
         var grants: [Outcome] = [], others: [Outcome] = []
         switch c.kind {
         case .admission:
-            var kept = Set<String>()
+            // What each measure last said (Convergence, as the handlers' redecision): a measure decided
+            // again the same way is published again only when the facts it rests on changed (`basis`),
+            // keeping the date it was first decided; a measure no longer decided is withdrawn.
+            var last: [String: Outcome] = [:]
+            for o in c.outcomes where o.status != .accepted { last[lineSuffix(o.program, o.personKey)] = o }
+            func same(_ status: OutcomeStatus, _ fen: Int64?, _ suffix: String) -> Bool {
+                guard let before = last[suffix], before.status == status, before.amountFen == fen else { return false }
+                if before.basis != c.referral.basis {
+                    var again = outcome(c, suffix: "\(rev)\(suffix)-\(status.rawValue)", program: before.program, personKey: before.personKey,
+                                        status: status, amountFen: fen, day: day, reason: before.reason)
+                    again.decidedAt = before.decidedAt
+                    (status == .granted ? { grants.append(again) } : { others.append(again) })()
+                }
+                return true
+            }
+            var kept = Set<String>(), decided = Set<String>()
             for d in c.decisions {
                 let suffix = lineSuffix(d.program, d.personKey)
                 let lineId = "\(c.caseId)-\(suffix)"
                 guard d.granted, let fen = d.monthlyFen else {
                     if !c.lines.contains(where: { $0.lineId == lineId && $0.isOpen }) {
+                        decided.insert(suffix)
+                        if same(.denied, nil, suffix) { continue }
                         others.append(outcome(c, suffix: "\(rev)\(suffix)-denied", program: d.program, personKey: d.personKey,
                                               status: .denied, day: day, reason: d.reason))
                     }
                     continue
                 }
                 kept.insert(lineId)
+                decided.insert(suffix)
                 // Held already through another case (a later referral for a benefit that has landed,
                 // e.g. `policy_not_implemented` after an escalation): never a second line for the same
                 // programme and person; the grant names the line that pays.
@@ -201,6 +227,7 @@ public struct LivingHousehold: Sendable, Equatable {
                    let paying = other.lines.first(where: { $0.isOpen && $0.program == d.program && $0.personKey == d.personKey }) {
                     kept.remove(lineId)
                     let current = paying.steps.last?.amountFen ?? 0
+                    if same(.granted, current, suffix) { continue }
                     grants.append(outcome(c, suffix: "\(rev)\(suffix)-granted", program: d.program, personKey: d.personKey, status: .granted,
                                           amountFen: current, day: day,
                                           reason: "already paid under case \(other.caseId) (line \(paying.lineId)), \(FenMath.yuan(current)) a month; \(d.reason)"))
@@ -208,7 +235,7 @@ public struct LivingHousehold: Sendable, Equatable {
                 }
                 if let j = c.lines.firstIndex(where: { $0.lineId == lineId && $0.isOpen }) {
                     let from = month.adding(1)
-                    guard c.lines[j].amount(in: from) != fen else { continue }
+                    guard c.lines[j].amount(in: from) != fen else { _ = same(.granted, last[suffix]?.amountFen, suffix); continue }
                     _ = c.lines[j].set(fen, from: from, asOf: time, reason: d.reason)
                     grants.append(outcome(c, suffix: "\(rev)\(suffix)-granted", program: d.program, personKey: d.personKey, status: .granted,
                                           amountFen: fen, day: day, reason: "amount changed from \(from) by revision \(c.revision): \(d.reason)"))
@@ -222,11 +249,21 @@ public struct LivingHousehold: Sendable, Equatable {
                                           amountFen: fen, day: day, reason: "\(d.reason); paid from \(month)"))
                 }
             }
+            var withdrawn = Set<String>()
             for j in c.lines.indices where c.lines[j].isOpen && !kept.contains(c.lines[j].lineId) {
                 c.lines[j].endMonth = max(c.lines[j].startMonth, month)
-                others.append(outcome(c, suffix: "\(rev)\(lineSuffix(c.lines[j].program, c.lines[j].personKey))-withdrawn",
+                let suffix = lineSuffix(c.lines[j].program, c.lines[j].personKey)
+                withdrawn.insert(suffix)
+                others.append(outcome(c, suffix: "\(rev)\(suffix)-withdrawn",
                                       program: c.lines[j].program, personKey: c.lines[j].personKey, status: .withdrawn, day: day,
                                       reason: "superseded by revision \(c.revision) of the referral: the facts it rests on changed; paid through \(month)"))
+            }
+            // Grants without a line of their own (already paid elsewhere) and denials no longer decided.
+            for (suffix, before) in last.sorted(by: { $0.key < $1.key })
+            where (before.status == .granted || before.status == .denied) && !decided.contains(suffix) && !withdrawn.contains(suffix) {
+                others.append(outcome(c, suffix: "\(rev)\(suffix)-withdrawn", program: before.program, personKey: before.personKey,
+                                      status: .withdrawn, day: day,
+                                      reason: "superseded by revision \(c.revision) of the referral: the facts it rests on changed"))
             }
         case .exit:
             for d in c.decisions {
