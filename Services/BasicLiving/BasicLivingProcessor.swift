@@ -56,10 +56,13 @@ struct BasicLivingProcessor: EventProcessor {
         return events
     }
 
-    /// The event id derives from the outcome id alone: the same decision is the same event.
+    /// The event id derives from the outcome id and everything the outcome says (one id, one
+    /// content: consumers dead-letter an id seen again with other content), so the same decision
+    /// published again by a replay or a rebuild is the same event.
     static func outcomeEvent(_ o: Outcome, source: String, time: String, cause: String?) throws -> OutgoingEvent {
-        OutgoingEvent(topic: Topics.assistanceOutcomes,
-                      event: try CloudEvent.make(id: EventID.derived(EventType.assistanceOutcome.rawValue, o.outcomeId), source: source,
+        let content = String(decoding: try JSONCoding.encoder.encode(o), as: UTF8.self)
+        return OutgoingEvent(topic: Topics.assistanceOutcomes,
+                      event: try CloudEvent.make(id: EventID.derived(EventType.assistanceOutcome.rawValue, o.outcomeId, content), source: source,
                                                  type: EventType.assistanceOutcome.rawValue, time: time, subject: o.householdId,
                                                  key: o.householdId, causationID: cause, payload: o))
     }

@@ -38,7 +38,9 @@ enum PayrollRun {
     }
 
     static func event(_ e: PayrollEntry, source: String) throws -> CloudEvent {
-        try CloudEvent.make(id: EventID.derived(EventType.basicLivingPayroll.rawValue, e.payrollId, String(e.revision)), source: source,
+        // The payroll id, its revision and everything the entry says (one id, one content).
+        try CloudEvent.make(id: EventID.derived(EventType.basicLivingPayroll.rawValue, e.payrollId, String(e.revision),
+                                                String(decoding: try JSONCoding.encoder.encode(e), as: UTF8.self)), source: source,
                             type: EventType.basicLivingPayroll.rawValue, time: "\(e.month)-01T00:00:00+08:00", subject: e.householdId,
                             key: e.householdId, causationID: nil, payload: e)
     }

@@ -49,7 +49,10 @@ enum EventClock {
         let r = escalation.referral
         let day = (CivilDate(iso: r.dueBy)?.adding(days: 1)).map { "\($0)T00:00:00+08:00" } ?? r.dueBy
         let event = try CloudEvent.make(
-            id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated"),
+            // The deadline is part of the id: an amended referral may be due on another day, and an
+            // id never stands for two contents.
+            id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated",
+                                r.dueBy),
             source: source, type: EventType.referralEscalated.rawValue, time: day,
             subject: r.householdId, key: r.householdId, causationID: cause?.id, payload: ReferralEscalated(escalation, escalatedAt: day))
         return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)

@@ -94,8 +94,14 @@ public enum CaseStore {
                              try referral.map { try JSONCoding.encoder.encode($0) }, referralId])
     }
 
+    static func outcome(_ db: Database, outcomeId: String) throws -> Outcome? {
+        try Data.fetchOne(db, sql: "SELECT outcome FROM handler_outcomes WHERE outcome_id = ?", arguments: [outcomeId])
+            .map { try JSONDecoder().decode(Outcome.self, from: $0) }
+    }
+
+    /// Records a published outcome (the same one again, from a re-sent referral, is kept once).
     static func insert(_ db: Database, _ outcome: Outcome) throws {
-        try db.execute(sql: "INSERT INTO handler_outcomes(outcome_id, referral_id, status, amount_fen, outcome) VALUES (?, ?, ?, ?, ?)",
+        try db.execute(sql: "INSERT OR IGNORE INTO handler_outcomes(outcome_id, referral_id, status, amount_fen, outcome) VALUES (?, ?, ?, ?, ?)",
                        arguments: [outcome.outcomeId, outcome.referralId ?? "", outcome.status.rawValue, outcome.amountFen,
                                    try JSONCoding.encoder.encode(outcome)])
     }

@@ -5,8 +5,8 @@ import ServiceKit
 
 /// A department handler (§4.2): each referral on `referrals.<domain>` becomes a case decided by
 /// the programme's rules, and every decision is published as `assistance.outcome.v1`. A
-/// withdrawn referral closes its case. Decisions use the referral's event time, so a replay
-/// decides the same.
+/// withdrawn referral closes its case. A first decision is dated by the referral (`sentAt`), an
+/// amendment by its event time, so a replay or another interleaving decides the same.
 public struct HandlerProcessor<P: Programme>: EventProcessor {
     public let programme: P
     public init(programme: P) { self.programme = programme }
@@ -44,12 +44,18 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         if let existing, existing.state != CaseState.closed.rawValue,
            try CaseStore.revision(db, referralId: referral.referralId) >= revision { return [] }
         let recipients = Set(referral.needs.map { $0.personKey ?? referral.householdId })
-        let others = try CaseStore.paid(db, year: day.year, recipients: recipients, excluding: referral.referralId)
+        let first = existing == nil && revision == 0
+        // A referral's first decision is dated by the referral (`sentAt`, its warning's opening), not by
+        // when it was read: a referral first published late — its warning's earlier states were
+        // skipped, its person was not known yet — is decided as of the day it stands for. Amendments
+        // are decided on their own day (unchanged measures keep their first date).
+        let decisionDay = first ? (CivilDate(iso: referral.sentAt).map { min($0, day) } ?? day) : day
+        let others = try CaseStore.paid(db, year: decisionDay.year, recipients: recipients, excluding: referral.referralId)
         let earlier = try CaseStore.outcomes(db, referralId: referral.referralId)
-        let (outcomes, paid) = existing == nil && revision == 0
-            ? programme.decision(referral: referral, history: others, on: day)
-            : programme.redecision(referral: referral, earlier: earlier, history: others, on: day)
-        try CaseStore.savePaid(db, year: day.year, referralId: referral.referralId, paid, others: others)
+        let (outcomes, paid) = first
+            ? programme.decision(referral: referral, history: others, on: decisionDay)
+            : programme.redecision(referral: referral, earlier: earlier, history: others, on: decisionDay)
+        try CaseStore.savePaid(db, year: decisionDay.year, referralId: referral.referralId, paid, others: others)
         try CaseStore.save(db, referralId: referral.referralId, warningId: referral.warningId,
                            householdId: referral.householdId, domain: P.domain, state: .after(earlier + outcomes),
                            at: context.eventTime, referral: referral)
@@ -91,8 +97,15 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         return [try publish(closed, cause: cause, context)]
     }
 
-    /// The event id derives from the outcome id alone: the same decision is the same event.
+    /// The event id derives from the outcome id alone: the same decision is the same event. An id
+    /// the case already used for another decision (a referral withdrawn and sent again under the
+    /// same revision is decided again) takes a suffix from the decision's content, so that an id
+    /// never stands for two decisions.
     private func publish(_ outcome: Outcome, cause: CloudEvent, _ context: ProcessingContext) throws -> OutgoingEvent {
+        var outcome = outcome
+        if let used = try CaseStore.outcome(context.db, outcomeId: outcome.outcomeId), used != outcome {
+            outcome.outcomeId += "-" + String(CanonicalEncoding.fingerprint(outcome), radix: 16).prefix(8)
+        }
         try CaseStore.insert(context.db, outcome)
         let event = try CloudEvent.make(id: EventID.derived(EventType.assistanceOutcome.rawValue, outcome.outcomeId), source: context.source,
                                         type: EventType.assistanceOutcome.rawValue, time: context.eventTime, subject: outcome.householdId,

@@ -61,3 +61,23 @@ final class ProgramsRedecisionTests: XCTestCase {
                       "same facts, same decisions: nothing to say")
     }
 }
+
+extension ProgramsRedecisionTests {
+    /// X, then Y (the measure withdrawn), then X again: the measure granted again on the facts of X
+    /// is dated as it was first decided on them, whatever day the referral came back.
+    func testAMeasureGrantedAgainOnTheSameFactsKeepsItsDate() {
+        let x = referral(["pk-a"], revision: nil, basis: "b-x")
+        var published = publish(education.decision(referral: x, history: [:], on: ProgramsFixture.day).outcomes, x)
+        var y = ProgramsFixture.referral(.education, [ProgramsFixture.need(.education, person: "pk-a", ["schoolStage": "primary"])])
+        y.revision = 1; y.basis = "b-y"
+        published += publish(education.redecision(referral: y, earlier: published, history: [:], on: later).outcomes, y)
+        var xAgain = x
+        xAgain.revision = 2
+        let back = publish(education.redecision(referral: xAgain, earlier: published, history: [:], on: later.adding(days: 3)).outcomes, xAgain)
+        let regranted = back.filter { $0.status == .granted }
+        XCTAssertFalse(regranted.isEmpty)
+        XCTAssertTrue(regranted.allSatisfy { $0.decidedAt == ProgramsFixture.day.description }, "\(regranted.map(\.decidedAt))")
+        XCTAssertTrue(back.filter { $0.status == .withdrawn }.allSatisfy { $0.decidedAt == later.adding(days: 3).description },
+                      "what the return takes back is dated by the return")
+    }
+}

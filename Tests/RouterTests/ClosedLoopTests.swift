@@ -32,7 +32,7 @@ final class ClosedLoopTests: XCTestCase {
         XCTAssertEqual(decoded[1].amountFen, 200_000)
         XCTAssertEqual(decoded[1].personKey, "pk-student")
         XCTAssertEqual(decoded[1].warningId, w.warningId)
-        XCTAssertEqual(decoded[1].decidedAt, "2024-09-02", "decided on the referral's event day")
+        XCTAssertEqual(decoded[1].decidedAt, w.openedAt, "a first decision is dated by the referral (its warning's opening), not by when it was read")
         // Causation runs back to the referral the router sent.
         let referral = try await h.read(["referrals.education"]) { $0.contains { $0.json["referralId"] as? String == referralId } }
             .first { $0.json["referralId"] as? String == referralId }

@@ -138,7 +138,14 @@ extension Programme {
                 out.append(again)
                 continue
             }
-            out.append(o)
+            // The same facts decided the same way before (the referral amended and amended back):
+            // the decision is dated as it was then.
+            var decided = o
+            if let then = earlier.last(where: { $0.basis != nil && $0.basis == referral.basis && ProgramKey($0) == key
+                                                 && $0.status == o.status && $0.amountFen == o.amountFen }) {
+                decided.decidedAt = then.decidedAt
+            }
+            out.append(decided)
         }
         for (key, before) in last.sorted(by: { $0.key < $1.key })
         where (before.status == .granted || before.status == .denied) && !kept.contains(key) {
