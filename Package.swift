@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "doudi-disaster", targets: ["DisasterHandler"]),
         .executable(name: "doudi-relief", targets: ["ReliefService"]),
         .executable(name: "doudi-casework", targets: ["CaseworkService"]),
+        .executable(name: "doudi-basic-living", targets: ["BasicLivingService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -96,6 +97,8 @@ let package = Package(
         .executableTarget(name: "DisasterHandler", dependencies: service + ["HandlerKit"], path: "Services/Handlers/Disaster"),
         .executableTarget(name: "ReliefService", dependencies: service, path: "Services/Relief"),
         .executableTarget(name: "CaseworkService", dependencies: service, path: "Services/Casework"),
+        // The bureau's own basic-living work (issue 15): cases, reviews, monthly payroll.
+        .executableTarget(name: "BasicLivingService", dependencies: service + ["HandlerKit"], path: "Services/BasicLiving"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", "ServiceKit", grdb], path: "Tests/TestSupport"),
@@ -108,6 +111,7 @@ let package = Package(
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit", "RouterService"], path: "Tests/RouterTests"),
         .testTarget(name: "CaseworkTests", dependencies: service + ["TestSupport"], path: "Tests/CaseworkTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
+        .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/BasicLivingTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
                     path: "Tests/SuiteTests"),

@@ -16,7 +16,8 @@ public enum AsyncAPIDocument {
         case .intakeSubmissions: ["intake"]
         case .intakeAccepted: ["matcher"]
         case .deptRecords: ["matcher"]
-        case .registryHouseholds, .monitoringSignals: ["classifier"]
+        case .registryHouseholds: ["classifier", "basic-living"]
+        case .monitoringSignals: ["classifier"]
         case .monitoringWarnings: ["router"]
         case .assistanceOutcomes: ["matcher", "classifier", "router", "casework"]
         case .workTasks: ["casework"]
@@ -24,11 +25,12 @@ public enum AsyncAPIDocument {
             switch domain {
             case .emergency: ["relief"]
             case .coordination: ["casework"]
+            case .basicLiving: ["basic-living"]
             case .medical, .education, .housing, .employment, .disaster: [domain.rawValue]
             default: []
             }
         case .reliefApplications: ["relief"]
-        case .intakeRejected, .reliefDisbursements, .deadletter, .auditAccess, .caseworkTasks: []
+        case .intakeRejected, .reliefDisbursements, .deadletter, .auditAccess, .caseworkTasks, .basicLivingPayroll: []
         }
     }
 

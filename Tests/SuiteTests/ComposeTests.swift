@@ -35,7 +35,7 @@ final class ComposeTests: XCTestCase {
     func check(_ file: String, brokers: Int, replication: Int, minISR: Int) throws {
         let compose = try load(file)
         let services = try XCTUnwrap(compose["services"] as? [String: [String: Any]])
-        XCTAssertEqual(serviceExecutables.count, 11)  // with doudi-casework (issue 15)
+        XCTAssertEqual(serviceExecutables.count, 12)  // with doudi-casework and doudi-basic-living (issue 15)
         let commands = services.values.compactMap { ($0["command"] as? [String])?.first }
         for exe in serviceExecutables { XCTAssertTrue(commands.contains(exe), "\(file) runs \(exe)") }
 
@@ -85,7 +85,9 @@ final class ComposeTests: XCTestCase {
             XCTAssertEqual(env["DOUDI_KAFKA_SECURITY_PROTOCOL"], "SASL_SSL", name)
             XCTAssertEqual(env["DOUDI_KAFKA_SASL_MECHANISM"], "SCRAM-SHA-512", name)
             XCTAssertEqual(env["DOUDI_KAFKA_SASL_USERNAME"], "doudi-\(service)", "\(name) has a principal of its own")
-            XCTAssertEqual(env["DOUDI_KAFKA_SASL_PASSWORD"], "${DOUDI_KAFKA_PASSWORD_\(service.uppercased()):?set DOUDI_KAFKA_PASSWORD_\(service.uppercased())}")
+            // As compose/kafka/access.sh names it: upper case, `-` as `_` (doudi-basic-living → …_BASIC_LIVING).
+            let variable = "DOUDI_KAFKA_PASSWORD_" + service.uppercased().replacingOccurrences(of: "-", with: "_")
+            XCTAssertEqual(env["DOUDI_KAFKA_SASL_PASSWORD"], "${\(variable):?set \(variable)}")
             for secret in ["DOUDI_PERSON_KEY_SECRET", "DOUDI_OPERATOR_KEYS", "DOUDI_STORE_KEYS"] {
                 XCTAssertTrue(env[secret]?.hasPrefix("${\(secret):?") == true, "\(name) takes \(secret) from .env, no default")
             }
@@ -123,6 +125,7 @@ final class ComposeTests: XCTestCase {
             "disaster": (["referrals.disaster"], ["assistance.outcomes"]),
             "casework": (["work.tasks", "referrals.coordination", "assistance.outcomes"],
                          ["intake.submissions", "assistance.outcomes", "casework.tasks"]),
+            "basic-living": (["referrals.basic-living", "registry.households"], ["assistance.outcomes", "basic-living.payroll"]),
         ]
         XCTAssertEqual(Set(KafkaAccess.services), Set(expected.keys))
         for (service, e) in expected {
@@ -144,8 +147,9 @@ final class ComposeTests: XCTestCase {
     }
 
     func testTheTopicCatalogueIsTheContract() {
-        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), audit.access (issue 13), casework.tasks (issue 15).
-        XCTAssertEqual(Set(Topics.all).count, 25)
+        // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), audit.access (issue 13),
+        // casework.tasks and basic-living.payroll (issue 15).
+        XCTAssertEqual(Set(Topics.all).count, 26)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
         }

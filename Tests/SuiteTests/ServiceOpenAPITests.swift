@@ -19,7 +19,7 @@ final class ServiceOpenAPITests: XCTestCase {
             .filter { $0.hasPrefix("openapi") && $0.hasSuffix(".json") }.sorted()
         XCTAssertEqual(Set(files), ["openapi.json", "openapi-relief.json", "openapi-matcher.json", "openapi-classifier.json",
                                     "openapi-router.json", "openapi-departments.json", "openapi-runtime.json",
-                                    "openapi-casework.json"])
+                                    "openapi-casework.json", "openapi-basic-living.json"])
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-c", """

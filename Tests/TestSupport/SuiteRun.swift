@@ -108,6 +108,7 @@ public final class SuiteRun: @unchecked Sendable {
         "doudi-housing": [.referrals(.housing)], "doudi-employment": [.referrals(.employment)],
         "doudi-disaster": [.referrals(.disaster)],
         "doudi-casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes],
+        "doudi-basic-living": [.referrals(.basicLiving), .registryHouseholds],
     ]
 
     /// What is not caught up yet (nil: every service's group has committed the end of every

@@ -103,6 +103,8 @@ public final class ServiceProcess: @unchecked Sendable {
         // Only event time moves the router's clock in tests (old event dates would otherwise all be overdue).
         env["DOUDI_ROUTER_WALLCLOCK"] = "0"
         env["DOUDI_CASEWORK_CLOCK"] = "event"
+        // Nor the basic-living payroll's (a wall-clock month run would pay every month up to today).
+        env["DOUDI_BASIC_LIVING_WALLCLOCK"] = "0"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(logName).log")

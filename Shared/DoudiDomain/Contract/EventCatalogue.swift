@@ -15,12 +15,14 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     case auditAccess
     /// The worklist's changes (doudi-casework, issue 15).
     case caseworkTasks
+    /// `basic-living.payroll`: the monthly payroll of dibao, tekun and single-person dibao (§4.1).
+    case basicLivingPayroll
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks, .basicLivingPayroll]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -41,6 +43,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .caseworkTasks: "casework.tasks"
         case .deadletter: "deadletter"
         case .auditAccess: "audit.access"
+        case .basicLivingPayroll: "basic-living.payroll"
         }
     }
 
@@ -75,6 +78,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case reliefDisbursement = "relief.disbursement.v1"
     case auditAccess = "audit.access.v1"
     case caseworkTask = "casework.task.v1"
+    case basicLivingPayroll = "basic-living.payroll.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -93,6 +97,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .reliefDisbursement: [.reliefDisbursements]
         case .auditAccess: [.auditAccess]
         case .caseworkTask: [.caseworkTasks]
+        case .basicLivingPayroll: [.basicLivingPayroll]
         }
     }
 
@@ -119,6 +124,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .reliefApproval, .reliefApplication, .reliefFundReplenished: []
         case .auditAccess: ["/doudi/*"]
         case .caseworkTask: ["/doudi/casework"]
+        case .basicLivingPayroll: ["/doudi/basic-living"]
         }
     }
 
@@ -136,6 +142,7 @@ public enum EventType: String, CaseIterable, Sendable {
         return switch domain {
         case .medical, .education, .housing, .employment, .disaster: ["/doudi/\(domain.rawValue)"] + casework
         case .emergency: ["/doudi/relief"] + casework
+        case .basicLiving: ["/doudi/basic-living"] + casework
         default: casework
         }
     }

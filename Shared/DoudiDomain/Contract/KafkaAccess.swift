@@ -17,7 +17,7 @@ public enum KafkaAccess {
 
     /// The suite's services (their principal is `doudi-<service>`, their `ce_source` `/doudi/<service>`).
     public static let services = ["intake", "matcher", "classifier", "router", "relief", "medical", "education", "housing",
-                                  "employment", "disaster", "casework"]
+                                  "employment", "disaster", "casework", "basic-living"]
 
     /// What each service consumes (its `inputTopics`).
     public static func consumes(_ service: String) -> [ContractTopic] {
@@ -28,6 +28,7 @@ public enum KafkaAccess {
         case "router": [.monitoringWarnings, .assistanceOutcomes]
         case "relief": [.reliefApplications, .referrals(.emergency)]
         case "casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes]
+        case "basic-living": [.referrals(.basicLiving), .registryHouseholds]
         default: Domain(rawValue: service).map { [.referrals($0)] } ?? []
         }
     }

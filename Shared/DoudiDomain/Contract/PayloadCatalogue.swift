@@ -100,6 +100,11 @@ public enum PayloadCatalogue {
                                           resource: "household", resourceId: "hh-1", regionCode: "110105001",
                                           purpose: "home visit 2026-11", decision: "granted", accessedAt: "2026-11-02T10:00:00Z")),
         PayloadEntry(type: .caseworkTask, sample: caseworkTask),
+        PayloadEntry(type: .basicLivingPayroll,
+                     sample: PayrollEntry(payrollId: "pay-ref-1-dibao-2026-11", month: PayrollMonth(year: 2026, month: 11)!, lineId: "ref-1-dibao",
+                                          caseId: "ref-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", countyCode: "110105",
+                                          program: "dibao", amountFen: 1, status: .payable, revision: 0, rule: "basic_living.dibao.amount",
+                                          clause: "§4.1.1", rulesVersion: "2021-default", standardsVersion: "default", reason: "r")),
     ]
 
     static let caseworkTask: CaseworkTaskEvent = {
