@@ -34,6 +34,31 @@ struct CredentialOptions: ParsableArguments {
     }
 }
 
+/// A service's answer outside 2xx, as the operator reads it.
+struct ServiceHTTPFailure: Error, CustomStringConvertible {
+    var service: String; var status: Int; var body: String
+    var description: String { "\(service) answered \(status): \(body)" }
+}
+
+extension CredentialOptions {
+    /// One call to a service's `/v1` API with this credential (JSON body, 2xx or `ServiceHTTPFailure`):
+    /// the one HTTP path of the operator commands (relief, tasks).
+    func call(_ service: String, base: String, _ method: String, _ path: String, body: Data? = nil) async throws -> Data {
+        guard let target = URL(string: base + path) else { throw ValidationError("bad --url \(base)") }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        try authorize(&request)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw ServiceHTTPFailure(service: service, status: status, body: String(decoding: data, as: UTF8.self))
+        }
+        return data
+    }
+}
+
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Operator credentials: mint and inspect signed operator tokens.",

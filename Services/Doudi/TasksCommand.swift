@@ -114,23 +114,9 @@ struct CaseworkAPIOptions: ParsableArguments {
     var url = ProcessInfo.processInfo.environment["DOUDI_CASEWORK_URL"] ?? "http://127.0.0.1:8087"
     @OptionGroup var credential: CredentialOptions
 
-    struct HTTPFailure: Error, CustomStringConvertible {
-        var status: Int; var body: String
-        var description: String { "doudi-casework answered \(status): \(body)" }
-    }
-
     func escape(_ id: String) -> String { id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id }
 
     func request(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
-        guard let target = URL(string: url + path) else { throw ValidationError("bad --url \(url)") }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        try credential.authorize(&request)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else { throw HTTPFailure(status: status, body: String(decoding: data, as: UTF8.self)) }
-        return data
+        try await credential.call("doudi-casework", base: url, method, path, body: body)
     }
 }
