@@ -110,4 +110,20 @@ final class RouterDatedWithdrawalTests: XCTestCase {
         XCTAssertEqual(back?.referral.dueBy, "2024-03-10")
         XCTAssertEqual(back?.daysOverdue, 1)
     }
+
+    /// A referral withdrawn, then superseded (its warning never held), is not sent again by a
+    /// decision dated before the withdrawal that arrives after both (seen in a whole-suite rebuild:
+    /// the department's denial came back after the retraction and revived the referral).
+    func testASupersededReferralIsNotRevivedByALateDecision() {
+        var ledger = ReferralLedger()
+        ledger.apply(planner.plan(warning(), ledger: ledger))
+        for r in planner.plan(warning(resolvedAt: "2024-03-20"), ledger: ledger).withdraw {
+            XCTAssertTrue(ledger.withdraw(r.referralId, on: CivilDate(iso: "2024-03-20")!, as: r))
+        }
+        XCTAssertTrue(ledger.supersede(id))
+        ledger.apply(decision("2024-03-04"))
+        XCTAssertNil(ledger.reinstate(id), "superseded stays superseded")
+        XCTAssertNil(ledger.reinstate(id, resolvedBy: id))
+        XCTAssertEqual(ledger.state(of: id), .superseded)
+    }
 }

@@ -137,8 +137,9 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     /// A withdrawal that the facts no longer support — the warning turned out to be resolved by
     /// this referral's own decision (`resolvedBy`), or a decision dated on or before the withdrawal
     /// has arrived — is taken back: the referral as it stands, status `sent`, to publish again.
+    /// A superseded referral (its warning never held) stays superseded whatever decision comes.
     public mutating func reinstate(_ id: String, resolvedBy: String? = nil) -> Referral? {
-        guard var e = entries[id], e.publishedWithdrawn, let withdrawn = e.withdrawnOn else { return nil }
+        guard var e = entries[id], e.state != .superseded, e.publishedWithdrawn, let withdrawn = e.withdrawnOn else { return nil }
         let ownResolution = resolvedBy == id
         let decidedInTime = e.decidedOn.map { $0 <= withdrawn } ?? false
         guard ownResolution || decidedInTime else { return nil }
