@@ -8,6 +8,7 @@ import Kafka
 struct PipelineBench {
     let kafka: KafkaConfiguration
     let workDir: String
+    var brokerPid: Int32? = nil
     static let services = ["doudi-intake", "doudi-matcher", "doudi-classifier", "doudi-router", "doudi-medical",
                            "doudi-education", "doudi-housing", "doudi-employment", "doudi-disaster", "doudi-relief"]
 
@@ -41,13 +42,22 @@ struct PipelineBench {
     }
 
     /// Households per second from the first submission to the last referral or outcome.
-    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int]) {
+    /// `cpuSeconds`: per process (each service, `broker`, `doudi-bench` itself), the CPU it used
+    /// from the first submission to the last event seen.
+    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int],
+                                                      cpuSeconds: [String: Double]) {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach(BenchSupport.stop) }
         let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         // Every topic is watched, so that the run also shows the cascade: events per household by type.
         let consumer = try await joined(Topics.all(namespace: ns))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        var pids: [String: Int32] = [:]
+        for p in processes { pids[p.executableURL?.lastPathComponent ?? "?"] = p.processIdentifier }
+        if let brokerPid { pids["broker"] = brokerPid }
+        pids["doudi-bench"] = getpid()
+        let cpuAtStart = BenchSupport.cpuSnapshot(pids)
+        var cpuAtLast = cpuAtStart
         let started = ContinuousClock.now
         for chunk in stride(from: 0, to: households, by: 5000) {
             try await producer.send(try submissions(chunk..<min(chunk + 5000, households), namespace: ns, keyer: keyer, stampNow: false))
@@ -60,7 +70,7 @@ struct PipelineBench {
         // Done when every submission is in the registry and nothing has moved for 5 s.
         while registered.count < households || ContinuousClock.now - last < .seconds(5) {
             let batch = try await consumer.poll(maxCount: 10_000, timeoutMs: 200)
-            if !batch.isEmpty { last = .now }
+            if !batch.isEmpty { last = .now; cpuAtLast = BenchSupport.cpuSnapshot(pids) }
             for m in batch {
                 byType["\(m.topic.dropFirst(ns.count)) \(m.header("ce_type") ?? "-")", default: 0] += 1
                 if m.topic.hasSuffix("registry.households") {
@@ -70,7 +80,8 @@ struct PipelineBench {
             if ContinuousClock.now - started > .seconds(600) { throw BenchError("pipeline did not finish: \(registered.count) of \(households) submissions registered") }
         }
         await consumer.close()
-        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType)
+        let cpu = cpuAtLast.reduce(into: [String: Double]()) { $0[$1.key] = $1.value - (cpuAtStart[$1.key] ?? 0) }
+        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType, cpu)
     }
 
     /// Latency from submission to its household's first referral at a fixed offered load.
