@@ -26,6 +26,7 @@ struct Bench: AsyncParsableCommand {
     var pipelineRates: [Int] = [1000, 200]
     @Option(help: "The broker's process id, for its CPU in the pipeline's cost per household (default: DOUDI_BROKER_PID, DOUDI_TEST_BROKER_PID, or the pid file scripts/broker writes for the port).")
     var brokerPid: Int32?
+    @Flag(help: "Skip the runtime's (a), (b) and (c) (the ratios to them print as nan).") var skipRuntime = false
     @Option(help: .hidden) var relayFrom: String?
     @Option(help: .hidden) var relayTo: String?
     @Option(help: .hidden) var relayGroup: String?
@@ -48,14 +49,17 @@ struct Bench: AsyncParsableCommand {
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)
         emit("doudi-bench: broker \(brokers), librdkafka \(librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let raw = try await runtime.rawHop()
+        var raw = Double.nan, noop: (rate: Double, rssMiB: Double, cpuMicros: Double) = (.nan, 0, 0)
+        if !skipRuntime {
+        raw = try await runtime.rawHop()
         line("(a) raw hop: librdkafka produce + consume, \(events) × 1 KiB", raw, unit: "events/s")
-        let noop = try await runtime.noopService()
+        noop = try await runtime.noopService()
         line("(b) no-op service through the runtime", noop.rate, unit: "events/s",
              extra: String(format: "b/a = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event", noop.rate / raw, noop.rssMiB, noop.cpuMicros))
         let relay = try await runtime.rawRelay()
         line("(c) raw relay: librdkafka consume → produce, no store, no decoding", relay.rate, unit: "events/s",
              extra: String(format: "b/c = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event", noop.rate / relay.rate, relay.rssMiB, relay.cpuMicros))
+        }
         var engineRate: Double?
         if wants("classifier") {
             let rate = classifierEngineBench(households: households)
@@ -110,7 +114,7 @@ struct Bench: AsyncParsableCommand {
                 emit("    \(type.padding(toLength: 60, withPad: " ", startingAt: 0))"
                      + String(format: " %8d  (%.2f per household)", count, Double(count) / Double(pipelineHouseholds)))
             }
-            for rate in pipelineRates {
+            for rate in pipelineRates where rate > 0 {
                 let l = try await pipeline.latency(perSecond: rate, seconds: 15)
                 emit(String(format: "pipeline latency at %d households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
                              rate, l.p50, l.p99, l.samples))
