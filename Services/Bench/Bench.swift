@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "Bootstrap servers.") var brokers = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     @Option(help: "Events for the runtime benchmark.") var events = 200_000
-    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions (default: all).")
+    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions state-coding (default: all).")
     var only: [String] = []
     @Option(help: "Working directory for stores and logs.") var workDir = "/tmp/doudi-bench"
     @Option(help: "Households for the classifier engine.") var households = 200_000
@@ -66,6 +66,11 @@ struct Bench: AsyncParsableCommand {
             engineRate = rate
             line("classifier engine, one core, \(households) households", rate, unit: "households/s",
                  extra: String(format: "%.4f CPU-ms/household", 1000 / rate))
+        }
+        if wants("classifier") || wants("state-coding") {
+            let c = try stateCodingBench()
+            emit(String(format: "classifier history, decode + encode: JSON %.1f µs, StateCoding %.1f µs (%.1f× less); %d → %d bytes",
+                        c.json, c.binary, c.json / c.binary, c.jsonBytes, c.binaryBytes))
         }
         if wants("regions") { for (title, value, unit) in regionBench() { line(title, value, unit: unit) } }
         if wants("relief") {
