@@ -93,6 +93,7 @@ struct StateEncoder: Encoder {
     final class ArrayBox { var items: [Box] = [] }
     final class ObjectBox {
         var pairs: [(String, Box)] = []
+        func append(_ key: String, _ value: StateValue) { box(for: key).value = value }
         func box(for key: String) -> Box {
             if let existing = pairs.first(where: { $0.0 == key }) { return existing.1 }
             let b = Box(); pairs.append((key, b)); return b
@@ -118,11 +119,12 @@ struct StateEncoder: Encoder {
     func singleValueContainer() -> any SingleValueEncodingContainer { Single(box: box, codingPath: codingPath) }
 
     static func primitive<T: Encodable>(_ value: T) -> StateValue? {
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if T.self == Int64.self { return .int(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Double.self { return .double(unsafeBitCast(value, to: Double.self)) }
         switch value {
-        case let v as String: return .string(v)
-        case let v as Bool: return .bool(v)
-        case let v as Int: return .int(Int64(v))
-        case let v as Int64: return .int(v)
         case let v as Int32: return .int(Int64(v))
         case let v as Int16: return .int(Int64(v))
         case let v as Int8: return .int(Int64(v))
@@ -131,7 +133,6 @@ struct StateEncoder: Encoder {
         case let v as UInt32: return .uint(UInt64(v))
         case let v as UInt16: return .uint(UInt64(v))
         case let v as UInt8: return .uint(UInt64(v))
-        case let v as Double: return .double(v)
         case let v as Float: return .double(Double(v))
         default: return nil
         }
@@ -146,17 +147,27 @@ struct StateEncoder: Encoder {
         let object: ObjectBox
         var codingPath: [any CodingKey]
         mutating func encodeNil(forKey key: Key) throws { object.box(for: key.stringValue).value = .null }
+        mutating func encode(_ value: String, forKey key: Key) throws { object.append(key.stringValue, .string(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { object.append(key.stringValue, .int(Int64(value))) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { object.append(key.stringValue, .bool(value)) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { object.append(key.stringValue, .int(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { object.append(key.stringValue, .double(value)) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { if let value { object.append(key.stringValue, .string(value)) } }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { object.append(key.stringValue, .int(Int64(value))) } }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { object.append(key.stringValue, .int(value)) } }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { object.append(key.stringValue, .bool(value)) } }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { if let value { object.append(key.stringValue, .double(value)) } }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try StateEncoder.encode(value, into: object.box(for: key.stringValue), codingPath: codingPath + [key])
+            try StateEncoder.encode(value, into: object.box(for: key.stringValue), codingPath: codingPath)
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+            StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath).container(keyedBy: keyType)
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+            StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath).unkeyedContainer()
         }
         mutating func superEncoder() -> any Encoder { StateEncoder(box: object.box(for: "super"), codingPath: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath + [key]) }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { StateEncoder(box: object.box(for: key.stringValue), codingPath: codingPath) }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
@@ -293,8 +304,17 @@ struct StateDecoder: Decoder {
 
     func decode<T: Decodable>(_ type: T.Type, at offset: Int, path: [any CodingKey]) throws -> T {
         let d = StateDecoder(bytes: bytes, at: offset, codingPath: path)
-        if let p = try d.decodePrimitive(type) { return p }
+        if T.self == String.self {
+            guard d.tag == .string else { throw DecodingError.typeMismatch(T.self, .init(codingPath: path, debugDescription: "expected a string")) }
+            return unsafeBitCast(try d.string(at: offset + 1), to: T.self)
+        }
+        if Self.isPrimitive(T.self), let p = try d.decodePrimitive(type) { return p }
         return try T(from: d)
+    }
+
+    static func isPrimitive(_ t: Any.Type) -> Bool {
+        t == Int.self || t == Bool.self || t == Int64.self || t == Double.self || t == Int32.self || t == UInt64.self
+            || t == UInt8.self || t == Int16.self || t == Int8.self || t == UInt.self || t == UInt32.self || t == UInt16.self || t == Float.self
     }
 
     /// The start of the children of the container at `at` and how many there are.
@@ -374,24 +394,24 @@ struct StateDecoder: Decoder {
             return decoder.bytes[o] == Tag.null.rawValue
         }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try decoder.decode(type, at: require(key), path: codingPath + [key])
+            try decoder.decode(type, at: require(key), path: codingPath)
         }
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard let o = offset(key), decoder.bytes[o] != Tag.null.rawValue else { return nil }
-            return try decoder.decode(type, at: o, path: codingPath + [key])
+            return try decoder.decode(type, at: o, path: codingPath)
         }
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try StateDecoder(bytes: decoder.bytes, at: require(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try StateDecoder(bytes: decoder.bytes, at: require(key), codingPath: codingPath).container(keyedBy: type)
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try StateDecoder(bytes: decoder.bytes, at: require(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try StateDecoder(bytes: decoder.bytes, at: require(key), codingPath: codingPath).unkeyedContainer()
         }
         func superDecoder() throws -> any Decoder {
             guard let o = offset(Key(stringValue: "super")!) else { throw decoder.corrupt("no super") }
             return StateDecoder(bytes: decoder.bytes, at: o, codingPath: codingPath)
         }
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            StateDecoder(bytes: decoder.bytes, at: try require(key), codingPath: codingPath + [key])
+            StateDecoder(bytes: decoder.bytes, at: try require(key), codingPath: codingPath)
         }
     }
 
