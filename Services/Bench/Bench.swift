@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "Bootstrap servers.") var brokers = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     @Option(help: "Events for the runtime benchmark.") var events = 200_000
-    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions (default: all).")
+    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions state-coding (default: all).")
     var only: [String] = []
     @Option(help: "Working directory for stores and logs.") var workDir = "/tmp/doudi-bench"
     @Option(help: "Households for the classifier engine.") var households = 200_000
@@ -24,10 +24,21 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Submissions for the intake topic path.") var submissions = 20_000
     @Option(parsing: .upToNextOption, help: "Offered loads (households/s) for the pipeline latency, each for 15 s.")
     var pipelineRates: [Int] = [1000, 200]
+    @Option(help: "The broker's process id, for its CPU in the pipeline's cost per household (default: DOUDI_BROKER_PID, DOUDI_TEST_BROKER_PID, or the pid file scripts/broker writes for the port).")
+    var brokerPid: Int32?
+    @Flag(help: "Skip the runtime's (a), (b) and (c) (the ratios to them print as nan).") var skipRuntime = false
+    @Option(help: .hidden) var relayFrom: String?
+    @Option(help: .hidden) var relayTo: String?
+    @Option(help: .hidden) var relayGroup: String?
 
     func wants(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
     func run() async throws {
+        if let relayFrom, let relayTo {   // (c)'s child process
+            try await RawRelay.run(kafka: KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench-relay"),
+                                   from: relayFrom, to: relayTo, group: relayGroup ?? "bench-relay-\(relayFrom)")
+            return
+        }
         // Benchmarks run the services on synthetic data with the published development secrets.
         if ProcessInfo.processInfo.environment["DOUDI_MODE"] == nil { setenv("DOUDI_MODE", "development", 1) }
         if only == ["regions"] {   // no broker needed
@@ -38,14 +49,28 @@ struct Bench: AsyncParsableCommand {
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)
         emit("doudi-bench: broker \(brokers), librdkafka \(librdkafkaVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let raw = try await runtime.rawHop()
+        var raw = Double.nan, noop: (rate: Double, rssMiB: Double, cpuMicros: Double) = (.nan, 0, 0)
+        if !skipRuntime {
+        raw = try await runtime.rawHop()
         line("(a) raw hop: librdkafka produce + consume, \(events) × 1 KiB", raw, unit: "events/s")
-        let noop = try await runtime.noopService()
+        noop = try await runtime.noopService()
         line("(b) no-op service through the runtime", noop.rate, unit: "events/s",
-             extra: String(format: "b/a = %.2f, peak RSS %.0f MiB", noop.rate / raw, noop.rssMiB))
+             extra: String(format: "b/a = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event", noop.rate / raw, noop.rssMiB, noop.cpuMicros))
+        let relay = try await runtime.rawRelay()
+        line("(c) raw relay: librdkafka consume → produce, no store, no decoding", relay.rate, unit: "events/s",
+             extra: String(format: "b/c = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event", noop.rate / relay.rate, relay.rssMiB, relay.cpuMicros))
+        }
+        var engineRate: Double?
         if wants("classifier") {
             let rate = classifierEngineBench(households: households)
-            line("classifier engine, one core, \(households) households", rate, unit: "households/s")
+            engineRate = rate
+            line("classifier engine, one core, \(households) households", rate, unit: "households/s",
+                 extra: String(format: "%.4f CPU-ms/household", 1000 / rate))
+        }
+        if wants("classifier") || wants("state-coding") {
+            let c = try stateCodingBench()
+            emit(String(format: "classifier history, decode + encode: JSON %.1f µs, StateCoding %.1f µs (%.1f× less); %d → %d bytes",
+                        c.json, c.binary, c.json / c.binary, c.jsonBytes, c.binaryBytes))
         }
         if wants("regions") { for (title, value, unit) in regionBench() { line(title, value, unit: unit) } }
         if wants("relief") {
@@ -77,20 +102,38 @@ struct Bench: AsyncParsableCommand {
             }
         }
         if wants("pipeline") && FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent("doudi-intake").path) {
-            let pipeline = PipelineBench(kafka: kafka, workDir: workDir)
+            let pipeline = PipelineBench(kafka: kafka, workDir: workDir, brokerPid: brokerPid ?? Self.brokerPid(brokers))
             let t = try await pipeline.throughput(households: pipelineHouseholds)
             line("pipeline, \(pipelineHouseholds) households, submission → last referral/outcome", t.rate, unit: "households/s",
                  extra: String(format: "ratio to raw hop %.3f; %d referrals, %d outcomes", t.rate / raw, t.referrals, t.outcomes))
+            emit("  CPU-ms per household (CPU seconds of each process from /proc, first submission → last event):")
+            let services = t.cpuSeconds.filter { $0.key.hasPrefix("doudi-") }.values.reduce(0, +)
+            for (name, seconds) in t.cpuSeconds.sorted(by: { $0.value > $1.value }) {
+                var note = ""
+                if name == "doudi-classifier", let engineRate { note = String(format: "  (%.0f× the pure engine)", seconds * engineRate / Double(pipelineHouseholds)) }
+                emit("    \(name.padding(toLength: 24, withPad: " ", startingAt: 0))" + String(format: " %7.3f  (%.1f s)", seconds * 1000 / Double(pipelineHouseholds), seconds) + note)
+            }
+            emit(String(format: "    %@ %7.3f  (%.1f s)", "services together".padding(toLength: 24, withPad: " ", startingAt: 0),
+                        services * 1000 / Double(pipelineHouseholds), services))
             for (type, count) in t.eventsByType.sorted(by: { $0.key < $1.key }) {
                 emit("    \(type.padding(toLength: 60, withPad: " ", startingAt: 0))"
                      + String(format: " %8d  (%.2f per household)", count, Double(count) / Double(pipelineHouseholds)))
             }
-            for rate in pipelineRates {
+            for rate in pipelineRates where rate > 0 {
                 let l = try await pipeline.latency(perSecond: rate, seconds: 15)
                 emit(String(format: "pipeline latency at %d households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
                              rate, l.p50, l.p99, l.samples))
             }
         }
+    }
+
+    /// The pid file `scripts/broker` writes for the port of `brokers`, or the environment's.
+    static func brokerPid(_ brokers: String) -> Int32? {
+        let env = ProcessInfo.processInfo.environment
+        if let pid = (env["DOUDI_BROKER_PID"] ?? env["DOUDI_TEST_BROKER_PID"]).flatMap({ Int32($0) }) { return pid }
+        guard let port = brokers.split(separator: ",").first?.split(separator: ":").last else { return nil }
+        let file = FileManager.default.currentDirectoryPath + "/.deps/run/tansu-\(port).pid"
+        return (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     func line(_ label: String, _ value: Double, unit: String, extra: String = "") {

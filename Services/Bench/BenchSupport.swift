@@ -21,9 +21,10 @@ enum BenchSupport {
     }
 
     /// Starts a suite executable with the given environment; output goes to a log file.
-    static func start(_ executable: String, env extra: [String: String], log: String) throws -> Process {
+    static func start(_ executable: String, env extra: [String: String], arguments: [String] = [], log: String) throws -> Process {
         let p = Process()
         p.executableURL = binDir.appendingPathComponent(executable)
+        p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in extra { env[k] = v }
         p.environment = env
@@ -88,6 +89,23 @@ enum BenchSupport {
             })
             sent += n
         }
+    }
+
+    /// CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`.
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name: state is field 3, utime field 14, stime field 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds of several processes at one moment (missing ones are left out).
+    static func cpuSnapshot(_ pids: [String: Int32]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (name, pid) in pids { if let s = cpuSeconds(pid) { out[name] = s } }
+        return out
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

@@ -24,7 +24,7 @@ func classifierEngineBench(households: Int) -> Double {
     return Double(max(1, households)) / max(seconds, 1e-9)
 }
 
-private func syntheticHousehold(_ i: Int) -> HouseholdProfile {
+func syntheticHousehold(_ i: Int) -> HouseholdProfile {
     let size = 1 + i % 5
     let health: [Health] = [.healthy, .healthy, .chronicIllness, .seriousIllness, .disabled]
     let occupation: [Occupation] = [.employed, .farming, .unemployed, .student, .retired]

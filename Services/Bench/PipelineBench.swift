@@ -1,6 +1,7 @@
 import DoudiDomain
 import Envelope
 import Foundation
+import GRDB
 import Kafka
 
 /// The whole suite on this machine: every service started on a fresh topic namespace, synthetic
@@ -8,6 +9,7 @@ import Kafka
 struct PipelineBench {
     let kafka: KafkaConfiguration
     let workDir: String
+    var brokerPid: Int32? = nil
     static let services = ["doudi-intake", "doudi-matcher", "doudi-classifier", "doudi-router", "doudi-medical",
                            "doudi-education", "doudi-housing", "doudi-employment", "doudi-disaster", "doudi-relief"]
 
@@ -41,13 +43,22 @@ struct PipelineBench {
     }
 
     /// Households per second from the first submission to the last referral or outcome.
-    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int]) {
+    /// `cpuSeconds`: per process (each service, `broker`, `doudi-bench` itself), the CPU it used
+    /// from the first submission to the last event seen.
+    func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int],
+                                                      cpuSeconds: [String: Double]) {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach(BenchSupport.stop) }
         let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         // Every topic is watched, so that the run also shows the cascade: events per household by type.
         let consumer = try await joined(Topics.all(namespace: ns))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        var pids: [String: Int32] = [:]
+        for p in processes { pids[p.executableURL?.lastPathComponent ?? "?"] = p.processIdentifier }
+        if let brokerPid { pids["broker"] = brokerPid }
+        pids["doudi-bench"] = getpid()
+        let cpuAtStart = BenchSupport.cpuSnapshot(pids)
+        var cpuAtLast = cpuAtStart
         let started = ContinuousClock.now
         for chunk in stride(from: 0, to: households, by: 5000) {
             try await producer.send(try submissions(chunk..<min(chunk + 5000, households), namespace: ns, keyer: keyer, stampNow: false))
@@ -57,20 +68,30 @@ struct PipelineBench {
         var registered = Set<String>(), referrals = 0, outcomes = 0, byType: [String: Int] = [:]
         var last = ContinuousClock.now
         let decoder = JSONDecoder()
-        // Done when every submission is in the registry and nothing has moved for 5 s.
-        while registered.count < households || ContinuousClock.now - last < .seconds(5) {
+        // Done when every submission is in the registry, every service's store has applied every
+        // event seen on the topics it reads and its outbox is empty, and nothing has moved for 2 s.
+        // (Quiet alone is not enough: a loaded service can spend more than 5 s on one batch.)
+        var seenEnd: [TopicPartition: Int64] = [:]
+        var lastCheck = ContinuousClock.now
+        while true {
+            if registered.count >= households && ContinuousClock.now - last >= .seconds(2) && ContinuousClock.now - lastCheck >= .seconds(1) {
+                lastCheck = .now
+                if caughtUp(dataDir: "\(workDir)/\(ns)", seenEnd: seenEnd, namespace: ns) { break }
+            }
             let batch = try await consumer.poll(maxCount: 10_000, timeoutMs: 200)
-            if !batch.isEmpty { last = .now }
+            if !batch.isEmpty { last = .now; cpuAtLast = BenchSupport.cpuSnapshot(pids) }
             for m in batch {
+                seenEnd[m.topicPartition] = max(seenEnd[m.topicPartition] ?? 0, m.offset + 1)
                 byType["\(m.topic.dropFirst(ns.count)) \(m.header("ce_type") ?? "-")", default: 0] += 1
                 if m.topic.hasSuffix("registry.households") {
                     if let p = try? decoder.decode(Sources.self, from: Data(m.value)) { registered.formUnion(p.sourceSubmissions) }
                 } else if m.topic.hasSuffix("assistance.outcomes") { outcomes += 1 } else if m.topic.contains("referrals.") { referrals += 1 }
             }
-            if ContinuousClock.now - started > .seconds(600) { throw BenchError("pipeline did not finish: \(registered.count) of \(households) submissions registered") }
+            if ContinuousClock.now - started > .seconds(1500) { throw BenchError("pipeline did not finish: \(registered.count) of \(households) submissions registered") }
         }
         await consumer.close()
-        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType)
+        let cpu = cpuAtLast.reduce(into: [String: Double]()) { $0[$1.key] = $1.value - (cpuAtStart[$1.key] ?? 0) }
+        return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType, cpu)
     }
 
     /// Latency from submission to its household's first referral at a fixed offered load.
@@ -112,6 +133,30 @@ struct PipelineBench {
         latencies.sort()
         guard !latencies.isEmpty else { throw BenchError("no referral observed") }
         return (latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)], latencies.count)
+    }
+
+    /// Every service's store has applied what the benchmark saw on the topics it reads (a topic it
+    /// has applied any partition of), and its outbox is empty.
+    private func caughtUp(dataDir: String, seenEnd: [TopicPartition: Int64], namespace: String) -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        for exe in Self.services {
+            let path = "\(dataDir)/\(exe.dropFirst("doudi-".count)).sqlite"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let queue = try? DatabaseQueue(path: path, configuration: config),
+                  let done = try? queue.read({ db -> Bool in
+                      if try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 > 0 { return false }
+                      var applied: [TopicPartition: Int64] = [:]
+                      for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM runtime_offsets") {
+                          applied[TopicPartition(row[0], row[1])] = row[2]
+                      }
+                      let topics = Set(applied.keys.map(\.topic))
+                      return seenEnd.allSatisfy { tp, end in !topics.contains(tp.topic) || (applied[tp] ?? 0) >= end }
+                  }) else { return false }
+            try? queue.close()
+            if !done { return false }
+        }
+        return true
     }
 
     private func joined(_ topics: [String]) async throws -> KafkaConsumer {

@@ -22,8 +22,39 @@ struct RuntimeBench {
         return Double(events) / BenchSupport.seconds(.now - started)
     }
 
-    /// Returns events/s and the service's peak RSS in MiB.
-    func noopService(batchSize: Int = 2000) async throws -> (rate: Double, rssMiB: Double) {
+    /// (c): the raw relay (RawRelay) as its own process, the same two hops as the no-op service.
+    /// Returns events/s, its peak RSS in MiB and its CPU-µs per event.
+    func rawRelay() async throws -> (rate: Double, rssMiB: Double, cpuMicros: Double) {
+        let topics = try await BenchSupport.freshTopics(kafka, ["relay.in", "relay.out"])
+        let relay = try BenchSupport.start("doudi-bench", env: ["DOUDI_BROKERS": kafka.bootstrapServers],
+                                           arguments: ["--brokers", kafka.bootstrapServers, "--relay-from", topics[0], "--relay-to", topics[1],
+                                                       "--relay-group", "bench-\(topics[0])"],
+                                           log: "\(workDir)/relay.log")
+        defer { BenchSupport.stop(relay) }
+        return try await measure(relay, input: topics[0], output: topics[1], label: "raw relay")
+    }
+
+    /// Produces `events` on `input` and times them until all are consumed from `output`; the
+    /// process's peak RSS and the CPU it used over the same window.
+    private func measure(_ process: Process, input: String, output: String, label: String) async throws
+        -> (rate: Double, rssMiB: Double, cpuMicros: Double) {
+        // Let it join the group first, so the measurement is of processing, not of the join.
+        try await Task.sleep(for: .seconds(4))
+        let consumer = try await BenchSupport.joinedConsumer(kafka, topic: output)
+        let cpu0 = BenchSupport.cpuSeconds(process.processIdentifier) ?? 0
+        let started = ContinuousClock.now
+        async let consumed = BenchSupport.consume(consumer, count: events)
+        try await BenchSupport.produce(kafka, topic: input, count: events, prefix: label.replacingOccurrences(of: " ", with: "-"))
+        let got = try await consumed
+        let elapsed = ContinuousClock.now - started
+        let cpu = (BenchSupport.cpuSeconds(process.processIdentifier) ?? 0) - cpu0
+        let rss = BenchSupport.peakRSSMiB(process.processIdentifier) ?? 0
+        guard got >= events else { throw BenchError("\(label) delivered \(got) of \(events)") }
+        return (Double(events) / BenchSupport.seconds(elapsed), rss, cpu * 1e6 / Double(events))
+    }
+
+    /// Returns events/s, the service's peak RSS in MiB and its CPU-µs per event.
+    func noopService(batchSize: Int = 2000) async throws -> (rate: Double, rssMiB: Double, cpuMicros: Double) {
         let topics = try await BenchSupport.freshTopics(kafka, ["noop.in", "noop.out"])
         let dataDir = "\(workDir)/noop-\(EventID.random().prefix(6))"
         let service = try BenchSupport.start("doudi-noop", env: [
@@ -32,18 +63,7 @@ struct RuntimeBench {
             "DOUDI_BATCH_SIZE": String(batchSize), "DOUDI_SESSION_TIMEOUT_MS": "6000",
         ], log: "\(workDir)/noop.log")
         defer { BenchSupport.stop(service) }
-        // Let it join the group first, so the measurement is of processing, not of the join.
-        try await Task.sleep(for: .seconds(4))
-        var rss = 0.0
-        let consumer = try await BenchSupport.joinedConsumer(kafka, topic: topics[1])
-        let started = ContinuousClock.now
-        async let consumed = BenchSupport.consume(consumer, count: events)
-        try await BenchSupport.produce(kafka, topic: topics[0], count: events, prefix: "noop")
-        let got = try await consumed
-        let elapsed = ContinuousClock.now - started
-        rss = BenchSupport.peakRSSMiB(service.processIdentifier) ?? 0
-        guard got >= events else { throw BenchError("no-op service delivered \(got) of \(events)") }
-        return (Double(events) / BenchSupport.seconds(elapsed), rss)
+        return try await measure(service, input: topics[0], output: topics[1], label: "no-op service")
     }
 }
 

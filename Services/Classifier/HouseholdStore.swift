@@ -4,7 +4,10 @@ import Envelope
 import Foundation
 import GRDB
 import ServiceKit
+import Store
 
+/// The history is kept in StateCoding's binary form (rows written as JSON before still read): its
+/// JSON coding was the largest cost of the classifier per household (docs/benchmarks.md).
 enum HouseholdStore {
     /// Keeps an input; false when it was known (the same outcome, or a version of the same point
     /// no newer than the one kept).
@@ -33,7 +36,7 @@ enum HouseholdStore {
 
     static func history(_ db: Database, householdId hh: String) throws -> HouseholdHistory? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT history FROM households WHERE household_id = ?"), arguments: [hh])
-            .map { try JSONDecoder().decode(HouseholdHistory.self, from: $0) }
+            .map { try StateCoding.decode(HouseholdHistory.self, from: $0) }
     }
 
     static func save(_ db: Database, _ h: HouseholdHistory) throws {
@@ -44,7 +47,7 @@ enum HouseholdStore {
               category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
               history = excluded.history
             """).execute(arguments: [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
-                                     h.standardsVersion, h.point?.date?.description, try JSONCoding.encoder.encode(h)])
+                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(h)])
     }
 
     static func householdIds(_ db: Database, after: String, limit: Int) throws -> [String] {
