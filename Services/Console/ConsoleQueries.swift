@@ -34,11 +34,11 @@ enum ConsoleQueries {
         var d = Dashboard()
         let args = sqlArgs(scope.args)
         d.categories = try Row.fetchAll(db, sql: """
-            SELECT category, SUM(households) FROM console_category_counts WHERE \(scope.clause) GROUP BY category HAVING SUM(households) > 0 ORDER BY 2 DESC
-            """, arguments: args).map { ($0[0], $0[1]) }
+            SELECT category, households FROM console_category_counts WHERE region_code = ? AND households > 0 ORDER BY 2 DESC
+            """, arguments: [scope.region]).map { ($0[0], $0[1]) }
         d.openWarnings = try Row.fetchAll(db, sql: """
-            SELECT level, disposal, count(*) FROM console_warnings WHERE status = 'open' AND \(scope.clause) GROUP BY level, disposal
-            """, arguments: args).map { (level: $0[0], disposal: $0[1], count: $0[2]) }
+            SELECT level, disposal, open FROM console_warning_counts WHERE region_code = ? AND open > 0
+            """, arguments: [scope.region]).map { (level: $0[0], disposal: $0[1], count: $0[2]) }
             .sorted { (WarningLevel(rawValue: $0.level) ?? .yellow, $0.disposal) < (WarningLevel(rawValue: $1.level) ?? .yellow, $1.disposal) }
         let day = today.description
         d.overdueReferrals = try Int.fetchOne(db, sql: """
@@ -54,8 +54,8 @@ enum ConsoleQueries {
                                                arguments: sqlArgs([state] + scope.args + [day])) ?? 0
         }
         d.programmes = try Row.fetchAll(db, sql: """
-            SELECT program, SUM(people) FROM console_programme_counts WHERE \(scope.clause) GROUP BY program HAVING SUM(people) > 0 ORDER BY 2 DESC
-            """, arguments: args).map { ($0[0], $0[1]) }
+            SELECT program, people FROM console_programme_counts WHERE region_code = ? AND people > 0 ORDER BY 2 DESC
+            """, arguments: [scope.region]).map { ($0[0], $0[1]) }
         for row in try Row.fetchAll(db, sql: "SELECT kind, SUM(amount_fen) FROM console_payments WHERE month = ? AND \(scope.clause) GROUP BY kind",
                                     arguments: sqlArgs([month] + scope.args)) {
             if row[0] as String == "relief" { d.reliefPaidFen = row[1] } else { d.payrollFen = row[1] }
@@ -67,8 +67,8 @@ enum ConsoleQueries {
         let first = starts[0].description
         var opened = [Int](repeating: 0, count: 8), resolved = [Int](repeating: 0, count: 8)
         for row in try Row.fetchAll(db, sql: """
-            SELECT week, SUM(opened), SUM(resolved) FROM console_week_counts WHERE week >= ? AND \(scope.clause) GROUP BY week
-            """, arguments: sqlArgs([first] + scope.args)) {
+            SELECT week, opened, resolved FROM console_week_counts WHERE week >= ? AND region_code = ?
+            """, arguments: [first, scope.region]) {
             if let i = d.weeks.firstIndex(of: row[0]) { opened[i] = row[1]; resolved[i] = row[2] }
         }
         d.opened = opened; d.resolved = resolved
@@ -78,31 +78,24 @@ enum ConsoleQueries {
 
     /// The divisions one level down with their households and open warnings; villages (not in the
     /// directory) come from the codes the households carry.
+    static func childLength(_ code: String) -> Int { switch code.count { case 0: 2; case 2: 4; case 4: 6; case 6: 9; default: 12 } }
+
     static func children(_ db: Database, of code: String) throws -> [(code: String, name: String, households: Int, openWarnings: Int)] {
-        var kids: [(String, String)]
-        if code.count >= 9 {
-            kids = try String.fetchAll(db, sql: """
-                SELECT DISTINCT region_code FROM console_category_counts WHERE region_code > ? AND region_code < ? AND households > 0
-                """, arguments: [code, code + ";"]).filter { $0.count > code.count }.map { ($0, $0) }
-        } else if code.isEmpty {
-            kids = RegionDirectory.standard.children(of: "").map { ($0.code, $0.name) }
-            if kids.isEmpty {
-                kids = try String.fetchAll(db, sql: "SELECT DISTINCT substr(region_code, 1, 2) FROM console_category_counts WHERE households > 0")
-                    .map { ($0, RegionDirectory.standard.region($0)?.name ?? $0) }
-            }
-        } else {
-            kids = RegionDirectory.standard.children(of: code).map { ($0.code, $0.name) }
+        let length = childLength(code)
+        guard code.count < 12 else { return [] }
+        let households = try Row.fetchAll(db, sql: """
+            SELECT region_code, SUM(households) FROM console_category_counts WHERE region_code > ? AND region_code < ? AND length(region_code) = ?
+            GROUP BY region_code HAVING SUM(households) > 0 ORDER BY region_code
+            """, arguments: [code, code + ";", length])
+        var open: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT region_code, SUM(open) FROM console_warning_counts WHERE region_code > ? AND region_code < ? AND length(region_code) = ? GROUP BY region_code
+            """, arguments: [code, code + ";", length]) { open[row[0]] = row[1] }
+        return households.map { row in
+            let c: String = row[0]
+            let name = length == 12 ? c : (RegionDirectory.standard.region(c)?.name ?? c)
+            return (code: c, name: name, households: row[1], openWarnings: open[c] ?? 0)
         }
-        var out: [(code: String, name: String, households: Int, openWarnings: Int)] = []
-        for (c, name) in kids {
-            let households = try Int.fetchOne(db, sql: "SELECT coalesce(SUM(households), 0) FROM console_category_counts WHERE region_code >= ? AND region_code < ?",
-                                              arguments: [c, c + ";"]) ?? 0
-            guard households > 0 else { continue }
-            let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM console_warnings WHERE status = 'open' AND region_code >= ? AND region_code < ?",
-                                        arguments: [c, c + ";"]) ?? 0
-            out.append((c, name, households, open))
-        }
-        return out
     }
 
     struct TaskRow: Sendable {

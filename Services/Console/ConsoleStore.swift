@@ -19,6 +19,10 @@ enum ConsoleStore {
                   category TEXT NOT NULL, flags TEXT NOT NULL, members INTEGER NOT NULL, version INTEGER NOT NULL,
                   as_of TEXT NOT NULL, profile BLOB NOT NULL) WITHOUT ROWID;
                 CREATE INDEX console_households_region ON console_households(region_code);
+                -- Counts are kept for every prefix of a code (country "", province, city, county, township,
+                -- village), so any division's figures are one row per value, and its children one range.
+                CREATE TABLE console_warning_counts(region_code TEXT NOT NULL, level TEXT NOT NULL, disposal TEXT NOT NULL, open INTEGER NOT NULL,
+                  PRIMARY KEY(region_code, level, disposal)) WITHOUT ROWID;
                 CREATE TABLE console_category_counts(region_code TEXT NOT NULL, category TEXT NOT NULL, households INTEGER NOT NULL,
                   PRIMARY KEY(region_code, category)) WITHOUT ROWID;
                 CREATE TABLE console_programmes(household_id TEXT NOT NULL, region_code TEXT NOT NULL, domain TEXT NOT NULL,
@@ -135,18 +139,36 @@ enum ConsoleStore {
         try db.execute(sql: "UPDATE console_households SET category = ? WHERE household_id = ?", arguments: [category, householdId])
     }
 
+    /// The prefixes a division code rolls up into: the country, province, city, county, township, village.
+    static func prefixes(_ code: String) -> [String] {
+        [0, 2, 4, 6, 9, 12].filter { $0 <= code.count }.map { String(code.prefix($0)) }
+    }
+
     static func count(_ db: Database, region: String, category: String, by n: Int) throws {
-        try db.execute(sql: """
-            INSERT INTO console_category_counts(region_code, category, households) VALUES (?, ?, ?)
-            ON CONFLICT(region_code, category) DO UPDATE SET households = households + excluded.households
-            """, arguments: [region, category, n])
+        for p in prefixes(region) {
+            try db.execute(sql: """
+                INSERT INTO console_category_counts(region_code, category, households) VALUES (?, ?, ?)
+                ON CONFLICT(region_code, category) DO UPDATE SET households = households + excluded.households
+                """, arguments: [p, category, n])
+        }
     }
 
     static func countProgramme(_ db: Database, region: String, program: String, by n: Int) throws {
-        try db.execute(sql: """
-            INSERT INTO console_programme_counts(region_code, program, people) VALUES (?, ?, ?)
-            ON CONFLICT(region_code, program) DO UPDATE SET people = people + excluded.people
-            """, arguments: [region, program, n])
+        for p in prefixes(region) {
+            try db.execute(sql: """
+                INSERT INTO console_programme_counts(region_code, program, people) VALUES (?, ?, ?)
+                ON CONFLICT(region_code, program) DO UPDATE SET people = people + excluded.people
+                """, arguments: [p, program, n])
+        }
+    }
+
+    static func countOpen(_ db: Database, region: String, level: String, disposal: String, by n: Int) throws {
+        for p in prefixes(region) {
+            try db.execute(sql: """
+                INSERT INTO console_warning_counts(region_code, level, disposal, open) VALUES (?, ?, ?, ?)
+                ON CONFLICT(region_code, level, disposal) DO UPDATE SET open = open + excluded.open
+                """, arguments: [p, level, disposal, n])
+        }
     }
 
     // MARK: warnings, referrals, tasks, money
@@ -160,18 +182,22 @@ enum ConsoleStore {
 
     static func countWeek(_ db: Database, region: String, time: String?, opened: Int, resolved: Int) throws {
         guard let time, let week = week(time) else { return }
-        try db.execute(sql: """
-            INSERT INTO console_week_counts(region_code, week, opened, resolved) VALUES (?, ?, ?, ?)
-            ON CONFLICT(week, region_code) DO UPDATE SET opened = opened + excluded.opened, resolved = resolved + excluded.resolved
-            """, arguments: [region, week, opened, resolved])
+        for p in prefixes(region) {
+            try db.execute(sql: """
+                INSERT INTO console_week_counts(region_code, week, opened, resolved) VALUES (?, ?, ?, ?)
+                ON CONFLICT(week, region_code) DO UPDATE SET opened = opened + excluded.opened, resolved = resolved + excluded.resolved
+                """, arguments: [p, week, opened, resolved])
+        }
     }
 
     static func saveWarning(_ db: Database, _ w: Warning) throws {
         // The trend counts follow each warning's transitions: opened once, resolved once, and a
         // retraction takes its opening back (it never held).
-        let before = try Row.fetchOne(db, sql: "SELECT status, region_code, opened_at, resolved_at FROM console_warnings WHERE warning_id = ?",
+        let before = try Row.fetchOne(db, sql: "SELECT status, region_code, opened_at, resolved_at, level, disposal FROM console_warnings WHERE warning_id = ?",
                                       arguments: [w.warningId])
         let was: String? = before?[0]
+        if let before, was == "open" { try countOpen(db, region: before[1], level: before[4], disposal: before[5], by: -1) }
+        if w.status == .open { try countOpen(db, region: w.regionCode, level: w.level.rawValue, disposal: w.disposal.rawValue, by: 1) }
         if let before {
             if was == "resolved" { try countWeek(db, region: before[1], time: before[3], opened: 0, resolved: -1) }
             if was != "retracted" { try countWeek(db, region: before[1], time: before[2], opened: -1, resolved: 0) }
