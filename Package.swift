@@ -116,6 +116,8 @@ let package = Package(
         .testTarget(name: "CaseworkTests", dependencies: service + ["TestSupport"], path: "Tests/CaseworkTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
         .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/BasicLivingTests"),
+        .testTarget(name: "ConsoleTests", dependencies: service + ["TestSupport", "ConsoleService", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    path: "Tests/ConsoleTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
                     path: "Tests/SuiteTests"),

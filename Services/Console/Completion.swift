@@ -25,6 +25,14 @@ enum Completion {
                 guard let health = Health(rawValue: h) else { throw Problem(text: "members[\(i)].health: one of \(Health.allCases.map(\.rawValue).joined(separator: ", "))") }
                 members[i].health = health
             }
+            if let l = f["labor-\(i)"] {
+                guard let labor = LaborAbility(rawValue: l) else { throw Problem(text: "members[\(i)].laborAbility: full, partial or none") }
+                members[i].laborAbility = labor
+            }
+            if let o = f["occupation-\(i)"] {
+                guard let occupation = Occupation(rawValue: o) else { throw Problem(text: "members[\(i)].occupation: not an occupation code") }
+                members[i].occupation = occupation
+            }
             if let text = f["income-\(i)"], !text.isEmpty {
                 guard let v = fen(text) else { throw Problem(text: "members[\(i)].monthlyIncome: an amount in yuan") }
                 members[i].monthlyIncomeFen = v

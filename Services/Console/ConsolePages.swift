@@ -174,6 +174,10 @@ enum Pages {
                 s += """
                     <label for="health-\(i)">\(esc(who)) · \(v.t("健康状况", "health"))</label>
                     <select id="health-\(i)" name="health-\(i)">\(options(Health.allCases.map { ($0.rawValue, Words.word(Words.health, $0.rawValue, v.lang)) }, m.health.rawValue))</select>
+                    <label for="labor-\(i)">\(esc(who)) · \(v.t("劳动能力", "ability to work"))</label>
+                    <select id="labor-\(i)" name="labor-\(i)">\(options([("full", v.t("完全", "full")), ("partial", v.t("部分", "partial")), ("none", v.t("丧失", "none"))], m.laborAbility.rawValue))</select>
+                    <label for="occupation-\(i)">\(esc(who)) · \(v.t("就业状况", "occupation"))</label>
+                    <select id="occupation-\(i)" name="occupation-\(i)">\(options(Occupation.allCases.map { ($0.rawValue, $0.rawValue) }, m.occupation.rawValue))</select>
                     <label for="income-\(i)">\(esc(who)) · \(v.t("月收入（元）", "monthly income (yuan)"))</label>
                     <input id="income-\(i)" name="income-\(i)" inputmode="decimal" value="\(Double(m.monthlyIncomeFen ?? 0) / 100)">
                     """
