@@ -26,7 +26,7 @@ enum ConsoleBench {
         }
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let store = try ServiceStore(path: path, synchronousFull: false, migrations: ConsoleStore.register)
+            let store = try ServiceStore(path: path, synchronousFull: false, migrations: { ConsoleStore.register(&$0); ConsoleStore.registerV2(&$0) })
             let have = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM console_households") ?? 0 }
             let townships = Self.townships(prefixes: ["32", "51", "41"])
             if have < households { try await fill(store, from: have, to: households, townships: townships) }
@@ -125,6 +125,7 @@ enum ConsoleBench {
                 SELECT substr(region_code, 1, n), date(substr(opened_at, 1, 10), '-' || ((CAST(strftime('%w', substr(opened_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days'),
                   count(*), 0 FROM console_warnings, bench_len WHERE length(region_code) >= n GROUP BY 1, 2;
                 DROP TABLE bench_len;
+                \(ConsoleStore.backfillV2)
                 DROP TABLE bench_h; DROP TABLE bench_townships;
                 """)
         }

@@ -116,7 +116,7 @@ enum Pages {
     }
 
     static func options(_ pairs: [(String, String)], _ selected: String) -> String {
-        pairs.map { "<option value=\"\(esc($0.0))\"\($0.0 == selected ? " selected" : "")>\(esc($0.1))</option>" }.joined()
+        pairs.map { "<option value=\"\(esc($0.0))\"\($0.0 == selected ? " selected" : "")>\(esc($0.1))</option>" }.joined(separator: "")
     }
 
     static func pager(_ base: String, page: Int, full: Bool, _ v: Viewer) -> String {
@@ -212,13 +212,13 @@ enum Pages {
                 <select id="decision" name="decision"><option value="approved">\(v.t("同意", "Approved"))</option><option value="rejected">\(v.t("不同意", "Rejected"))</option></select>
                 """
         case .caseConference:
-            return (t.coordination?.needs ?? []).enumerated().map { i, n in
+            return (t.coordination?.needs ?? []).enumerated().map { (i: Int, n: NeedRef) -> String in
                 """
                 <fieldset><legend>\(esc(Words.word(Words.domains, n.domain.rawValue, v.lang)))</legend>
                 <label for="measure-\(i)">\(v.t("议定措施", "Measure agreed"))</label><input id="measure-\(i)" name="measure-\(i)" required maxlength="500">
                 <label for="amount-\(i)">\(v.t("金额（元，可空）", "Amount (yuan, optional)"))</label><input id="amount-\(i)" name="amount-\(i)" inputmode="decimal"></fieldset>
                 """
-            }.joined()
+            }.joined(separator: "")
         case .reliefPaperwork, .referralFollowUp:
             return ""
         }
@@ -246,7 +246,7 @@ enum Pages {
         if !v.unmasked { b += "<p><small>\(v.t("您的角色只能查看脱敏的身份信息。", "Your role sees masked identity data."))</small></p>" }
         b += "<h2>\(v.t("认定说明", "Explanation"))</h2>"
         if let explanation, !explanation.isEmpty {
-            b += "<ul id=\"explanation\">" + explanation.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
+            b += "<ul id=\"explanation\">" + explanation.map { "<li>\(esc($0))</li>" }.joined(separator: "") + "</ul>"
         } else {
             b += "<p>\(v.t("分类服务暂无说明；以下为预警所依据的条款。", "The classifier gave no explanation; the warnings' clauses follow."))</p>"
         }

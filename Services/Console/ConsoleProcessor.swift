@@ -16,7 +16,7 @@ struct ConsoleProcessor: EventProcessor {
                        Topics.name(.basicLivingPayroll)]
         + Domain.allCases.map { Topics.name(.referrals($0)) }
 
-    func registerMigrations(_ migrator: inout DatabaseMigrator) { ConsoleStore.register(&migrator) }
+    func registerMigrations(_ migrator: inout DatabaseMigrator) { ConsoleStore.register(&migrator); ConsoleStore.registerV2(&migrator) }
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db, at = context.eventTime

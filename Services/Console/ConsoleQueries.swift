@@ -41,18 +41,15 @@ enum ConsoleQueries {
             """, arguments: [scope.region]).map { (level: $0[0], disposal: $0[1], count: $0[2]) }
             .sorted { (WarningLevel(rawValue: $0.level) ?? .yellow, $0.disposal) < (WarningLevel(rawValue: $1.level) ?? .yellow, $1.disposal) }
         let day = today.description
-        d.overdueReferrals = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM console_referrals WHERE status IN ('sent', 'escalated') AND \(scope.clause) AND due_by < ? AND decision IS NULL
-            """, arguments: sqlArgs(scope.args + [day])) ?? 0
-        d.escalatedReferrals = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM console_referrals WHERE status = 'escalated' AND \(scope.clause) AND decision IS NULL
-            """, arguments: args) ?? 0
-        for state in ["open", "assigned", "overdue"] {
-            d.pendingTasks += try Int.fetchOne(db, sql: "SELECT count(*) FROM console_tasks WHERE state = ? AND \(scope.clause)",
-                                               arguments: sqlArgs([state] + scope.args)) ?? 0
-            d.overdueTasks += try Int.fetchOne(db, sql: "SELECT count(*) FROM console_tasks WHERE state = ? AND \(scope.clause) AND due_by < ?",
-                                               arguments: sqlArgs([state] + scope.args + [day])) ?? 0
+        func due(_ kind: String, before: String?) throws -> Int {
+            try Int.fetchOne(db, sql: """
+                SELECT coalesce(SUM(n), 0) FROM console_due_counts WHERE region_code = ? AND kind = ? AND (?3 IS NULL OR due_by < ?3)
+                """, arguments: [scope.region, kind, before]) ?? 0
         }
+        d.overdueReferrals = try due("referral", before: day)
+        d.escalatedReferrals = try due("escalated", before: nil)
+        d.pendingTasks = try due("task", before: nil)
+        d.overdueTasks = try due("task", before: day)
         d.programmes = try Row.fetchAll(db, sql: """
             SELECT program, people FROM console_programme_counts WHERE region_code = ? AND people > 0 ORDER BY 2 DESC
             """, arguments: [scope.region]).map { ($0[0], $0[1]) }
@@ -84,12 +81,12 @@ enum ConsoleQueries {
         let length = childLength(code)
         guard code.count < 12 else { return [] }
         let households = try Row.fetchAll(db, sql: """
-            SELECT region_code, SUM(households) FROM console_category_counts WHERE region_code > ? AND region_code < ? AND length(region_code) = ?
+            SELECT region_code, SUM(households) FROM console_category_counts WHERE length(region_code) = ?3 AND region_code > ?1 AND region_code < ?2
             GROUP BY region_code HAVING SUM(households) > 0 ORDER BY region_code
             """, arguments: [code, code + ";", length])
         var open: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT region_code, SUM(open) FROM console_warning_counts WHERE region_code > ? AND region_code < ? AND length(region_code) = ? GROUP BY region_code
+            SELECT region_code, SUM(open) FROM console_warning_counts WHERE length(region_code) = ?3 AND region_code > ?1 AND region_code < ?2 GROUP BY region_code
             """, arguments: [code, code + ";", length]) { open[row[0]] = row[1] }
         return households.map { row in
             let c: String = row[0]
@@ -103,10 +100,16 @@ enum ConsoleQueries {
         var dueBy: String, assignee: String?, reason: String
     }
 
+    /// A wide scope (the country, a province, a city) walks the due-date index and filters the
+    /// region; a narrow one reads its region's range and sorts the few rows it holds.
+    static func wide(_ scope: Scope) -> Bool { scope.region.count <= 4 }
+
     static func tasks(_ db: Database, scope: Scope, states: [String], kind: String?, limit: Int, offset: Int) throws -> [TaskRow] {
-        var sql = "SELECT task_id, household_id, region_code, kind, state, level, office, due_by, assignee, reason FROM console_tasks WHERE state IN ("
-            + states.map { _ in "?" }.joined(separator: ",") + ") AND \(scope.clause)"
-        var args: [DatabaseValueConvertible] = states + scope.args
+        let pending = Set(states) == Set(Pages.pendingStates)
+        let column = pending ? "pending" : "state"
+        let index = "console_tasks_\(pending ? "pending" : "state")_\(wide(scope) ? "due" : "region_due")"
+        var sql = "SELECT task_id, household_id, region_code, kind, state, level, office, due_by, assignee, reason FROM console_tasks INDEXED BY \(index) WHERE \(column) = ? AND \(scope.clause)"
+        var args: [DatabaseValueConvertible] = [pending ? 1 : (states.first ?? "")] + scope.args
         if let kind { sql += " AND kind = ?"; args.append(kind) }
         sql += " ORDER BY due_by, task_id LIMIT ? OFFSET ?"
         args += [limit, offset]
@@ -126,7 +129,11 @@ enum ConsoleQueries {
         var args: [DatabaseValueConvertible] = []
         if let household { sql += "household_id = ?"; args.append(household) } else { sql += scope.clause; args += scope.args }
         if let domain { sql += " AND domain = ?"; args.append(domain) }
-        if openOnly { sql += " AND status IN ('sent', 'escalated') AND decision IS NULL" }
+        if openOnly { sql += " AND open = 1" }
+        if household == nil, openOnly {
+            let index = "console_referrals_\(domain == nil ? "" : "domain_")\(wide(scope) ? "due" : "region_due")"
+            sql = sql.replacingOccurrences(of: "FROM console_referrals WHERE", with: "FROM console_referrals INDEXED BY \(index) WHERE")
+        }
         sql += " ORDER BY due_by, referral_id LIMIT ? OFFSET ?"
         args += [limit, offset]
         return try Row.fetchAll(db, sql: sql, arguments: sqlArgs(args)).map {
@@ -137,10 +144,19 @@ enum ConsoleQueries {
 
     /// Per department: referrals waiting for a decision, overdue, escalated.
     static func referralsByDomain(_ db: Database, scope: Scope, today: CivilDate) throws -> [(domain: String, open: Int, overdue: Int, escalated: Int)] {
-        try Row.fetchAll(db, sql: """
-            SELECT domain, count(*), SUM(due_by < ?), SUM(status = 'escalated') FROM console_referrals
-            WHERE status IN ('sent', 'escalated') AND decision IS NULL AND \(scope.clause) GROUP BY domain ORDER BY domain
-            """, arguments: sqlArgs([today.description] + scope.args)).map { (domain: $0[0], open: $0[1], overdue: $0[2], escalated: $0[3]) }
+        var open: [String: (Int, Int)] = [:], escalated: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT kind, SUM(n), SUM(CASE WHEN due_by < ? THEN n ELSE 0 END) FROM console_due_counts
+            WHERE region_code = ? AND kind > 'escalated:' AND kind < 'referral;' GROUP BY kind
+            """, arguments: [today.description, scope.region]) {
+            let kind: String = row[0]
+            if kind.hasPrefix("referral:") { open[String(kind.dropFirst(9))] = (row[1], row[2]) }
+            else if kind.hasPrefix("escalated:") { escalated[String(kind.dropFirst(10))] = row[1] }
+        }
+        return open.keys.sorted().compactMap { d in
+            guard let (n, late) = open[d], n > 0 else { return nil }
+            return (domain: d, open: n, overdue: late, escalated: escalated[d] ?? 0)
+        }
     }
 
     struct HouseholdRow: Sendable { var householdId: String, regionCode: String, category: String, flags: String, members: Int }

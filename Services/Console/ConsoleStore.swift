@@ -65,6 +65,105 @@ enum ConsoleStore {
         }
     }
 
+    /// What v2 adds (also run by the benchmark after a bulk fill): whether a referral waits for a
+    /// decision and a task for someone, and the counts by due date of both per division prefix, so
+    /// "overdue" is a sum over dates instead of a scan of a province's referrals.
+    static let backfillV2 = """
+        UPDATE console_referrals SET open = (status IN ('sent', 'escalated') AND decision IS NULL);
+        UPDATE console_tasks SET pending = (state IN ('open', 'assigned', 'overdue'));
+        DELETE FROM console_due_counts;
+        CREATE TEMP TABLE console_prefix_lengths(n INTEGER); INSERT INTO console_prefix_lengths VALUES (0), (2), (4), (6), (9), (12);
+        INSERT INTO console_due_counts(region_code, kind, due_by, n)
+          SELECT substr(region_code, 1, n), 'task', due_by, count(*) FROM console_tasks, console_prefix_lengths
+          WHERE pending = 1 AND length(region_code) >= n GROUP BY 1, 2, 3;
+        INSERT INTO console_due_counts(region_code, kind, due_by, n)
+          SELECT substr(region_code, 1, n), CASE WHEN k.kind LIKE '%:' THEN k.kind || domain ELSE k.kind END, due_by, count(*) FROM console_referrals, console_prefix_lengths,
+            (SELECT 'referral' AS kind UNION ALL SELECT 'referral:' UNION ALL SELECT 'escalated' UNION ALL SELECT 'escalated:') AS k
+          WHERE open = 1 AND length(region_code) >= n AND (k.kind LIKE 'referral%' OR status = 'escalated')
+          GROUP BY 1, 2, 3;
+        DROP TABLE console_prefix_lengths;
+        """
+
+    static func registerV2(_ m: inout DatabaseMigrator) {
+        m.registerMigration("console-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE console_referrals ADD COLUMN open INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE console_tasks ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+                DROP INDEX console_referrals_domain; DROP INDEX console_referrals_open; DROP INDEX console_tasks_region;
+                CREATE INDEX console_referrals_due ON console_referrals(open, due_by);
+                CREATE INDEX console_referrals_region_due ON console_referrals(open, region_code, due_by);
+                CREATE INDEX console_referrals_domain_due ON console_referrals(domain, open, due_by);
+                CREATE INDEX console_referrals_domain_region_due ON console_referrals(domain, open, region_code, due_by);
+                CREATE INDEX console_tasks_pending_due ON console_tasks(pending, due_by);
+                CREATE INDEX console_tasks_pending_region_due ON console_tasks(pending, region_code, due_by);
+                CREATE INDEX console_tasks_state_due ON console_tasks(state, due_by);
+                CREATE INDEX console_tasks_state_region_due ON console_tasks(state, region_code, due_by);
+                CREATE INDEX console_households_category ON console_households(category, region_code, household_id);
+                CREATE INDEX console_category_counts_depth ON console_category_counts(length(region_code), region_code);
+                CREATE INDEX console_warning_counts_depth ON console_warning_counts(length(region_code), region_code);
+                CREATE TABLE console_due_counts(region_code TEXT NOT NULL, kind TEXT NOT NULL, due_by TEXT NOT NULL, n INTEGER NOT NULL,
+                  PRIMARY KEY(region_code, kind, due_by)) WITHOUT ROWID;
+                """)
+            try db.execute(sql: backfillV2)
+        }
+    }
+
+    // MARK: waiting work by due date
+
+    struct Waiting: Equatable { var region: String; var domain: String; var due: String; var open: Bool; var escalated: Bool }
+
+    static func referralWaiting(_ db: Database, _ id: String) throws -> Waiting? {
+        try Row.fetchOne(db, sql: "SELECT region_code, domain, due_by, status, decision FROM console_referrals WHERE referral_id = ?", arguments: [id]).map {
+            let status: String = $0[3], decision: String? = $0[4]
+            return Waiting(region: $0[0], domain: $0[1], due: $0[2], open: (status == "sent" || status == "escalated") && decision == nil,
+                           escalated: status == "escalated")
+        }
+    }
+
+    static func countDue(_ db: Database, region: String, kind: String, due: String, by n: Int) throws {
+        for p in prefixes(region) {
+            try db.execute(sql: """
+                INSERT INTO console_due_counts(region_code, kind, due_by, n) VALUES (?, ?, ?, ?)
+                ON CONFLICT(region_code, kind, due_by) DO UPDATE SET n = n + excluded.n
+                """, arguments: [p, kind, due, n])
+        }
+    }
+
+    /// Runs `change` on a referral and moves its counts from what it was to what it is.
+    static func changingReferral(_ db: Database, _ id: String, _ change: () throws -> Void) throws {
+        let before = try referralWaiting(db, id)
+        try change()
+        try db.execute(sql: "UPDATE console_referrals SET open = (status IN ('sent', 'escalated') AND decision IS NULL) WHERE referral_id = ?", arguments: [id])
+        let after = try referralWaiting(db, id)
+        guard before != after else { return }
+        for (w, n) in [(before, -1), (after, 1)] {
+            guard let w, w.open else { continue }
+            try countDue(db, region: w.region, kind: "referral", due: w.due, by: n)
+            try countDue(db, region: w.region, kind: "referral:" + w.domain, due: w.due, by: n)
+            if w.escalated {
+                try countDue(db, region: w.region, kind: "escalated", due: w.due, by: n)
+                try countDue(db, region: w.region, kind: "escalated:" + w.domain, due: w.due, by: n)
+            }
+        }
+    }
+
+    static func taskWaiting(_ db: Database, _ id: String) throws -> (region: String, due: String)? {
+        try Row.fetchOne(db, sql: "SELECT region_code, due_by, state FROM console_tasks WHERE task_id = ?", arguments: [id]).flatMap {
+            let state: String = $0[2]
+            return CaseworkState(rawValue: state)?.isPending == true ? (region: $0[0] as String, due: $0[1] as String) : nil
+        }
+    }
+
+    static func changingTask(_ db: Database, _ id: String, _ change: () throws -> Void) throws {
+        let before = try taskWaiting(db, id)
+        try change()
+        try db.execute(sql: "UPDATE console_tasks SET pending = (state IN ('open', 'assigned', 'overdue')) WHERE task_id = ?", arguments: [id])
+        let after = try taskWaiting(db, id)
+        guard before?.region != after?.region || before?.due != after?.due else { return }
+        if let before { try countDue(db, region: before.region, kind: "task", due: before.due, by: -1) }
+        if let after { try countDue(db, region: after.region, kind: "task", due: after.due, by: 1) }
+    }
+
     // MARK: households
 
     struct HouseholdRow { var regionCode: String; var category: String; var version: Int; var asOf: String }
@@ -217,6 +316,7 @@ enum ConsoleStore {
     }
 
     static func saveReferral(_ db: Database, _ r: Referral) throws {
+        try changingReferral(db, r.referralId) {
         try db.execute(sql: """
             INSERT INTO console_referrals(referral_id, warning_id, household_id, domain, region_code, status, level, due_by, sent_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -226,9 +326,11 @@ enum ConsoleStore {
               level = excluded.level, due_by = excluded.due_by, sent_at = excluded.sent_at
             """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, r.regionCode, r.status.rawValue, r.level.rawValue,
                              r.dueBy, r.sentAt])
+        }
     }
 
     static func escalate(_ db: Database, _ e: ReferralEscalated) throws {
+        try changingReferral(db, e.referralId) {
         if e.retracted == true {
             try db.execute(sql: "UPDATE console_referrals SET escalated_at = NULL, status = CASE status WHEN 'escalated' THEN 'sent' ELSE status END WHERE referral_id = ?",
                            arguments: [e.referralId])
@@ -236,20 +338,24 @@ enum ConsoleStore {
             try db.execute(sql: "UPDATE console_referrals SET escalated_at = ?, status = CASE status WHEN 'sent' THEN 'escalated' ELSE status END WHERE referral_id = ?",
                            arguments: [e.escalatedAt, e.referralId])
         }
+        }
     }
 
     static func decide(_ db: Database, _ o: Outcome) throws {
         guard let referral = o.referralId else { return }
         // The decision that stands is the latest by decidedAt (RULES.md "Convergence").
+        try changingReferral(db, referral) {
         try db.execute(sql: """
             UPDATE console_referrals SET decision = ?1, decided_at = ?2, program = ?3
             WHERE referral_id = ?4 AND (decided_at IS NULL OR decided_at <= ?2)
             """, arguments: [o.status.rawValue, o.decidedAt, o.program, referral])
+        }
     }
 
     static func saveWorkTask(_ db: Database, _ t: WorkTask) throws {
         let state = t.status == .cancelled ? CaseworkState.cancelled.rawValue : CaseworkState.open.rawValue
         let level = OfficeLevel(code: t.regionCode) ?? .township
+        try changingTask(db, t.taskId) {
         try db.execute(sql: """
             INSERT INTO console_tasks(task_id, household_id, region_code, kind, state, level, office, due_by, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -258,10 +364,12 @@ enum ConsoleStore {
               state = CASE WHEN excluded.state = 'cancelled' AND console_tasks.state != 'done' THEN 'cancelled' ELSE console_tasks.state END
             """, arguments: [t.taskId, t.householdId, t.regionCode, t.kind.rawValue, state, level.rawValue,
                              level.office(over: t.regionCode) ?? t.regionCode, t.dueBy, t.reason])
+        }
     }
 
     static func saveTaskChange(_ db: Database, _ c: CaseworkTaskEvent) throws {
         let assignee = c.assignee.map { "\($0.kind.rawValue):\($0.id)" }
+        try changingTask(db, c.taskId) {
         try db.execute(sql: """
             INSERT INTO console_tasks(task_id, household_id, region_code, kind, state, level, office, due_by, assignee, reason, completed_on)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
@@ -269,6 +377,7 @@ enum ConsoleStore {
               assignee = excluded.assignee, due_by = excluded.due_by, completed_on = excluded.completed_on
             """, arguments: [c.taskId, c.householdId, c.regionCode, c.kind.rawValue, c.state.rawValue, c.level.rawValue, c.office, c.dueBy,
                              assignee, c.completedOn])
+        }
     }
 
     static func saveApplication(_ db: Database, _ a: ReliefApplication) throws {

@@ -91,10 +91,10 @@ struct Page {
 
     func render() -> String {
         let other: Lang = lang == .zh ? .en : .zh
-        let nav = Self.menu.map { href, label in
+        let nav = Self.menu.map { (href: String, label: L) -> String in
             let current = path == href || (href != "/" && path.hasPrefix(href))
             return "<li><a href=\"\(href)\"\(current ? " aria-current=\"page\"" : "")>\(esc(label(lang)))</a></li>"
-        }.joined()
+        }.joined(separator: "")
         let who = operatorLine.map { """
             <p class="who">\(esc($0))</p>
             <form method="post" action="/logout" class="inline"><button type="submit">\(lang == .zh ? "退出" : "Sign out")</button></form>
@@ -120,8 +120,8 @@ struct Page {
 
 /// A table with a caption and header cells (screen readers read the columns).
 func table(_ caption: String, _ headers: [String], _ rows: [[String]], rawCells: Bool = false, id: String? = nil) -> String {
-    let head = headers.map { "<th scope=\"col\">\(esc($0))</th>" }.joined()
-    let body = rows.map { r in "<tr>" + r.map { "<td>\(rawCells ? $0 : esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+    let head = headers.map { "<th scope=\"col\">\(esc($0))</th>" }.joined(separator: "")
+    let body = rows.map { r in "<tr>" + r.map { "<td>\(rawCells ? $0 : esc($0))</td>" }.joined(separator: "") + "</tr>" }.joined(separator: "\n")
     return "<div class=\"scroll\"><table\(id.map { " id=\"\($0)\"" } ?? "")><caption>\(esc(caption))</caption><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table></div>"
 }
 
@@ -140,10 +140,10 @@ func weeklyChart(title: String, series: [(label: String, values: [Int], cls: Str
             bars += "<rect class=\"\(s.cls)\" x=\"\(Int(x))\" y=\"\(Int(Double(h - bottom) - bh))\" width=\"\(max(1, Int(barWidth)))\" height=\"\(Int(bh))\"><title>\(esc(weeks[i])) \(esc(s.label)): \(v)</title></rect>"
         }
     }
-    let labels = weeks.enumerated().filter { $0.offset % 2 == 0 }.map { i, wk in
+    let labels = weeks.enumerated().filter { $0.offset % 2 == 0 }.map { (i: Int, wk: String) -> String in
         "<text x=\"\(Int(Double(left) + Double(i) * slot))\" y=\"\(h - 4)\">\(esc(String(wk.suffix(5))))</text>"
-    }.joined()
-    let legend = series.map { "<span class=\"key \($0.cls)\">\(esc($0.label))</span>" }.joined(separator: " ")
+    }.joined(separator: "")
+    let legend = series.map { (s: (label: String, values: [Int], cls: String)) -> String in "<span class=\"key \(s.cls)\">\(esc(s.label))</span>" }.joined(separator: " ")
     return """
         <figure class="chart"><svg viewBox="0 0 \(w) \(h)" role="img" aria-label="\(esc(title))">
         <text x="0" y="12">\(maxValue)</text><line x1="\(left)" y1="\(h - bottom)" x2="\(w)" y2="\(h - bottom)" class="axis"/>\(bars)\(labels)</svg>

@@ -64,6 +64,10 @@ final class ConsoleBrowserTests: XCTestCase {
         var logs: String { services.map { "== \($0.process.executableURL!.lastPathComponent)\n\($0.log.suffix(1200))" }.joined(separator: "\n") }
         let console = "http://127.0.0.1:\(ports["doudi-console"]!)"
 
+        // Dates of the last few days: the worklist's clock follows event time, and the relief service's
+        // events are dated now, so a visit asked for weeks ago would already be overdue (escalated to the county).
+        let today = CivilDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400)
+        let visited = "\(today.adding(days: -3))T09:00:00+08:00", declared = "\(today.adding(days: -2))T09:00:00+08:00"
         // Two townships of one county (Chaoyang, Beijing) from the region directory.
         let townships = RegionDirectory.standard.children(of: "110105").map(\.code)
         XCTAssertGreaterThanOrEqual(townships.count, 2)
@@ -71,14 +75,13 @@ final class ConsoleBrowserTests: XCTestCase {
         var person = Member(relation: .self, name: "测试访", idNumber: idNumber("110105", born: "19700101", seq: 61), health: .healthy, occupation: .employed)
         person.laborAbility = .full
         let neighbour = Member(relation: .self, name: "测试邻", idNumber: idNumber("110105", born: "19720101", seq: 62), health: .healthy, occupation: .employed)
-        try await submit(ns, [form("cs-hv-1", township: mine, channel: .homeVisit, person: person, wagesFen: 12_000_000, at: "2026-11-02T09:00:00+08:00"),
-                              form("cs-hv-2", township: other, channel: .homeVisit, person: neighbour, wagesFen: 12_000_000, at: "2026-11-02T09:00:00+08:00")])
+        try await submit(ns, [form("cs-hv-1", township: mine, channel: .homeVisit, person: person, wagesFen: 12_000_000, at: visited),
+                              form("cs-hv-2", township: other, channel: .homeVisit, person: neighbour, wagesFen: 12_000_000, at: visited)])
         // The man declares himself ill and without work: unverified, so a home visit is asked for.
         var ill = person
         ill.health = .seriousIllness; ill.occupation = .unemployed; ill.laborAbility = LaborAbility.none
-        try await submit(ns, [form("cs-sd-1", township: mine, channel: .selfDeclared, person: ill, wagesFen: 0, medicalFen: 3_000_000, at: "2026-11-03T09:00:00+08:00")])
+        try await submit(ns, [form("cs-sd-1", township: mine, channel: .selfDeclared, person: ill, wagesFen: 0, medicalFen: 3_000_000, at: declared)])
         // A relief application above the township's limit waits for the county (§4.3).
-        let today = CivilDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400)
         let app = ReliefApplication(applicationId: "cs-relief-1", applicant: ReliefApplicant(name: "测试救", idNumber: idNumber("110105", born: "19750101", seq: 63)),
                                     incidentRegionCode: mine, incidentKind: "fire", requestedFen: 400_000, urgent: true, occurredOn: today.description, householdSize: 3)
         try await TestBroker.produce([try CloudEvent.make(id: "evt-cs-relief-1", source: "/tests/window", type: EventType.reliefApplication.rawValue,
@@ -138,9 +141,10 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertFalse(try text().contains(other), "the other township is not on this operator's dashboard")
 
         // The worklist has the home visit; the keyboard reaches the task and its forms in order.
-        try reloadUntil(console + "/worklist", "[...document.querySelectorAll('#tasks a')].some(a => a.href.includes('/tasks/'))")
+        let visitLink = "[...document.querySelectorAll('#tasks a')].find(a => a.innerText === '入户核查')"
+        try reloadUntil(console + "/worklist", visitLink)
         try checkPage("worklist-township")
-        try browser.evaluate("document.querySelector('#tasks a[href^=\"/tasks/\"]').focus()")
+        try browser.evaluate("\(visitLink).focus()")
         try browser.pressEnter()
         try browser.waitFor("location.pathname.startsWith('/tasks/') && document.querySelector('#complete')")
         XCTAssertTrue(try text().contains("入户核查"))
@@ -163,7 +167,8 @@ final class ConsoleBrowserTests: XCTestCase {
         try browser.type("#medical", "30000")
         try browser.type("#note", "入户核实：重病，无劳动能力")
         try browser.click("#complete button")
-        try browser.waitFor("location.search.includes('done=completed')", timeout: 30)
+        do { try browser.waitFor("location.search.includes('done=completed')", timeout: 30) }
+        catch { XCTFail("the completion was not accepted: \(try text())"); throw error }
         let page = try text()
         XCTAssertEqual(try browser.evaluate("document.querySelector('#task-state').innerText") as? String, "已完成", page)
 
@@ -204,7 +209,8 @@ final class ConsoleBrowserTests: XCTestCase {
         let amountField = try browser.evaluate("document.querySelector('form[action=\"\(action)\"] input[name=amount]').id") as? String ?? ""
         try browser.type("#\(amountField)", "4000")
         try browser.click("form[action=\"\(action)\"] button")
-        try browser.waitFor("location.search.includes('done=1')", timeout: 30)
+        do { try browser.waitFor("location.search.includes('done=1')", timeout: 30) }
+        catch { XCTFail("the approval was not accepted: \(try text())"); throw error }
         XCTAssertFalse(try browser.evaluate("Boolean(document.querySelector('form[action=\"\(action)\"]'))") as? Bool ?? true, "the approved case waits no more")
         try checkPage("approvals-county-done")
         let caseId = String(action.split(separator: "/").last ?? "")

@@ -13,7 +13,7 @@ import ZIPFoundation
 
 final class ConsoleProjectionTests: XCTestCase {
     func store() throws -> ServiceStore {
-        try ServiceStore(path: temporaryDirectory("console-projection") + "/console.sqlite", synchronousFull: false, migrations: ConsoleStore.register)
+        try ServiceStore(path: temporaryDirectory("console-projection") + "/console.sqlite", synchronousFull: false, migrations: ConsoleProcessor().registerMigrations)
     }
 
     func profile(_ id: String, region: String, version: Int, asOf: String, programs: [Program] = []) -> HouseholdProfile {
@@ -100,6 +100,8 @@ final class ConsoleProjectionTests: XCTestCase {
         }
         XCTAssertTrue(page(.county).contains("§2.1.4"), "the warning's clause is shown")
         XCTAssertTrue(page(.county, .en).contains("<html lang=\"en\">"))
+        XCTAssertTrue(page(.county).contains("<li><a href=\"/worklist\">工作清单</a></li>"), "the menu is plain links")
+        XCTAssertFalse(page(.county).contains("GRDB"))
         XCTAssertTrue(page(.county).contains("<html lang=\"zh-CN\">"))
     }
 
@@ -118,5 +120,42 @@ final class ConsoleProjectionTests: XCTestCase {
         XCTAssertTrue(text.contains("hh-&quot;2&quot;"))
         XCTAssertNotNil(archive["[Content_Types].xml"])
         XCTAssertNotNil(archive["xl/workbook.xml"])
+    }
+}
+
+extension ConsoleProjectionTests {
+    /// Referrals waiting and tasks pending are counted by due date per division: a decision, an
+    /// escalation and a completion move them.
+    func testWaitingWorkIsCountedByDueDateAtEveryPrefix() throws {
+        let s = try store()
+        let today = CivilDate(iso: "2026-11-30")!
+        func referral(_ id: String, due: String, domain: Domain = .medical) -> Referral {
+            Referral(referralId: id, warningId: "w-" + id, householdId: "hh-" + id, domain: domain, regionCode: "110105001001", area: nil,
+                     disposal: .notCovered, level: .red, category: nil, needs: [], dueBy: due, sentAt: "2026-11-01T10:00:00+08:00")
+        }
+        try s.pool.write { db in
+            try ConsoleStore.saveReferral(db, referral("r1", due: "2026-11-10"))
+            try ConsoleStore.saveReferral(db, referral("r2", due: "2026-12-10", domain: .education))
+            try ConsoleStore.saveWorkTask(db, WorkTask(taskId: "t1", householdId: "hh-r1", regionCode: "110105001", kind: .homeVisit, reason: "r", dueBy: "2026-11-20"))
+            try ConsoleStore.escalate(db, ReferralEscalated(Escalation(escalationId: "e1", referral: referral("r1", due: "2026-11-10"), daysOverdue: 1),
+                                                             escalatedAt: "2026-11-11T00:00:00+08:00"))
+        }
+        var d = try s.pool.read { db in try ConsoleQueries.dashboard(db, scope: Scope(region: "1101"), today: today, month: "2026-11") }
+        XCTAssertEqual([d.overdueReferrals, d.escalatedReferrals, d.pendingTasks, d.overdueTasks], [1, 1, 1, 1])
+        let byDomain = try s.pool.read { db in try ConsoleQueries.referralsByDomain(db, scope: Scope(region: "110105001"), today: today) }
+        XCTAssertEqual(byDomain.map { "\($0.domain) \($0.open) \($0.overdue) \($0.escalated)" }, ["education 1 0 0", "medical 1 1 1"])
+        try s.pool.write { db in
+            try ConsoleStore.decide(db, Outcome(outcomeId: "o1", referralId: "r1", householdId: "hh-r1", domain: .medical, program: "medical_assistance",
+                                               status: .granted, decidedAt: "2026-11-12", reason: "granted"))
+            var done = CaseworkTask(taskId: "t1", householdId: "hh-r1", personKey: nil, regionCode: "110105001", kind: .homeVisit, reason: "r",
+                                    dueBy: "2026-11-20", issuedAt: "2026-11-01T10:00:00+08:00")
+            done.state = .done
+            done.completedOn = "2026-11-19"
+            try ConsoleStore.saveTaskChange(db, CaseworkTaskEvent(done, change: .completed))
+        }
+        d = try s.pool.read { db in try ConsoleQueries.dashboard(db, scope: Scope(region: ""), today: today, month: "2026-11") }
+        XCTAssertEqual([d.overdueReferrals, d.escalatedReferrals, d.pendingTasks, d.overdueTasks], [0, 0, 0, 0])
+        let open = try s.pool.read { db in try ConsoleQueries.referrals(db, scope: Scope(region: "11"), domain: nil, openOnly: true, limit: 10) }
+        XCTAssertEqual(open.map(\.referralId), ["r2"])
     }
 }
