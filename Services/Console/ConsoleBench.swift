@@ -126,6 +126,7 @@ enum ConsoleBench {
                   count(*), 0 FROM console_warnings, bench_len WHERE length(region_code) >= n GROUP BY 1, 2;
                 DROP TABLE bench_len;
                 \(ConsoleStore.backfillV2)
+                \(ConsoleStore.backfillV3)
                 DROP TABLE bench_h; DROP TABLE bench_townships;
                 """)
         }

@@ -53,8 +53,8 @@ enum ConsoleQueries {
         d.programmes = try Row.fetchAll(db, sql: """
             SELECT program, people FROM console_programme_counts WHERE region_code = ? AND people > 0 ORDER BY 2 DESC
             """, arguments: [scope.region]).map { ($0[0], $0[1]) }
-        for row in try Row.fetchAll(db, sql: "SELECT kind, SUM(amount_fen) FROM console_payments WHERE month = ? AND \(scope.clause) GROUP BY kind",
-                                    arguments: sqlArgs([month] + scope.args)) {
+        for row in try Row.fetchAll(db, sql: "SELECT kind, amount_fen FROM console_payment_sums WHERE region_code = ? AND month = ?",
+                                    arguments: [scope.region, month]) {
             if row[0] as String == "relief" { d.reliefPaidFen = row[1] } else { d.payrollFen = row[1] }
         }
         // Eight weeks of warnings opened and resolved (weeks start on Monday).

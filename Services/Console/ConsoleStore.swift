@@ -84,6 +84,15 @@ enum ConsoleStore {
         DROP TABLE console_prefix_lengths;
         """
 
+    /// v3: money paid per month, kind and division prefix (relief paid this month, the payroll).
+    static let backfillV3 = """
+        DELETE FROM console_payment_sums;
+        INSERT INTO console_payment_sums(region_code, month, kind, amount_fen)
+          SELECT substr(region_code, 1, n), month, kind, SUM(amount_fen) FROM console_payments,
+            (SELECT 0 AS n UNION ALL SELECT 2 UNION ALL SELECT 4 UNION ALL SELECT 6 UNION ALL SELECT 9 UNION ALL SELECT 12)
+          WHERE length(region_code) >= n GROUP BY 1, 2, 3;
+        """
+
     static func registerV2(_ m: inout DatabaseMigrator) {
         m.registerMigration("console-v2") { db in
             try db.execute(sql: """
@@ -105,6 +114,13 @@ enum ConsoleStore {
                   PRIMARY KEY(region_code, kind, due_by)) WITHOUT ROWID;
                 """)
             try db.execute(sql: backfillV2)
+        }
+        m.registerMigration("console-v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE console_payment_sums(region_code TEXT NOT NULL, month TEXT NOT NULL, kind TEXT NOT NULL, amount_fen INTEGER NOT NULL,
+                  PRIMARY KEY(region_code, month, kind)) WITHOUT ROWID;
+                """)
+            try db.execute(sql: backfillV3)
         }
     }
 
@@ -143,6 +159,25 @@ enum ConsoleStore {
             if w.escalated {
                 try countDue(db, region: w.region, kind: "escalated", due: w.due, by: n)
                 try countDue(db, region: w.region, kind: "escalated:" + w.domain, due: w.due, by: n)
+            }
+        }
+    }
+
+    /// Runs `change` on a payment and moves the monthly sums from what it was to what it is.
+    static func changingPayment(_ db: Database, _ id: String, _ change: () throws -> Void) throws {
+        func read() throws -> Row? { try Row.fetchOne(db, sql: "SELECT region_code, month, kind, amount_fen FROM console_payments WHERE payment_id = ?", arguments: [id]) }
+        let before = try read()
+        try change()
+        let after = try read()
+        guard before != after else { return }
+        for (row, sign) in [(before, Int64(-1)), (after, Int64(1))] {
+            guard let row else { continue }
+            let amount: Int64 = row[3]
+            for p in prefixes(row[0]) {
+                try db.execute(sql: """
+                    INSERT INTO console_payment_sums(region_code, month, kind, amount_fen) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(region_code, month, kind) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen
+                    """, arguments: [p, row[1] as String, row[2] as String, sign * amount])
             }
         }
     }
@@ -396,22 +431,26 @@ enum ConsoleStore {
     static func saveDisbursement(_ db: Database, _ d: Disbursement) throws -> String? {
         let app = try Row.fetchOne(db, sql: "SELECT household_id, region_code FROM console_relief_applications WHERE application_id = ?",
                                    arguments: [d.applicationId])
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO console_payments(payment_id, kind, household_id, region_code, month, amount_fen, program)
-            VALUES (?, 'relief', ?, ?, ?, ?, 'temporary_relief')
-            """, arguments: [d.disbursementId, app?[0] as String?, (app?[1] as String?) ?? "", month(d.paidAt), d.amountFen])
+        try changingPayment(db, d.disbursementId) {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO console_payments(payment_id, kind, household_id, region_code, month, amount_fen, program)
+                VALUES (?, 'relief', ?, ?, ?, ?, 'temporary_relief')
+                """, arguments: [d.disbursementId, app?[0] as String?, (app?[1] as String?) ?? "", month(d.paidAt), d.amountFen])
+        }
         return app?[0]
     }
 
     static func savePayroll(_ db: Database, _ p: PayrollEntry) throws {
-        if p.status == .cancelled {
-            try db.execute(sql: "DELETE FROM console_payments WHERE payment_id = ?", arguments: ["payroll:" + p.payrollId])
-            return
+        try changingPayment(db, "payroll:" + p.payrollId) {
+            if p.status == .cancelled {
+                try db.execute(sql: "DELETE FROM console_payments WHERE payment_id = ?", arguments: ["payroll:" + p.payrollId])
+                return
+            }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO console_payments(payment_id, kind, household_id, region_code, month, amount_fen, program)
+                VALUES (?, 'payroll', ?, ?, ?, ?, ?)
+                """, arguments: ["payroll:" + p.payrollId, p.householdId, p.regionCode, p.month.description, p.amountFen, p.program])
         }
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO console_payments(payment_id, kind, household_id, region_code, month, amount_fen, program)
-            VALUES (?, 'payroll', ?, ?, ?, ?, ?)
-            """, arguments: ["payroll:" + p.payrollId, p.householdId, p.regionCode, p.month.description, p.amountFen, p.program])
     }
 
     static func addTimeline(_ db: Database, household: String, at: String, eventId: String, topic: String, type: String, summary: String) throws {

@@ -159,3 +159,24 @@ extension ConsoleProjectionTests {
         XCTAssertEqual(open.map(\.referralId), ["r2"])
     }
 }
+
+extension ConsoleProjectionTests {
+    /// Money paid this month per division: a payroll line changed or cancelled moves the sum.
+    func testPaymentsAreSummedPerMonthAndDivision() throws {
+        let s = try store()
+        func line(_ amount: Int64, _ status: PayrollStatus = .payable, revision: Int = 1) -> PayrollEntry {
+            PayrollEntry(payrollId: "pay-l1-2026-11", month: PayrollMonth("2026-11")!, lineId: "l1", caseId: "c1", householdId: "hh-1", personKey: nil,
+                         regionCode: "110105001001", countyCode: "110105", program: "dibao", amountFen: amount, status: status, revision: revision,
+                         rule: "r", clause: "§4.1", rulesVersion: "1", standardsVersion: "1", reason: "monthly")
+        }
+        func paid(_ region: String) throws -> Int64 {
+            try s.pool.read { db in try ConsoleQueries.dashboard(db, scope: Scope(region: region), today: CivilDate(iso: "2026-11-30")!, month: "2026-11").payrollFen }
+        }
+        try s.pool.write { db in try ConsoleStore.savePayroll(db, line(80_000)) }
+        XCTAssertEqual([try paid(""), try paid("1101"), try paid("110105001")], [80_000, 80_000, 80_000])
+        try s.pool.write { db in try ConsoleStore.savePayroll(db, line(90_000, revision: 2)) }
+        XCTAssertEqual(try paid("11"), 90_000, "a changed amount replaces the line")
+        try s.pool.write { db in try ConsoleStore.savePayroll(db, line(0, .cancelled, revision: 3)) }
+        XCTAssertEqual(try paid(""), 0, "a cancelled month is not paid")
+    }
+}
