@@ -38,7 +38,10 @@ struct ClassifierProcessor: EventProcessor {
             // Department facts about registered people reach the classifier inside the registry's
             // versions (departmentFacts, at their dates); only candidates outside it are new here.
             let s = try event.decode(Signal.self)
-            if s.householdId == nil, s.kind == .unregisteredCandidate { out += try homeVisit(s, context: context, emitter: emitter) }
+            if s.householdId == nil, s.kind == .unregisteredCandidate {
+                out += s.retracted == true ? try cancelHomeVisit(s, context: context, emitter: emitter)
+                                           : try homeVisit(s, context: context, emitter: emitter)
+            }
         default:
             break  // the router's escalations: the classifier's own due checks decide (§3.4)
         }
@@ -55,5 +58,14 @@ struct ClassifierProcessor: EventProcessor {
                             reason: "unregistered candidate in \(s.department.rawValue) data (\(s.recordKind.rawValue)): visit (§2.2.4)",
                             dueBy: asOf.adding(days: days).description)
         return try TaskStore.issue(context.db, task, emitter: emitter, scope: "operator", time: FactTime(s.occurredOn)).map { [$0] } ?? []
+    }
+
+    /// The candidate turned out to be registered (the matcher took the signal back): the home visit
+    /// is cancelled, as if it had never been issued (Convergence).
+    private func cancelHomeVisit(_ s: Signal, context: ProcessingContext, emitter: Emitter) throws -> [OutgoingEvent] {
+        guard let asOf = CivilDate(iso: s.occurredOn) ?? CivilDate(iso: context.eventTime) else { return [] }
+        let taskId = "t-\(s.personKey)-home_visit-\(asOf.year)"
+        guard try String.fetchOne(context.db, sql: "SELECT status FROM tasks WHERE task_id = ?", arguments: [taskId]) == "open" else { return [] }
+        return try TaskStore.cancel(context.db, taskId: taskId, emitter: emitter, time: FactTime(s.occurredOn), regionCode: s.regionCode).map { [$0] } ?? []
     }
 }

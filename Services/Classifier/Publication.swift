@@ -93,12 +93,12 @@ enum TaskStore {
     }
 
     /// A task a replay no longer derives: published as cancelled.
-    static func cancel(_ db: Database, taskId: String, emitter: Emitter, time: FactTime?) throws -> OutgoingEvent? {
+    static func cancel(_ db: Database, taskId: String, emitter: Emitter, time: FactTime?, regionCode: String? = nil) throws -> OutgoingEvent? {
         guard let row = try Row.fetchOne(db, sql: "SELECT household_id, person_key, kind, reason, due_by FROM tasks WHERE task_id = ?",
                                          arguments: [taskId]), let kind = TaskKind(rawValue: row[2]) else { return nil }
         try db.execute(sql: "UPDATE tasks SET status = 'cancelled' WHERE task_id = ?", arguments: [taskId])
         let hh: String? = row[0]
-        let region = try String.fetchOne(db, sql: "SELECT region_code FROM households WHERE household_id = ?", arguments: [hh ?? ""]) ?? ""
+        let region = try regionCode ?? String.fetchOne(db, sql: "SELECT region_code FROM households WHERE household_id = ?", arguments: [hh ?? ""]) ?? ""
         return try emitter.task(WorkTask(taskId: taskId, householdId: hh, personKey: row[1], regionCode: region, kind: kind,
                                          reason: row[3], dueBy: row[4], status: .cancelled), time: time)
     }

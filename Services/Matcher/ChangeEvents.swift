@@ -16,13 +16,16 @@ enum ChangeEvents {
     static func outgoing(for change: RegistryChange, cause: CloudEvent?, context: ProcessingContext?, source: String,
                          db: Database) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        for (profile, bytes) in try RegistryWriter.write(change, to: db) {
+        let written = try RegistryWriter.write(change, to: db)
+        for (profile, bytes) in written.profiles {
             out.append(event(profile, bytes: bytes, causeID: cause?.id, source: source))
         }
-        for signal in change.signals {
-            // Unregistered candidates have no household yet: their person key orders them.
+        for signal in change.signals + written.retracted {
+            // Unregistered candidates have no household yet: their person key orders them (and
+            // their take-back after them). A take-back is dated as the signal it takes back.
             let key = signal.householdId ?? signal.personKey
-            let e = try CloudEvent.make(id: EventID.derived(signalType, signal.signalId), source: source, type: signalType,
+            let id = signal.retracted == true ? EventID.derived(signalType, signal.signalId, "retracted") : EventID.derived(signalType, signal.signalId)
+            let e = try CloudEvent.make(id: id, source: source, type: signalType,
                                         time: FactTime(signal.occurredOn)?.text ?? context?.eventTime ?? signal.occurredOn,
                                         subject: signal.householdId, key: key, causationID: cause?.id, payload: signal)
             out.append(OutgoingEvent(topic: Topics.monitoringSignals, event: e))

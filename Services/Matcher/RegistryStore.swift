@@ -53,6 +53,14 @@ enum RegistrySchema {
                   fingerprint TEXT NOT NULL, PRIMARY KEY(household_id, as_of)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("matcher-v4-candidate-signals") { db in
+            // Every unregistered_candidate signal published, per person, so that each is taken back
+            // when the person's registration is read after the record (Convergence).
+            try db.execute(sql: """
+                CREATE TABLE candidate_signals(person_key TEXT NOT NULL, signal_id TEXT NOT NULL, signal BLOB NOT NULL,
+                  PRIMARY KEY(person_key, signal_id)) WITHOUT ROWID;
+                """)
+        }
     }
 }
 
@@ -130,7 +138,9 @@ struct SQLiteRegistry: RegistryReader {
 /// Writes a `RegistryChange`. Returns each new profile with the exact bytes stored, which are
 /// also the event payload (encoded once, sorted keys: replays produce identical bytes).
 enum RegistryWriter {
-    static func write(_ change: RegistryChange, to db: Database) throws -> [(HouseholdProfile, Data)] {
+    /// Writes the change; returns the profiles written and the candidate signals it takes back
+    /// (people the change registers who were candidates for a home visit).
+    static func write(_ change: RegistryChange, to db: Database) throws -> (profiles: [(HouseholdProfile, Data)], retracted: [Signal]) {
         for (householdId, submission) in change.submissions {
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO household_submissions(household_id, submission_id, submission) VALUES (?, ?, ?)
@@ -160,9 +170,12 @@ enum RegistryWriter {
                 .execute(arguments: [profile.householdId])
             written.append((profile, bytes))
         }
+        var retracted: [Signal] = []
         for membership in change.memberships {
             switch membership {
-            case let .set(personKey, householdId): try setMembership(personKey, householdId, db)
+            case let .set(personKey, householdId):
+                try setMembership(personKey, householdId, db)
+                retracted += try takeBackCandidate(personKey, db)
             case let .remove(personKey):
                 try db.cachedStatement(sql: "DELETE FROM persons WHERE person_key = ?").execute(arguments: [personKey])
             }
@@ -172,8 +185,19 @@ enum RegistryWriter {
                 INSERT OR IGNORE INTO candidates(person_key, region_code, reason, record_id, occurred_on) VALUES (?, ?, ?, ?, ?)
                 """).execute(arguments: [signal.personKey, signal.regionCode, signal.attributes["reason"] ?? signal.recordKind.rawValue,
                                          signal.recordId, signal.occurredOn])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO candidate_signals(person_key, signal_id, signal) VALUES (?, ?, ?)")
+                .execute(arguments: [signal.personKey, signal.signalId, try JSONCoding.encoder.encode(signal)])
         }
-        return written
+        return (written, retracted)
+    }
+
+    /// The candidate signals of a person now registered, marked `retracted` (and forgotten).
+    static func takeBackCandidate(_ personKey: String, _ db: Database) throws -> [Signal] {
+        let signals = try Data.fetchAll(db, sql: "SELECT signal FROM candidate_signals WHERE person_key = ? ORDER BY signal_id",
+                                        arguments: [personKey]).map { try JSONDecoder().decode(Signal.self, from: $0) }
+        guard !signals.isEmpty else { return [] }
+        try db.execute(sql: "DELETE FROM candidate_signals WHERE person_key = ?", arguments: [personKey])
+        return signals.map { var s = $0; s.retracted = true; return s }
     }
 
     /// The latest published version: only a higher version replaces it.

@@ -57,6 +57,74 @@ public enum CaseStore {
         }
     }
 
+    static func registerV3(_ m: inout DatabaseMigrator) {
+        m.registerMigration("handler-v3-cap-order") { db in
+            // Annual caps count only the cases decided before a case (by its first decision day, then
+            // its referral id), whatever order the referrals arrived in; a case decided late decides
+            // the later ones again (Convergence). Each case's recipients per year say which later
+            // cases a change can reach, including those that a cap left with nothing paid.
+            try db.execute(sql: """
+                ALTER TABLE handler_cases ADD COLUMN decided_on TEXT NOT NULL DEFAULT '';
+                ALTER TABLE handler_cases ADD COLUMN redecided_on TEXT NOT NULL DEFAULT '';
+                ALTER TABLE handler_paid_by_case ADD COLUMN decided_on TEXT NOT NULL DEFAULT '';
+                CREATE TABLE handler_case_recipients(year INTEGER NOT NULL, recipient TEXT NOT NULL, decided_on TEXT NOT NULL,
+                  referral_id TEXT NOT NULL, PRIMARY KEY(year, recipient, decided_on, referral_id)) WITHOUT ROWID;
+                CREATE INDEX handler_case_recipients_referral ON handler_case_recipients(referral_id);
+                """)
+        }
+    }
+
+    /// Where a case stands among the cases a cap counts: its first decision day, then its referral id.
+    public struct Order: Comparable, Hashable, Sendable {
+        public var decidedOn: String
+        public var referralId: String
+        public static func < (a: Order, b: Order) -> Bool { (a.decidedOn, a.referralId) < (b.decidedOn, b.referralId) }
+    }
+
+    /// The days a case was first decided and last decided (nil for a case never decided).
+    static func days(_ db: Database, referralId: String) throws -> (decidedOn: String, redecidedOn: String)? {
+        try Row.fetchOne(db, sql: "SELECT decided_on, redecided_on FROM handler_cases WHERE referral_id = ? AND decided_on != ''",
+                         arguments: [referralId]).map { ($0[0], $0[1]) }
+    }
+
+    /// Records the days of a decision and the recipients it counts for in `year`.
+    static func setOrder(_ db: Database, _ order: Order, redecidedOn: String, year: Int, recipients: Set<String>) throws {
+        try db.execute(sql: "UPDATE handler_cases SET decided_on = ?, redecided_on = ? WHERE referral_id = ?",
+                       arguments: [order.decidedOn, redecidedOn, order.referralId])
+        try db.execute(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [order.referralId])
+        for r in recipients {
+            try db.execute(sql: "INSERT INTO handler_case_recipients(year, recipient, decided_on, referral_id) VALUES (?, ?, ?, ?)",
+                           arguments: [year, r, order.decidedOn, order.referralId])
+        }
+    }
+
+    /// A case taken out of the caps (superseded: its warning never held): nothing paid, no recipients.
+    /// Returns the years and recipients it counted for.
+    static func removeFromCaps(_ db: Database, referralId: String) throws -> [(year: Int, recipients: Set<String>)] {
+        var byYear: [Int: Set<String>] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT year, recipient FROM handler_case_recipients WHERE referral_id = ?
+            UNION SELECT year, recipient FROM handler_paid_by_case WHERE referral_id = ?
+            """, arguments: [referralId, referralId]) { byYear[row[0], default: []].insert(row[1]) }
+        try db.execute(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [referralId])
+        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE referral_id = ?", arguments: [referralId])
+        return byYear.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The cases after `order` that count any of `recipients` in `year`.
+    static func later(_ db: Database, year: Int, recipients: Set<String>, after order: Order) throws -> Set<Order> {
+        var out = Set<Order>()
+        for r in recipients {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT decided_on, referral_id FROM handler_case_recipients
+                WHERE year = ? AND recipient = ? AND (decided_on > ? OR (decided_on = ? AND referral_id > ?))
+                """, arguments: [year, r, order.decidedOn, order.decidedOn, order.referralId]) {
+                out.insert(Order(decidedOn: row[0], referralId: row[1]))
+            }
+        }
+        return out
+    }
+
     static func revision(_ db: Database, referralId: String) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT revision FROM handler_cases WHERE referral_id = ?", arguments: [referralId]) ?? 0
     }
@@ -111,24 +179,25 @@ public enum CaseStore {
                           arguments: [referralId]).map { try JSONDecoder().decode(Outcome.self, from: $0) }
     }
 
-    /// What the given recipients were paid in `year` by every case but `excluding` (whose own
-    /// grants are being decided again).
-    static func paid(_ db: Database, year: Int, recipients: Set<String>, excluding referralId: String) throws -> PaidToDate {
+    /// What the given recipients were paid in `year` by the cases before `order` (a case's cap
+    /// counts only the cases decided before it, so the order referrals arrive in changes nothing).
+    static func paid(_ db: Database, year: Int, recipients: Set<String>, before order: Order) throws -> PaidToDate {
         var out: [String: Int64] = [:]
         for r in recipients {
             if let fen = try Int64.fetchOne(db, sql: """
-                SELECT sum(paid_fen) FROM handler_paid_by_case WHERE year = ? AND recipient = ? AND referral_id != ?
-                """, arguments: [year, r, referralId]) { out[r] = fen }
+                SELECT sum(paid_fen) FROM handler_paid_by_case WHERE year = ? AND recipient = ?
+                  AND (decided_on < ? OR (decided_on = ? AND referral_id < ?))
+                """, arguments: [year, r, order.decidedOn, order.decidedOn, order.referralId]) { out[r] = fen }
         }
         return PaidToDate(out)
     }
 
-    /// What one case pays each recipient in `year` now (`paid` minus what the others paid).
-    static func savePaid(_ db: Database, year: Int, referralId: String, _ paid: PaidToDate, others: PaidToDate) throws {
-        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE year = ? AND referral_id = ?", arguments: [year, referralId])
+    /// What one case pays each recipient in `year` now (`paid` minus what the cases before it paid).
+    static func savePaid(_ db: Database, year: Int, _ order: Order, _ paid: PaidToDate, others: PaidToDate) throws {
+        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE year = ? AND referral_id = ?", arguments: [year, order.referralId])
         for (recipient, fen) in paid.byRecipient where fen - others.paid(recipient) > 0 {
-            try db.execute(sql: "INSERT INTO handler_paid_by_case(year, recipient, referral_id, paid_fen) VALUES (?, ?, ?, ?)",
-                           arguments: [year, recipient, referralId, fen - others.paid(recipient)])
+            try db.execute(sql: "INSERT INTO handler_paid_by_case(year, recipient, referral_id, paid_fen, decided_on) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [year, recipient, order.referralId, fen - others.paid(recipient), order.decidedOn])
         }
     }
 

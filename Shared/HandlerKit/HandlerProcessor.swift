@@ -17,6 +17,7 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         CaseStore.register(&migrator)
         CaseStore.registerV2(&migrator)
+        CaseStore.registerV3(&migrator)
     }
 
     public func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
@@ -50,17 +51,56 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         // skipped, its person was not known yet — is decided as of the day it stands for. Amendments
         // are decided on their own day (unchanged measures keep their first date).
         let decisionDay = first ? (CivilDate(iso: referral.sentAt).map { min($0, day) } ?? day) : day
-        let others = try CaseStore.paid(db, year: decisionDay.year, recipients: recipients, excluding: referral.referralId)
+        // Annual caps count the cases decided before this one (its first decision day, then its id),
+        // never merely those read before it: the cap a person reaches does not depend on which
+        // referral arrived first.
+        let order = CaseStore.Order(decidedOn: try CaseStore.days(db, referralId: referral.referralId)?.decidedOn ?? decisionDay.description,
+                                    referralId: referral.referralId)
+        let others = try CaseStore.paid(db, year: decisionDay.year, recipients: recipients, before: order)
         let earlier = try CaseStore.outcomes(db, referralId: referral.referralId)
         let (outcomes, paid) = first
             ? programme.decision(referral: referral, history: others, on: decisionDay)
             : programme.redecision(referral: referral, earlier: earlier, history: others, on: decisionDay)
-        try CaseStore.savePaid(db, year: decisionDay.year, referralId: referral.referralId, paid, others: others)
+        try CaseStore.savePaid(db, year: decisionDay.year, order, paid, others: others)
         try CaseStore.save(db, referralId: referral.referralId, warningId: referral.warningId,
                            householdId: referral.householdId, domain: P.domain, state: .after(earlier + outcomes),
                            at: context.eventTime, referral: referral)
         try CaseStore.setRevision(db, referralId: referral.referralId, revision, referral: referral)
-        return try outcomes.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+        try CaseStore.setOrder(db, order, redecidedOn: decisionDay.description, year: decisionDay.year, recipients: recipients)
+        let published = try outcomes.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+        return published + (try cascade(after: order, year: decisionDay.year, recipients: recipients, cause: cause, context))
+    }
+
+    /// The cases after `order` that share a recipient and a year with it, decided again in their
+    /// order with what the cases before each now pay (Convergence: a referral decided late —
+    /// read after a later one — leaves the later ones as if it had been read first). Each is
+    /// dated by its own last decision, so the outcome does not depend on when the cascade ran; a
+    /// case whose decision does not change publishes nothing.
+    private func cascade(after order: CaseStore.Order, year: Int, recipients: Set<String>, cause: CloudEvent,
+                         _ context: ProcessingContext) throws -> [OutgoingEvent] {
+        let db = context.db
+        var pending = try CaseStore.later(db, year: year, recipients: recipients, after: order)
+        var done = Set<String>(), out: [OutgoingEvent] = []
+        while let next = pending.min() {
+            pending.remove(next)
+            guard done.insert(next.referralId).inserted, let c = try CaseStore.find(db, referralId: next.referralId),
+                  let referral = try CaseStore.referral(db, referralId: next.referralId),
+                  let days = try CaseStore.days(db, referralId: next.referralId), let day = CivilDate(iso: days.redecidedOn),
+                  day.year == year else { continue }
+            let mine = Set(referral.needs.map { $0.personKey ?? referral.householdId })
+            let history = try CaseStore.paid(db, year: year, recipients: mine, before: next)
+            let earlier = try CaseStore.outcomes(db, referralId: next.referralId)
+            let (outcomes, paid) = programme.redecision(referral: referral, earlier: earlier, history: history, on: day)
+            try CaseStore.savePaid(db, year: year, next, paid, others: history)
+            guard !outcomes.isEmpty else { continue }
+            // A case closed by its warning's resolution stays closed; its decisions still follow the cap.
+            let state: CaseState = c.state == CaseState.closed.rawValue ? .closed : .after(earlier + outcomes)
+            try CaseStore.save(db, referralId: c.referralId, warningId: c.warningId, householdId: c.householdId,
+                               domain: P.domain, state: state, at: context.eventTime, referral: nil)
+            out += try outcomes.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+            pending.formUnion(try CaseStore.later(db, year: year, recipients: mine, after: next))
+        }
+        return out
     }
 
     /// The warning never held (a correction): every grant of the case is withdrawn as superseded.
@@ -74,10 +114,14 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         let earlier = try CaseStore.outcomes(db, referralId: referral.referralId)
         let withdrawn = programme.superseded(referral: referral, earlier: earlier, on: day)
             .filter { o in !earlier.contains { $0.outcomeId == o.outcomeId } }
-        for year in Set([day.year]) { try CaseStore.savePaid(db, year: year, referralId: referral.referralId, PaidToDate(), others: PaidToDate()) }
+        let counted = try CaseStore.removeFromCaps(db, referralId: referral.referralId)
         try CaseStore.save(db, referralId: existing.referralId, warningId: existing.warningId, householdId: existing.householdId,
                            domain: P.domain, state: .closed, at: context.eventTime, referral: nil)
-        return try withdrawn.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+        var out = try withdrawn.map { var o = $0; o.basis = referral.basis; return try publish(o, cause: cause, context) }
+        // What it paid counts no more: the cases after it may be granted what its grants took.
+        let order = CaseStore.Order(decidedOn: try CaseStore.days(db, referralId: referral.referralId)?.decidedOn ?? "", referralId: referral.referralId)
+        for (year, recipients) in counted { out += try cascade(after: order, year: year, recipients: recipients, cause: cause, context) }
+        return out
     }
 
     /// The warning was resolved: close the case; if it was still undecided, say so with a

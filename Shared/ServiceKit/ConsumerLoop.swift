@@ -31,6 +31,7 @@ final class ConsumerLoop: Sendable {
     let source: String
     let chaos: ChaosSource?
     let producers: ProducerAllowList
+    let gaps = OffsetGaps()
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
          health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
@@ -48,17 +49,34 @@ final class ConsumerLoop: Sendable {
         // The next batch is fetched while the current one is applied: librdkafka's poll and the
         // SQLite transaction run on different threads, so the two overlap.
         var pending: Task<[KafkaMessage], Error>? = nil
+        var carried: [KafkaMessage] = []  // fetched before a re-read (OffsetGaps), of other partitions
         defer { pending?.cancel() }
         while !shouldStop() {
             if let fatal = health.fatal { throw RuntimeStop(reason: fatal) }
             let batch: [KafkaMessage]
-            do { batch = try await (pending ?? poll()).value; pending = nil }
-            catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
+            if !carried.isEmpty { batch = carried; carried = [] }
+            else {
+                do { batch = try await (pending ?? poll()).value; pending = nil }
+                catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
+            }
             if batch.isEmpty { continue }
-            pending = poll()
+            if pending == nil { pending = poll() }
             if let delay = chaos?.delay() { try await Task.sleep(for: delay) }
             let started = ContinuousClock.now
-            guard let next = try await applyWithRetry(batch, shouldStop: shouldStop) else { break }
+            guard let (next, gapsFound) = try await applyWithRetry(batch, shouldStop: shouldStop) else { break }
+            gaps.settled(next.keys.filter { gapsFound[$0] == nil })
+            if !gapsFound.isEmpty {
+                // Records before the gap are applied; the partition is read again from the first one
+                // missing. What was fetched meanwhile for it is dropped (the seek fetches it again).
+                gaps.rewound(gapsFound)
+                logger.warning("offset gap: reading the partition again", metadata: [
+                    "partitions": "\(gapsFound.map { "\($0.key.topic)[\($0.key.partition)]@\($0.value)" }.sorted())"])
+                let prefetched = (try? await pending?.value) ?? []
+                pending = nil
+                carried = prefetched.filter { gapsFound[$0.topicPartition] == nil }
+                do { try await consumer.seek(gapsFound) }
+                catch { logger.warning("seek after an offset gap failed", metadata: ["error": "\(error)"]) }
+            }
             do { try await consumer.commit(next, waitForBroker: false) }
             catch {
                 // Partitions may have moved in a rebalance: the store already holds the effect,
@@ -79,7 +97,8 @@ final class ConsumerLoop: Sendable {
 
     /// Applies a batch, retrying with backoff (see the type's comment). Returns nil when asked to
     /// stop while retrying (nothing is committed; the batch is re-delivered at the next start).
-    private func applyWithRetry(_ batch: [KafkaMessage], shouldStop: @Sendable () -> Bool) async throws -> [TopicPartition: Int64]? {
+    private func applyWithRetry(_ batch: [KafkaMessage], shouldStop: @Sendable () -> Bool) async throws
+        -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64])? {
         var delay = Duration.milliseconds(100)
         var attempt = 0
         while true {
@@ -112,15 +131,24 @@ final class ConsumerLoop: Sendable {
         }
     }
 
-    private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws -> [TopicPartition: Int64] {
+    private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws
+        -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]) {
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
         let continuity = continuity, producers = producers, sealer = store.sealer
+        let crossable = gaps.accepted()
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             for message in batch {
                 let tp = message.topicPartition
+                // A record past the one the store expects next (OffsetGaps): stop this partition here
+                // and read it again from the expected offset, unless the gap was read again enough.
+                if outcome.gaps[tp] != nil { continue }
+                if let expected = nextOffsets[message.topic]?[message.partition], message.offset > expected {
+                    if crossable[tp] == expected { outcome.crossed[tp] = expected }
+                    else { outcome.gaps[tp] = expected; continue }
+                }
                 if message.offset + 1 > outcome.next[tp] ?? 0 {
                     outcome.next[tp] = message.offset + 1
                     outcome.lastIDs[tp] = message.header("ce_id")
@@ -204,7 +232,12 @@ final class ConsumerLoop: Sendable {
         if outcome.deadLettered > 0 {
             logger.warning("dead-lettered input events", metadata: ["count": "\(outcome.deadLettered)"])
         }
-        return outcome.next
+        for (tp, offset) in outcome.crossed {
+            metrics.offsetGapsCrossed.increment()
+            logger.warning("offset gap crossed after re-reading it: the log has no records there", metadata: [
+                "topic": "\(tp.topic)", "partition": "\(tp.partition)", "expected": "\(offset)"])
+        }
+        return (outcome.next, outcome.gaps)
     }
 }
 
@@ -240,6 +273,10 @@ struct BatchOutcome: Sendable {
     var duplicates = 0
     var deadLettered = 0
     var spans: [Span] = []
+    /// Partitions stopped at a gap: the offset to read them again from.
+    var gaps: [TopicPartition: Int64] = [:]
+    /// Gaps crossed after re-reading them `OffsetGaps.tolerance` times.
+    var crossed: [TopicPartition: Int64] = [:]
 }
 
 /// The runtime stopped the service on purpose; `reason` is what the operator reads.

@@ -13,6 +13,7 @@ public final class ServiceMetrics: Sendable {
     public let quarantined: Counter
     public let batchRetries: Counter
     public let appliedIdsPruned: Counter
+    public let offsetGapsCrossed: Counter
 
     public init(service: String) {
         let labels = [("service", service)]
@@ -34,6 +35,8 @@ public final class ServiceMetrics: Sendable {
                                             help: "Failed attempts at applying a batch (each is retried).")
         appliedIdsPruned = registry.makeCounter(name: "doudi_applied_ids_pruned_total", labels: labels,
                                                 help: "Applied-event ids forgotten past the replay horizon.")
+        offsetGapsCrossed = registry.makeCounter(name: "doudi_offset_gaps_crossed_total", labels: labels,
+                                                 help: "Gaps in a partition still there after reading it again (a compacted or truncated log).")
         batchSeconds = registry.makeDurationHistogram(
             name: "doudi_batch_duration_seconds", labels: labels,
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],

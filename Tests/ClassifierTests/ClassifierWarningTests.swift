@@ -85,6 +85,25 @@ final class ClassifierWarningTests: XCTestCase {
         let b = all.filter { $0.warning.householdId == "B" }
         XCTAssertEqual(b.map(\.warning.status), [.open, .resolved], "the grant is not forgotten by an older registry view")
         XCTAssertEqual(Set(b.map(\.warning.warningId)), ["w-B-basic-living-not_covered-0"])
+
+        // An unregistered candidate gets a home visit; the matcher's take-back (the person was
+        // registered after all) cancels it.
+        var candidate = Signal(signalId: "sig-r9-candidate", kind: .unregisteredCandidate, householdId: nil, personKey: "pk-cand",
+                               regionCode: "110105001", department: .tradeUnion, recordKind: .unionHardship, recordId: "r9",
+                               occurredOn: "2026-10-05")
+        func send(_ s: Signal, id: String) async throws {
+            try await TestBroker.produce([try ClassifierHarness.event(id, type: "monitoring.signal.v1", time: "2026-10-05T00:00:00+08:00",
+                                                                       key: s.personKey, s)], to: h.ns + "monitoring.signals")
+        }
+        try await send(candidate, id: "ev-sig-r9")
+        let visit = try await h.tasks { $0.contains { $0.personKey == "pk-cand" } }.filter { $0.personKey == "pk-cand" }
+        XCTAssertEqual(visit.map(\.kind), [.homeVisit])
+        XCTAssertEqual(visit.first?.regionCode, "110105001")
+        candidate.retracted = true
+        try await send(candidate, id: "ev-sig-r9-retracted")
+        let cancelled = try await h.tasks { $0.contains { $0.personKey == "pk-cand" && $0.status == .cancelled } }.filter { $0.personKey == "pk-cand" }
+        XCTAssertEqual(cancelled.map(\.taskId), ["t-pk-cand-home_visit-2026", "t-pk-cand-home_visit-2026"])
+        XCTAssertEqual(cancelled.last?.regionCode, "110105001", "the cancellation names the candidate's region")
     }
 
     /// Due checks are the classifier's own, from event time (RULES.md "Convergence"): a router

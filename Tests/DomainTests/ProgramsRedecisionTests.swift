@@ -52,6 +52,19 @@ final class ProgramsRedecisionTests: XCTestCase {
         }
     }
 
+    /// A referral whose warning never held (superseded) leaves no decision at all: its denials are
+    /// taken back like its grants, so a department that decided it before the correction arrived
+    /// ends where one that read the correction first would (no outcome).
+    func testSupersededTakesBackDenialsAsWellAsGrants() {
+        let wide = referral(["pk-a", "pk-b"], revision: nil, basis: "b-wide")
+        var published = publish(education.decision(referral: wide, history: [:], on: ProgramsFixture.day).outcomes, wide)
+        XCTAssertTrue(published.contains { $0.personKey == "pk-b" && $0.status == .denied })
+        XCTAssertTrue(published.contains { $0.personKey == "pk-a" && $0.status == .granted })
+        published += education.superseded(referral: wide, earlier: published, on: later)
+        XCTAssertEqual(standing(published), [:], "nothing stands of a referral that never held")
+        XCTAssertEqual(Set(published.map(\.outcomeId)).count, published.count, "ids stay distinct")
+    }
+
     func testTheSameRevisionDecidedAgainPublishesNothingNew() {
         let r = referral(["pk-a"], revision: nil, basis: "b1")
         let first = publish(education.decision(referral: r, history: [:], on: ProgramsFixture.day).outcomes, r)

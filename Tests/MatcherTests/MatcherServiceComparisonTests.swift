@@ -183,5 +183,16 @@ final class MatcherServiceComparisonTests: XCTestCase {
         let list = (candidates as? [String: Any])?["candidates"] as? [[String: String]]
         XCTAssertEqual(list?.map { $0["personKey"] }, [H.key(50)])
         XCTAssertEqual(list?.first?["reason"], "union_hardship")
+
+        // The candidate's household is read after the record: the candidate signal is taken back
+        // (the same signal id, `retracted`), as if the registration had been read first.
+        _ = try await h.produceAccepted(H.submission("c50", applicant: 50, members: [50], collectedAt: "2024-07-01T10:00:00+08:00"))
+        let withdrawn = try await h.signals { $0.contains { $0.retracted == true } }
+            .map { try! JSONDecoder().decode(Signal.self, from: Data($0.value)) }.filter { $0.retracted == true }
+        XCTAssertEqual(withdrawn.map(\.signalId), ["sig-r50-candidate"])
+        XCTAssertEqual(withdrawn.first?.kind, .unregisteredCandidate)
+        XCTAssertEqual(withdrawn.first?.occurredOn, "2024-06-01", "dated as the signal it takes back")
+        let after = try JSONSerialization.jsonObject(with: try await h.get("/v1/stats").body) as! [String: Any]
+        XCTAssertEqual(after["candidates"] as? Int, 0)
     }
 }

@@ -27,6 +27,13 @@ final class HandlerDecisionTests: XCTestCase {
         let medical = [("m1", "8000000"), ("m2", "1000000"), ("m3", "100000")].map { id, fen in
             Fixture.referral("\(p)-\(id)", domain: .medical, household: "\(p)-hm", needs: [person(.medical, "pk-m", ["outOfPocketFen": fen])])
         }
+        // Caps follow the cases' order, not their arrival: c2 (sent 10 May) is read first and granted
+        // in full; c1 (sent 9 May) comes after, takes the full amount, and c2 is decided again.
+        let capOrder = [("c2", "2024-05-10"), ("c1", "2024-05-09")].map { id, sent in
+            var r = Fixture.referral("\(p)-\(id)", domain: .medical, household: "\(p)-hc", needs: [person(.medical, "pk-c", ["outOfPocketFen": "8000000"])])
+            r.sentAt = sent
+            return r
+        }
         let education = [
             Fixture.referral("\(p)-e1", domain: .education, household: "\(p)-he1", needs: [person(.education, "pk-e1", ["schoolStage": "primary"])]),
             Fixture.referral("\(p)-e2", domain: .education, household: "\(p)-he2", needs: [person(.education, "pk-e2", ["schoolStage": "primary"])],
@@ -46,7 +53,7 @@ final class HandlerDecisionTests: XCTestCase {
         let disaster = [Fixture.referral("\(p)-d1", domain: .disaster, household: "\(p)-hd",
                                          needs: [Fixture.need(.disaster, facts: ["phase": "reconstruction", "affectedPersons": "3", "lossFen": "1200000"])],
                                          area: .rural)]
-        for (domain, referrals) in [("medical", medical), ("education", education), ("housing", housing),
+        for (domain, referrals) in [("medical", medical + capOrder), ("education", education), ("housing", housing),
                                     ("employment", employment), ("disaster", disaster)] {
             try await h.produce(try referrals.map { try Fixture.referralEvent($0) }, to: "referrals.\(domain)")
         }
@@ -54,7 +61,7 @@ final class HandlerDecisionTests: XCTestCase {
         try await h.produce([try Fixture.event(medical[0], type: "referral.v1", id: "ev-again", key: medical[0].householdId,
                                                time: "2024-05-10T11:00:00.000Z")], to: "referrals.medical")
 
-        let all = medical + education + housing + employment + disaster
+        let all = medical + capOrder + education + housing + employment + disaster
         let ids = Set(all.map { $0.referralId })
         let messages = try await h.readSettled(["assistance.outcomes"]) { m in
             Set(m.compactMap { $0.json["referralId"] as? String }).isSuperset(of: ids)
@@ -72,6 +79,9 @@ final class HandlerDecisionTests: XCTestCase {
         XCTAssertEqual(decisions(medical[0]), ["medical_assistance granted 5600000"])
         XCTAssertEqual(decisions(medical[1]), ["medical_assistance granted 400000"], "limited by the annual cap")
         XCTAssertEqual(decisions(medical[2]), ["medical_assistance denied -"], "cap reached")
+        XCTAssertEqual(decisions(capOrder[1]), ["medical_assistance granted 5600000"], "the earlier case counts nothing read before it")
+        XCTAssertEqual(decisions(capOrder[0]), ["medical_assistance granted 5600000", "medical_assistance granted 400000"],
+                       "the later case decided again with what the earlier one paid")
         XCTAssertEqual(decisions(education[0]), ["boarding_living_allowance granted 150000"], "regional rules file")
         XCTAssertEqual(decisions(education[1]), ["boarding_living_allowance granted 100000"], "defaults elsewhere")
         XCTAssertEqual(decisions(housing[0]), ["rental_subsidy denied -"])

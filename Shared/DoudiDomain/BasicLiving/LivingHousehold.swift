@@ -128,11 +128,12 @@ public struct LivingHousehold: Sendable, Equatable {
                                personKey: c.lines[j].personKey, status: .withdrawn, day: day,
                                reason: "superseded: a correction showed the warning behind this referral never held (§3.4); paid through \(c.lines[j].endMonth!)"))
         }
-        // Grants without a line of their own (already paid under another case).
+        // Grants without a line of their own (already paid under another case), and denials: a
+        // referral that never held leaves no decision behind, whenever it was decided.
         var last: [String: Outcome] = [:]
         for o in c.outcomes where o.status != .accepted { last[lineSuffix(o.program, o.personKey)] = o }
         for (suffix, before) in last.sorted(by: { $0.key < $1.key })
-        where before.status == .granted && !c.lines.contains(where: { lineSuffix($0.program, $0.personKey) == suffix }) {
+        where (before.status == .granted || before.status == .denied) && !c.lines.contains(where: { lineSuffix($0.program, $0.personKey) == suffix }) {
             out.append(outcome(c, suffix: "\(suffix)-superseded", program: before.program, personKey: before.personKey, status: .withdrawn,
                                day: day, reason: "superseded: a correction showed the warning behind this referral never held (§3.4)"))
         }

@@ -121,7 +121,7 @@ public struct LedgerFold: Sendable {
             if let list = p["conflicts"]?.arrayValue { p["conflicts"] = .array(Array(Set(list)).sorted { $0.serialized < $1.serialized }) }
             put("households", id, .object(p))
         case .monitoringSignal?:
-            put("signals", string("signalId"), value)
+            put("signals", string("signalId"), value, takenBack: object["retracted"] == .bool(true))
         case .monitoringWarning?:
             put("warnings", string("warningId"), value, takenBack: string("status") == "retracted")
         case .workTask?:

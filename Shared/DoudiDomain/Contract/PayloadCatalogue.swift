@@ -38,7 +38,7 @@ public enum PayloadCatalogue {
         collectedBy: "worker-1", authorizationRequired: false, acceptedAt: "2026-11-01T09:00:01Z")
     static let signal = Signal(signalId: "sig-r-1", kind: .largeMedicalExpense, householdId: "hh-1", personKey: "pk", regionCode: "110105001",
                                department: .medicalInsurance, recordKind: .medicalExpense, recordId: "r-1", occurredOn: "2026-11-02",
-                               amountFen: 1, attributes: ["k": "v"])
+                               amountFen: 1, attributes: ["k": "v"], retracted: false)
     static let need = Need(domain: .education, personKey: "pk", reason: "student", clause: "§4.2.2", name: "张三",
                            idNumber: "11010519491231002X", facts: ["schoolStage": "senior_secondary"])
 

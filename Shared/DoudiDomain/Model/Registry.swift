@@ -154,11 +154,17 @@ public struct Signal: Codable, Sendable, Equatable {
     public var occurredOn: String
     public var amountFen: Int64?
     public var attributes: [String: String]
+    /// True on the matcher's take-back of an `unregistered_candidate` signal: the person turned out
+    /// to be registered (their household was read after the department's record), so no home visit
+    /// is needed and the signal stands for nothing (Convergence: the same as had the registration
+    /// been read first). Absent otherwise.
+    public var retracted: Bool?
     public init(signalId: String, kind: SignalKind, householdId: String?, personKey: String, regionCode: String?,
                 department: Department, recordKind: DeptRecordKind, recordId: String, occurredOn: String,
-                amountFen: Int64? = nil, attributes: [String: String] = [:]) {
+                amountFen: Int64? = nil, attributes: [String: String] = [:], retracted: Bool? = nil) {
         self.signalId = signalId; self.kind = kind; self.householdId = householdId; self.personKey = personKey
         self.regionCode = regionCode; self.department = department; self.recordKind = recordKind
         self.recordId = recordId; self.occurredOn = occurredOn; self.amountFen = amountFen; self.attributes = attributes
+        self.retracted = retracted
     }
 }

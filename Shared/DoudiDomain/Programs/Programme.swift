@@ -162,11 +162,13 @@ extension Programme {
         return (numbered, paid)
     }
 
-    /// Every grant of a case taken back: its warning never held (a correction, `superseded`).
+    /// Every decision of a case taken back, grants and denials: its warning never held (a
+    /// correction, `superseded`), so the referral leaves no decision behind — whether the
+    /// department decided it before the correction arrived or not (Convergence).
     public func superseded(referral: Referral, earlier: [Outcome], on date: CivilDate) -> [Outcome] {
         var last: [ProgramKey: Outcome] = [:]
         for o in earlier where o.status != .accepted { last[ProgramKey(o)] = o }
-        return last.sorted(by: { $0.key < $1.key }).filter { $0.value.status == .granted }.enumerated().map { i, item in
+        return last.sorted(by: { $0.key < $1.key }).filter { $0.value.status == .granted || $0.value.status == .denied }.enumerated().map { i, item in
             Outcome(outcomeId: "out-\(referral.referralId)-superseded-\(i + 1)", referralId: referral.referralId,
                     warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain, program: item.value.program,
                     status: .withdrawn, personKey: item.value.personKey, decidedAt: date.description,
