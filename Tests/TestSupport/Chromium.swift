@@ -129,11 +129,22 @@ public final class Chromium {
     /// The value of a JavaScript expression (awaited when it is a promise).
     @discardableResult
     public func evaluate(_ expression: String) throws -> Any? {
-        let r = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
-        if let details = r["exceptionDetails"] as? [String: Any] {
-            throw Failure(description: "\(expression): \((details["exception"] as? [String: Any])?["description"] ?? details)")
+        // A page that is navigating (a form submitted, a redirect followed) has no context to
+        // evaluate in for a moment: ask again once the next document is there.
+        let transient = ["navigated or closed", "Cannot find context", "context was destroyed"]
+        var attempt = 0
+        while true {
+            do {
+                let r = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
+                if let details = r["exceptionDetails"] as? [String: Any] {
+                    throw Failure(description: "\(expression): \((details["exception"] as? [String: Any])?["description"] ?? details)")
+                }
+                return (r["result"] as? [String: Any])?["value"]
+            } catch let f as Failure where attempt < 50 && transient.contains(where: f.description.contains) {
+                attempt += 1
+                usleep(100_000)
+            }
         }
-        return (r["result"] as? [String: Any])?["value"]
     }
 
     public func waitFor(_ condition: String, timeout: Double = 15) throws {
