@@ -51,6 +51,24 @@ enum ReferralStore {
                 ALTER TABLE router_referrals ADD COLUMN withdrawn_on TEXT;
                 """)
         }
+        m.registerMigration("router-v5-revision-time") { db in
+            // The event time of each referral's latest revision: an amendment is never dated before
+            // the revision it amends (an intermediate state of its warning read late could do so).
+            try db.execute(sql: """
+                ALTER TABLE router_referrals ADD COLUMN revised_at TEXT;
+                -- The deadline a standing escalation was made for (its take-back names it).
+                ALTER TABLE router_referrals ADD COLUMN escalated_due TEXT;
+                """)
+        }
+    }
+
+    /// The event time the referral's latest revision was published with (nil before its first).
+    static func revisedAt(_ db: Database, referralId: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT revised_at FROM router_referrals WHERE referral_id = ?", arguments: [referralId])
+    }
+
+    static func setRevisedAt(_ db: Database, referralId: String, _ time: String) throws {
+        try db.execute(sql: "UPDATE router_referrals SET revised_at = ? WHERE referral_id = ?", arguments: [time, referralId])
     }
 
     static func entries(_ db: Database, warningId: String) throws -> [ReferralLedger.Entry] {
@@ -73,14 +91,14 @@ enum ReferralStore {
             let r = e.referral
             try db.execute(sql: """
                 INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral,
-                  escalated, decided_on, withdrawn_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?, ?, ?)
+                  escalated, decided_on, withdrawn_on, escalated_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?, ?, ?, ?)
                 ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, due_by = excluded.due_by, updated_at = excluded.updated_at,
                   referral = excluded.referral, escalated = excluded.escalated, decided_on = excluded.decided_on,
-                  withdrawn_on = excluded.withdrawn_on
+                  withdrawn_on = excluded.withdrawn_on, escalated_due = excluded.escalated_due
                 """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, e.state.rawValue, r.dueBy, r.sentAt, time,
                                  try JSONCoding.encoder.encode(r), r.referralId, e.escalated,
-                                 e.decidedOn?.description, e.withdrawnOn?.description])
+                                 e.decidedOn?.description, e.withdrawnOn?.description, e.escalatedDue?.description])
         }
     }
 
@@ -161,7 +179,7 @@ enum ReferralStore {
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
         try Row.fetchAll(db, sql: """
-            SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated, decided_on, withdrawn_on
+            SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated, decided_on, withdrawn_on, escalated_due
             FROM router_referrals WHERE \(clause) ORDER BY referral_id
             """,
                          arguments: args).map { row in
@@ -169,7 +187,8 @@ enum ReferralStore {
             guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }
             return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state, escalated: row[2],
                                         decidedOn: (row[3] as String?).flatMap { CivilDate(iso: $0) },
-                                        withdrawnOn: (row[4] as String?).flatMap { CivilDate(iso: $0) })
+                                        withdrawnOn: (row[4] as String?).flatMap { CivilDate(iso: $0) },
+                                        escalatedDue: (row[5] as String?).flatMap { CivilDate(iso: $0) })
         }
     }
 }

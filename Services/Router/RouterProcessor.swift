@@ -40,9 +40,16 @@ struct RouterProcessor: EventProcessor {
         let resolvedOn = warning.resolvedAt.flatMap { CivilDate(iso: $0) } ?? day
         ledger.apply(RoutingPlan(send: plan.send, supersede: plan.supersede))
         var touched: [String] = []
+        var revised: [(String, String)] = []
         for r in plan.send {
             try ReferralStore.stopWaiting(db, referralId: r.referralId)
-            out.append(try publish(r, cause: cause, context))
+            // An amendment is dated no earlier than the revision it amends: the warning's final state
+            // can carry an earlier time than an intermediate one read before it, and a department
+            // (and the classifier after it) must read a later revision's decisions after the earlier
+            // one's, whatever order the warning's states arrived in (Convergence).
+            let time = Self.later(context.eventTime, try ReferralStore.revisedAt(db, referralId: r.referralId))
+            out.append(try publish(r, cause: cause, context, time: time))
+            revised.append((r.referralId, time))
             touched.append(r.referralId)
             out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
         }
@@ -69,7 +76,14 @@ struct RouterProcessor: EventProcessor {
             }
         }
         try ReferralStore.save(db, ledger, ids: touched, at: context.eventTime)
+        for (id, time) in revised { try ReferralStore.setRevisedAt(db, referralId: id, time) }
         return out
+    }
+
+    /// The later of an event time and a stored one (RFC 3339, compared as instants).
+    static func later(_ time: String, _ other: String?) -> String {
+        guard let other, let a = FactTime(time), let b = FactTime(other), b > a else { return time }
+        return other
     }
 
     /// A registry version: the router's copy of its people, and the referrals that waited for them.
@@ -90,12 +104,15 @@ struct RouterProcessor: EventProcessor {
             var ledger = ReferralLedger(restoring: try ReferralStore.entry(db, referralId: r.referralId).map { [$0] } ?? [])
             try ReferralStore.stopWaiting(db, referralId: r.referralId)
             guard ledger.record(r) else { continue }
-            // Published at the warning's time, as if the person had been known then.
-            out.append(try publish(r, cause: cause, context, time: time))
+            // Published at the warning's time, as if the person had been known then (never before
+            // the revision it amends).
+            let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: r.referralId))
+            out.append(try publish(r, cause: cause, context, time: sentTime))
             out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
             var touched = [r.referralId]
             out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
             try ReferralStore.save(db, ledger, ids: touched, at: time)
+            try ReferralStore.setRevisedAt(db, referralId: r.referralId, sentTime)
         }
         return out
     }

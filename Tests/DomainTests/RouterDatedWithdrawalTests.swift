@@ -89,4 +89,41 @@ final class RouterDatedWithdrawalTests: XCTestCase {
         XCTAssertNil(ledger.reinstate(id, resolvedBy: id), "once")
         XCTAssertTrue(planner.plan(warning(resolvedAt: "2024-03-04", resolvedBy: id), ledger: ledger).withdraw.isEmpty)
     }
+
+    /// An escalation taken back after an amendment moved the deadline names the escalation that
+    /// was published (its id and first overdue day), not one for the new deadline: a take-back
+    /// dated by a deadline still ahead would be an event of a day the clocks have not reached.
+    func testATakeBackNamesThePublishedEscalationAfterTheDeadlineMoved() {
+        var ledger = ReferralLedger()
+        ledger.apply(planner.plan(warning(), ledger: ledger))
+        let published = ledger.escalate(now: CivilDate(iso: "2024-03-11")!)
+        XCTAssertEqual(published.count, 1)
+        var amended = ledger.entry(id)!.referral
+        amended.status = .sent
+        amended.revision = 1
+        amended.dueBy = "2024-03-25"
+        XCTAssertTrue(ledger.record(amended))
+        ledger.apply(decision("2024-03-20"))
+        let back = ledger.settle(id, on: CivilDate(iso: "2024-03-20")!)
+        XCTAssertEqual(back?.retracted, true, "decided by the amended deadline")
+        XCTAssertEqual(back?.escalationId, published.first?.escalationId, "the escalation published is the one taken back")
+        XCTAssertEqual(back?.referral.dueBy, "2024-03-10")
+        XCTAssertEqual(back?.daysOverdue, 1)
+    }
+
+    /// A referral withdrawn, then superseded (its warning never held), is not sent again by a
+    /// decision dated before the withdrawal that arrives after both (seen in a whole-suite rebuild:
+    /// the department's denial came back after the retraction and revived the referral).
+    func testASupersededReferralIsNotRevivedByALateDecision() {
+        var ledger = ReferralLedger()
+        ledger.apply(planner.plan(warning(), ledger: ledger))
+        for r in planner.plan(warning(resolvedAt: "2024-03-20"), ledger: ledger).withdraw {
+            XCTAssertTrue(ledger.withdraw(r.referralId, on: CivilDate(iso: "2024-03-20")!, as: r))
+        }
+        XCTAssertTrue(ledger.supersede(id))
+        ledger.apply(decision("2024-03-04"))
+        XCTAssertNil(ledger.reinstate(id), "superseded stays superseded")
+        XCTAssertNil(ledger.reinstate(id, resolvedBy: id))
+        XCTAssertEqual(ledger.state(of: id), .superseded)
+    }
 }

@@ -44,10 +44,13 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         public var decidedOn: CivilDate?
         /// The resolution date of the warning that withdrew it, while the withdrawal stands.
         public var withdrawnOn: CivilDate?
+        /// The deadline the standing escalation was made for: its take-back names the escalation
+        /// published, even if an amendment moved the referral's deadline since.
+        public var escalatedDue: CivilDate?
         public init(referral: Referral, state: ReferralState, escalated: Bool = false,
-                    decidedOn: CivilDate? = nil, withdrawnOn: CivilDate? = nil) {
+                    decidedOn: CivilDate? = nil, withdrawnOn: CivilDate? = nil, escalatedDue: CivilDate? = nil) {
             self.referral = referral; self.state = state; self.escalated = escalated
-            self.decidedOn = decidedOn; self.withdrawnOn = withdrawnOn
+            self.decidedOn = decidedOn; self.withdrawnOn = withdrawnOn; self.escalatedDue = escalatedDue
         }
 
         /// The day the referral stopped waiting for its department: its first decision or its
@@ -101,7 +104,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
             let reopen = e.state == .withdrawn || e.state == .superseded
             guard reopen || e.referral != referral else { return false }
             e.referral = referral
-            if reopen { e.state = e.decidedOn == nil ? .sent : .decided; e.escalated = false; e.withdrawnOn = nil }
+            if reopen { e.state = e.decidedOn == nil ? .sent : .decided; e.escalated = false; e.escalatedDue = nil; e.withdrawnOn = nil }
             entries[referral.referralId] = e
             return true
         }
@@ -134,8 +137,9 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
     /// A withdrawal that the facts no longer support — the warning turned out to be resolved by
     /// this referral's own decision (`resolvedBy`), or a decision dated on or before the withdrawal
     /// has arrived — is taken back: the referral as it stands, status `sent`, to publish again.
+    /// A superseded referral (its warning never held) stays superseded whatever decision comes.
     public mutating func reinstate(_ id: String, resolvedBy: String? = nil) -> Referral? {
-        guard var e = entries[id], e.publishedWithdrawn, let withdrawn = e.withdrawnOn else { return nil }
+        guard var e = entries[id], e.state != .superseded, e.publishedWithdrawn, let withdrawn = e.withdrawnOn else { return nil }
         let ownResolution = resolvedBy == id
         let decidedInTime = e.decidedOn.map { $0 <= withdrawn } ?? false
         guard ownResolution || decidedInTime else { return nil }
@@ -199,6 +203,7 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         for e in found {
             entries[e.referral.referralId]?.state = .overdue
             entries[e.referral.referralId]?.escalated = true
+            entries[e.referral.referralId]?.escalatedDue = CivilDate(iso: e.referral.dueBy)
         }
         return found
     }
@@ -214,13 +219,21 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         let settled = e.settledOn.map { min($0, day) } ?? day
         let inTime = settled <= due || e.state == .superseded
         if e.escalated && inTime {
+            // The escalation published is taken back — the same id and date, even if an amendment
+            // moved the deadline since (a take-back dated by the new deadline would be an event of a
+            // day the clocks have not reached, and would move them there).
+            let published = e.escalatedDue ?? due
+            var referral = e.referral
+            referral.dueBy = published.description
             e.escalated = false
+            e.escalatedDue = nil
             entries[referralId] = e
-            return Self.escalation(e.referral, now: due.adding(days: 1), retracted: true)
+            return Self.escalation(referral, now: published.adding(days: 1), retracted: true)
         }
         // Settled after its deadline: it was overdue, whatever the clock had reached when this arrived.
         if !e.escalated && !inTime {
             e.escalated = true
+            e.escalatedDue = due
             entries[referralId] = e
             return Self.escalation(e.referral, now: due.adding(days: 1))
         }
