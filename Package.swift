@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "doudi-relief", targets: ["ReliefService"]),
         .executable(name: "doudi-casework", targets: ["CaseworkService"]),
         .executable(name: "doudi-basic-living", targets: ["BasicLivingService"]),
+        .executable(name: "doudi-console", targets: ["ConsoleService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -99,6 +100,9 @@ let package = Package(
         .executableTarget(name: "CaseworkService", dependencies: service, path: "Services/Casework"),
         // The bureau's own basic-living work (issue 15): cases, reviews, monthly payroll.
         .executableTarget(name: "BasicLivingService", dependencies: service + ["HandlerKit"], path: "Services/BasicLiving"),
+        // The operators' web console (issue 16): a read model of the topics, pages, actions through the owning services.
+        .executableTarget(name: "ConsoleService", dependencies: service + [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                          path: "Services/Console"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Kafka", "Envelope", "Store", "Ledger", "DoudiDomain", "ServiceKit", grdb], path: "Tests/TestSupport"),
@@ -112,6 +116,8 @@ let package = Package(
         .testTarget(name: "CaseworkTests", dependencies: service + ["TestSupport"], path: "Tests/CaseworkTests"),
         .testTarget(name: "ReliefTests", dependencies: service + ["TestSupport"], path: "Tests/ReliefTests"),
         .testTarget(name: "BasicLivingTests", dependencies: service + ["TestSupport", "HandlerKit"], path: "Tests/BasicLivingTests"),
+        .testTarget(name: "ConsoleTests", dependencies: service + ["TestSupport", "ConsoleService", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    path: "Tests/ConsoleTests"),
         .testTarget(name: "ConvergenceTests", dependencies: service + ["TestSupport", "Ledger"], path: "Tests/ConvergenceTests"),
         .testTarget(name: "SuiteTests", dependencies: service + ["TestSupport", "Contracts", .product(name: "Yams", package: "Yams")],
                     path: "Tests/SuiteTests"),

@@ -35,7 +35,7 @@ final class ComposeTests: XCTestCase {
     func check(_ file: String, brokers: Int, replication: Int, minISR: Int) throws {
         let compose = try load(file)
         let services = try XCTUnwrap(compose["services"] as? [String: [String: Any]])
-        XCTAssertEqual(serviceExecutables.count, 12)  // with doudi-casework and doudi-basic-living (issue 15)
+        XCTAssertEqual(serviceExecutables.count, 13)  // with doudi-casework and doudi-basic-living (issue 15), doudi-console (issue 16)
         let commands = services.values.compactMap { ($0["command"] as? [String])?.first }
         for exe in serviceExecutables { XCTAssertTrue(commands.contains(exe), "\(file) runs \(exe)") }
 
@@ -126,6 +126,8 @@ final class ComposeTests: XCTestCase {
             "casework": (["work.tasks", "referrals.coordination", "assistance.outcomes"],
                          ["intake.submissions", "assistance.outcomes", "casework.tasks"]),
             "basic-living": (["referrals.basic-living", "registry.households"], ["assistance.outcomes", "basic-living.payroll"]),
+            "console": (Set(["registry.households", "monitoring.warnings", "work.tasks", "casework.tasks", "assistance.outcomes", "relief.applications",
+                             "relief.disbursements", "basic-living.payroll"] + Domain.allCases.map { "referrals.\($0.rawValue)" }), []),
         ]
         XCTAssertEqual(Set(KafkaAccess.services), Set(expected.keys))
         for (service, e) in expected {

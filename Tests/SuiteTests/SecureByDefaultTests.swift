@@ -31,7 +31,7 @@ final class SecureByDefaultTests: XCTestCase {
     }
 
     func testEveryServiceRefusesToStartWithoutItsSecretsOutsideDevelopmentMode() async throws {
-        XCTAssertEqual(services.count, 12)  // with doudi-casework and doudi-basic-living (issue 15)
+        XCTAssertEqual(services.count, 13)  // with doudi-casework and doudi-basic-living (issue 15), doudi-console (issue 16)
         for exe in services {
             let none = try await start(exe, [:])
             XCTAssertEqual(none.status, 78, "\(exe): \(none.output)")

@@ -17,7 +17,7 @@ public enum KafkaAccess {
 
     /// The suite's services (their principal is `doudi-<service>`, their `ce_source` `/doudi/<service>`).
     public static let services = ["intake", "matcher", "classifier", "router", "relief", "medical", "education", "housing",
-                                  "employment", "disaster", "casework", "basic-living"]
+                                  "employment", "disaster", "casework", "basic-living", "console"]
 
     /// What each service consumes (its `inputTopics`).
     public static func consumes(_ service: String) -> [ContractTopic] {
@@ -29,6 +29,9 @@ public enum KafkaAccess {
         case "relief": [.reliefApplications, .referrals(.emergency)]
         case "casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes]
         case "basic-living": [.referrals(.basicLiving), .registryHouseholds]
+        // The console's read model (issue 16): it publishes nothing but access records.
+        case "console": [.registryHouseholds, .monitoringWarnings, .workTasks, .caseworkTasks, .assistanceOutcomes, .reliefApplications,
+                         .reliefDisbursements, .basicLivingPayroll] + ContractTopic.referralTopics
         default: Domain(rawValue: service).map { [.referrals($0)] } ?? []
         }
     }

@@ -7,11 +7,14 @@ import Glibc
 /// the browser reads commands on fd 3 and answers on fd 4, each message JSON ended by a NUL),
 /// so a test clicks, types and picks options in the real page as a person would, without a test
 /// hook in the page and without a WebDriver install. Debian's `chromium` is all it needs.
-final class Chromium {
-    static let executable = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+public final class Chromium {
+    public static let executable = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
 
     private let pid: pid_t
     private let toBrowser: Int32
@@ -20,10 +23,10 @@ final class Chromium {
     private var nextId = 0
     private var sessionId: String?
     /// Events received so far (`Runtime.exceptionThrown`, `Log.entryAdded`, …).
-    private(set) var events: [[String: Any]] = []
+    public private(set) var events: [[String: Any]] = []
 
     /// Starts the browser with a phone-sized viewport and opens one blank tab.
-    init(profile: String, width: Int = 390, height: Int = 844) throws {
+    public init(profile: String, width: Int = 390, height: Int = 844) throws {
         guard let executable = Self.executable else { throw Failure(description: "chromium not found (apt-get install chromium)") }
         var commands: [Int32] = [0, 0], answers: [Int32] = [0, 0]
         guard pipe(&commands) == 0, pipe(&answers) == 0 else { throw Failure(description: "pipe failed") }
@@ -74,7 +77,7 @@ final class Chromium {
     // MARK: Protocol
 
     @discardableResult
-    func send(_ method: String, _ params: [String: Any] = [:], browser: Bool = false, timeout: Double = 20) throws -> [String: Any] {
+    public func send(_ method: String, _ params: [String: Any] = [:], browser: Bool = false, timeout: Double = 20) throws -> [String: Any] {
         nextId += 1
         var message: [String: Any] = ["id": nextId, "method": method, "params": params]
         if !browser, let sessionId { message["sessionId"] = sessionId }
@@ -118,22 +121,33 @@ final class Chromium {
 
     // MARK: What a person does
 
-    func open(_ url: String) throws {
+    public func open(_ url: String) throws {
         _ = try send("Page.navigate", ["url": url])
         try waitFor("document.readyState === 'complete'")
     }
 
     /// The value of a JavaScript expression (awaited when it is a promise).
     @discardableResult
-    func evaluate(_ expression: String) throws -> Any? {
-        let r = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
-        if let details = r["exceptionDetails"] as? [String: Any] {
-            throw Failure(description: "\(expression): \((details["exception"] as? [String: Any])?["description"] ?? details)")
+    public func evaluate(_ expression: String) throws -> Any? {
+        // A page that is navigating (a form submitted, a redirect followed) has no context to
+        // evaluate in for a moment: ask again once the next document is there.
+        let transient = ["navigated or closed", "Cannot find context", "context was destroyed"]
+        var attempt = 0
+        while true {
+            do {
+                let r = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
+                if let details = r["exceptionDetails"] as? [String: Any] {
+                    throw Failure(description: "\(expression): \((details["exception"] as? [String: Any])?["description"] ?? details)")
+                }
+                return (r["result"] as? [String: Any])?["value"]
+            } catch let f as Failure where attempt < 50 && transient.contains(where: f.description.contains) {
+                attempt += 1
+                usleep(100_000)
+            }
         }
-        return (r["result"] as? [String: Any])?["value"]
     }
 
-    func waitFor(_ condition: String, timeout: Double = 15) throws {
+    public func waitFor(_ condition: String, timeout: Double = 15) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if (try evaluate("Boolean(\(condition))") as? Bool) == true { return }
@@ -147,7 +161,7 @@ final class Chromium {
     }
 
     /// A real mouse click in the middle of the element.
-    func click(_ selector: String) throws {
+    public func click(_ selector: String) throws {
         try waitFor("document.querySelector(\(quoted(selector)))")
         let box = try evaluate("""
             (() => { const e = document.querySelector(\(quoted(selector))); e.scrollIntoView({block: "center"});
@@ -160,7 +174,7 @@ final class Chromium {
     }
 
     /// Focuses the field, types the text (as an input method would) and leaves the field.
-    func type(_ selector: String, _ text: String) throws {
+    public func type(_ selector: String, _ text: String) throws {
         try click(selector)
         try evaluate("document.querySelector(\(quoted(selector))).select?.()")
         _ = try send("Input.insertText", ["text": text])
@@ -168,7 +182,7 @@ final class Chromium {
     }
 
     /// Picks the option with this value once it is there (what a picker list does when tapped).
-    func select(_ selector: String, value: String) throws {
+    public func select(_ selector: String, value: String) throws {
         try waitFor("document.querySelector(\(quoted(selector)))?.querySelector('option[value=\(quoted(value))]')")
         try evaluate("""
             (() => { const e = document.querySelector(\(quoted(selector))); e.focus(); e.value = \(quoted(value));
@@ -177,7 +191,7 @@ final class Chromium {
     }
 
     /// The whole page as PNG, at the phone width.
-    func screenshot(to path: String, width: Int = 390) throws {
+    public func screenshot(to path: String, width: Int = 390) throws {
         let height = try evaluate("document.documentElement.scrollHeight") as? Int ?? 844
         let shot = try send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true,
                                                        "clip": ["x": 0, "y": 0, "width": width, "height": height, "scale": 1]])
@@ -185,8 +199,23 @@ final class Chromium {
         try png.write(to: URL(fileURLWithPath: path))
     }
 
+    /// Presses Tab (Shift-Tab with `backwards`), as a keyboard user moves between controls.
+    public func pressTab(backwards: Bool = false) throws {
+        for type in ["rawKeyDown", "keyUp"] {
+            _ = try send("Input.dispatchKeyEvent", ["type": type, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9,
+                                                    "modifiers": backwards ? 8 : 0])
+        }
+    }
+
+    /// Presses Enter on the focused element.
+    public func pressEnter() throws {
+        _ = try send("Input.dispatchKeyEvent", ["type": "rawKeyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13])
+        _ = try send("Input.dispatchKeyEvent", ["type": "char", "key": "Enter", "text": "\r"])
+        _ = try send("Input.dispatchKeyEvent", ["type": "keyUp", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13])
+    }
+
     /// Uncaught exceptions and console errors the page produced.
-    var pageErrors: [String] {
+    public var pageErrors: [String] {
         events.compactMap { e in
             let params = e["params"] as? [String: Any] ?? [:]
             switch e["method"] as? String {
