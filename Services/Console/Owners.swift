@@ -3,6 +3,7 @@
 // approvals — and the classifier for the explanation), so every rule, scope check and access
 // record of those services applies to the console's user exactly as to the CLI.
 import DoudiDomain
+import Envelope
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -28,7 +29,7 @@ struct ConsoleSettings: Sendable {
         }
         return ConsoleSettings(casework: try url("DOUDI_CASEWORK_URL", 8087), basicLiving: try url("DOUDI_BASIC_LIVING_URL", 8086),
                                relief: try url("DOUDI_RELIEF_URL", 8085), classifier: try url("DOUDI_CLASSIFIER_URL", 8083),
-                               developmentLogin: env["DOUDI_MODE"]?.lowercased() == "development")
+                               developmentLogin: DeploymentMode.from(env) == .development)
     }
 }
 

@@ -44,7 +44,7 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
         // and the referral comes again (its warning holds after all): then it is decided again.
         if let existing, existing.state != CaseState.closed.rawValue,
            try CaseStore.revision(db, referralId: referral.referralId) >= revision { return [] }
-        let recipients = Set(referral.needs.map { $0.personKey ?? referral.householdId })
+        let recipients = referral.recipients
         let first = existing == nil && revision == 0
         // A referral's first decision is dated by the referral (`sentAt`, its warning's opening), not by
         // when it was read: a referral first published late — its warning's earlier states were
@@ -87,7 +87,7 @@ public struct HandlerProcessor<P: Programme>: EventProcessor {
                   let referral = try CaseStore.referral(db, referralId: next.referralId),
                   let days = try CaseStore.days(db, referralId: next.referralId), let day = CivilDate(iso: days.redecidedOn),
                   day.year == year else { continue }
-            let mine = Set(referral.needs.map { $0.personKey ?? referral.householdId })
+            let mine = referral.recipients
             let history = try CaseStore.paid(db, year: year, recipients: mine, before: next)
             let earlier = try CaseStore.outcomes(db, referralId: next.referralId)
             let (outcomes, paid) = programme.redecision(referral: referral, earlier: earlier, history: history, on: day)

@@ -177,6 +177,11 @@ extension Programme {
     }
 }
 
+extension Referral {
+    /// Everyone whose annual caps a decision on this referral counts against (keys `PaidToDate`).
+    public var recipients: Set<String> { Set(needs.map { $0.recipient(in: self) }) }
+}
+
 extension Need {
     /// The person helped, or the household for a household need (keys `PaidToDate`).
     func recipient(in referral: Referral) -> String { personKey ?? referral.householdId }
