@@ -92,19 +92,25 @@ final class BasicLivingServiceTests: XCTestCase {
         XCTAssertEqual(noNote, 400, "a failed review needs a note")
         let reviewed = try await h.http("POST", path + "/preliminary-review", body: pass, token: BasicLivingHarness.township).status
         XCTAssertEqual(reviewed, 200)
+        // The county's confirmation is an act of today (China Standard Time), not of the event clock:
+        // the line ends in the month it was confirmed, whichever month CI happens to run in.
+        let chinaMonth = { PayrollMonth(CivilDate(dayNumber: Int((Int64(Date().timeIntervalSince1970 * 1000) + 8 * 3_600_000) / 86_400_000))) }
+        let before = chinaMonth()
         let done = try await h.http("POST", path + "/confirmation", body: confirm, token: BasicLivingHarness.county)
+        let after = chinaMonth()
         XCTAssertEqual(done.status, 200, String(decoding: done.body, as: UTF8.self))
         let closed = try await h.outcomes { $0.contains { $0.referralId == exit && $0.status == .closed } }.first { $0.referralId == exit && $0.status == .closed }
         XCTAssertEqual(closed?.program, "dibao"); XCTAssertNil(closed?.personKey)
 
-        // Paid: September 1,500, October 900, nothing from November (suspended, then ended).
+        // Paid: September 1,500, October 900, nothing from November (suspended, then ended when confirmed).
         let paid = PayrollPlanner.fold(try await h.payroll { PayrollPlanner.fold($0).contains { $0.payrollId == "pay-\(line)-2026-10" && $0.amountFen == 90_000 } }
             .map(\.entry)).filter { $0.lineId == line }
         XCTAssertEqual(paid.map(\.month.description), ["2026-09", "2026-10"])
         XCTAssertEqual(paid.map(\.amountFen), [150_000, 90_000])
         let ended = try h.read { db in try Data.fetchOne(db, sql: "SELECT body FROM bl_cases WHERE case_id = ?", arguments: [ref]) }
             .map { try JSONDecoder().decode(LivingCase.self, from: $0) }
-        XCTAssertEqual(ended?.lines.first?.endMonth, PayrollMonth("2026-11"))
+        XCTAssertTrue(ended?.lines.first?.endMonth.map { [before, after].contains($0) } == true,
+                      "ends in the month of the confirmation (\(before)…\(after)): \(String(describing: ended?.lines.first?.endMonth))")
         let view = try await h.http("GET", path, token: BasicLivingHarness.county)
         XCTAssertEqual(view.status, 200)
         XCTAssertFalse(String(decoding: view.body, as: UTF8.self).contains("11010519"), "no identity numbers in the API")
