@@ -20,18 +20,28 @@ enum EventClock {
     }
 
     /// Moves the clock to `time` if it is later, and returns the escalations that became due.
-    /// `cause` is the event that moved it (nil for the wall-clock scheduler).
-    static func advance(_ db: Database, to time: String, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
+    /// `cause` is the event that moved it (nil for the wall-clock scheduler). With `escalate` false
+    /// (the outcomes are not read to their end: a decision in time may be waiting there) only the
+    /// time moves; `catchUp` escalates once they are.
+    static func advance(_ db: Database, to time: String, cause: CloudEvent?, source: String, escalate: Bool = true) throws -> [OutgoingEvent] {
         guard let ms = Timestamp.milliseconds(time), let day = CivilDate(iso: time) else { return [] }
         let current = try load(db)
         if let current, ms <= current.nowMs { return [] }
-        let newDay = current.map { max($0.checkedDay, day) } ?? day
+        let newDay = escalate ? current.map { max($0.checkedDay, day) } ?? day : current?.checkedDay ?? day.adding(days: -1)
         try db.execute(sql: """
             INSERT INTO router_clock(id, now_ms, now_text, checked_day) VALUES (1, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET now_ms = excluded.now_ms, now_text = excluded.now_text, checked_day = excluded.checked_day
             """, arguments: [ms, time, newDay.description])
-        guard current == nil || newDay > current!.checkedDay else { return [] }
-        return try escalate(db, now: newDay, cause: cause, source: source)
+        guard escalate, current == nil || newDay > current!.checkedDay else { return [] }
+        return try self.escalate(db, now: newDay, cause: cause, source: source)
+    }
+
+    /// The escalations held back while the outcomes were not read to their end: the checked day
+    /// moves to the clock's day.
+    static func catchUp(_ db: Database, source: String) throws -> [OutgoingEvent] {
+        guard let current = try load(db), let day = CivilDate(iso: current.nowText), day > current.checkedDay else { return [] }
+        try db.execute(sql: "UPDATE router_clock SET checked_day = ? WHERE id = 1", arguments: [day.description])
+        return try escalate(db, now: day, cause: nil, source: source)
     }
 
     /// Marks every undecided referral due before `now` as overdue and emits one
@@ -40,12 +50,12 @@ enum EventClock {
         var ledger = ReferralLedger(restoring: try ReferralStore.dueBefore(db, day: now))
         let escalations = ledger.escalate(now: now)
         try ReferralStore.save(db, ledger, ids: escalations.map(\.referral.referralId), at: now.description)
-        return try escalations.map { try event($0, cause: cause, source: source) }
+        return try escalations.map { try event($0, causeID: cause?.id, source: source) }
     }
 
     /// The event of an escalation (or of its retraction). Its id depends on the escalation and
     /// whether it is taken back; its time is the first day the referral was overdue.
-    static func event(_ escalation: Escalation, cause: CloudEvent?, source: String) throws -> OutgoingEvent {
+    static func event(_ escalation: Escalation, causeID: String?, source: String) throws -> OutgoingEvent {
         let r = escalation.referral
         let day = (CivilDate(iso: r.dueBy)?.adding(days: 1)).map { "\($0)T00:00:00+08:00" } ?? r.dueBy
         let event = try CloudEvent.make(
@@ -54,7 +64,7 @@ enum EventClock {
             id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated",
                                 r.dueBy),
             source: source, type: EventType.referralEscalated.rawValue, time: day,
-            subject: r.householdId, key: r.householdId, causationID: cause?.id, payload: ReferralEscalated(escalation, escalatedAt: day))
+            subject: r.householdId, key: r.householdId, causationID: causeID, payload: ReferralEscalated(escalation, escalatedAt: day))
         return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)
     }
 }

@@ -60,6 +60,44 @@ enum ReferralStore {
                 ALTER TABLE router_referrals ADD COLUMN escalated_due TEXT;
                 """)
         }
+        m.registerMigration("router-v6-held-resolutions") { db in
+            // Resolved warnings whose withdrawals wait for the outcomes topic to be read to its end
+            // (Convergence: a withdrawal only on the facts, never because warnings ran ahead).
+            try db.execute(sql: """
+                CREATE TABLE router_held_resolutions(warning_id TEXT PRIMARY KEY NOT NULL, time TEXT NOT NULL,
+                  cause_id TEXT NOT NULL, warning BLOB NOT NULL) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    // MARK: resolutions held for the outcomes
+
+    /// Holds the resolution of `warning` (read at `time` from event `causeID`), replacing any held before.
+    static func hold(_ db: Database, _ warning: Warning, time: String, causeID: String) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO router_held_resolutions(warning_id, time, cause_id, warning)
+            VALUES (?1, ?2, ?3, doudi_seal(?4, 'router_held_resolutions/' || ?1))
+            """, arguments: [warning.warningId, time, causeID, try JSONCoding.encoder.encode(warning)])
+    }
+
+    /// A later state of the warning was read: what was held for an earlier one no longer stands.
+    static func release(_ db: Database, warningId: String) throws {
+        try db.execute(sql: "DELETE FROM router_held_resolutions WHERE warning_id = ?", arguments: [warningId])
+    }
+
+    /// Every held resolution, removed from the table, in the order they were read by event time.
+    static func takeHeld(_ db: Database) throws -> [(warning: Warning, time: String, causeID: String)] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT doudi_open(warning, 'router_held_resolutions/' || warning_id), time, cause_id FROM router_held_resolutions
+            """)
+        guard !rows.isEmpty else { return [] }
+        try db.execute(sql: "DELETE FROM router_held_resolutions")
+        return try rows.map { (try JSONDecoder().decode(Warning.self, from: $0[0] as Data), $0[1] as String, $0[2] as String) }
+            .sorted { (FactTime($0.time)?.ms ?? 0, $0.warning.warningId) < (FactTime($1.time)?.ms ?? 0, $1.warning.warningId) }
+    }
+
+    static func heldCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM router_held_resolutions") ?? 0
     }
 
     /// The event time the referral's latest revision was published with (nil before its first).

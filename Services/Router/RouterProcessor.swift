@@ -10,10 +10,19 @@ import ServiceKit
 /// referrals nobody decided by their deadline are escalated once (and the escalation taken back
 /// if a decision dated in time arrives later). People are named from the router's own copy of
 /// the registry (warnings carry person keys only).
+///
+/// Withdrawals and escalations rest on the absence of a department's decision, so they wait until
+/// the outcomes topic is read to its end (`ReadProgress`): a resolved warning read while outcomes
+/// lag behind (a replay, a restart after an outage) is held and its withdrawals decided at the end
+/// of a batch that reached the end of the outcomes; the event clock escalates only then too.
 struct RouterProcessor: EventProcessor {
     let name = "router"
     var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds] }
     let planner = ReferralPlanner()
+    var finishesWhenIdle: Bool { true }
+
+    /// Where an event the router publishes comes from: the input it answers and its event time.
+    struct Origin { let causeID: String; let time: String; let source: String }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ReferralStore.register(&migrator) }
 
@@ -25,19 +34,39 @@ struct RouterProcessor: EventProcessor {
         case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdProfile.self), cause: event, context)
         default: break // our own escalations coming back, or types of later versions
         }
-        // After the event is applied, so that a decision arriving on the day the clock moves counts.
-        return out + (try EventClock.advance(context.db, to: context.eventTime, cause: event, source: context.source))
+        // After the event is applied, so that a decision arriving on the day the clock moves counts;
+        // escalations only once the outcomes are read to their end (else `finishBatch` does them).
+        return out + (try EventClock.advance(context.db, to: context.eventTime, cause: event, source: context.source,
+                                             escalate: context.readToEnd(Topics.assistanceOutcomes)))
+    }
+
+    /// At the end of a batch that read the outcomes to their end: the resolutions held until then,
+    /// in the order they were read, then the escalations the clock held back.
+    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] {
+        guard context.readToEnd(Topics.assistanceOutcomes) else { return [] }
+        let db = context.db
+        var out: [OutgoingEvent] = []
+        for held in try ReferralStore.takeHeld(db) {
+            var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: held.warning.warningId))
+            // Its amendments were sent when it was read; only what rests on the outcomes waited.
+            let plan = planner.plan(held.warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
+            var touched: [String] = []
+            let origin = Origin(causeID: held.causeID, time: held.time, source: context.source)
+            out += try resolve(held.warning, withdraw: plan.withdraw, ledger: &ledger, origin: origin, touched: &touched)
+            out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
+            try ReferralStore.save(db, ledger, ids: touched, at: held.time)
+        }
+        return out + (try EventClock.catchUp(db, source: context.source))
     }
 
     private func route(_ warning: Warning, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
+        let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
         var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: warning.warningId))
         let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
         let day = CivilDate(iso: context.eventTime)
-        // Withdrawals are dated by the resolution (a fact of the warning), not by when it was read.
-        let resolvedOn = warning.resolvedAt.flatMap { CivilDate(iso: $0) } ?? day
         ledger.apply(RoutingPlan(send: plan.send, supersede: plan.supersede))
         var touched: [String] = []
         var revised: [(String, String)] = []
@@ -48,27 +77,26 @@ struct RouterProcessor: EventProcessor {
             // (and the classifier after it) must read a later revision's decisions after the earlier
             // one's, whatever order the warning's states arrived in (Convergence).
             let time = Self.later(context.eventTime, try ReferralStore.revisedAt(db, referralId: r.referralId))
-            out.append(try publish(r, cause: cause, context, time: time))
+            out.append(try publish(r, origin, time: time))
             revised.append((r.referralId, time))
             touched.append(r.referralId)
-            out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
+            out += try applyEarly(&ledger, referralId: r.referralId, origin: origin, db)
         }
-        for r in plan.withdraw {
-            guard let on = resolvedOn, ledger.withdraw(r.referralId, on: on, as: r) else { continue }
-            out.append(try publish(r, cause: cause, context))
-            touched.append(r.referralId)
-            if let e = ledger.settle(r.referralId, on: on) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+        // A later state of the warning replaces a resolution held for an earlier one.
+        try ReferralStore.release(db, warningId: warning.warningId)
+        if warning.status == .resolved {
+            if context.readToEnd(Topics.assistanceOutcomes) {
+                out += try resolve(warning, withdraw: plan.withdraw, ledger: &ledger, origin: origin, touched: &touched)
+            } else {
+                try ReferralStore.hold(db, warning, time: context.eventTime, causeID: cause.id)
+            }
         }
         for r in plan.supersede {
-            out.append(try publish(r, cause: cause, context))
+            out.append(try publish(r, origin))
             touched.append(r.referralId)
-            if let day, let e = ledger.settle(r.referralId, on: day) { out.append(try EventClock.event(e, cause: cause, source: context.source)) }
+            if let day, let e = ledger.settle(r.referralId, on: day) { out.append(try EventClock.event(e, causeID: cause.id, source: context.source)) }
         }
-        // Resolved by this referral's own decision: a withdrawal read before that is taken back.
-        if warning.status == .resolved, let own = warning.resolvedBy {
-            out += try reinstate(&ledger, own, resolvedBy: own, cause: cause, context, touched: &touched)
-        }
-        out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
+        out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
         if warning.status != .open {
             // Referrals still waiting for a person: the warning no longer needs them.
             for r in planner.referrals(for: { var w = warning; w.status = .open; return w }()) {
@@ -77,6 +105,25 @@ struct RouterProcessor: EventProcessor {
         }
         try ReferralStore.save(db, ledger, ids: touched, at: context.eventTime)
         for (id, time) in revised { try ReferralStore.setRevisedAt(db, referralId: id, time) }
+        return out
+    }
+
+    /// A resolution's withdrawals (its referrals nobody decided by the day it was resolved), dated by
+    /// the resolution, a fact of the warning, not by when it was read; and the take-back of a
+    /// withdrawal of the referral whose own decision resolved it.
+    private func resolve(_ warning: Warning, withdraw: [Referral], ledger: inout ReferralLedger, origin: Origin,
+                         touched: inout [String]) throws -> [OutgoingEvent] {
+        var out: [OutgoingEvent] = []
+        if let on = warning.resolvedAt.flatMap({ CivilDate(iso: $0) }) ?? CivilDate(iso: origin.time) {
+            for r in withdraw where ledger.withdraw(r.referralId, on: on, as: r) {
+                out.append(try publish(r, origin))
+                if !touched.contains(r.referralId) { touched.append(r.referralId) }
+                if let e = ledger.settle(r.referralId, on: on) { out.append(try EventClock.event(e, causeID: origin.causeID, source: origin.source)) }
+            }
+        }
+        if let own = warning.resolvedBy {
+            out += try reinstate(&ledger, own, resolvedBy: own, origin: origin, touched: &touched)
+        }
         return out
     }
 
@@ -107,10 +154,11 @@ struct RouterProcessor: EventProcessor {
             // Published at the warning's time, as if the person had been known then (never before
             // the revision it amends).
             let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: r.referralId))
-            out.append(try publish(r, cause: cause, context, time: sentTime))
-            out += try applyEarly(&ledger, referralId: r.referralId, cause: cause, context)
+            let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
+            out.append(try publish(r, origin, time: sentTime))
+            out += try applyEarly(&ledger, referralId: r.referralId, origin: origin, db)
             var touched = [r.referralId]
-            out += try lateEscalations(&ledger, touched: &touched, cause: cause, context)
+            out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
             try ReferralStore.save(db, ledger, ids: touched, at: time)
             try ReferralStore.setRevisedAt(db, referralId: r.referralId, sentTime)
         }
@@ -120,24 +168,24 @@ struct RouterProcessor: EventProcessor {
     /// A referral sent after the clock already passed its deadline (its warning was read late) is
     /// escalated now, as it would have been had it been read in time; a decision dated in time
     /// takes the escalation back when it comes.
-    private func lateEscalations(_ ledger: inout ReferralLedger, touched: inout [String], cause: CloudEvent,
-                                 _ context: ProcessingContext) throws -> [OutgoingEvent] {
-        guard let clock = try EventClock.load(context.db)?.checkedDay else { return [] }
+    private func lateEscalations(_ ledger: inout ReferralLedger, touched: inout [String], origin: Origin,
+                                 _ db: Database) throws -> [OutgoingEvent] {
+        guard let clock = try EventClock.load(db)?.checkedDay else { return [] }
         return try ledger.escalate(now: clock).map { e in
             if !touched.contains(e.referral.referralId) { touched.append(e.referral.referralId) }
-            return try EventClock.event(e, cause: cause, source: context.source)
+            return try EventClock.event(e, causeID: origin.causeID, source: origin.source)
         }
     }
 
     /// The event id derives from the referral's id, status, revision and content: the same
     /// referral published again (a replay) is the same event.
-    private func publish(_ referral: Referral, cause: CloudEvent, _ context: ProcessingContext, time: String? = nil) throws -> OutgoingEvent {
+    private func publish(_ referral: Referral, _ origin: Origin, time: String? = nil) throws -> OutgoingEvent {
         let fingerprint = String(CanonicalEncoding.fingerprint(referral), radix: 16)
         let event = try CloudEvent.make(
             id: EventID.derived(EventType.referral.rawValue, referral.referralId, referral.status.rawValue,
                                 String(referral.revision ?? 0), fingerprint),
-            source: context.source, type: EventType.referral.rawValue, time: time ?? context.eventTime,
-            subject: referral.householdId, key: referral.householdId, causationID: cause.id, payload: referral)
+            source: origin.source, type: EventType.referral.rawValue, time: time ?? origin.time,
+            subject: referral.householdId, key: referral.householdId, causationID: origin.causeID, payload: referral)
         return OutgoingEvent(topic: Topics.referrals(referral.domain), event: event)
     }
 
@@ -151,15 +199,14 @@ struct RouterProcessor: EventProcessor {
             return []
         }
         var ledger = ReferralLedger(restoring: [entry])
-        let out = try apply(outcome, to: &ledger, cause: cause, context)
+        let out = try apply(outcome, to: &ledger, origin: Origin(causeID: cause.id, time: context.eventTime, source: context.source))
         try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime)
         return out
     }
 
     /// Moves the ledger with a department's outcome; a decision or withdrawal settles the
     /// escalation question from its date.
-    private func apply(_ outcome: Outcome, to ledger: inout ReferralLedger, cause: CloudEvent,
-                       _ context: ProcessingContext) throws -> [OutgoingEvent] {
+    private func apply(_ outcome: Outcome, to ledger: inout ReferralLedger, origin: Origin) throws -> [OutgoingEvent] {
         guard let id = outcome.referralId else { return [] }
         let settledBefore = ledger.entry(id)?.settledOn
         let changed = ledger.apply(outcome) || ledger.entry(id)?.settledOn != settledBefore
@@ -168,33 +215,33 @@ struct RouterProcessor: EventProcessor {
         var touched: [String] = []
         // A decision dated on or before a withdrawal that was read first takes the withdrawal back.
         if [.granted, .denied, .closed].contains(outcome.status) {
-            out += try reinstate(&ledger, id, resolvedBy: nil, cause: cause, context, touched: &touched)
+            out += try reinstate(&ledger, id, resolvedBy: nil, origin: origin, touched: &touched)
         }
         guard changed || !out.isEmpty, let e = ledger.settle(id, on: day) else { return out }
-        return out + [try EventClock.event(e, cause: cause, source: context.source)]
+        return out + [try EventClock.event(e, causeID: origin.causeID, source: origin.source)]
     }
 
     /// Takes back a withdrawal the facts no longer support (`ReferralLedger.reinstate`): the referral
     /// is published again as it stands, status `sent` — the same event as its last send, so the
     /// department changes nothing — and the escalation question is settled again without it.
-    private func reinstate(_ ledger: inout ReferralLedger, _ id: String, resolvedBy: String?, cause: CloudEvent,
-                           _ context: ProcessingContext, touched: inout [String]) throws -> [OutgoingEvent] {
+    private func reinstate(_ ledger: inout ReferralLedger, _ id: String, resolvedBy: String?, origin: Origin,
+                           touched: inout [String]) throws -> [OutgoingEvent] {
         guard let r = ledger.reinstate(id, resolvedBy: resolvedBy) else { return [] }
         if !touched.contains(id) { touched.append(id) }
-        var out = [try publish(r, cause: cause, context)]
+        var out = [try publish(r, origin)]
         if let decided = ledger.entry(id)?.decidedOn, let e = ledger.settle(id, on: decided) {
-            out.append(try EventClock.event(e, cause: cause, source: context.source))
+            out.append(try EventClock.event(e, causeID: origin.causeID, source: origin.source))
         }
         return out
     }
 
     /// The outcomes read before `referralId` was recorded, applied now in date order (before the
     /// clock is asked whether it is overdue, so that an answer in time never escalates it).
-    private func applyEarly(_ ledger: inout ReferralLedger, referralId: String, cause: CloudEvent,
-                            _ context: ProcessingContext) throws -> [OutgoingEvent] {
+    private func applyEarly(_ ledger: inout ReferralLedger, referralId: String, origin: Origin,
+                            _ db: Database) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        for outcome in try ReferralStore.takeEarly(context.db, referralId: referralId) {
-            out += try apply(outcome, to: &ledger, cause: cause, context)
+        for outcome in try ReferralStore.takeEarly(db, referralId: referralId) {
+            out += try apply(outcome, to: &ledger, origin: origin)
         }
         return out
     }

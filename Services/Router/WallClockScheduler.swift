@@ -33,10 +33,13 @@ struct WallClockScheduler: Service {
     func tick() async throws {
         let now = Timestamp.rfc3339()
         let source = source
+        let progress = writer.progress
         let count = try await writer.write { db in
-            var escalations = try EventClock.advance(db, to: now, cause: nil, source: source)
+            // Nobody decided by the deadline: only once the outcomes are read to their end.
+            let settled = try progress.caughtUp(Topics.assistanceOutcomes, in: db)
+            var escalations = try EventClock.advance(db, to: now, cause: nil, source: source, escalate: settled)
             // Also referrals that arrived late (event time behind the clock) and are already overdue.
-            if let day = try EventClock.load(db)?.checkedDay {
+            if settled, let day = try EventClock.load(db)?.checkedDay {
                 escalations += try EventClock.escalate(db, now: day, cause: nil, source: source)
             }
             return (escalations.count, escalations)

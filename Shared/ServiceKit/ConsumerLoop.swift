@@ -32,16 +32,20 @@ final class ConsumerLoop: Sendable {
     let chaos: ChaosSource?
     let producers: ProducerAllowList
     let gaps = OffsetGaps()
+    let progress: ReadProgress
 
     init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
          health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
-         retryBudget: Int, chaos: Chaos? = nil, logger: Logger, producers: ProducerAllowList = ProducerAllowList()) {
+         retryBudget: Int, chaos: Chaos? = nil, logger: Logger, producers: ProducerAllowList = ProducerAllowList(),
+         progress: ReadProgress) {
         self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
         self.health = health; self.tracer = tracer; self.continuity = continuity
         self.relayWake = relayWake; self.batchSize = batchSize; self.retryBudget = retryBudget; self.logger = logger
         self.source = "/doudi/\(processor.name)"
         self.chaos = chaos.map(ChaosSource.init)
         self.producers = producers
+        self.progress = progress
+        progress.attach(consumer)
     }
 
     /// Runs until `shouldStop` says so; the batch in hand is always finished and committed first.
@@ -50,6 +54,7 @@ final class ConsumerLoop: Sendable {
         // SQLite transaction run on different threads, so the two overlap.
         var pending: Task<[KafkaMessage], Error>? = nil
         var carried: [KafkaMessage] = []  // fetched before a re-read (OffsetGaps), of other partitions
+        var lastIdle = ContinuousClock.now
         defer { pending?.cancel() }
         while !shouldStop() {
             if let fatal = health.fatal { throw RuntimeStop(reason: fatal) }
@@ -59,7 +64,14 @@ final class ConsumerLoop: Sendable {
                 do { batch = try await (pending ?? poll()).value; pending = nil }
                 catch { pending = nil; logger.error("poll failed", metadata: ["error": "\(error)"]); try await Task.sleep(for: .seconds(1)); continue }
             }
-            if batch.isEmpty { continue }
+            if batch.isEmpty {
+                if processor.finishesWhenIdle, ContinuousClock.now - lastIdle >= .milliseconds(500) {
+                    lastIdle = .now
+                    do { try await finishIdle() }
+                    catch { health.observe(error, storePath: store.path); logger.warning("idle finish failed", metadata: ["error": "\(error)"]) }
+                }
+                continue
+            }
             if pending == nil { pending = poll() }
             if let delay = chaos?.delay() { try await Task.sleep(for: delay) }
             let started = ContinuousClock.now
@@ -88,6 +100,18 @@ final class ConsumerLoop: Sendable {
         }
         // Messages fetched but not applied are simply re-delivered to the next owner.
         _ = try? await pending?.value
+    }
+
+    /// `finishBatch` with no batch: work that waited for a topic to be read to its end.
+    private func finishIdle() async throws {
+        let processor = processor, source = source, sealer = store.sealer, progress = progress
+        let count = try await store.pool.write { db -> Int in
+            let next = try Inbox.nextOffsets(db)
+            let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: next) }))
+            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+            return events.count
+        }
+        if count > 0 { relayWake.signal() }
     }
 
     private func poll() -> Task<[KafkaMessage], Error> {
@@ -134,7 +158,7 @@ final class ConsumerLoop: Sendable {
     private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws
         -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]) {
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
-        let continuity = continuity, producers = producers, sealer = store.sealer
+        let continuity = continuity, producers = producers, sealer = store.sealer, progress = progress
         let crossable = gaps.accepted()
         let outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
@@ -187,7 +211,9 @@ final class ConsumerLoop: Sendable {
                         case .new: break
                         }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
-                        let context = ProcessingContext(db: db, message: message, eventTime: time, source: source)
+                        let offsets = nextOffsets
+                        let context = ProcessingContext(db: db, message: message, eventTime: time, source: source,
+                                                        caughtUp: { progress.caughtUp($0, next: offsets) })
                         let trace = tracer.context(forWorkOn: event)
                         let started = trace == nil ? 0 : Tracer.nowNanos()
                         var derived = try processor.process(event, in: context)
@@ -216,7 +242,8 @@ final class ConsumerLoop: Sendable {
                     outcome.deadLettered += 1
                 }
             }
-            for out in try processor.finishBatch(in: BatchContext(db: db, source: source)) {
+            let offsets = nextOffsets
+            for out in try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: offsets) })) {
                 try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
             }
             // The applied offsets move with the state, in the same transaction.

@@ -19,16 +19,28 @@ public protocol EventProcessor: Sendable {
     /// service gathers over a batch and publishes once (the matcher's one profile version per
     /// household for a run of outcomes). An error retries the whole batch.
     func finishBatch(in context: BatchContext) throws -> [OutgoingEvent]
+    /// Whether `finishBatch` also runs while no input arrives (about twice a second): for work a
+    /// batch left waiting on another topic being read to its end (`BatchContext.readToEnd`).
+    var finishesWhenIdle: Bool { get }
 }
 
 extension EventProcessor {
     public func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { [] }
+    public var finishesWhenIdle: Bool { false }
 }
 
 /// What `finishBatch` may use: the batch's open transaction.
 public struct BatchContext {
     public let db: Database
     public let source: String
+    let caughtUp: (String) -> Bool
+
+    public init(db: Database, source: String, caughtUp: @escaping (String) -> Bool = { _ in true }) {
+        self.db = db; self.source = source; self.caughtUp = caughtUp
+    }
+
+    /// Whether the store has applied every record of `topic` the broker holds (`ReadProgress`).
+    public func readToEnd(_ topic: String) -> Bool { caughtUp(topic) }
 }
 
 /// An event to publish through the outbox.
@@ -55,6 +67,16 @@ public struct ProcessingContext {
     /// event time, never on the wall clock, so that a replay decides the same.
     public let eventTime: String
     public let source: String
+    let caughtUp: (String) -> Bool
+
+    public init(db: Database, message: KafkaMessage, eventTime: String, source: String,
+                caughtUp: @escaping (String) -> Bool = { _ in true }) {
+        self.db = db; self.message = message; self.eventTime = eventTime; self.source = source; self.caughtUp = caughtUp
+    }
+
+    /// Whether the store has applied every record of `topic` the broker holds, this event included
+    /// (`ReadProgress`): a decision that rests on the absence of a fact on `topic` waits for it.
+    public func readToEnd(_ topic: String) -> Bool { caughtUp(topic) }
 
     /// A derived event: its id is a function of the cause's id and `discriminator`.
     public func derive<T: Encodable>(from cause: CloudEvent, type: String, discriminator: String,

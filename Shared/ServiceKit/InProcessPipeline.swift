@@ -16,6 +16,10 @@ public final class InProcessPipeline {
     public private(set) var published: [OutgoingEvent] = []
     private var offsets: [String: Int64] = [:]
     private let source: String
+    /// How many records each topic holds, for a replay: the input is on the topics from the start,
+    /// and `readToEnd(topic)` says whether that many were delivered. Topics not named here always
+    /// count as read to their end (a live run that reads each record as it is produced).
+    public var topicEnds: [String: Int64] = [:]
 
     public init(_ processor: any EventProcessor) throws {
         self.processor = processor
@@ -28,7 +32,7 @@ public final class InProcessPipeline {
     /// (the runtime would dead-letter it) after rolling back that event only.
     @discardableResult
     public func deliver(_ batch: [(topic: String, event: CloudEvent)]) throws -> [OutgoingEvent] {
-        let processor = processor, source = source
+        let processor = processor, source = source, ends = topicEnds
         var offsets = offsets
         let out = try db.write { db -> [OutgoingEvent] in
             var out: [OutgoingEvent] = []
@@ -38,11 +42,15 @@ public final class InProcessPipeline {
                 if try Inbox.isApplied(db, source: event.source, eventID: event.id) { continue }
                 let message = KafkaMessage(topic: topic, partition: 0, offset: offset, key: event.key.map { Array($0.utf8) },
                                            value: event.data, headers: event.headers.map { KafkaHeader($0.0, $0.1) })
-                let context = ProcessingContext(db: db, message: message, eventTime: event.time, source: source)
+                let read = offsets
+                let context = ProcessingContext(db: db, message: message, eventTime: event.time, source: source,
+                                                caughtUp: { t in ends[t].map { read[t, default: 0] >= $0 } ?? true })
                 out += try processor.process(event, in: context)
                 try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: Inbox.digest(of: event.data), atMs: 0)
             }
-            out += try processor.finishBatch(in: BatchContext(db: db, source: source))
+            let read = offsets
+            out += try processor.finishBatch(in: BatchContext(db: db, source: source,
+                                                              caughtUp: { t in ends[t].map { read[t, default: 0] >= $0 } ?? true }))
             return out
         }
         self.offsets = offsets

@@ -27,6 +27,8 @@ public struct ServiceRunner: Sendable {
     public let audit: AccessAudit
     let processor: any EventProcessor
     let wake = WakeSignal()
+    /// How far the store has read each input topic (shared by the consumer loop and the writer).
+    public let progress = ReadProgress()
 
     public init(processor: any EventProcessor, defaultHTTPPort: Int, config: ServiceConfig? = nil) throws {
         let config = try config ?? ServiceConfig(service: processor.name, defaultHTTPPort: defaultHTTPPort)
@@ -48,7 +50,7 @@ public struct ServiceRunner: Sendable {
         }
         self.health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
         self.tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
-        self.writer = StoreWriter(store: store, wake: wake, health: health, tracer: tracer)
+        self.writer = StoreWriter(store: store, wake: wake, health: health, tracer: tracer, progress: progress)
         self.audit = AccessAudit(writer: writer, service: processor.name)
     }
 
@@ -73,7 +75,7 @@ public struct ServiceRunner: Sendable {
         let pipeline = Pipeline(
             loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics, health: health,
                                tracer: tracer, continuity: continuity, relayWake: wake, batchSize: config.batchSize, retryBudget: config.retryBudget,
-                               chaos: config.chaos, logger: logger),
+                               chaos: config.chaos, logger: logger, progress: progress),
             relay: OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
                                service: processor.name),
             consumer: consumer, store: store, metrics: metrics, health: health, tracer: tracer, continuity: continuity,

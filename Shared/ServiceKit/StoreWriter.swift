@@ -15,9 +15,12 @@ public struct StoreWriter: Sendable {
     let wake: WakeSignal
     let health: RuntimeHealth
     let tracer: Tracer
+    /// How far the consumer's store has read each input topic (`ReadProgress.caughtUp(_:in:)`):
+    /// a scheduler's decision that rests on the absence of a fact waits for its topic.
+    public let progress: ReadProgress
 
-    init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer) {
-        self.store = store; self.wake = wake; self.health = health; self.tracer = tracer
+    init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer, progress: ReadProgress) {
+        self.store = store; self.wake = wake; self.health = health; self.tracer = tracer; self.progress = progress
     }
 
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in

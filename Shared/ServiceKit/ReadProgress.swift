@@ -1,0 +1,47 @@
+import Envelope
+import Foundation
+import GRDB
+import Kafka
+import Store
+
+/// How far a service's store has applied each input topic against what the broker holds
+/// (RULES.md, Convergence: "no decision from a transient state"). A service whose decision rests on
+/// the absence of a fact on another topic — a withdrawal or an escalation because no department
+/// decided — asks whether that topic is read to its end before deciding, so that a topic that ran
+/// ahead of another (a replay, a restart after an outage, a slow partition) never decides alone.
+///
+/// "Read to its end" is judged on the partitions this member is assigned (topics are keyed by
+/// household, so a household's facts share a partition number across topics) against the high
+/// watermark librdkafka last saw in a fetch response: no network round trip. Unknown — no consumer
+/// yet, or a partition never fetched — counts as not read.
+public final class ReadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var consumer: KafkaConsumer?
+    private let always: Bool
+
+    /// `always`: every topic counts as read (in-process pipelines, which deliver in their own order).
+    public init(always: Bool = false) { self.always = always }
+
+    func attach(_ consumer: KafkaConsumer) { lock.lock(); self.consumer = consumer; lock.unlock() }
+
+    /// Whether the store's next offsets (`next`, as `Inbox.nextOffsets` reads them, with the open
+    /// batch's progress) reach the broker's end of every assigned partition of `topic`.
+    public func caughtUp(_ topic: String, next: [String: [Int32: Int64]]) -> Bool {
+        if always { return true }
+        lock.lock(); let consumer = consumer; lock.unlock()
+        guard let consumer else { return false }
+        let mine = consumer.assignment.filter { $0.topic == topic }
+        if mine.isEmpty { return false }
+        for tp in mine {
+            guard let high = consumer.cachedHighWatermark(tp) else { return false }
+            if (next[topic]?[tp.partition] ?? 0) < high { return false }
+        }
+        return true
+    }
+
+    /// The same judgement in a transaction of its own (schedulers, HTTP handlers).
+    public func caughtUp(_ topic: String, in db: Database) throws -> Bool {
+        if always { return true }
+        return caughtUp(topic, next: try Inbox.nextOffsets(db))
+    }
+}
