@@ -166,5 +166,13 @@ final class ConvergenceTests: XCTestCase {
         let new = after.subtracting(before)
         // Reported with the decisions: see assertedAfterRebuild.
         print("rebuild: \(new.count) business events with ids the first pass had not published (reported, not asserted)")
+        if !new.isEmpty {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-convergence-\(ProcessInfo.processInfo.processIdentifier)")
+            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let file = dir.appendingPathComponent("rebuild-events.jsonl")
+            try? await SuiteRun.dumpEvents(namespace: d.namespace, to: file)
+            let lines = (try? String(contentsOf: file, encoding: .utf8))?.split(separator: "\n") ?? []
+            for line in lines where new.contains(where: { line.contains("\"id\":\"\($0)\"") }) { print("rebuild, new: \(line.prefix(1_500))") }
+        }
     }
 }

@@ -151,7 +151,7 @@ extension SuiteRun {
     }
 
     /// Writes every event of the business topics and the registry, in topic order, as JSON lines
-    /// (`topic`, `partition`, `offset`, `id`, `type`, `time`, `payload`): what a convergence failure
+    /// (`topic`, `partition`, `offset`, `id`, `type`, `time`, `cause`, `payload`): what a convergence failure
     /// is diagnosed from. Reads to the end offsets captured at start.
     public static func dumpEvents(namespace: String, to file: URL) async throws {
         let topics = ([.registryHouseholds, .monitoringSignals, .monitoringWarnings, .workTasks, .assistanceOutcomes,
@@ -159,7 +159,8 @@ extension SuiteRun {
         var out = Data()
         try await TopicSnapshot(configuration: TestBroker.kafka).read(topics) { m in
             var line: [String: Any] = ["topic": String(m.topic.dropFirst(namespace.count)), "partition": Int(m.partition), "offset": Int(m.offset),
-                                       "id": m.header("ce_id") ?? "", "type": m.header("ce_type") ?? "", "time": m.header("ce_time") ?? ""]
+                                       "id": m.header("ce_id") ?? "", "type": m.header("ce_type") ?? "", "time": m.header("ce_time") ?? "",
+                                       "cause": m.header("ce_causationid") ?? ""]
             line["payload"] = (try? JSONSerialization.jsonObject(with: Data(m.value))) ?? String(decoding: m.value, as: UTF8.self)
             out.append(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
             out.append(0x0A)
