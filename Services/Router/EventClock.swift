@@ -13,6 +13,9 @@ import ServiceKit
 enum EventClock {
     struct State { var nowMs: Int64; var nowText: String; var checkedDay: CivilDate }
 
+    /// The checked day of a clock that has moved but never escalated: before every deadline.
+    static let nothingChecked = CivilDate(dayNumber: 0)
+
     static func load(_ db: Database) throws -> State? {
         guard let row = try Row.fetchOne(db, sql: "SELECT now_ms, now_text, checked_day FROM router_clock WHERE id = 1"),
               let day = CivilDate(iso: row[2] as String) else { return nil }
@@ -27,7 +30,9 @@ enum EventClock {
         guard let ms = Timestamp.milliseconds(time), let day = CivilDate(iso: time) else { return [] }
         let current = try load(db)
         if let current, ms <= current.nowMs { return [] }
-        let newDay = escalate ? current.map { max($0.checkedDay, day) } ?? day : current?.checkedDay ?? day.adding(days: -1)
+        // Not escalating on a first reading leaves nothing checked yet (a day before any deadline):
+        // `lateEscalations` must not take the unchecked clock's day for one that was checked.
+        let newDay = escalate ? current.map { max($0.checkedDay, day) } ?? day : current?.checkedDay ?? Self.nothingChecked
         try db.execute(sql: """
             INSERT INTO router_clock(id, now_ms, now_text, checked_day) VALUES (1, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET now_ms = excluded.now_ms, now_text = excluded.now_text, checked_day = excluded.checked_day

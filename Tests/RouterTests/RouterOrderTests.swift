@@ -151,8 +151,12 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertFalse(live.published.contains { $0.event.type == EventType.referral.rawValue && (try? $0.event.decode(Referral.self).status) == .withdrawn },
                        "the live run withdraws nothing: every referral was decided by its resolution")
 
-        // The replay: warnings (and their clock) first, then the outcomes, in batches.
-        let warningsFirst = facts.filter { $0.topic != Topics.assistanceOutcomes } + facts.filter { $0.topic == Topics.assistanceOutcomes }
+        // The replay: warnings (and their clock) first, then the outcomes, in batches. The latest
+        // warning (another household, another partition) comes first: the clock's first reading is
+        // then past every deadline, which must not count as a day checked for escalations.
+        let latest = facts.first { $0.event.id == "ev-w2-open" }!
+        let warningsFirst = [latest] + facts.filter { $0.topic != Topics.assistanceOutcomes && $0.event.id != latest.event.id }
+            + facts.filter { $0.topic == Topics.assistanceOutcomes }
         func replay(waitingForOutcomes: Bool) throws -> InProcessPipeline {
             let p = try InProcessPipeline(RouterProcessor())
             if waitingForOutcomes { p.topicEnds[Topics.assistanceOutcomes] = Int64(facts.filter { $0.topic == Topics.assistanceOutcomes }.count) }
