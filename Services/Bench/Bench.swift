@@ -45,6 +45,12 @@ struct Bench: AsyncParsableCommand {
             for (title, value, unit) in regionBench() { line(title, value, unit: unit) }
             return
         }
+        if only == ["convergence"] {   // the pure engine only
+            let c = convergenceBench()
+            emit(String(format: "classifier engine, 6 registry points per household: stateless %.1f µs, history in order %.1f µs (%.1f×), newest first %.1f µs (%.1f×)",
+                        c.stateless, c.inOrder, c.inOrder / c.stateless, c.reversed, c.reversed / c.stateless))
+            return
+        }
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
         let runtime = RuntimeBench(kafka: kafka, events: events, workDir: workDir)

@@ -1,0 +1,39 @@
+// ReadProgress (RULES.md Convergence, "no decision from a transient state") rests on the high
+// watermark librdkafka caches from fetch responses: a consumer that has applied only part of a
+// partition must never be told it has read it to its end. Checked against the real broker, with a
+// consumer that takes a few records at a time from a topic that already holds many (a rebuild).
+import Envelope
+import Kafka
+import TestSupport
+import XCTest
+
+final class ReadProgressTests: XCTestCase {
+    func testTheCachedHighWatermarkIsTheLogEndNotTheEndOfAFetch() async throws {
+        let topic = try await TestBroker.freshTopics(["read-progress"], partitions: 2)[0]
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(TestBroker.kafka))
+        let total = 3_000
+        try await producer.send((0..<total).map {
+            OutgoingMessage(topic: topic, key: Array("k\($0 % 7)".utf8), value: Array(repeating: 120, count: 200), headers: [])
+        })
+        var config = KafkaConsumerConfiguration(TestBroker.kafka, groupID: "read-progress-\(EventID.random())", topics: [topic])
+        config.sessionTimeoutMs = 6000
+        let consumer = try KafkaConsumer(configuration: config)
+        defer { Task { await consumer.close() } }
+        var next: [TopicPartition: Int64] = [:]
+        var seen = 0, early: [String] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while seen < total && ContinuousClock.now < deadline {
+            let batch = try await consumer.poll(maxCount: 7, timeoutMs: 200)
+            for m in batch { next[m.topicPartition] = m.offset + 1 }
+            seen += batch.count
+            // Judged as ReadProgress judges it: every assigned partition's next offset against the cache.
+            let ends = consumer.assignment.map { ($0, consumer.cachedHighWatermark($0)) }
+            let readToEnd = !ends.isEmpty && ends.allSatisfy { tp, high in high.map { (next[tp] ?? 0) >= $0 } ?? false }
+            if readToEnd && seen < total { early.append("read to its end after \(seen) of \(total): \(ends)") }
+        }
+        XCTAssertEqual(seen, total)
+        XCTAssertEqual(early.first, nil, "\(early.count) times")
+        let sum = consumer.assignment.compactMap { consumer.cachedHighWatermark($0) }.reduce(0, +)
+        XCTAssertEqual(sum, Int64(total), "the watermarks add up to what was produced")
+    }
+}
