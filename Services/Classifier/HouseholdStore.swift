@@ -40,10 +40,25 @@ enum HouseholdStore {
 
     /// The stored history and the token of its last save (nil for a row saved before tokens).
     static func stored(_ db: Database, householdId hh: String) throws -> (history: HouseholdHistory, token: Int64?)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT history, history_token FROM households WHERE household_id = ?"),
-                                         arguments: [hh]) else { return nil }
-        return (try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data), row[1])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT history, history_token, profile_input, profile_version FROM households WHERE household_id = ?
+            """), arguments: [hh]) else { return nil }
+        var h = try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data)
+        if let input: String = row[2] { h.profile = try profile(db, householdId: hh, inputId: input, version: row[3]) }
+        return (h, row[1])
     }
+
+    /// The profile a history refers to: the registry version it applied, as kept in its inputs.
+    private static func profile(_ db: Database, householdId hh: String, inputId: String, version: Int) throws -> HouseholdProfile {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT version, payload FROM household_inputs WHERE household_id = ? AND input_id = ?
+            """), arguments: [hh, inputId]), row[0] as Int == version else {
+            throw StoreInconsistency(detail: "a household history refers to a registry version its inputs do not hold (\(inputId.prefix(60)))")
+        }
+        return try JSONDecoder().decode(HouseholdProfile.self, from: row[1] as Data)
+    }
+
+    struct StoreInconsistency: Error, CustomStringConvertible { var detail: String; var description: String { detail } }
 
     /// Whether the household has a stored history, and the token of its last save (HistoryCache).
     static func token(_ db: Database, householdId hh: String) throws -> (exists: Bool, token: Int64?) {
@@ -52,20 +67,30 @@ enum HouseholdStore {
         return (true, row[0])
     }
 
-    /// Saves the history with a fresh token (HistoryCache) and returns the token.
+    /// Saves the history with a fresh token (HistoryCache) and returns the token. The profile is
+    /// not encoded again with every save: it is the registry version of one of the household's
+    /// inputs (`profile/<asOf>`, stored as received), named in `profile_input` and read from there.
+    /// A profile without `asOf` (its input is named by its event time) stays in the history.
     @discardableResult
     static func save(_ db: Database, _ h: HouseholdHistory) throws -> Int64 {
         let token = HistoryCache.newToken()
+        var rest = h
+        var profileInput: String? = nil
+        if let asOf = h.profile?.asOf {
+            profileInput = "profile/\(asOf)"
+            rest.profile = nil
+        }
         try db.cachedStatement(sql: """
             INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on, history,
-              history_token, next_due)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+              history_token, next_due, profile_input)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
               category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
-              history = excluded.history, history_token = excluded.history_token, next_due = excluded.next_due
+              history = excluded.history, history_token = excluded.history_token, next_due = excluded.next_due,
+              profile_input = excluded.profile_input
             """).execute(arguments: [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
-                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(h), token,
-                                     nextDue(h)])
+                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(rest), token,
+                                     nextDue(h), profileInput])
         return token
     }
 
@@ -90,12 +115,14 @@ struct Households {
 
     func apply(_ db: Database, householdId hh: String, inputs: [(ClassifierInput, Data)], clock: FactTime?,
                emitter: Emitter) throws -> [OutgoingEvent] {
+        // Read before the inputs are added: the history's profile is read from the input it
+        // applied (HouseholdStore.save), which a newer version of the same point replaces.
+        let (previous, known) = try load(db, householdId: hh)
         var added: [ClassifierInput] = []
         for (input, payload) in inputs where try HouseholdStore.addInput(db, householdId: hh, input, payload: payload) {
             added.append(input)
         }
         if added.isEmpty && inputs.isEmpty == false { return [] }
-        let (previous, known) = try load(db, householdId: hh)
         var h = previous ?? HouseholdHistory(householdId: hh)
         // The household's inputs as stored now (this input included), when known.
         var all = known.map { Self.merge($0, added) }

@@ -171,4 +171,32 @@ final class HistoryCacheTests: XCTestCase {
         XCTAssertNil(after?[0] as String?)
         XCTAssertEqual(try store.history("D")?.dueChecked, ["w-D-basic-living-not_covered-0"])
     }
+
+    /// The history's profile is not stored again with every save: it is read from the registry
+    /// version kept among the inputs, and a history whose input is not that version is an error.
+    func testProfileIsReadFromItsInput() throws {
+        let store = try ClassifierStore("profile-input", cache: nil)
+        let v1 = Self.profile("E", version: 1, incomeFen: 0, at: "2026-10-01T08:00:00Z")
+        _ = try store.apply(v1, clock: "2026-10-01T08:00:00Z")
+        guard case .profile(let p1) = v1.kind else { return XCTFail() }
+        XCTAssertEqual(try store.history("E")?.profile, p1)
+        try store.queue.read { db in
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT history, profile_input FROM households WHERE household_id = 'E'"))
+            XCTAssertNil(try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data).profile, "not stored twice")
+            XCTAssertEqual(row[1] as String?, "profile/2026-10-01T08:00:00Z")
+        }
+        // A version without asOf (its input is named by its event time) stays in the history.
+        var bare = p1
+        bare.householdId = "F"; bare.asOf = nil
+        _ = try store.apply(ClassifierInput(.profile(bare), time: FactTime("2026-10-02T08:00:00Z")!), clock: "2026-10-02T08:00:00Z")
+        try store.queue.read { db in
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT history, profile_input FROM households WHERE household_id = 'F'"))
+            XCTAssertEqual(try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data).profile, bare)
+            XCTAssertNil(row[1] as String?)
+        }
+        XCTAssertEqual(try store.history("F")?.profile, bare)
+        // An input that is not the version the history applied: the store is inconsistent, say so.
+        try store.queue.write { try $0.execute(sql: "UPDATE household_inputs SET version = 7 WHERE household_id = 'E'") }
+        XCTAssertThrowsError(try store.history("E"))
+    }
 }
