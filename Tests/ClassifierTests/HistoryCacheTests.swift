@@ -199,4 +199,23 @@ final class HistoryCacheTests: XCTestCase {
         try store.queue.write { try $0.execute(sql: "UPDATE household_inputs SET version = 7 WHERE household_id = 'E'") }
         XCTAssertThrowsError(try store.history("E"))
     }
+
+    /// The setting: a default, 0 for no cache, and a bad value is an error that names it.
+    func testCapacitySetting() throws {
+        XCTAssertEqual(try HistoryCache.capacity(from: [:]).get(), HistoryCache.defaultCapacity)
+        XCTAssertEqual(try HistoryCache.capacity(from: [HistoryCache.setting: "0"]).get(), 0)
+        XCTAssertEqual(try HistoryCache.capacity(from: [HistoryCache.setting: "500"]).get(), 500)
+        for bad in ["lots", "-1", "1.5"] {
+            guard case .failure(let error) = HistoryCache.capacity(from: [HistoryCache.setting: bad]) else { return XCTFail(bad) }
+            XCTAssertTrue(error.description.hasPrefix("DOUDI_CLASSIFIER_CACHED_HOUSEHOLDS=\(bad) "), error.description)
+        }
+        // A cache of 0 keeps nothing; a small one keeps at most its capacity.
+        let none = HistoryCache(capacity: 0)
+        none.store("A", .init(token: 1, history: HouseholdHistory(householdId: "A"), inputs: nil))
+        XCTAssertNil(none.entry("A", token: 1))
+        let two = HistoryCache(capacity: 2)
+        for hh in ["A", "B", "C", "D", "E"] { two.store(hh, .init(token: 1, history: HouseholdHistory(householdId: hh), inputs: nil)) }
+        XCTAssertLessThanOrEqual(two.statistics.entries, 2)
+        XCTAssertNotNil(two.entry("E", token: 1))
+    }
 }
