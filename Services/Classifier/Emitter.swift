@@ -22,9 +22,10 @@ struct Emitter {
 
     static func scoped(time: String, causationID: String? = nil) -> Emitter { Emitter(causationID: causationID, time: time) }
 
-    func warning(_ w: Warning, time: FactTime?) throws -> OutgoingEvent {
+    /// `fingerprint`: `Publication.fingerprintOf(w)` when the caller has it already.
+    func warning(_ w: Warning, time: FactTime?, fingerprint: String? = nil) throws -> OutgoingEvent {
         let id = EventID.derived(Self.warningType, w.warningId, w.status.rawValue, String(w.revision ?? 0),
-                                 Publication.fingerprintOf(w))
+                                 fingerprint ?? Publication.fingerprintOf(w))
         return OutgoingEvent(topic: Topics.monitoringWarnings, event: try CloudEvent.make(
             id: id, source: Self.source, type: Self.warningType, time: time?.text ?? self.time, subject: w.householdId,
             key: w.householdId, causationID: causationID, payload: w))

@@ -35,19 +35,69 @@ enum HouseholdStore {
     }
 
     static func history(_ db: Database, householdId hh: String) throws -> HouseholdHistory? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT history FROM households WHERE household_id = ?"), arguments: [hh])
-            .map { try StateCoding.decode(HouseholdHistory.self, from: $0) }
+        try stored(db, householdId: hh)?.history
     }
 
-    static func save(_ db: Database, _ h: HouseholdHistory) throws {
+    /// The stored history and the token of its last save (nil for a row saved before tokens).
+    static func stored(_ db: Database, householdId hh: String) throws -> (history: HouseholdHistory, token: Int64?)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT history, history_token, profile_input, profile_version FROM households WHERE household_id = ?
+            """), arguments: [hh]) else { return nil }
+        var h = try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data)
+        if let input: String = row[2] { h.profile = try profile(db, householdId: hh, inputId: input, version: row[3]) }
+        return (h, row[1])
+    }
+
+    /// The profile a history refers to: the registry version it applied, as kept in its inputs.
+    private static func profile(_ db: Database, householdId hh: String, inputId: String, version: Int) throws -> HouseholdProfile {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT version, payload FROM household_inputs WHERE household_id = ? AND input_id = ?
+            """), arguments: [hh, inputId]), row[0] as Int == version else {
+            throw StoreInconsistency(detail: "a household history refers to a registry version its inputs do not hold (\(inputId.prefix(60)))")
+        }
+        return try JSONDecoder().decode(HouseholdProfile.self, from: row[1] as Data)
+    }
+
+    struct StoreInconsistency: Error, CustomStringConvertible { var detail: String; var description: String { detail } }
+
+    /// Whether the household has a stored history, and the token of its last save (HistoryCache).
+    static func token(_ db: Database, householdId hh: String) throws -> (exists: Bool, token: Int64?) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT history_token FROM households WHERE household_id = ?"),
+                                         arguments: [hh]) else { return (false, nil) }
+        return (true, row[0])
+    }
+
+    /// Saves the history with a fresh token (HistoryCache) and returns the token. The profile is
+    /// not encoded again with every save: it is the registry version of one of the household's
+    /// inputs (`profile/<asOf>`, stored as received), named in `profile_input` and read from there.
+    /// A profile without `asOf` (its input is named by its event time) stays in the history.
+    @discardableResult
+    static func save(_ db: Database, _ h: HouseholdHistory) throws -> Int64 {
+        let token = HistoryCache.newToken()
+        var rest = h
+        var profileInput: String? = nil
+        if let asOf = h.profile?.asOf {
+            profileInput = "profile/\(asOf)"
+            rest.profile = nil
+        }
         try db.cachedStatement(sql: """
-            INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on, history)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on, history,
+              history_token, next_due, profile_input)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
               category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
-              history = excluded.history
+              history = excluded.history, history_token = excluded.history_token, next_due = excluded.next_due,
+              profile_input = excluded.profile_input
             """).execute(arguments: [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
-                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(h)])
+                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(rest), token,
+                                     nextDue(h), profileInput])
+        return token
+    }
+
+    /// The earliest due date of the history's open not_covered warnings not checked yet (§3.4):
+    /// the event clock brings the household up to a new day only when that day is past it.
+    static func nextDue(_ h: HouseholdHistory) -> String? {
+        h.openWarnings.filter { $0.disposal == .notCovered && !h.dueChecked.contains($0.warningId) }.compactMap(\.dueBy).min()
     }
 
     static func householdIds(_ db: Database, after: String, limit: Int) throws -> [String] {
@@ -60,22 +110,51 @@ enum HouseholdStore {
 /// everything applied, else by replaying all its inputs; then publishes what changed.
 struct Households {
     let standards: LocalStandards
+    /// Decoded histories of recent households (nil: every input decodes the stored one).
+    var cache: HistoryCache? = nil
 
     func apply(_ db: Database, householdId hh: String, inputs: [(ClassifierInput, Data)], clock: FactTime?,
                emitter: Emitter) throws -> [OutgoingEvent] {
+        // Read before the inputs are added: the history's profile is read from the input it
+        // applied (HouseholdStore.save), which a newer version of the same point replaces.
+        let (previous, known) = try load(db, householdId: hh)
         var added: [ClassifierInput] = []
         for (input, payload) in inputs where try HouseholdStore.addInput(db, householdId: hh, input, payload: payload) {
             added.append(input)
         }
         if added.isEmpty && inputs.isEmpty == false { return [] }
-        var h = try HouseholdStore.history(db, householdId: hh) ?? HouseholdHistory(householdId: hh)
+        var h = previous ?? HouseholdHistory(householdId: hh)
+        // The household's inputs as stored now (this input included), when known.
+        var all = known.map { Self.merge($0, added) }
         if HouseholdReplay.canAdvance(h, with: added) {
             HouseholdReplay.advance(&h, with: added, standards: standards, clockDay: clock?.date)
         } else {
-            h = HouseholdReplay.replay(hh, inputs: try HouseholdStore.inputs(db, householdId: hh), standards: standards,
-                                       clockDay: clock?.date)
+            let stored = try all ?? HouseholdStore.inputs(db, householdId: hh)
+            all = stored
+            h = HouseholdReplay.replay(hh, inputs: stored, standards: standards, clockDay: clock?.date)
         }
-        try HouseholdStore.save(db, h)
-        return try Publication.publish(h, db: db, emitter: emitter)
+        let token = try HouseholdStore.save(db, h)
+        cache?.store(hh, .init(token: token, history: h, inputs: all))
+        return try Publication.publish(h, previous: previous, db: db, emitter: emitter)
+    }
+
+    /// The stored history (from the cache when its token is the stored one) and, when the cache
+    /// has them, the stored inputs as they were before this apply.
+    private func load(_ db: Database, householdId hh: String) throws -> (HouseholdHistory?, [ClassifierInput]?) {
+        guard let cache else { return (try HouseholdStore.history(db, householdId: hh), nil) }
+        let stored = try HouseholdStore.token(db, householdId: hh)
+        guard stored.exists else { return (nil, nil) }
+        if let token = stored.token, let e = cache.entry(hh, token: token) { return (e.history, e.inputs) }
+        guard let (h, token) = try HouseholdStore.stored(db, householdId: hh) else { return (nil, nil) }
+        if let token { cache.store(hh, .init(token: token, history: h, inputs: nil)) }
+        return (h, nil)
+    }
+
+    /// The stored inputs after `added` were stored: an input replaces the one of the same id
+    /// (a newer version of a point). In `input_id` order, like the store's.
+    static func merge(_ inputs: [ClassifierInput], _ added: [ClassifierInput]) -> [ClassifierInput] {
+        guard !added.isEmpty else { return inputs }
+        let ids = Set(added.map(\.id))
+        return (inputs.filter { !ids.contains($0.id) } + added).sorted { $0.id < $1.id }
     }
 }

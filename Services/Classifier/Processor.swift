@@ -11,6 +11,8 @@ import ServiceKit
 struct ClassifierProcessor: EventProcessor {
     let name = "classifier"
     let standards: LocalStandards
+    /// Decoded histories of recent households, checked against the store (HistoryCache).
+    var cache = HistoryCache()
 
     var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes] }
 
@@ -18,9 +20,10 @@ struct ClassifierProcessor: EventProcessor {
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         guard let time = FactTime(context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }
-        let households = Households(standards: standards)
-        var out = try EventClock.advance(context.db, to: time, households: households, causationID: event.id)
-        let clock = try EventClock.read(context.db)?.latest
+        let households = Households(standards: standards, cache: cache)
+        let advanced = try EventClock.advance(context.db, to: time, households: households, causationID: event.id)
+        var out = advanced.events
+        let clock = advanced.latest
         let emitter = Emitter.derived(from: event, in: context)
         switch event.type {
         case EventType.registryHousehold.rawValue:

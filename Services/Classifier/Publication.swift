@@ -10,7 +10,9 @@ import GRDB
 import ServiceKit
 
 enum Publication {
-    static func publish(_ h: HouseholdHistory, db: Database, emitter: Emitter) throws -> [OutgoingEvent] {
+    /// `previous`: the history stored before `h` (published then, in the same transaction as its
+    /// save): a warning it holds unchanged is published already, without computing its fingerprint.
+    static func publish(_ h: HouseholdHistory, previous: HouseholdHistory?, db: Database, emitter: Emitter) throws -> [OutgoingEvent] {
         var out: [(FactTime?, String, OutgoingEvent)] = []
         let published = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT warning_id, status, fingerprint, open_fingerprint FROM warnings WHERE household_id = ?
@@ -19,6 +21,7 @@ enum Publication {
         for row in published { known[row[0]] = (row[1], row[2], row[3]) }
 
         for (id, named) in h.warnings.sorted(by: { $0.key < $1.key }) {
+            if known[id] != nil, let before = previous?.warnings[id], before == named { continue }
             let w = named.withoutIdentities
             let time = h.changedAt[id]
             let fingerprint = fingerprintOf(w)
@@ -33,21 +36,22 @@ enum Publication {
                 opened.resolvedBy = nil
                 let open = fingerprintOf(opened)
                 if open != openFingerprint {
-                    out.append((time, id + "/0", try emitter.warning(opened, time: time)))
+                    out.append((time, id + "/0", try emitter.warning(opened, time: time, fingerprint: open)))
                     openFingerprint = open
                 }
             } else if w.status == .open {
                 openFingerprint = fingerprint
             }
             try save(w, fingerprint: fingerprint, openFingerprint: openFingerprint, db)
-            out.append((time, id + "/1", try emitter.warning(w, time: time)))
+            out.append((time, id + "/1", try emitter.warning(w, time: time, fingerprint: fingerprint)))
         }
         for (id, state) in known where h.warnings[id] == nil && state.status != WarningStatus.retracted.rawValue {
             guard let json = try Data.fetchOne(db, sql: "SELECT warning_json FROM warnings WHERE warning_id = ?", arguments: [id]) else { continue }
             var w = try JSONDecoder().decode(Warning.self, from: json)
             w.status = .retracted
-            try save(w, fingerprint: fingerprintOf(w), openFingerprint: nil, db)
-            out.append((h.horizon, id + "/2", try emitter.warning(w, time: h.horizon)))
+            let fingerprint = fingerprintOf(w)
+            try save(w, fingerprint: fingerprint, openFingerprint: nil, db)
+            out.append((h.horizon, id + "/2", try emitter.warning(w, time: h.horizon, fingerprint: fingerprint)))
         }
 
         let issued = try Row.fetchAll(db.cachedStatement(sql: "SELECT task_id, status FROM tasks WHERE household_id = ? AND scope = 'history'"),

@@ -41,12 +41,13 @@ struct Reevaluation {
                 let ids = try HouseholdStore.householdIds(db, after: after, limit: batchSize)
                 var events: [OutgoingEvent] = []
                 for id in ids {
-                    guard var h = try HouseholdStore.history(db, householdId: id) else { continue }
+                    guard let previous = try HouseholdStore.history(db, householdId: id) else { continue }
+                    var h = previous
                     // The change of standards is a point in the household's history, at the event clock.
                     if let horizon = h.horizon, !(horizon < at) { h.horizon = horizon } else { h.horizon = at }
                     HouseholdReplay.evaluateNow(&h, standards: standards, asOf: asOf, at: at)
                     try HouseholdStore.save(db, h)
-                    events += try Publication.publish(h, db: db, emitter: emitter)
+                    events += try Publication.publish(h, previous: previous, db: db, emitter: emitter)
                 }
                 return ((ids.count, ids.last ?? after, events), events)
             }

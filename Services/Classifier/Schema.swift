@@ -67,5 +67,22 @@ enum ClassifierSchema {
                 CREATE INDEX tasks_kind ON tasks(kind);
                 """)
         }
+        m.registerMigration("classifier-v4-history-tokens") { db in
+            // history_token: written fresh with every save, so that a decoded history kept in memory
+            // (HistoryCache) is used only while it is the stored one. next_due: the earliest due date
+            // of the history's open not_covered warnings not checked yet, indexed for the event
+            // clock. Rows saved before are given their earliest open not_covered due date (checked
+            // or not): at worst their due checks run once more, and the save sets the exact date.
+            // profile_input: the input (`profile/<asOf>`) whose registry version is the history's
+            // profile, which is then not stored again in the history (null: it is in the history).
+            try db.execute(sql: """
+                ALTER TABLE households ADD COLUMN history_token INTEGER;
+                ALTER TABLE households ADD COLUMN next_due TEXT;
+                ALTER TABLE households ADD COLUMN profile_input TEXT;
+                UPDATE households SET next_due = (SELECT min(w.due_by) FROM warnings w WHERE w.household_id = households.household_id
+                  AND w.status = 'open' AND w.disposal = 'not_covered');
+                CREATE INDEX households_next_due ON households(next_due) WHERE next_due IS NOT NULL;
+                """)
+        }
     }
 }

@@ -13,7 +13,19 @@ case .failure(let error):
     exit(2)
 }
 
-let runner = startOrExit("classifier") { try ServiceRunner(processor: ClassifierProcessor(standards: standards), defaultHTTPPort: 8083) }
-runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)"])
+let cachedHouseholds: Int
+switch HistoryCache.capacity(from: ProcessInfo.processInfo.environment) {
+case .success(let n): cachedHouseholds = n
+case .failure(let error):
+    FileHandle.standardError.write(Data("doudi-classifier: \(error)\n".utf8))
+    exit(2)
+}
+
+let runner = startOrExit("classifier") {
+    try ServiceRunner(processor: ClassifierProcessor(standards: standards, cache: HistoryCache(capacity: cachedHouseholds)),
+                      defaultHTTPPort: 8083)
+}
+runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)",
+                                                  "cachedHouseholds": "\(cachedHouseholds)"])
 let api = ClassifierAPI(writer: runner.writer, standards: standards, audit: runner.audit, logger: runner.logger)
 try await runner.run(routes: api.addRoutes)

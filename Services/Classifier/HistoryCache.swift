@@ -1,0 +1,90 @@
+// A bounded memory of the households' decoded histories (issue 17, docs/benchmarks.md): decoding
+// the stored history on every input was a seventh of the classifier's CPU per household. Decisions
+// stay those of the stored history (RULES.md "Convergence": the same facts give the same decisions
+// whatever the order, restarts and replays): every save writes a fresh random token with the
+// history (`households.history_token`), and an entry is used only while the stored token is still
+// the one it was made with. A rolled-back transaction or savepoint (the token goes back with the
+// history), a write by another path (a re-evaluation), or another store never meets a stale copy.
+// The household's inputs are kept with its history once a replay has read them: they change only
+// with a save (Households.apply), so the same token vouches for them.
+import DoudiDomain
+import Foundation
+
+final class HistoryCache: @unchecked Sendable {
+    struct Entry {
+        var token: Int64
+        var history: HouseholdHistory
+        /// Every input stored for the household (in `input_id` order), when a replay read them.
+        var inputs: [ClassifierInput]?
+    }
+
+    /// `DOUDI_CLASSIFIER_CACHED_HOUSEHOLDS`: how many households' histories are kept decoded.
+    static let setting = "DOUDI_CLASSIFIER_CACHED_HOUSEHOLDS"
+    static let defaultCapacity = 20_000
+
+    /// At most this many entries; 0 keeps none.
+    let capacity: Int
+    private let lock = NSLock()
+    // Two generations approximate "least recently used" at O(1): entries used since the last
+    // turnover are in `young`; when it holds half the capacity, it becomes `old` and the previous
+    // `old` is dropped. An entry found in `old` moves back to `young`.
+    private var young: [String: Entry] = [:]
+    private var old: [String: Entry] = [:]
+    private var counts = (hits: 0, misses: 0)
+
+    init(capacity: Int = HistoryCache.defaultCapacity) { self.capacity = max(0, capacity) }
+
+    /// The capacity from the environment: a present value that is not a whole number ≥ 0 is an
+    /// error naming the variable.
+    static func capacity(from env: [String: String]) -> Result<Int, SettingError> {
+        guard let text = env[setting], !text.isEmpty else { return .success(defaultCapacity) }
+        guard let n = Int(text), n >= 0 else {
+            return .failure(SettingError(message: "\(setting)=\(text.prefix(40)) is not a whole number ≥ 0 (households kept in memory)"))
+        }
+        return .success(n)
+    }
+
+    struct SettingError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
+    /// A fresh token for a save (never 0; any two saves differ but with probability 2⁻⁶⁴).
+    static func newToken() -> Int64 {
+        var t: Int64 = 0
+        while t == 0 { t = Int64.random(in: .min ... .max) }
+        return t
+    }
+
+    /// The entry of `householdId` if it was made from the history the store holds now (`token`).
+    func entry(_ householdId: String, token: Int64) -> Entry? {
+        lock.withLock {
+            let found = young[householdId] ?? old.removeValue(forKey: householdId)
+            guard let e = found, e.token == token else {
+                counts.misses += 1
+                return nil
+            }
+            counts.hits += 1
+            if young[householdId] == nil { insert(householdId, e) }
+            return e
+        }
+    }
+
+    func store(_ householdId: String, _ entry: Entry) {
+        guard capacity > 0 else { return }
+        lock.withLock {
+            old.removeValue(forKey: householdId)
+            insert(householdId, entry)
+        }
+    }
+
+    var statistics: (hits: Int, misses: Int, entries: Int) {
+        lock.withLock { (counts.hits, counts.misses, young.count + old.count) }
+    }
+
+    private func insert(_ householdId: String, _ entry: Entry) {
+        if young[householdId] == nil, young.count >= max(1, capacity / 2) {
+            old = young
+            young = [:]
+            young.reserveCapacity(max(1, capacity / 2))
+        }
+        young[householdId] = entry
+    }
+}
