@@ -16,6 +16,8 @@ enum RouterRoutes {
         var checkedDay: String?
         /// Outcomes read before the referral they answer, waiting for it (docs/router.md).
         var earlyOutcomes: Int
+        /// Resolved warnings whose withdrawals wait for the outcomes topic to be read to its end.
+        var heldResolutions: Int
     }
 
     struct ReferralView: ResponseEncodable {
@@ -29,7 +31,7 @@ enum RouterRoutes {
                 let clock = try EventClock.load(db)
                 return Stats(referrals: counts, total: counts.values.flatMap(\.values).reduce(0, +),
                              clock: clock?.nowText, checkedDay: clock?.checkedDay.description,
-                             earlyOutcomes: try ReferralStore.earlyCount(db))
+                             earlyOutcomes: try ReferralStore.earlyCount(db), heldResolutions: try ReferralStore.heldCount(db))
             }
         }
         router.get("/v1/referrals/:referralId") { request, context -> ReferralView in
