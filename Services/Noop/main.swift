@@ -18,6 +18,8 @@ struct NoopProcessor: EventProcessor {
     let name = "noop"
     let inputTopics = [ProcessEnvironment.string("DOUDI_NOOP_INPUT", default: "demo.input")]
     let outputTopic = ProcessEnvironment.string("DOUDI_NOOP_OUTPUT", default: "demo.output")
+    /// Its state is per key, and its one input is keyed: it splits by partition (DOUDI_TASKS).
+    let partitionedState = true
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("noop-v1") { db in

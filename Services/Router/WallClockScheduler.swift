@@ -11,8 +11,10 @@ import Store
 /// 60) when the wall time is ahead of it, and escalates whatever is overdue by that clock
 /// (including referrals whose event time was already behind it). Tests and replays of old
 /// periods set it to 0, so that only event time decides.
+///
+/// With the state split into tasks (docs/scaling.md), each task this replica owns is ticked.
 struct WallClockScheduler: Service {
-    let writer: StoreWriter
+    let writers: [StoreWriter]
     let interval: Duration
     let source: String
     let logger: Logger
@@ -31,12 +33,15 @@ struct WallClockScheduler: Service {
 
     /// One tick: escalations go through the outbox in the same transaction as the clock.
     func tick() async throws {
+        for writer in writers where writer.owned { try await tick(writer) }
+    }
+
+    private func tick(_ writer: StoreWriter) async throws {
         let now = Timestamp.rfc3339()
         let source = source
-        let progress = writer.progress
         let count = try await writer.write { db in
             // Nobody decided by the deadline: only once the outcomes are read to their end.
-            let settled = try progress.caughtUp(Topics.assistanceOutcomes, in: db)
+            let settled = try writer.caughtUp(Topics.assistanceOutcomes, in: db)
             var escalations = try EventClock.advance(db, to: now, cause: nil, source: source, escalate: settled)
             // Also referrals that arrived late (event time behind the clock) and are already overdue.
             if settled, let day = try EventClock.load(db)?.checkedDay {

@@ -4,7 +4,7 @@ import Foundation
 import ServiceKit
 
 let runner = startOrExit("router") { try ServiceRunner(processor: RouterProcessor(), defaultHTTPPort: 8084) }
-let scheduler = WallClockScheduler(writer: runner.writer,
+let scheduler = WallClockScheduler(writers: runner.writers,
                                    interval: .seconds(max(1, ProcessEnvironment.int("DOUDI_ROUTER_TICK_SECONDS", default: 60))),
                                    source: "/doudi/router", logger: runner.logger)
 try await runner.run(routes: { RouterRoutes.add(to: $0, store: runner.store, audit: runner.audit) },

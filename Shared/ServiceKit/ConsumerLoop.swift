@@ -19,7 +19,9 @@ import Store
 final class ConsumerLoop: Sendable {
     let processor: any EventProcessor
     let consumer: KafkaConsumer
-    let store: ServiceStore
+    /// The service's state by task (one store unless `DOUDI_TASKS` > 1); a batch's messages are
+    /// applied in the transaction of their partition's task, the tasks' transactions concurrently.
+    let tasks: TaskStores
     let metrics: ServiceMetrics
     let health: RuntimeHealth
     let tracer: Tracer
@@ -34,11 +36,11 @@ final class ConsumerLoop: Sendable {
     let gaps = OffsetGaps()
     let progress: ReadProgress
 
-    init(processor: any EventProcessor, consumer: KafkaConsumer, store: ServiceStore, metrics: ServiceMetrics,
+    init(processor: any EventProcessor, consumer: KafkaConsumer, tasks: TaskStores, metrics: ServiceMetrics,
          health: RuntimeHealth, tracer: Tracer, continuity: LogContinuity, relayWake: WakeSignal, batchSize: Int,
          retryBudget: Int, chaos: Chaos? = nil, logger: Logger, producers: ProducerAllowList = ProducerAllowList(),
          progress: ReadProgress) {
-        self.processor = processor; self.consumer = consumer; self.store = store; self.metrics = metrics
+        self.processor = processor; self.consumer = consumer; self.tasks = tasks; self.metrics = metrics
         self.health = health; self.tracer = tracer; self.continuity = continuity
         self.relayWake = relayWake; self.batchSize = batchSize; self.retryBudget = retryBudget; self.logger = logger
         self.source = "/doudi/\(processor.name)"
@@ -68,7 +70,7 @@ final class ConsumerLoop: Sendable {
                 if processor.finishesWhenIdle, ContinuousClock.now - lastIdle >= .milliseconds(500) {
                     lastIdle = .now
                     do { try await finishIdle() }
-                    catch { health.observe(error, storePath: store.path); logger.warning("idle finish failed", metadata: ["error": "\(error)"]) }
+                    catch { health.observe(error, storePath: tasks.stores[0].path); logger.warning("idle finish failed", metadata: ["error": "\(error)"]) }
                 }
                 continue
             }
@@ -102,16 +104,22 @@ final class ConsumerLoop: Sendable {
         _ = try? await pending?.value
     }
 
-    /// `finishBatch` with no batch: work that waited for a topic to be read to its end.
+    /// `finishBatch` with no batch, in every task this replica owns: work that waited for a topic
+    /// to be read to its end.
     private func finishIdle() async throws {
-        let processor = processor, source = source, sealer = store.sealer, progress = progress
-        let count = try await store.pool.write { db -> Int in
-            let next = try Inbox.nextOffsets(db)
-            let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: next) }))
-            for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
-            return events.count
+        let processor = processor, source = source, progress = progress, tasks = tasks
+        let owned = tasks.count == 1 ? [0] : tasks.owned(by: consumer.assignment).sorted()
+        for task in owned {
+            let store = tasks.stores[task], sealer = store.sealer
+            let count = try await store.pool.write { db -> Int in
+                let next = try Inbox.nextOffsets(db)
+                let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: {
+                    progress.caughtUp($0, next: next, partitions: { tasks.task(of: $0) == task }) }))
+                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+                return events.count
+            }
+            if count > 0 { relayWake.signal() }
         }
-        if count > 0 { relayWake.signal() }
     }
 
     private func poll() -> Task<[KafkaMessage], Error> {
@@ -135,7 +143,8 @@ final class ConsumerLoop: Sendable {
                 let kind = FailureClass.of(error)
                 if kind == .fatal {
                     let reason = (error as? RuntimeFailure)?.description
-                        ?? RuntimeFailure.storeDamaged(path: store.path, detail: RuntimeHealth.brief(error)).description
+                        ?? RuntimeFailure.storeDamaged(path: (error as? TaskFailure)?.path ?? tasks.stores[0].path,
+                                                       detail: RuntimeHealth.brief((error as? TaskFailure)?.error ?? error)).description
                     health.fail(reason)
                     logger.critical("stopping", metadata: ["reason": "\(reason)"])
                     throw RuntimeStop(reason: reason)
@@ -155,12 +164,38 @@ final class ConsumerLoop: Sendable {
         }
     }
 
+    /// Applies a batch: each task's messages (in their order) in that task's transaction, the
+    /// tasks concurrently. A task that fails fails the batch; those that committed find their
+    /// messages applied when it is retried.
     private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws
         -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]) {
+        if tasks.count == 1 { return try await apply(batch, task: 0, isolateFailures: isolateFailures, attempts: attempts) }
+        let byTask = Dictionary(grouping: batch, by: { tasks.task(of: $0.partition) })
+        if byTask.count == 1, let (task, messages) = byTask.first {
+            return try await apply(messages, task: task, isolateFailures: isolateFailures, attempts: attempts)
+        }
+        return try await withThrowingTaskGroup(of: (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]).self) { group in
+            for (task, messages) in byTask {
+                group.addTask { try await self.apply(messages, task: task, isolateFailures: isolateFailures, attempts: attempts) }
+            }
+            var next: [TopicPartition: Int64] = [:], gaps: [TopicPartition: Int64] = [:]
+            for try await part in group {
+                next.merge(part.next) { max($0, $1) }
+                gaps.merge(part.gaps) { min($0, $1) }
+            }
+            return (next, gaps)
+        }
+    }
+
+    private func apply(_ batch: [KafkaMessage], task: Int, isolateFailures: Bool, attempts: Int) async throws
+        -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]) {
+        let store = tasks.stores[task], tasks = tasks
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
         let continuity = continuity, producers = producers, sealer = store.sealer, progress = progress
         let crossable = gaps.accepted()
-        let outcome = try await store.pool.write { db -> BatchOutcome in
+        let mine: @Sendable (Int32) -> Bool = { tasks.task(of: $0) == task }
+        let outcome: BatchOutcome
+        do { outcome = try await store.pool.write { db -> BatchOutcome in
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -213,7 +248,7 @@ final class ConsumerLoop: Sendable {
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time
                         let offsets = nextOffsets
                         let context = ProcessingContext(db: db, message: message, eventTime: time, source: source,
-                                                        caughtUp: { progress.caughtUp($0, next: offsets) })
+                                                        caughtUp: { progress.caughtUp($0, next: offsets, partitions: mine) })
                         let trace = tracer.context(forWorkOn: event)
                         let started = trace == nil ? 0 : Tracer.nowNanos()
                         var derived = try processor.process(event, in: context)
@@ -243,7 +278,7 @@ final class ConsumerLoop: Sendable {
                 }
             }
             let offsets = nextOffsets
-            for out in try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: offsets) })) {
+            for out in try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: offsets, partitions: mine) })) {
                 try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
             }
             // The applied offsets move with the state, in the same transaction.
@@ -251,6 +286,8 @@ final class ConsumerLoop: Sendable {
                 try Inbox.setNextOffset(db, topic: tp.topic, partition: tp.partition, next: next, lastEventID: outcome.lastIDs[tp])
             }
             return outcome
+        } } catch let error as DatabaseError where tasks.count > 1 && FailureClass.of(error) == .fatal {
+            throw TaskFailure(path: storePath, error: error)
         }
         metrics.processed.increment(by: Int64(outcome.processed))
         metrics.duplicates.increment(by: Int64(outcome.duplicates))
@@ -307,6 +344,13 @@ struct BatchOutcome: Sendable {
 }
 
 /// The runtime stopped the service on purpose; `reason` is what the operator reads.
+/// A store error of one task, with the task's file (which of several stores is damaged).
+struct TaskFailure: Error, CustomStringConvertible {
+    var path: String
+    var error: DatabaseError
+    var description: String { "\(path): \(error)" }
+}
+
 struct RuntimeStop: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }

@@ -22,11 +22,16 @@ public protocol EventProcessor: Sendable {
     /// Whether `finishBatch` also runs while no input arrives (about twice a second): for work a
     /// batch left waiting on another topic being read to its end (`BatchContext.readToEnd`).
     var finishesWhenIdle: Bool { get }
+    /// Whether every input topic is keyed by the entity whose state it changes, alike, so that the
+    /// state splits by partition into tasks (`DOUDI_TASKS` > 1, docs/scaling.md). A service whose
+    /// events read state of other keys (the matcher places people of several households) says no.
+    var partitionedState: Bool { get }
 }
 
 extension EventProcessor {
     public func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { [] }
     public var finishesWhenIdle: Bool { false }
+    public var partitionedState: Bool { false }
 }
 
 /// What `finishBatch` may use: the batch's open transaction.

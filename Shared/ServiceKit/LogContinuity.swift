@@ -24,14 +24,24 @@ final class LogContinuity: @unchecked Sendable {
     private let lock = NSLock()
     private var expected: [TopicPartition: Expectation] = [:]
     let timeout: Duration
-    let storePath: String
+    let tasks: TaskStores
 
-    init(timeout: Duration, storePath: String) { self.timeout = timeout; self.storePath = storePath }
+    init(timeout: Duration, tasks: TaskStores) { self.timeout = timeout; self.tasks = tasks }
 
-    /// Where each assigned partition starts (see the type's comment); asked by the consumer on assignment.
-    func startOffsets(_ store: ServiceStore) -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
+    func storePath(_ tp: TopicPartition) -> String { tasks.store(for: tp.partition).path }
+
+    /// Where each assigned partition starts (see the type's comment); asked by the consumer on
+    /// assignment: from the store of the partition's task, which the previous owner left in the
+    /// shared data directory when the partition moved.
+    func startOffsets() -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
         { [self] partitions in
-            guard let applied = try? store.pool.read({ try Inbox.lastApplied($0) }) else { return [:] }
+            var applied: [String: [Int32: (next: Int64, lastEventID: String?)]] = [:]
+            for task in Set(partitions.map { tasks.task(of: $0.partition) }) {
+                guard let a = try? tasks.stores[task].pool.read({ try Inbox.lastApplied($0) }) else { continue }
+                for (topic, byPartition) in a {
+                    for (p, v) in byPartition where tasks.task(of: p) == task { applied[topic, default: [:]][p] = v }
+                }
+            }
             var out: [TopicPartition: Int64] = [:]
             lock.withLock {
                 for tp in partitions {
@@ -59,7 +69,7 @@ final class LogContinuity: @unchecked Sendable {
             expected[tp] = nil
             if message.offset == e.offset && message.header("ce_id") == e.eventID { return .confirmed }
             return .broken(.brokerBehindStore(topic: tp.topic, partition: tp.partition, offset: message.offset,
-                                              storeNext: e.storeNext, storePath: storePath))
+                                              storeNext: e.storeNext, storePath: storePath(tp)))
         }
     }
 
@@ -70,7 +80,7 @@ final class LogContinuity: @unchecked Sendable {
             for (tp, e) in expected.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) })
             where assigned.contains(tp) && ContinuousClock.now - e.since > timeout && answered(tp) {
                 return .brokerLostEvents(topic: tp.topic, partition: tp.partition, storeNext: e.storeNext, waited: timeout,
-                                         storePath: storePath)
+                                         storePath: storePath(tp))
             }
             return nil
         }

@@ -12,6 +12,12 @@ import Store
 /// retry can fix (too large, malformed) is quarantined: moved whole to `runtime_outbox_quarantine`,
 /// its capped letter sent to `deadletter`, `doudi_outbox_quarantined_total` raised; and the
 /// acknowledged rows before a failure are deleted before any retry, so they are not re-sent.
+///
+/// Several replicas may open one store (docs/scaling.md, "Tasks on a shared data directory"): a
+/// relay publishes a store's outbox only while this replica owns the task and holds its lease
+/// (`runtime_relay_lease`, renewed at half its length), so two replicas do not both send it. A
+/// replica that dies holding the lease delays the task's publishing by at most the lease; one that
+/// only paused past it sends some rows again on waking, under their ids (recognised downstream).
 final class OutboxRelay: Sendable {
     let store: ServiceStore
     let producer: KafkaProducer
@@ -22,12 +28,20 @@ final class OutboxRelay: Sendable {
     let batchSize: Int
     let service: String
     let maxRecordBytes: Int
+    /// Which task's store this is (health reports each task's outbox).
+    let task: Int
+    /// Whether this replica owns the task now (is assigned some of its partitions).
+    let owned: @Sendable () -> Bool
+    let lease: RelayLease
 
     init(store: ServiceStore, producer: KafkaProducer, metrics: ServiceMetrics, health: RuntimeHealth, wake: WakeSignal,
          logger: Logger, service: String, batchSize: Int = 2000,
-         maxRecordBytes: Int = KafkaLimits.maxMessageBytes - KafkaLimits.recordOverheadBytes) {
+         maxRecordBytes: Int = KafkaLimits.maxMessageBytes - KafkaLimits.recordOverheadBytes,
+         task: Int = 0, owned: @escaping @Sendable () -> Bool = { true }, lease: Duration = .seconds(5)) {
         self.store = store; self.producer = producer; self.metrics = metrics; self.health = health; self.wake = wake
         self.logger = logger; self.service = service; self.batchSize = batchSize; self.maxRecordBytes = maxRecordBytes
+        self.task = task; self.owned = owned
+        self.lease = RelayLease(store: store, length: lease)
     }
 
     /// Publishes until `shouldStop` is true and the outbox is empty (or `drainDeadline` passes).
@@ -37,13 +51,23 @@ final class OutboxRelay: Sendable {
         while true {
             if health.fatal != nil { return }
             if shouldStop() && stopDeadline == nil { stopDeadline = .now + drainTimeout }
-            if let d = stopDeadline, ContinuousClock.now > d { logger.warning("outbox not drained before shutdown; it resumes at next start"); return }
+            if let d = stopDeadline, ContinuousClock.now > d {
+                logger.warning("outbox not drained before shutdown; it resumes at next start")
+                await lease.release()
+                return
+            }
             do {
+                guard try await lease.hold(owned()) else {
+                    health.outboxHead(seq: nil, task: task)
+                    if stopDeadline != nil { return }
+                    await wake.wait(timeout: .milliseconds(250))
+                    continue
+                }
                 let sent = try await publishOnce()
                 delay = .milliseconds(100)
                 health.relaySucceeded()
                 if sent == 0 {
-                    if stopDeadline != nil { return }
+                    if stopDeadline != nil { await lease.release(); return }
                     await wake.wait(timeout: .milliseconds(200))
                 }
             } catch is CancellationError {
@@ -64,7 +88,7 @@ final class OutboxRelay: Sendable {
         let sealer = store.sealer
         let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
         metrics.outboxBacklog.set(Int64(backlog))
-        health.outboxHead(seq: rows.first?.seq)
+        health.outboxHead(seq: rows.first?.seq, task: task)
         guard !rows.isEmpty else { return 0 }
         // A row larger than any broker of the suite takes is not sent at all.
         let sendable = rows.prefix { $0.wireBytes <= maxRecordBytes }
@@ -111,23 +135,74 @@ final class OutboxRelay: Sendable {
     }
 }
 
-/// A wake-up with at most one pending signal and one waiter (the relay). The waiter is resumed by
-/// the signal itself, not by polling: ten idle services polling every few milliseconds cost the
-/// pipeline a noticeable share of two cores.
+/// This replica's hold on a store's relay lease (`TaskMarks.lease`).
+final class RelayLease: @unchecked Sendable {
+    let store: ServiceStore
+    let length: Duration
+    /// Unique to this process: host, process id and a random part (a restarted process is another holder).
+    static let holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
+    private let lock = NSLock()
+    /// Until when this replica's hold is known good without asking the store (half the lease).
+    private var goodUntil: ContinuousClock.Instant?
+    /// Another holder's lease: do not ask again before this.
+    private var othersUntil: ContinuousClock.Instant?
+
+    init(store: ServiceStore, length: Duration) { self.store = store; self.length = length }
+
+    private var lengthMs: Int64 { length.components.seconds * 1000 + length.components.attoseconds / 1_000_000_000_000_000 }
+
+    /// Whether this replica may publish now: takes or renews the lease while `owned`, gives it up when not.
+    func hold(_ owned: Bool) async throws -> Bool {
+        let now = ContinuousClock.now
+        let (good, others) = lock.withLock { (goodUntil, othersUntil) }
+        if !owned {
+            if good != nil { await release() }
+            return false
+        }
+        if let good, now < good { return true }
+        if let others, now < others { return false }
+        let holder = Self.holder, lengthMs = lengthMs
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let (held, current) = try await store.pool.write { db -> (Bool, Int64) in
+            let held = try TaskMarks.lease(db, holder: holder, nowMs: nowMs, untilMs: nowMs + lengthMs)
+            return (held, held ? nowMs + lengthMs : (try TaskMarks.holder(db)?.untilMs ?? nowMs))
+        }
+        lock.withLock {
+            if held { goodUntil = now + length / 2; othersUntil = nil }
+            else { goodUntil = nil; othersUntil = now + min(length, .milliseconds(max(0, current - nowMs)) + .milliseconds(50)) }
+        }
+        return held
+    }
+
+    /// Gives the lease up at once (another replica need not wait for it to run out).
+    func release() async {
+        let had = lock.withLock { () -> Bool in defer { goodUntil = nil }; return goodUntil != nil }
+        guard had else { return }
+        let holder = Self.holder
+        _ = try? await store.pool.write { try TaskMarks.release($0, holder: holder) }
+    }
+}
+
+/// A wake-up with at most one pending signal, for the relays (one per task). Waiters are resumed
+/// by the signal itself, not by polling: ten idle services polling every few milliseconds cost the
+/// pipeline a noticeable share of two cores. A signal resumes every relay waiting; with none
+/// waiting, the next wait returns at once.
 final class WakeSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var pending = false
-    private var waiter: (generation: UInt64, continuation: CheckedContinuation<Void, Never>)?
+    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     private var generation: UInt64 = 0
-    /// The latest wait whose timeout fired before it had parked (it must not park then).
-    private var expired: UInt64 = 0
+    /// Waits in progress, and those whose timeout fired before they had parked (they must not park then).
+    private var active: Set<UInt64> = []
+    private var expired: Set<UInt64> = []
 
     func signal() {
         lock.lock()
-        if let w = waiter {
-            waiter = nil
+        if !waiters.isEmpty {
+            let all = waiters.values
+            waiters = [:]
             lock.unlock()
-            w.continuation.resume()
+            for c in all { c.resume() }
             return
         }
         pending = true
@@ -136,30 +211,34 @@ final class WakeSignal: @unchecked Sendable {
 
     /// Returns at the next signal (at once if one is pending), or after `timeout`.
     func wait(timeout: Duration) async {
-        let mine: UInt64 = lock.withLock { generation &+= 1; return generation }
+        let mine: UInt64 = lock.withLock { generation &+= 1; active.insert(generation); return generation }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             self?.expire(mine)
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             lock.lock()
-            if pending || expired >= mine {
+            if pending || expired.remove(mine) != nil {
                 pending = false
                 lock.unlock()
                 c.resume()
                 return
             }
-            waiter = (mine, c)
+            waiters[mine] = c
             lock.unlock()
         }
         timer.cancel()
+        lock.withLock { _ = expired.remove(mine); _ = active.remove(mine) }
     }
 
     private func expire(_ g: UInt64) {
         lock.lock()
-        guard let w = waiter, w.generation == g else { expired = max(expired, g); lock.unlock(); return }
-        waiter = nil
+        guard let c = waiters.removeValue(forKey: g) else {
+            if active.contains(g) { expired.insert(g) }
+            lock.unlock()
+            return
+        }
         lock.unlock()
-        w.continuation.resume()
+        c.resume()
     }
 }

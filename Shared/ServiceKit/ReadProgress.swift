@@ -24,13 +24,20 @@ public final class ReadProgress: @unchecked Sendable {
 
     func attach(_ consumer: KafkaConsumer) { lock.lock(); self.consumer = consumer; lock.unlock() }
 
+    /// The partitions this replica's consumer is assigned (empty before it joined).
+    public var assignment: Set<TopicPartition> {
+        lock.lock(); let consumer = consumer; lock.unlock()
+        return consumer?.assignment ?? []
+    }
+
     /// Whether the store's next offsets (`next`, as `Inbox.nextOffsets` reads them, with the open
-    /// batch's progress) reach the broker's end of every assigned partition of `topic`.
-    public func caughtUp(_ topic: String, next: [String: [Int32: Int64]]) -> Bool {
+    /// batch's progress) reach the broker's end of every assigned partition of `topic` (of those
+    /// `partitions` accepts: a task's store answers for its own partitions only).
+    public func caughtUp(_ topic: String, next: [String: [Int32: Int64]], partitions: (Int32) -> Bool = { _ in true }) -> Bool {
         if always { return true }
         lock.lock(); let consumer = consumer; lock.unlock()
         guard let consumer else { return false }
-        let mine = consumer.assignment.filter { $0.topic == topic }
+        let mine = consumer.assignment.filter { $0.topic == topic && partitions($0.partition) }
         if mine.isEmpty { return false }
         for tp in mine {
             guard let high = consumer.cachedHighWatermark(tp) else { return false }
@@ -40,8 +47,8 @@ public final class ReadProgress: @unchecked Sendable {
     }
 
     /// The same judgement in a transaction of its own (schedulers, HTTP handlers).
-    public func caughtUp(_ topic: String, in db: Database) throws -> Bool {
+    public func caughtUp(_ topic: String, in db: Database, partitions: (Int32) -> Bool = { _ in true }) throws -> Bool {
         if always { return true }
-        return caughtUp(topic, next: try Inbox.nextOffsets(db))
+        return caughtUp(topic, next: try Inbox.nextOffsets(db), partitions: partitions)
     }
 }

@@ -15,7 +15,8 @@ public final class RuntimeHealth: @unchecked Sendable {
     private let outboxMaxAge: Duration
     private var consumer: Failure?
     private var relay: Failure?
-    private var outboxHead: (seq: Int64, since: ContinuousClock.Instant)?
+    /// Per task (docs/scaling.md): the oldest row waiting in that task's outbox, and since when.
+    private var outboxHeads: [Int: (seq: Int64, since: ContinuousClock.Instant)] = [:]
     private var fatalReason: String?
 
     init(retryBudget: Int, outboxMaxAge: Duration) { self.retryBudget = retryBudget; self.outboxMaxAge = outboxMaxAge }
@@ -30,11 +31,12 @@ public final class RuntimeHealth: @unchecked Sendable {
     }
     func relaySucceeded() { lock.withLock { relay = nil } }
 
-    /// The relay's view of the outbox: the oldest row waiting (nil when empty).
-    func outboxHead(seq: Int64?) {
+    /// The relay's view of a task's outbox: the oldest row waiting (nil when empty, or when this
+    /// replica does not publish that task's outbox).
+    func outboxHead(seq: Int64?, task: Int = 0) {
         lock.withLock {
-            guard let seq else { outboxHead = nil; return }
-            if outboxHead?.seq != seq { outboxHead = (seq, .now) }
+            guard let seq else { outboxHeads[task] = nil; return }
+            if outboxHeads[task]?.seq != seq { outboxHeads[task] = (seq, .now) }
         }
     }
 
@@ -65,7 +67,7 @@ public final class RuntimeHealth: @unchecked Sendable {
         if let c = consumer, c.attempts >= retryBudget {
             reasons.append("a batch has failed \(c.attempts) times over \(Self.seconds(.now - c.since)): \(c.reason)")
         }
-        if let head = outboxHead, ContinuousClock.now - head.since > outboxMaxAge {
+        if let head = outboxHeads.values.min(by: { $0.since < $1.since }), ContinuousClock.now - head.since > outboxMaxAge {
             var r = "the oldest outbox event has waited \(Self.seconds(.now - head.since)) (limit \(Self.seconds(outboxMaxAge)))"
             if let rf = relay { r += "; publishing fails: \(rf.reason)" }
             reasons.append(r)
@@ -94,7 +96,7 @@ enum FailureClass: Equatable {
     static func of(_ error: Error) -> FailureClass {
         switch error {
         case is PoisonMessage, is EnvelopeError, is DecodingError: return .poison
-        case is RuntimeFailure: return .fatal
+        case is RuntimeFailure, is TaskFailure: return .fatal
         case let db as DatabaseError:
             switch db.resultCode {
             case .SQLITE_CONSTRAINT: return .poison

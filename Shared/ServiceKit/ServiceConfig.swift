@@ -58,6 +58,13 @@ public struct ServiceConfig: Sendable {
 
     public let service: String
 
+    /// `DOUDI_TASKS`: how many tasks the service's state is split into, by partition (docs/scaling.md).
+    /// 1 (the default) is one store; several replicas may share it or its tasks in one data directory.
+    public var tasks: Int
+    /// `DOUDI_RELAY_LEASE`: how long a replica's hold on a task's outbox lasts without renewal; a
+    /// replica that dies without releasing it delays that task's publishing by at most this much.
+    public var relayLease: Duration
+
     /// Throws `MissingSecret` when a secret is missing or weak outside development mode.
     public init(service: String, defaultHTTPPort: Int, environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.service = service
@@ -87,6 +94,10 @@ public struct ServiceConfig: Sendable {
         dedupeHorizon = Self.duration(env, "DOUDI_DEDUPE_HORIZON", default: .seconds(30 * 86_400), problems: &problems)
         offsetCheckTimeout = Self.duration(env, "DOUDI_OFFSET_CHECK_TIMEOUT", default: .seconds(60), problems: &problems)
         tracing = TracingSettings(env, problems: &problems)
+        tasks = Self.integer(env, "DOUDI_TASKS", default: 1, minimum: 1, problems: &problems)
+        if tasks > 256 { problems.append("DOUDI_TASKS=\(tasks) is more than 256 tasks"); tasks = 1 }
+        relayLease = Self.duration(env, "DOUDI_RELAY_LEASE", default: .seconds(5), problems: &problems)
+        if relayLease < .milliseconds(500) { problems.append("DOUDI_RELAY_LEASE must be at least 500ms"); relayLease = .seconds(5) }
         self.problems = problems
         chaos = Chaos(environment: env)
     }

@@ -15,11 +15,16 @@ import Store
 /// the outbox drained before exit).
 public struct ServiceRunner: Sendable {
     public let config: ServiceConfig
+    /// The store of task 0: the service's only store unless `DOUDI_TASKS` > 1.
     public let store: ServiceStore
+    /// Every task's store (docs/scaling.md); `tasks.stores[0]` is `store`.
+    public let tasks: TaskStores
     public let metrics: ServiceMetrics
     public let logger: Logger
-    /// Writes from HTTP handlers and schedulers: state and outbox in one transaction.
+    /// Writes from HTTP handlers and schedulers: state and outbox in one transaction (task 0's).
     public let writer: StoreWriter
+    /// A writer per task, by task number.
+    public let writers: [StoreWriter]
     /// What `/healthz` and `/readyz` report.
     public let health: RuntimeHealth
     let tracer: Tracer
@@ -42,15 +47,18 @@ public struct ServiceRunner: Sendable {
             logger.warning("\(DeploymentMode.developmentWarning)")
         }
         self.metrics = ServiceMetrics(service: processor.name)
-        do {
-            self.store = try ServiceStore(path: config.storePath, synchronousFull: config.synchronousFull,
-                                          migrations: processor.registerMigrations)
-        } catch let error as DatabaseError where FailureClass.of(error) == .fatal {
-            throw RuntimeStop(reason: RuntimeFailure.storeDamaged(path: config.storePath, detail: RuntimeHealth.brief(error)).description)
+        let tasks = try TaskStores(config: config, partitioned: processor.partitionedState, migrations: processor.registerMigrations)
+        self.tasks = tasks
+        self.store = tasks.stores[0]
+        let health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
+        self.health = health
+        let tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
+        self.tracer = tracer
+        let wake = wake, progress = progress
+        self.writers = tasks.stores.enumerated().map {
+            StoreWriter(store: $0.element, wake: wake, health: health, tracer: tracer, progress: progress, task: $0.offset, taskCount: tasks.count)
         }
-        self.health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)
-        self.tracer = Tracer(settings: config.tracing, service: processor.name, logger: Logger(label: "doudi.\(processor.name).trace"))
-        self.writer = StoreWriter(store: store, wake: wake, health: health, tracer: tracer, progress: progress)
+        self.writer = writers[0]
         self.audit = AccessAudit(writer: writer, service: processor.name)
     }
 
@@ -68,17 +76,22 @@ public struct ServiceRunner: Sendable {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
-        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, storePath: store.path)
+        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, tasks: tasks)
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger,
-                                         startOffsets: continuity.startOffsets(store))
-        let health = health
+                                         startOffsets: continuity.startOffsets())
+        let health = health, tasks = tasks
+        let relays = tasks.stores.enumerated().map { task, store in
+            OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
+                        service: processor.name, task: task,
+                        owned: { tasks.count == 1 || tasks.owned(by: consumer.assignment).contains(task) },
+                        lease: config.relayLease)
+        }
         let pipeline = Pipeline(
-            loop: ConsumerLoop(processor: processor, consumer: consumer, store: store, metrics: metrics, health: health,
+            loop: ConsumerLoop(processor: processor, consumer: consumer, tasks: tasks, metrics: metrics, health: health,
                                tracer: tracer, continuity: continuity, relayWake: wake, batchSize: config.batchSize, retryBudget: config.retryBudget,
                                chaos: config.chaos, logger: logger, progress: progress),
-            relay: OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
-                               service: processor.name),
-            consumer: consumer, store: store, metrics: metrics, health: health, tracer: tracer, continuity: continuity,
+            relays: relays,
+            consumer: consumer, tasks: tasks, metrics: metrics, health: health, tracer: tracer, continuity: continuity,
             dedupeHorizon: config.dedupeHorizon, logger: logger)
 
         var services: [any Service] = [pipeline] + background
@@ -98,7 +111,7 @@ public struct ServiceRunner: Sendable {
                                         logger: logger))
         }
         logger.info("starting", metadata: ["mode": "\(config.mode.rawValue)", "brokers": "\(config.brokers)", "group": "\(config.groupID)",
-                                           "store": "\(config.storePath)", "http": "\(config.httpPort)",
+                                           "store": "\(store.path)", "tasks": "\(tasks.count)", "http": "\(config.httpPort)",
                                            "librdkafka": "\(librdkafkaVersion)", "tracing": "\(config.tracing.enabled)"])
         // Any service ending (the HTTP server on SIGTERM, say) shuts the others down gracefully,
         // so the pipeline still commits its batch and drains the outbox instead of being cancelled.
@@ -114,7 +127,8 @@ public struct ServiceRunner: Sendable {
 
 extension ServiceRunner {
     /// Runs a service as a process's main: a start-up failure (a bad setting, a port in use, an
-    /// unreadable store) is reported in one line and the process exits with status 1.
+    /// unreadable store) is reported in one line and the process exits with status 78 for a setting
+    /// or a missing secret (EX_CONFIG), 1 for anything else.
     public static func main(processor: any EventProcessor, defaultHTTPPort: Int,
                             run: (ServiceRunner) async throws -> Void = { try await $0.run() }) async {
         #if canImport(Glibc)
@@ -126,6 +140,9 @@ extension ServiceRunner {
             let runner = try ServiceRunner(processor: processor, defaultHTTPPort: defaultHTTPPort)
             try await run(runner)
         } catch let error as MissingSecret {
+            FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
+            exit(78)
+        } catch let error as SettingsError {
             FileHandle.standardError.write(Data("doudi-\(processor.name): \(error)\n".utf8))
             exit(78)
         } catch {
@@ -147,12 +164,12 @@ func trimHeap() {
     #endif
 }
 
-/// The consumer loop, the outbox relay and the lag gauge, stopped in that order.
+/// The consumer loop, the outbox relays (one per task) and the lag gauge, stopped in that order.
 struct Pipeline: Service {
     let loop: ConsumerLoop
-    let relay: OutboxRelay
+    let relays: [OutboxRelay]
     let consumer: KafkaConsumer
-    let store: ServiceStore
+    let tasks: TaskStores
     let metrics: ServiceMetrics
     let health: RuntimeHealth
     let tracer: Tracer
@@ -169,7 +186,7 @@ struct Pipeline: Service {
                         defer { consumerDone.set() }
                         try await loop.run(shouldStop: { stop.isSet })
                     }
-                    group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) }
+                    for relay in relays { group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) } }
                     group.addTask {
                         var lastPrune = ContinuousClock.now - .seconds(3600)
                         while !consumerDone.isSet {
@@ -207,15 +224,17 @@ struct Pipeline: Service {
         let horizonMs = dedupeHorizon.components.seconds * 1000 + dedupeHorizon.components.attoseconds / 1_000_000_000_000_000
         let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - horizonMs
         var total = 0
-        do {
-            while true {
-                let n = try await store.pool.write { try Inbox.prune($0, appliedBeforeMs: cutoff) }
-                total += n
-                if n < 10_000 { break }
+        for store in tasks.stores {
+            do {
+                while true {
+                    let n = try await store.pool.write { try Inbox.prune($0, appliedBeforeMs: cutoff) }
+                    total += n
+                    if n < 10_000 { break }
+                }
+            } catch {
+                health.observe(error, storePath: store.path)
+                logger.warning("pruning applied-event ids failed", metadata: ["error": "\(error)", "store": "\(store.path)"])
             }
-        } catch {
-            health.observe(error, storePath: store.path)
-            logger.warning("pruning applied-event ids failed", metadata: ["error": "\(error)"])
         }
         if total > 0 {
             metrics.appliedIdsPruned.increment(by: Int64(total))
@@ -224,10 +243,13 @@ struct Pipeline: Service {
     }
 
     private func updateLag() async {
-        guard let next = try? await store.pool.read({ try Inbox.nextOffsets($0) }) else { return }
+        let assignment = consumer.assignment
         var lag: Int64 = 0
-        for tp in consumer.assignment {
-            if let high = consumer.cachedHighWatermark(tp) { lag += max(0, high - (next[tp.topic]?[tp.partition] ?? 0)) }
+        for task in tasks.owned(by: assignment) {
+            guard let next = try? await tasks.stores[task].pool.read({ try Inbox.nextOffsets($0) }) else { continue }
+            for tp in assignment where tasks.task(of: tp.partition) == task {
+                if let high = consumer.cachedHighWatermark(tp) { lag += max(0, high - (next[tp.topic]?[tp.partition] ?? 0)) }
+            }
         }
         metrics.consumerLag.set(lag)
     }

@@ -18,9 +18,27 @@ public struct StoreWriter: Sendable {
     /// How far the consumer's store has read each input topic (`ReadProgress.caughtUp(_:in:)`):
     /// a scheduler's decision that rests on the absence of a fact waits for its topic.
     public let progress: ReadProgress
+    /// The task this writer's store is, and of how many (docs/scaling.md).
+    public let task: Int, taskCount: Int
 
-    init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer, progress: ReadProgress) {
+    init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer, progress: ReadProgress,
+         task: Int = 0, taskCount: Int = 1) {
         self.store = store; self.wake = wake; self.health = health; self.tracer = tracer; self.progress = progress
+        self.task = task; self.taskCount = taskCount
+    }
+
+    /// Whether this replica owns the task (is assigned some of its partitions); one task is
+    /// always owned. Schedulers write only the tasks they own.
+    public var owned: Bool {
+        let task = task, count = taskCount
+        return count == 1 || progress.assignment.contains { Int($0.partition) % count == task }
+    }
+
+    /// Whether this store has read `topic` to its end on the partitions of its task that this
+    /// replica is assigned (`ReadProgress`).
+    public func caughtUp(_ topic: String, in db: Database) throws -> Bool {
+        let task = task, count = taskCount
+        return try progress.caughtUp(topic, in: db, partitions: { Int($0) % count == task })
     }
 
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in

@@ -35,6 +35,11 @@ public final class ServiceStore: Sendable {
         // could open a half-made file.
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
+        // Replicas sharing a data directory (docs/scaling.md) may open a store at the same moment:
+        // one of them migrates it while the others wait, then find it migrated.
+        let lock = open(path + "-open.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if lock >= 0 { _ = flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { _ = flock(lock, LOCK_UN); close(lock) } }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrate(pool, migrations: migrations)
     }
@@ -162,6 +167,15 @@ enum RuntimeSchema {
                   actor TEXT NOT NULL, role TEXT NOT NULL, resource TEXT NOT NULL, resource_id TEXT NOT NULL,
                   region_code TEXT, purpose TEXT NOT NULL, decision TEXT NOT NULL) WITHOUT ROWID;
                 CREATE INDEX runtime_access_log_time ON runtime_access_log(accessed_at);
+                """)
+        }
+        // Issue 17: a store may be one task of a service split by partition (docs/scaling.md), and
+        // several replicas may open it (a shared data directory): which task it is, and which
+        // replica's relay publishes its outbox (a lease, so that two relays do not both send it).
+        m.registerMigration("runtime-v5-tasks") { db in
+            try db.execute(sql: """
+                CREATE TABLE runtime_task(id INTEGER PRIMARY KEY CHECK (id = 1), task INTEGER NOT NULL, task_count INTEGER NOT NULL);
+                CREATE TABLE runtime_relay_lease(id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, until_ms INTEGER NOT NULL);
                 """)
         }
     }

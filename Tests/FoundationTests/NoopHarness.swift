@@ -17,11 +17,11 @@ struct NoopHarness {
         return NoopHarness(input: topics[0], output: topics[1], group: "test-\(topics[0])", dataDir: temporaryDirectory(name))
     }
 
-    func start(extra: [String: String] = [:]) throws -> ServiceProcess {
+    func start(extra: [String: String] = [:], replica: String = "") throws -> ServiceProcess {
         try ServiceProcess("doudi-noop", environment: [
             "DOUDI_NOOP_INPUT": input, "DOUDI_NOOP_OUTPUT": output, "DOUDI_GROUP_ID": group,
             "DOUDI_DATA_DIR": dataDir, "DOUDI_BATCH_SIZE": "200",
-        ].merging(extra) { $1 }, logName: group)
+        ].merging(extra) { $1 }, logName: group + replica)
     }
 
     var storePath: String { "\(dataDir)/noop.sqlite" }

@@ -1,0 +1,119 @@
+import DoudiDomain
+import Envelope
+import Foundation
+import GRDB
+import Kafka
+import TestSupport
+import XCTest
+
+/// Issue 17, state that follows partitions (docs/scaling.md, "Tasks on a shared data directory"):
+/// two replicas of a service in one consumer group share its data directory; each applies only
+/// the partitions it is assigned, in the store of their task; one is SIGKILLed mid-run and the
+/// other takes its partitions over, with their state and offsets. Every input is applied exactly
+/// once and every derived event is downstream once by id, whatever the split.
+final class ReplicaTests: XCTestCase {
+    /// Three tasks (one per partition), two replicas, one killed.
+    func testTwoReplicasOnThreeTasksOneKilledNothingLostNothingDoubled() async throws {
+        try await twoReplicasOneKilled(tasks: 3)
+    }
+
+    /// One task shared by both replicas (a service whose inputs are not keyed alike, such as the
+    /// matcher, runs this way): SQLite serialises their transactions, the relay lease picks one
+    /// publisher at a time.
+    func testTwoReplicasSharingOneStoreOneKilledNothingLostNothingDoubled() async throws {
+        try await twoReplicasOneKilled(tasks: 1)
+    }
+
+    /// A data directory made for another task count is refused, as is a count above 1 for a
+    /// service whose inputs are not keyed alike; each refusal says what to do.
+    func testAnotherTaskCountOrAnUnpartitionableServiceIsRefused() async throws {
+        let h = try await NoopHarness.make("replica-refusal")
+        let one = try h.start()
+        _ = try await eventually(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: h.storePath) }
+        one.terminate()
+        let three = try h.start(extra: ["DOUDI_TASKS": "3"])
+        three.process.waitUntilExit()
+        XCTAssertEqual(three.process.terminationStatus, 78, "EX_CONFIG")
+        XCTAssertTrue(three.log.contains("DOUDI_TASKS=3, but") && three.log.contains("noop.sqlite") && three.log.contains("rebuild"),
+                      three.log.suffix(1500).description)
+
+        let matcher = try ServiceProcess("doudi-matcher", environment: ["DOUDI_TASKS": "2", "DOUDI_DATA_DIR": temporaryDirectory("replica-matcher")],
+                                         logName: "replica-refusal-matcher-\(EventID.random().prefix(6))")
+        matcher.process.waitUntilExit()
+        XCTAssertEqual(matcher.process.terminationStatus, 78)
+        XCTAssertTrue(matcher.log.contains("not keyed alike") && matcher.log.contains("DOUDI_TASKS=1"), matcher.log.suffix(1500).description)
+
+        let bad = try h.start(extra: ["DOUDI_TASKS": "zero", "DOUDI_RELAY_LEASE": "1ms"])
+        bad.process.waitUntilExit()
+        XCTAssertEqual(bad.process.terminationStatus, 78)
+        XCTAssertTrue(bad.log.contains("DOUDI_TASKS=zero") && bad.log.contains("DOUDI_RELAY_LEASE"), bad.log.suffix(1500).description)
+    }
+
+    private func twoReplicasOneKilled(tasks: Int) async throws {
+        let h = try await NoopHarness.make("replicas\(tasks)", partitions: 3)
+        let count = 6_000
+        let inputs = (0..<count).map { demoEvent($0, prefix: h.input, keys: 97) }
+        let stores = (0..<tasks).map { TaskStoreFile(path: tasks == 1 ? h.storePath : "\(h.dataDir)/noop.task-\($0)-of-\(tasks).sqlite") }
+        func applied() throws -> Int { try stores.reduce(0) { $0 + (try $1.applied()) } }
+        let env = ["DOUDI_TASKS": String(tasks), "DOUDI_RELAY_LEASE": "1s", "DOUDI_BATCH_SIZE": "50"]
+
+        try await TestBroker.produce(Array(inputs[..<(count / 2)]), to: h.input)
+        let a = try h.start(extra: env, replica: ".a")
+        let b = try h.start(extra: env, replica: ".b")
+        defer { a.terminate(); b.terminate() }
+        // Both members in the group, each with some of the partitions.
+        let admin = try KafkaAdmin(configuration: TestBroker.kafka)
+        let joined = try await eventuallyAsync(timeout: .seconds(60)) {
+            try await admin.listGroups(h.group).first.map { $0.memberCount == 2 && $0.state == "Stable" } ?? false
+        }
+        XCTAssertTrue(joined, "both replicas joined\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
+        _ = try await eventually(timeout: .seconds(60)) { try applied() > count / 6 }
+        try await TestBroker.produce(Array(inputs[(count / 2)...]), to: h.input)
+        try await Task.sleep(for: .milliseconds(300))
+        a.kill9()
+        let before = try applied()
+        XCTAssertLessThan(before, count, "the kill came while inputs were still being applied")
+
+        let done = try await eventually(timeout: .seconds(120)) { try applied() == count && stores.allSatisfy { (try? $0.backlog()) == 0 } }
+        let appliedAtEnd = try applied()
+        XCTAssertTrue(done, "applied \(appliedAtEnd) of \(count)\n\(b.log.suffix(3000))")
+        XCTAssertEqual(try stores.reduce(0) { $0 + (try $1.seenTotal()) }, count, "each input changed the state exactly once")
+        if tasks > 1 {
+            // Each task holds the offsets (and so the state) of its own partitions only.
+            for (t, s) in stores.enumerated() {
+                XCTAssertEqual(try s.partitions(), [Int32(t)], "task \(t) holds partition \(t) of the input only")
+            }
+        }
+        // Each replica had part of the partitions, and the survivor took over all of them.
+        for r in [a, b] {
+            XCTAssertTrue(r.log.contains("assigned=1 ") || r.log.contains("assigned=2 "), r.log.suffix(2000).description)
+        }
+        XCTAssertTrue(b.log.contains("assigned=3 "), b.log.suffix(2000).description)
+
+        let out = try await TestBroker.readSettled(h.output, minimum: count)
+        let ids = out.compactMap { $0.header("ce_id") }
+        let expected = Set(inputs.map { EventID.derived($0.id, "demo.echoed.v1", "echo") })
+        XCTAssertEqual(Set(ids).count, count, "every derived event is downstream")
+        XCTAssertTrue(Set(ids).isSubset(of: expected), "and no other")
+        var bodies: [String: [UInt8]] = [:]
+        for m in out { let id = m.header("ce_id")!; if let x = bodies[id] { XCTAssertEqual(x, m.value) } else { bodies[id] = m.value } }
+        print("replicas (\(tasks) task(s)): \(before) of \(count) applied at the kill, \(out.count) messages downstream, \(ids.count - Set(ids).count) identical re-sends")
+    }
+}
+
+/// One task's store file, read beside the running replicas.
+struct TaskStoreFile {
+    let path: String
+
+    private func read<T>(_ empty: T, _ body: (Database) throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: path) else { return empty }
+        return try NoopHarness.open(path).read { db in try db.tableExists("demo_state") ? body(db) : empty }
+    }
+
+    func applied() throws -> Int { try read(0) { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 } }
+    func seenTotal() throws -> Int { try read(0) { try Int.fetchOne($0, sql: "SELECT coalesce(sum(seen), 0) FROM demo_state") ?? 0 } }
+    func backlog() throws -> Int { try read(0) { try Int.fetchOne($0, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 } }
+    func partitions() throws -> [Int32] {
+        try read([]) { try Int32.fetchAll($0, sql: "SELECT DISTINCT partition FROM runtime_offsets ORDER BY 1") }
+    }
+}
