@@ -21,6 +21,10 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Registry size for the matcher.") var persons = 1_000_000
     @Option(help: "Department records for the matcher.") var records = 200_000
     @Option(help: "Households through the whole pipeline.") var pipelineHouseholds = 10_000
+    @Option(help: "Replicas of the matcher, the classifier and the router in the pipeline (each in one group, sharing the data directory; docs/scaling.md).")
+    var pipelineReplicas = 1
+    @Option(help: "DOUDI_TASKS of the classifier and the router in the pipeline (their state split by partition).")
+    var pipelineTasks = 1
     @Option(help: "Submissions for the intake topic path.") var submissions = 20_000
     @Option(parsing: .upToNextOption, help: "Offered loads (households/s) for the pipeline latency, each for 15 s.")
     var pipelineRates: [Int] = [1000, 200]
@@ -108,9 +112,13 @@ struct Bench: AsyncParsableCommand {
             }
         }
         if wants("pipeline") && FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent("doudi-intake").path) {
-            let pipeline = PipelineBench(kafka: kafka, workDir: workDir, brokerPid: brokerPid ?? Self.brokerPid(brokers))
+            guard (1...3).contains(pipelineReplicas), (1...3).contains(pipelineTasks) else {
+                throw BenchError("--pipeline-replicas and --pipeline-tasks must be 1, 2 or 3 (the topics have 3 partitions)")
+            }
+            let pipeline = PipelineBench(kafka: kafka, workDir: workDir, brokerPid: brokerPid ?? Self.brokerPid(brokers),
+                                         replicas: pipelineReplicas, tasks: pipelineTasks)
             let t = try await pipeline.throughput(households: pipelineHouseholds)
-            line("pipeline, \(pipelineHouseholds) households, submission → last referral/outcome", t.rate, unit: "households/s",
+            line("pipeline, \(pipelineHouseholds) households, \(pipelineReplicas) replica(s), \(pipelineTasks) task(s), submission → last referral/outcome", t.rate, unit: "households/s",
                  extra: String(format: "ratio to raw hop %.3f; %d referrals, %d outcomes", t.rate / raw, t.referrals, t.outcomes))
             emit("  CPU-ms per household (CPU seconds of each process from /proc, first submission → last event):")
             let services = t.cpuSeconds.filter { $0.key.hasPrefix("doudi-") }.values.reduce(0, +)

@@ -10,6 +10,12 @@ struct PipelineBench {
     let kafka: KafkaConfiguration
     let workDir: String
     var brokerPid: Int32? = nil
+    /// Replicas of the matcher, the classifier and the router (docs/scaling.md), and the classifier's
+    /// and the router's `DOUDI_TASKS`.
+    var replicas = 1
+    var tasks = 1
+    static let replicated: Set<String> = ["doudi-matcher", "doudi-classifier", "doudi-router"]
+    static let split: Set<String> = ["doudi-classifier", "doudi-router"]
     static let services = ["doudi-intake", "doudi-matcher", "doudi-classifier", "doudi-router", "doudi-medical",
                            "doudi-education", "doudi-housing", "doudi-employment", "doudi-disaster", "doudi-relief"]
 
@@ -18,11 +24,14 @@ struct PipelineBench {
         let ns = try await BenchSupport.freshNamespace(kafka)
         var processes: [Process] = []
         for exe in Self.services where FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent(exe).path) {
-            processes.append(try BenchSupport.start(exe, env: [
-                "DOUDI_BROKERS": kafka.bootstrapServers, "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_GROUP_ID": "\(ns)\(exe)",
-                "DOUDI_DATA_DIR": "\(workDir)/\(ns)", "DOUDI_HTTP_PORT": "0", "DOUDI_BATCH_SIZE": "1000",
-                "DOUDI_SESSION_TIMEOUT_MS": "6000", "DOUDI_SYNCHRONOUS": "normal",
-            ], log: "\(workDir)/\(ns)\(exe).log"))
+            for replica in 0..<(Self.replicated.contains(exe) ? replicas : 1) {
+                processes.append(try BenchSupport.start(exe, env: [
+                    "DOUDI_BROKERS": kafka.bootstrapServers, "DOUDI_TOPIC_NAMESPACE": ns, "DOUDI_GROUP_ID": "\(ns)\(exe)",
+                    "DOUDI_DATA_DIR": "\(workDir)/\(ns)", "DOUDI_HTTP_PORT": "0", "DOUDI_BATCH_SIZE": "1000",
+                    "DOUDI_SESSION_TIMEOUT_MS": "6000", "DOUDI_SYNCHRONOUS": "normal",
+                    "DOUDI_TASKS": Self.split.contains(exe) ? String(tasks) : "1",
+                ], log: "\(workDir)/\(ns)\(exe)\(replica == 0 ? "" : ".\(replica)").log"))
+            }
         }
         try await Task.sleep(for: .seconds(6))  // every group joined
         return (ns, processes)
@@ -53,8 +62,14 @@ struct PipelineBench {
         // Every topic is watched, so that the run also shows the cascade: events per household by type.
         let consumer = try await joined(Topics.all(namespace: ns))
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        // Replicas are `<executable>#<n>`; their CPU is added up per service below.
         var pids: [String: Int32] = [:]
-        for p in processes { pids[p.executableURL?.lastPathComponent ?? "?"] = p.processIdentifier }
+        for p in processes {
+            let name = p.executableURL?.lastPathComponent ?? "?"
+            var key = name, n = 1
+            while pids[key] != nil { n += 1; key = "\(name)#\(n)" }
+            pids[key] = p.processIdentifier
+        }
         if let brokerPid { pids["broker"] = brokerPid }
         pids["doudi-bench"] = getpid()
         let cpuAtStart = BenchSupport.cpuSnapshot(pids)
@@ -90,7 +105,9 @@ struct PipelineBench {
             if ContinuousClock.now - started > .seconds(1500) { throw BenchError("pipeline did not finish: \(registered.count) of \(households) submissions registered") }
         }
         await consumer.close()
-        let cpu = cpuAtLast.reduce(into: [String: Double]()) { $0[$1.key] = $1.value - (cpuAtStart[$1.key] ?? 0) }
+        let cpu = cpuAtLast.reduce(into: [String: Double]()) {
+            $0[String($1.key.prefix { $0 != "#" }), default: 0] += $1.value - (cpuAtStart[$1.key] ?? 0)
+        }
         return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType, cpu)
     }
 
@@ -140,21 +157,30 @@ struct PipelineBench {
     private func caughtUp(dataDir: String, seenEnd: [TopicPartition: Int64], namespace: String) -> Bool {
         var config = Configuration()
         config.readonly = true
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dataDir)) ?? []
         for exe in Self.services {
-            let path = "\(dataDir)/\(exe.dropFirst("doudi-".count)).sqlite"
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let queue = try? DatabaseQueue(path: path, configuration: config),
-                  let done = try? queue.read({ db -> Bool in
-                      if try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 > 0 { return false }
-                      var applied: [TopicPartition: Int64] = [:]
-                      for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM runtime_offsets") {
-                          applied[TopicPartition(row[0], row[1])] = row[2]
-                      }
-                      let topics = Set(applied.keys.map(\.topic))
-                      return seenEnd.allSatisfy { tp, end in !topics.contains(tp.topic) || (applied[tp] ?? 0) >= end }
-                  }) else { return false }
-            try? queue.close()
-            if !done { return false }
+            let service = exe.dropFirst("doudi-".count)
+            // One store, or one per task (docs/scaling.md).
+            for file in files where file == "\(service).sqlite" || (file.hasPrefix("\(service).task-") && file.hasSuffix(".sqlite")) {
+                let path = "\(dataDir)/\(file)"
+                // `<service>.task-<t>-of-<T>.sqlite` holds the partitions p with p mod T = t.
+                let numbers = file.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+                let (task, count) = numbers.count >= 2 ? (numbers[numbers.count - 2], numbers[numbers.count - 1]) : (0, 1)
+                guard let queue = try? DatabaseQueue(path: path, configuration: config),
+                      let done = try? queue.read({ db -> Bool in
+                          if try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_outbox") ?? 0 > 0 { return false }
+                          var applied: [TopicPartition: Int64] = [:]
+                          for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM runtime_offsets") {
+                              applied[TopicPartition(row[0], row[1])] = row[2]
+                          }
+                          let topics = Set(applied.keys.map(\.topic))
+                          return seenEnd.allSatisfy { tp, end in
+                              !topics.contains(tp.topic) || Int(tp.partition) % count != task || (applied[tp] ?? 0) >= end
+                          }
+                      }) else { return false }
+                try? queue.close()
+                if !done { return false }
+            }
         }
         return true
     }

@@ -15,6 +15,9 @@ struct ClassifierProcessor: EventProcessor {
     var cache = HistoryCache()
 
     var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes] }
+    /// All three are keyed by household id (a signal about a person not registered yet, by that
+    /// person's key, and so is all the state it makes): the state splits by partition (DOUDI_TASKS).
+    var partitionedState: Bool { true }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ClassifierSchema.register(&migrator) }
 

@@ -21,8 +21,9 @@ struct SurveyResponse: ResponseEncodable {
 }
 
 struct Sampling {
-    let writer: StoreWriter
-    var store: ServiceStore { writer.store }
+    /// Every task's writer (DOUDI_TASKS, docs/scaling.md): the draw is made over the households of
+    /// every task, and each task's households get their tasks in that task's transaction.
+    let writers: [StoreWriter]
 
     func sample(_ r: SampleRequest) async throws -> SampleResponse {
         guard let dueBy = Self.periodEnd(r.period) else {
@@ -30,42 +31,57 @@ struct Sampling {
         }
         let rate = r.rate ?? RandomSample.defaultRate, seed = r.seed ?? 0
         guard rate > 0, rate <= 1 else { throw HTTPError(.badRequest, message: "rate must be in (0, 1]") }
-        return try await writer.write { db in
-            let candidates = try Self.monitored(db)
-            let strata = RandomSample.drawByStratum(candidates, period: r.period, seed: seed, rate: rate)
-            let tasks = RandomSample.tasks(candidates, period: r.period, seed: seed, rate: rate, dueBy: dueBy)
-            let emitter = try Self.emitter(db, scope: "sample/\(r.period)")
-            var events: [OutgoingEvent] = []
-            for t in tasks {
-                if let out = try TaskStore.issue(db, t, emitter: emitter, scope: "operator") { events.append(out) }
-            }
-            return (SampleResponse(period: r.period, seed: seed, rate: rate, population: candidates.count,
-                                   drawn: tasks.compactMap(\.householdId), taskIds: tasks.map(\.taskId), newTasks: events.count,
-                                   strata: strata.map { .init(stratum: $0.stratum.description, population: $0.population, drawn: $0.ids.count) }),
-                    events)
+        var taskOf: [String: Int] = [:]
+        var candidates: [SampleCandidate] = []
+        for (task, writer) in writers.enumerated() {
+            for c in try await writer.read({ try Self.monitored($0) }) { taskOf[c.householdId] = task; candidates.append(c) }
         }
+        candidates.sort { $0.householdId < $1.householdId }
+        let strata = RandomSample.drawByStratum(candidates, period: r.period, seed: seed, rate: rate)
+        let tasks = RandomSample.tasks(candidates, period: r.period, seed: seed, rate: rate, dueBy: dueBy)
+        let time = try await Self.operatorTime(writers)
+        var newTasks = 0
+        for (task, writer) in writers.enumerated() {
+            let mine = tasks.filter { $0.householdId.flatMap { taskOf[$0] } == task }
+            guard !mine.isEmpty else { continue }
+            newTasks += try await writer.write { db in
+                let emitter = Emitter.scoped(time: time)
+                var events: [OutgoingEvent] = []
+                for t in mine {
+                    if let out = try TaskStore.issue(db, t, emitter: emitter, scope: "operator") { events.append(out) }
+                }
+                return (events.count, events)
+            }
+        }
+        return SampleResponse(period: r.period, seed: seed, rate: rate, population: candidates.count,
+                              drawn: tasks.compactMap(\.householdId), taskIds: tasks.map(\.taskId), newTasks: newTasks,
+                              strata: strata.map { .init(stratum: $0.stratum.description, population: $0.population, drawn: $0.ids.count) })
     }
 
     /// Issues the year's annual_survey task to every monitored household not yet asked, and
     /// remembers each one's profile version: a later version means the survey re-profiled it.
     func startSurvey(_ r: SurveyRequest) async throws -> SurveyResponse {
         guard (2000...9999).contains(r.year) else { throw HTTPError(.badRequest, message: "year out of range") }
-        let fresh = try await writer.write { db -> (Int, [OutgoingEvent]) in
-            let emitter = try Self.emitter(db, scope: "survey/\(r.year)")
-            try db.execute(sql: "INSERT OR IGNORE INTO surveys(year, started_at) VALUES (?, ?)", arguments: [r.year, emitter.time])
-            var events: [OutgoingEvent] = []
-            for c in try Self.monitored(db) {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO survey_households(year, household_id, profile_version)
-                    SELECT ?, household_id, profile_version FROM households WHERE household_id = ?
-                    """, arguments: [r.year, c.householdId])
-                let task = WorkTask(taskId: "t-\(c.householdId)-annual_survey-\(r.year)", householdId: c.householdId,
-                                    regionCode: c.regionCode, kind: .annualSurvey,
-                                    reason: "annual survey \(r.year) (§3.3.1): re-verify and update the profile",
-                                    dueBy: "\(r.year)-12-31")
-                if let out = try TaskStore.issue(db, task, emitter: emitter, scope: "operator") { events.append(out) }
+        let time = try await Self.operatorTime(writers)
+        var fresh = 0
+        for writer in writers {
+            fresh += try await writer.write { db -> (Int, [OutgoingEvent]) in
+                let emitter = Emitter.scoped(time: time)
+                try db.execute(sql: "INSERT OR IGNORE INTO surveys(year, started_at) VALUES (?, ?)", arguments: [r.year, emitter.time])
+                var events: [OutgoingEvent] = []
+                for c in try Self.monitored(db) {
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO survey_households(year, household_id, profile_version)
+                        SELECT ?, household_id, profile_version FROM households WHERE household_id = ?
+                        """, arguments: [r.year, c.householdId])
+                    let task = WorkTask(taskId: "t-\(c.householdId)-annual_survey-\(r.year)", householdId: c.householdId,
+                                        regionCode: c.regionCode, kind: .annualSurvey,
+                                        reason: "annual survey \(r.year) (§3.3.1): re-verify and update the profile",
+                                        dueBy: "\(r.year)-12-31")
+                    if let out = try TaskStore.issue(db, task, emitter: emitter, scope: "operator") { events.append(out) }
+                }
+                return (events.count, events)
             }
-            return (events.count, events)
         }
         var status = try await surveyStatus(year: r.year)
         status.newTasks = fresh
@@ -73,19 +89,40 @@ struct Sampling {
     }
 
     func surveyStatus(year: Int) async throws -> SurveyResponse {
-        try await store.pool.read { db in
-            guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM surveys WHERE year = ?", arguments: [year]) else {
-                throw HTTPError(.notFound, message: "no survey started for \(year)")
+        var total: SurveyResponse?
+        for writer in writers {
+            let part = try await writer.read { db -> SurveyResponse? in
+                guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM surveys WHERE year = ?", arguments: [year]) else {
+                    return nil
+                }
+                let households = try Int.fetchOne(db, sql: "SELECT count(*) FROM survey_households WHERE year = ?", arguments: [year]) ?? 0
+                let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM tasks WHERE kind = 'annual_survey' AND task_id LIKE ?",
+                                              arguments: ["%-annual_survey-\(year)"]) ?? 0
+                let completed = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM survey_households s JOIN households h ON h.household_id = s.household_id
+                    WHERE s.year = ? AND h.profile_version > s.profile_version
+                    """, arguments: [year]) ?? 0
+                return SurveyResponse(year: year, startedAt: started, households: households, tasksIssued: issued, completed: completed)
             }
-            let households = try Int.fetchOne(db, sql: "SELECT count(*) FROM survey_households WHERE year = ?", arguments: [year]) ?? 0
-            let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM tasks WHERE kind = 'annual_survey' AND task_id LIKE ?",
-                                          arguments: ["%-annual_survey-\(year)"]) ?? 0
-            let completed = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM survey_households s JOIN households h ON h.household_id = s.household_id
-                WHERE s.year = ? AND h.profile_version > s.profile_version
-                """, arguments: [year]) ?? 0
-            return SurveyResponse(year: year, startedAt: started, households: households, tasksIssued: issued, completed: completed)
+            guard let part else { continue }
+            if var t = total {
+                t.startedAt = min(t.startedAt, part.startedAt)
+                t.households += part.households; t.tasksIssued += part.tasksIssued; t.completed += part.completed
+                total = t
+            } else { total = part }
         }
+        guard let total else { throw HTTPError(.notFound, message: "no survey started for \(year)") }
+        return total
+    }
+
+    /// Operator actions happen at the event clock's time (the wall clock before any event); with
+    /// several tasks, at the latest task's clock.
+    static func operatorTime(_ writers: [StoreWriter]) async throws -> String {
+        var latest: EventClock?
+        for writer in writers {
+            if let c = try await writer.read({ try EventClock.read($0) }), latest.map({ c.latest > $0.latest }) ?? true { latest = c }
+        }
+        return latest?.latestTime ?? Timestamp.rfc3339()
     }
 
     /// Households of a low-income category (the monitored population).
@@ -96,11 +133,6 @@ struct Sampling {
             """).compactMap { row in
             Category(rawValue: row[2]).map { SampleCandidate(householdId: row[0], regionCode: row[1], category: $0) }
         }
-    }
-
-    /// Operator actions happen at the event clock's time (the wall clock before any event).
-    static func emitter(_ db: Database, scope: String) throws -> Emitter {
-        .scoped(time: try EventClock.now(db, fallback: Timestamp.rfc3339()))
     }
 
     /// The last day of `2026`, `2026Q4` or `2026-11`.

@@ -25,6 +25,32 @@ struct CountyCount: Codable, Sendable {
 }
 
 enum Stats {
+    /// Over every task's store (DOUDI_TASKS): counts summed, the latest task's clock.
+    static func read(_ stores: [ServiceStore]) async throws -> StatsResponse {
+        var total = StatsResponse(households: 0, householdsByCategory: [:], openWarnings: 0, openWarningsByDisposal: [:],
+                                  tasksByKind: [:], byCounty: [], eventClock: nil)
+        var counties: [String: CountyCount] = [:]
+        for store in stores {
+            let part = try await read(store)
+            total.households += part.households
+            total.householdsByCategory.merge(part.householdsByCategory, uniquingKeysWith: +)
+            total.openWarnings += part.openWarnings
+            for (disposal, levels) in part.openWarningsByDisposal {
+                total.openWarningsByDisposal[disposal, default: [:]].merge(levels, uniquingKeysWith: +)
+            }
+            total.tasksByKind.merge(part.tasksByKind, uniquingKeysWith: +)
+            for c in part.byCounty {
+                var sum = counties[c.county] ?? CountyCount(county: c.county, label: c.label, households: 0, openWarnings: 0)
+                sum.households += c.households; sum.openWarnings += c.openWarnings
+                counties[c.county] = sum
+            }
+            if let clock = part.eventClock, let t = FactTime(clock),
+               total.eventClock.flatMap(FactTime.init).map({ t > $0 }) ?? true { total.eventClock = clock }
+        }
+        total.byCounty = counties.values.sorted { $0.county < $1.county }
+        return total
+    }
+
     static func read(_ store: ServiceStore) async throws -> StatsResponse {
         try await store.pool.read { db in
             var byCategory: [String: Int] = [:]

@@ -27,5 +27,5 @@ let runner = startOrExit("classifier") {
 }
 runner.logger.info("local standards", metadata: ["version": "\(standards.version)", "regions": "\(standards.overrides.count)",
                                                   "cachedHouseholds": "\(cachedHouseholds)"])
-let api = ClassifierAPI(writer: runner.writer, standards: standards, audit: runner.audit, logger: runner.logger)
+let api = ClassifierAPI(writers: runner.writers, standards: standards, audit: runner.audit, logger: runner.logger)
 try await runner.run(routes: api.addRoutes)

@@ -178,11 +178,20 @@ enum ReferralStore {
             .map { PersonIdentity(name: String(decoding: $0[0] as Data, as: UTF8.self), idNumber: String(decoding: $0[1] as Data, as: UTF8.self)) }
     }
 
+    /// A referral waiting for its people. A later revision of one still waiting replaces its content
+    /// but keeps the time it first waited from: released, it is published at that time, as if its
+    /// people had been known then, whatever arrived first — the warning's revisions or the registry
+    /// version naming them (RULES.md, Convergence).
     static func wait(_ db: Database, _ r: Referral, time: String) throws {
+        var kept = time
+        if let first = try String.fetchOne(db, sql: "SELECT time FROM router_waiting WHERE referral_id = ?", arguments: [r.referralId]),
+           let a = FactTime(first), let b = FactTime(time), a < b {
+            kept = first
+        }
         try db.execute(sql: """
             INSERT OR REPLACE INTO router_waiting(referral_id, household_id, time, referral)
             VALUES (?1, ?2, ?3, doudi_seal(?4, 'router_waiting/' || ?1))
-            """, arguments: [r.referralId, r.householdId, time, try JSONCoding.encoder.encode(r)])
+            """, arguments: [r.referralId, r.householdId, kept, try JSONCoding.encoder.encode(r)])
     }
 
     static func waiting(_ db: Database, householdId: String) throws -> [(Referral, String)] {

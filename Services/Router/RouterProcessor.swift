@@ -18,6 +18,9 @@ import ServiceKit
 struct RouterProcessor: EventProcessor {
     let name = "router"
     var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds] }
+    /// All three are keyed by household id, and a referral's state is its household's: the state
+    /// splits by partition (DOUDI_TASKS, docs/scaling.md).
+    var partitionedState: Bool { true }
     let planner = ReferralPlanner()
     var finishesWhenIdle: Bool { true }
 

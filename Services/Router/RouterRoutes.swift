@@ -24,22 +24,38 @@ enum RouterRoutes {
         var referralId, warningId, householdId, domain, state, dueBy, sentAt: String
     }
 
-    static func add(to router: Router<DoudiRequestContext>, store: ServiceStore, audit: AccessAudit) {
+    /// `stores`: every task's store (docs/scaling.md); one unless `DOUDI_TASKS` > 1. Counts are
+    /// summed over the tasks; the clock is the latest task's, the checked day the earliest's.
+    static func add(to router: Router<DoudiRequestContext>, stores: [ServiceStore], audit: AccessAudit) {
         router.get("/v1/stats") { _, _ -> Stats in
-            try await store.pool.read { db in
-                let counts = try ReferralStore.counts(db)
-                let clock = try EventClock.load(db)
-                return Stats(referrals: counts, total: counts.values.flatMap(\.values).reduce(0, +),
-                             clock: clock?.nowText, checkedDay: clock?.checkedDay.description,
-                             earlyOutcomes: try ReferralStore.earlyCount(db), heldResolutions: try ReferralStore.heldCount(db))
+            var total = Stats(referrals: [:], total: 0, clock: nil, checkedDay: nil, earlyOutcomes: 0, heldResolutions: 0)
+            for store in stores {
+                let part = try await store.pool.read { db in
+                    let counts = try ReferralStore.counts(db)
+                    let clock = try EventClock.load(db)
+                    return Stats(referrals: counts, total: counts.values.flatMap(\.values).reduce(0, +),
+                                 clock: clock?.nowText, checkedDay: clock?.checkedDay.description,
+                                 earlyOutcomes: try ReferralStore.earlyCount(db), heldResolutions: try ReferralStore.heldCount(db))
+                }
+                for (domain, states) in part.referrals {
+                    for (state, n) in states { total.referrals[domain, default: [:]][state, default: 0] += n }
+                }
+                total.total += part.total
+                total.earlyOutcomes += part.earlyOutcomes
+                total.heldResolutions += part.heldResolutions
+                if let c = part.clock, total.clock.map({ c > $0 }) ?? true { total.clock = c }
+                if let d = part.checkedDay, total.checkedDay.map({ d < $0 }) ?? true { total.checkedDay = d }
             }
+            return total
         }
         router.get("/v1/referrals/:referralId") { request, context -> ReferralView in
             let credential = try context.require([.township, .county, .province, .department], to: "read referrals")
             let id = try context.parameters.require("referralId")
-            guard let e = try await store.pool.read({ try ReferralStore.entry($0, referralId: id) }) else {
-                throw HTTPError(.notFound, message: "no such referral")
+            var found: ReferralLedger.Entry?
+            for store in stores where found == nil {
+                found = try await store.pool.read({ try ReferralStore.entry($0, referralId: id) })
             }
+            guard let e = found else { throw HTTPError(.notFound, message: "no such referral") }
             let r = e.referral
             guard credential.answers(domain: r.domain.rawValue) else { throw HTTPError(.notFound, message: "no such referral") }
             try await audit.recordScoped(request, context, resource: "referral", id: id, regionCode: r.regionCode)

@@ -7,5 +7,5 @@ let runner = startOrExit("router") { try ServiceRunner(processor: RouterProcesso
 let scheduler = WallClockScheduler(writers: runner.writers,
                                    interval: .seconds(max(1, ProcessEnvironment.int("DOUDI_ROUTER_TICK_SECONDS", default: 60))),
                                    source: "/doudi/router", logger: runner.logger)
-try await runner.run(routes: { RouterRoutes.add(to: $0, store: runner.store, audit: runner.audit) },
+try await runner.run(routes: { RouterRoutes.add(to: $0, stores: runner.tasks.stores, audit: runner.audit) },
                      background: WallClockScheduler.enabled ? [scheduler] : [])

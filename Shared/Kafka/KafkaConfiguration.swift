@@ -108,6 +108,10 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["queued.max.messages.kbytes"] = String(queuedMaxKBytes)
         p["fetch.max.bytes"] = String(max(1_048_576, queuedMaxKBytes * 1024 / 2))
         p["fetch.wait.max.ms"] = String(fetchWaitMaxMs)
+        // Range gives a member the same partition numbers of every topic it reads (same counts):
+        // a service's state split by partition needs a household's topics on one replica
+        // (docs/scaling.md). librdkafka's default lists roundrobin second; say it outright.
+        p["partition.assignment.strategy"] = "range"
         for (k, v) in common.extra { p[k] = v }
         return p
     }

@@ -1,6 +1,7 @@
 import DoudiDomain
 import Envelope
 import Foundation
+import Kafka
 import Ledger
 import TestSupport
 import XCTest
@@ -102,6 +103,59 @@ final class ConvergenceTests: XCTestCase {
         let settled = try await b.waitUntilSettled()
         XCTAssertTrue(settled, b.logs)
         await assertSame(reference, try await b.ledger(), "interleavings", namespaces: (Self.referenceNamespace, b.namespace))
+    }
+
+    /// Runs E1 and E2 (issue 17, docs/scaling.md): the classifier's and the router's state split
+    /// into three tasks (one per partition). E1 runs one replica of each service; E2 runs the
+    /// matcher, the classifier and the router as two replicas each in one consumer group (the
+    /// matcher's one store shared, its inputs not being keyed alike) and SIGKILLs one replica of
+    /// each while the population goes through: the survivor takes its partitions over with their
+    /// state, and the ledger is E1's. (A task's event clock moves with its own partitions' events,
+    /// so a split store may publish a due check later than one store does: E1 is the reference,
+    /// and its differences from run A are printed, not asserted; docs/scaling.md, "Event time is per task".)
+    func testTwoReplicasWithOneKilledGiveTheSameLedger() async throws {
+        let split = ["doudi-classifier": ["DOUDI_TASKS": "3"], "doudi-router": ["DOUDI_TASKS": "3"]]
+        let e1 = try await SuiteRun("conv-e1", environment: Self.chaos(5))
+        defer { e1.stop() }
+        for exe in SuiteRun.services { try e1.start([exe], environment: split[exe] ?? [:]) }
+        try await e1.seed(households: Self.households, seed: Self.seed)
+        let settled1 = try await e1.waitUntilSettled()
+        XCTAssertTrue(settled1, e1.logs)
+        let single = try await e1.ledger()
+        e1.stop()
+        if let a = Self.reference {
+            let d = a.differences(from: single)
+            print("three tasks against one store: \(d.count) differences \(Dictionary(grouping: d, by: \.section).mapValues(\.count)) (per-task event clocks; not asserted)")
+        }
+
+        let e2 = try await SuiteRun("conv-e2", environment: Self.chaos(6))
+        defer { e2.stop() }
+        for exe in SuiteRun.services { try e2.start([exe], environment: split[exe] ?? [:]) }
+        let replicated = ProcessInfo.processInfo.environment["DOUDI_TEST_REPLICATED"].map { $0.split(separator: ",").map(String.init) }
+            ?? ["doudi-matcher", "doudi-classifier", "doudi-router"]
+        for exe in replicated { try e2.startReplica(exe, 1, environment: split[exe] ?? [:]) }
+        // Both replicas of each assigned partitions before the population arrives.
+        let joined = try await eventually(timeout: .seconds(90)) {
+            replicated.allSatisfy { exe in
+                [e2.processes[exe], e2.replicas["\(exe)#1"]].allSatisfy { $0?.log.contains("change=assign") ?? false }
+            }
+        }
+        XCTAssertTrue(joined, e2.logs)
+        try await e2.seed(households: Self.households, seed: Self.seed)
+        for exe in replicated {
+            try await Task.sleep(for: .milliseconds(1500))
+            e2.kill9Replica(exe, 1)
+        }
+        let settled2 = try await e2.waitUntilSettled(quiet: .seconds(8))
+        XCTAssertTrue(settled2, e2.logs)
+        for exe in replicated {
+            // "assigned=N" in its rebalance lines: some partitions, never all of them.
+            let log = e2.replicas["\(exe)#1"]?.log ?? ""
+            let counts = log.components(separatedBy: "assigned=").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+            let all = 3 * (SuiteRun.inputs[exe]?.count ?? 0)
+            XCTAssertTrue(counts.contains { $0 > 0 && $0 < all }, "\(exe)'s second replica had part of the \(all) partitions before it was killed: \(counts)")
+        }
+        await assertSame(single, try await e2.ledger(), "replicas", namespaces: (e1.namespace, e2.namespace))
     }
 
     /// Run C: services SIGKILLed and restarted at random and the broker paused for 6 s while the

@@ -183,6 +183,41 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertTrue(transient.contains { $0.event.type == EventType.referralEscalated.rawValue }, "a transient escalation")
     }
 
+    /// A referral naming a person the router does not know yet waits for the registry version that
+    /// names them (the registry and the warnings are read at their own pace: a restart, a replica
+    /// taking a partition over). If the warning is revised meanwhile, the referral released is
+    /// still published at the time it first waited from, as the router that knew the person
+    /// published it: the department dates its decision, and the classifier places it, by that time.
+    func testAReferralThatWaitedForItsPeopleIsPublishedAtTheTimeItFirstWaited() throws {
+        let person = String(repeating: "7", count: 64)
+        var w = Self.warning("w7", household: "hh-7", opened: "2024-03-01", due: "2024-03-08")
+        w.needs = [Need(domain: .medical, personKey: person, reason: "serious illness", clause: "§4.2")]
+        var revised = w
+        revised.revision = 1
+        revised.needs[0].reason = "serious illness, larger expense"
+        let member = Member(relation: .self, name: "Name-7", idNumber: "ID-7", health: .seriousIllness, occupation: .farming, personKey: person)
+        let profile = HouseholdProfile(householdId: "hh-7", version: 1, regionCode: "140105001", area: .urban, members: [member],
+                                       channels: [.historical], sourceSubmissions: ["s7"], programs: [], flags: [],
+                                       collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
+        let registry: Delivery = (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-hh-7-v1", "2024-03-01", key: "hh-7", profile))
+        let first = Self.warningEvent(w, day: "2024-03-01")
+        var second = Self.warningEvent(revised, day: "2024-03-10")
+        second.event = Self.event(.monitoringWarning, "ev-w7-r1", "2024-03-10", key: "hh-7", revised)
+
+        func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
+            let p = try InProcessPipeline(RouterProcessor())
+            for d in order { try p.deliver([d]) }
+            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+        }
+        let known = try referrals([registry, first, second])
+        XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
+        let waited = try referrals([first, second, registry])
+        XCTAssertEqual(waited.count, 1, "released once, with the latest revision")
+        XCTAssertEqual(waited.first?.time, "2024-03-01T10:00:00+08:00", "at the time it first waited from, not the revision's")
+        XCTAssertEqual(waited.first?.referral.needs.first?.reason, "serious illness, larger expense")
+        XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-7", "with the person's identity")
+    }
+
     /// A re-delivered batch (the consumer restarted before committing) changes nothing.
     func testRedeliveryPublishesNothingNew() throws {
         let pipeline = try InProcessPipeline(RouterProcessor())

@@ -22,6 +22,8 @@ public final class SuiteRun: @unchecked Sendable {
     /// Consumer groups are `<groupPrefix><executable>`: a new prefix reads every topic from the start.
     public let groupPrefix: String
     public private(set) var processes: [String: ServiceProcess] = [:]
+    /// Further replicas of services (docs/scaling.md), by `<executable>#<n>`: same group, same data directory.
+    public private(set) var replicas: [String: ServiceProcess] = [:]
     let environment: [String: String]
 
     /// - Parameters:
@@ -52,11 +54,27 @@ public final class SuiteRun: @unchecked Sendable {
 
     public func kill9(_ exe: String) { processes[exe]?.kill9() }
     public func terminate(_ exe: String) { processes[exe]?.terminate() }
-    public func stop() { for p in processes.values { p.terminate() } }
+    public func stop() { for p in Array(processes.values) + Array(replicas.values) { p.terminate() } }
+
+    /// Starts replica `n` (1, 2, …) of a service beside the one `start` started: the same consumer
+    /// group and data directory, so the two share the partitions and the stores.
+    public func startReplica(_ exe: String, _ n: Int, environment extra: [String: String] = [:]) throws {
+        var env = environment.merging(extra) { $1 }
+        env["DOUDI_TOPIC_NAMESPACE"] = namespace
+        env["DOUDI_DATA_DIR"] = dataDir
+        env["DOUDI_GROUP_ID"] = groupPrefix + exe
+        env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
+        env["DOUDI_RELIEF_WALLCLOCK"] = env["DOUDI_RELIEF_WALLCLOCK"] ?? "0"
+        let key = "\(exe)#\(n)"
+        replicas[key]?.terminate()
+        replicas[key] = try ServiceProcess(exe, environment: env, logName: "\(namespace)\(name).\(exe).\(n)")
+    }
+
+    public func kill9Replica(_ exe: String, _ n: Int) { replicas["\(exe)#\(n)"]?.kill9() }
 
     /// Tail of every service's log, for assertion messages.
     public var logs: String {
-        processes.sorted { $0.key < $1.key }.map { "== \($0.key)\n\($0.value.log.suffix(1200))" }.joined(separator: "\n")
+        processes.merging(replicas) { a, _ in a }.sorted { $0.key < $1.key }.map { "== \($0.key)\n\($0.value.log.suffix(1200))" }.joined(separator: "\n")
     }
 
     /// Publishes the seeded population's submissions, department records and relief
