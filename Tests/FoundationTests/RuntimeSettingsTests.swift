@@ -27,7 +27,7 @@ final class RuntimeSettingsTests: XCTestCase {
         let service = try h.start(extra: ["DOUDI_OUTBOX_MAX_AGE": "soon", "DOUDI_RETRY_BUDGET": "0", "DOUDI_LOG_FORMAT": "xml"])
         let stopped = try await eventually(timeout: .seconds(20)) { !service.process.isRunning }
         XCTAssertTrue(stopped)
-        XCTAssertEqual(service.process.terminationStatus, 1)
+        XCTAssertEqual(service.process.terminationStatus, 78, "EX_CONFIG, as for a missing secret")
         for name in ["DOUDI_OUTBOX_MAX_AGE=soon", "DOUDI_RETRY_BUDGET=0", "DOUDI_LOG_FORMAT=xml"] {
             XCTAssertTrue(service.log.contains(name), "\(name) named: \(service.log)")
         }
