@@ -164,14 +164,27 @@ final class RelayLease: @unchecked Sendable {
         let holder = Self.holder, lengthMs = lengthMs
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let (held, current) = try await store.pool.write { db -> (Bool, Int64) in
-            let held = try TaskMarks.lease(db, holder: holder, nowMs: nowMs, untilMs: nowMs + lengthMs)
-            return (held, held ? nowMs + lengthMs : (try TaskMarks.holder(db)?.untilMs ?? nowMs))
+            if try TaskMarks.lease(db, holder: holder, nowMs: nowMs, untilMs: nowMs + lengthMs) { return (true, nowMs + lengthMs) }
+            guard let other = try TaskMarks.holder(db) else { return (false, nowMs) }
+            // A process of this host that no longer runs (a restart after a crash) holds nothing.
+            if Self.isGone(other.holder), try TaskMarks.takeOver(db, from: other.holder, holder: holder, untilMs: nowMs + lengthMs) {
+                return (true, nowMs + lengthMs)
+            }
+            return (false, other.untilMs)
         }
         lock.withLock {
             if held { goodUntil = now + length / 2; othersUntil = nil }
             else { goodUntil = nil; othersUntil = now + min(length, .milliseconds(max(0, current - nowMs)) + .milliseconds(50)) }
         }
         return held
+    }
+
+    /// Whether `holder` names a process of this host that is not running (`kill(pid, 0)`: ESRCH).
+    static func isGone(_ holder: String) -> Bool {
+        let parts = holder.split(separator: "/")
+        guard parts.count == 3, parts[0] == Substring(ProcessInfo.processInfo.hostName), let pid = Int32(parts[1]),
+              pid != ProcessInfo.processInfo.processIdentifier else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Gives the lease up at once (another replica need not wait for it to run out).

@@ -24,6 +24,13 @@ public enum TaskMarks {
         return db.changesCount > 0
     }
 
+    /// Takes the lease from `previous` (a holder known to be gone), whatever its time.
+    public static func takeOver(_ db: Database, from previous: String, holder: String, untilMs: Int64) throws -> Bool {
+        try db.execute(sql: "UPDATE runtime_relay_lease SET holder = ?, until_ms = ? WHERE id = 1 AND holder = ?",
+                       arguments: [holder, untilMs, previous])
+        return db.changesCount > 0
+    }
+
     /// Gives the lease up (the replica no longer owns the task, or it stops).
     public static func release(_ db: Database, holder: String) throws {
         try db.execute(sql: "UPDATE runtime_relay_lease SET until_ms = 0 WHERE id = 1 AND holder = ?", arguments: [holder])
