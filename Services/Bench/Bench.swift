@@ -112,8 +112,8 @@ struct Bench: AsyncParsableCommand {
             }
         }
         if wants("pipeline") && FileManager.default.fileExists(atPath: BenchSupport.binDir.appendingPathComponent("doudi-intake").path) {
-            guard (1...3).contains(pipelineReplicas), (1...3).contains(pipelineTasks) else {
-                throw BenchError("--pipeline-replicas and --pipeline-tasks must be 1, 2 or 3 (the topics have 3 partitions)")
+            guard (1...3).contains(pipelineReplicas), [1, 3].contains(pipelineTasks) else {
+                throw BenchError("--pipeline-replicas must be 1, 2 or 3 and --pipeline-tasks 1 or 3 (the topics have 3 partitions)")
             }
             let pipeline = PipelineBench(kafka: kafka, workDir: workDir, brokerPid: brokerPid ?? Self.brokerPid(brokers),
                                          replicas: pipelineReplicas, tasks: pipelineTasks)

@@ -133,9 +133,10 @@ final class ConsumerLoop: Sendable {
         -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64])? {
         var delay = Duration.milliseconds(100)
         var attempt = 0
+        var committed = CommittedTasks()
         while true {
             do {
-                let next = try await apply(batch, isolateFailures: attempt >= retryBudget, attempts: attempt)
+                let next = try await apply(batch, isolateFailures: attempt >= retryBudget, attempts: attempt, committed: &committed)
                 if attempt > 0 { logger.notice("batch applied after retrying", metadata: ["attempts": "\(attempt + 1)"]) }
                 health.batchSucceeded()
                 return next
@@ -164,27 +165,44 @@ final class ConsumerLoop: Sendable {
         }
     }
 
+    typealias TaskResult = (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64])
+    /// The tasks of a batch whose transactions committed, with what they applied: a retry applies
+    /// only the others (a committed task's dead-lettered inputs have no applied-marker to be
+    /// recognised by).
+    typealias CommittedTasks = [Int: TaskResult]
+
     /// Applies a batch: each task's messages (in their order) in that task's transaction, the
-    /// tasks concurrently. A task that fails fails the batch; those that committed find their
-    /// messages applied when it is retried.
-    private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int) async throws
-        -> (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]) {
+    /// tasks concurrently. A task that fails fails the batch; the tasks that committed are kept
+    /// in `committed` and not applied again when the batch is retried.
+    private func apply(_ batch: [KafkaMessage], isolateFailures: Bool, attempts: Int, committed: inout CommittedTasks) async throws
+        -> TaskResult {
         if tasks.count == 1 { return try await apply(batch, task: 0, isolateFailures: isolateFailures, attempts: attempts) }
-        let byTask = Dictionary(grouping: batch, by: { tasks.task(of: $0.partition) })
-        if byTask.count == 1, let (task, messages) = byTask.first {
-            return try await apply(messages, task: task, isolateFailures: isolateFailures, attempts: attempts)
-        }
-        return try await withThrowingTaskGroup(of: (next: [TopicPartition: Int64], gaps: [TopicPartition: Int64]).self) { group in
+        let byTask = Dictionary(grouping: batch, by: { tasks.task(of: $0.partition) }).filter { committed[$0.key] == nil }
+        let results = await withTaskGroup(of: (Int, Result<TaskResult, any Error>).self) { group in
             for (task, messages) in byTask {
-                group.addTask { try await self.apply(messages, task: task, isolateFailures: isolateFailures, attempts: attempts) }
+                group.addTask {
+                    do { return (task, .success(try await self.apply(messages, task: task, isolateFailures: isolateFailures, attempts: attempts))) }
+                    catch { return (task, .failure(error)) }
+                }
             }
-            var next: [TopicPartition: Int64] = [:], gaps: [TopicPartition: Int64] = [:]
-            for try await part in group {
-                next.merge(part.next) { max($0, $1) }
-                gaps.merge(part.gaps) { min($0, $1) }
-            }
-            return (next, gaps)
+            var all: [(Int, Result<TaskResult, any Error>)] = []
+            for await r in group { all.append(r) }
+            return all
         }
+        var failure: (any Error)?
+        for (task, result) in results.sorted(by: { $0.0 < $1.0 }) {
+            switch result {
+            case .success(let r): committed[task] = r
+            case .failure(let e): if failure == nil { failure = e }
+            }
+        }
+        if let failure { throw failure }
+        var next: [TopicPartition: Int64] = [:], gaps: [TopicPartition: Int64] = [:]
+        for part in committed.values {
+            next.merge(part.next) { max($0, $1) }
+            gaps.merge(part.gaps) { min($0, $1) }
+        }
+        return (next, gaps)
     }
 
     private func apply(_ batch: [KafkaMessage], task: Int, isolateFailures: Bool, attempts: Int) async throws
@@ -222,7 +240,8 @@ final class ConsumerLoop: Sendable {
                     // The consumer starts at the store's next offset, so an earlier offset is either
                     // an event applied before (a re-delivery) or a log that is no longer the one the
                     // store applied (a recreated topic): never skip the latter in silence.
-                    if let id = message.header("ce_id"), !(try Inbox.isApplied(db, source: message.header("ce_source") ?? "", eventID: id)) {
+                    if let id = message.header("ce_id"), !(try Inbox.isApplied(db, source: message.header("ce_source") ?? "", eventID: id)),
+                       !(try Inbox.wasDeadLettered(db, topic: message.topic, partition: message.partition, offset: message.offset)) {
                         throw RuntimeFailure.brokerBehindStore(topic: message.topic, partition: message.partition,
                                                                offset: message.offset, storeNext: storeNext, storePath: storePath)
                     }
@@ -268,12 +287,14 @@ final class ConsumerLoop: Sendable {
                     }
                 } catch let error where DeadLetter.isPoison(error) {
                     try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs, sealer: sealer)
+                    try Inbox.markDeadLettered(db, topic: message.topic, partition: message.partition, offset: message.offset)
                     outcome.deadLettered += 1
                 } catch let error where isolateFailures && FailureClass.of(error) == .unknown {
                     // The batch failed `attempts` times; this message fails on its own: it goes to the
                     // dead letters (re-drivable once the cause is fixed) and the others are applied.
                     try DeadLetter.enqueue(db, message: message, service: service,
                                            reason: "not applied after \(attempts) attempts: \(error)", nowMs: nowMs, sealer: sealer)
+                    try Inbox.markDeadLettered(db, topic: message.topic, partition: message.partition, offset: message.offset)
                     outcome.deadLettered += 1
                 }
             }

@@ -139,8 +139,14 @@ final class OutboxRelay: Sendable {
 final class RelayLease: @unchecked Sendable {
     let store: ServiceStore
     let length: Duration
-    /// Unique to this process: host, process id and a random part (a restarted process is another holder).
-    static let holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
+    /// Unique to this process: host, process id, a random part (a restarted process is another
+    /// holder) and the process-id namespace (two containers may share a host name, not a namespace).
+    static let holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))/\(pidNamespace)"
+
+    /// `/proc/self/ns/pid`'s target (`pid:[4026531836]`), or "" where there is none.
+    static let pidNamespace: String = {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid"))?.filter { $0.isNumber } ?? ""
+    }()
     private let lock = NSLock()
     /// Until when this replica's hold is known good without asking the store (half the lease).
     private var goodUntil: ContinuousClock.Instant?
@@ -179,10 +185,12 @@ final class RelayLease: @unchecked Sendable {
         return held
     }
 
-    /// Whether `holder` names a process of this host that is not running (`kill(pid, 0)`: ESRCH).
+    /// Whether `holder` names a process of this host and process-id namespace that is not running
+    /// (`kill(pid, 0)`: ESRCH). Any doubt (another host, another namespace, none known) says no.
     static func isGone(_ holder: String) -> Bool {
-        let parts = holder.split(separator: "/")
-        guard parts.count == 3, parts[0] == Substring(ProcessInfo.processInfo.hostName), let pid = Int32(parts[1]),
+        let parts = holder.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == Substring(ProcessInfo.processInfo.hostName), !pidNamespace.isEmpty,
+              parts[3] == Substring(pidNamespace), let pid = Int32(parts[1]),
               pid != ProcessInfo.processInfo.processIdentifier else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
@@ -211,15 +219,13 @@ final class WakeSignal: @unchecked Sendable {
 
     func signal() {
         lock.lock()
-        if !waiters.isEmpty {
-            let all = waiters.values
-            waiters = [:]
-            lock.unlock()
-            for c in all { c.resume() }
-            return
-        }
+        // Kept pending even when relays were parked: another relay may be between finding its
+        // outbox empty and parking, and must not sleep through this signal.
         pending = true
+        let all = waiters.values
+        waiters = [:]
         lock.unlock()
+        for c in all { c.resume() }
     }
 
     /// Returns at the next signal (at once if one is pending), or after `timeout`.

@@ -18,6 +18,12 @@ public final class ReadProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var consumer: KafkaConsumer?
     private let always: Bool
+    /// Partitions of each input topic, read from the broker at start (docs/scaling.md): a store
+    /// answers "read to its end" only when this replica is assigned every partition the store (the
+    /// task) holds, for a decision on the store's state concerns all of them.
+    private var partitionCounts: [String: Int] = [:]
+
+    func setPartitionCounts(_ counts: [String: Int]) { lock.lock(); partitionCounts = counts; lock.unlock() }
 
     /// `always`: every topic counts as read (in-process pipelines, which deliver in their own order).
     public init(always: Bool = false) { self.always = always }
@@ -35,10 +41,13 @@ public final class ReadProgress: @unchecked Sendable {
     /// `partitions` accepts: a task's store answers for its own partitions only).
     public func caughtUp(_ topic: String, next: [String: [Int32: Int64]], partitions: (Int32) -> Bool = { _ in true }) -> Bool {
         if always { return true }
-        lock.lock(); let consumer = consumer; lock.unlock()
+        lock.lock(); let consumer = consumer, count = partitionCounts[topic]; lock.unlock()
         guard let consumer else { return false }
         let mine = consumer.assignment.filter { $0.topic == topic && partitions($0.partition) }
         if mine.isEmpty { return false }
+        if let count {
+            for p in 0..<Int32(count) where partitions(p) && !mine.contains(TopicPartition(topic, p)) { return false }
+        }
         for tp in mine {
             guard let high = consumer.cachedHighWatermark(tp) else { return false }
             if (next[topic]?[tp.partition] ?? 0) < high { return false }

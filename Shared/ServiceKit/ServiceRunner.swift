@@ -74,6 +74,7 @@ public struct ServiceRunner: Sendable {
                     publicPaths: [String] = [],
                     background: [any Service] = []) async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka), logger: logger)
+        try await readPartitionCounts()
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
         let continuity = LogContinuity(timeout: config.offsetCheckTimeout, tasks: tasks)
@@ -126,6 +127,27 @@ public struct ServiceRunner: Sendable {
 }
 
 extension ServiceRunner {
+    /// The partition count of every input topic, for "read to its end" (`ReadProgress`), and the
+    /// check that a split store has one task per partition: a replica is assigned whole
+    /// partitions, so only then is each task wholly one replica's (docs/scaling.md). A broker not
+    /// answering leaves the counts unknown (logged); a mismatch refuses to start.
+    func readPartitionCounts() async throws {
+        var counts: [String: Int] = [:]
+        do {
+            let admin = try KafkaAdmin(configuration: kafka, timeoutMs: 10_000)
+            for topic in processor.inputTopics {
+                let n = try await admin.partitions(of: topic).count
+                if n > 0 { counts[topic] = n }
+            }
+        } catch {
+            logger.warning("partition counts unknown; read-to-end checks use the assigned partitions only", metadata: ["error": "\(error)"])
+        }
+        progress.setPartitionCounts(counts)
+        if tasks.count > 1, let (topic, n) = counts.first(where: { $0.value != tasks.count }) {
+            throw SettingsError(problems: ["DOUDI_TASKS=\(tasks.count), but \(topic) has \(n) partitions: a split store needs one task per partition (DOUDI_TASKS=\(n)), or DOUDI_TASKS=1 (docs/scaling.md)"])
+        }
+    }
+
     /// Runs a service as a process's main: a start-up failure (a bad setting, a port in use, an
     /// unreadable store) is reported in one line and the process exits with status 78 for a setting
     /// or a missing secret (EX_CONFIG), 1 for anything else.

@@ -9,15 +9,17 @@ import Store
 /// is today's store, `<service>.sqlite`.
 ///
 /// A replica applies only the partitions the consumer group assigned to it, each in its task's
-/// transaction, so it changes only the state of the tasks it owns; when a partition moves to
+/// transaction (its HTTP writes may reach any task, serialised with the owner's); when a partition moves to
 /// another replica, its state is already there, in the task's file in the shared data directory,
 /// with the offsets it applied (the new owner starts from them). Two replicas writing one task for
 /// a moment (a paused owner that has not noticed it lost its partitions) is harmless: SQLite
 /// serialises their transactions, every transaction reads the task's offsets afresh, and what one
 /// applied the other finds applied (the applied-marker), so nothing is applied twice.
 ///
-/// A task count above 1 needs inputs keyed alike (`EventProcessor.partitionedState`), and a data
-/// directory made for another count is refused: moving to another count is a rebuild.
+/// A task count above 1 needs inputs keyed alike (`EventProcessor.partitionedState`) and must be
+/// the topics' partition count (checked at start: a replica is assigned whole partitions, so a
+/// task of one partition is always wholly one replica's, and "read to its end" can be judged);
+/// a data directory made for another count is refused: moving to another count is a rebuild.
 public final class TaskStores: Sendable {
     /// Every task's store, by task number (all opened at start: HTTP reads see every household).
     public let stores: [ServiceStore]

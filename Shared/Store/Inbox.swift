@@ -47,6 +47,18 @@ public enum Inbox {
         SHA256.hash(data: payload).prefix(16).map { String($0, radix: 16).leftPadded }.joined()
     }
 
+    /// An input sent to the dead letters: it has no applied-marker, and a replica that reads it
+    /// again below the store's next offset (a takeover, a retried batch) must know it was handled.
+    public static func markDeadLettered(_ db: Database, topic: String, partition: Int32, offset: Int64) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO runtime_dead_lettered(topic, partition, offset) VALUES (?, ?, ?)")
+            .execute(arguments: [topic, partition, offset])
+    }
+
+    public static func wasDeadLettered(_ db: Database, topic: String, partition: Int32, offset: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runtime_dead_lettered WHERE topic = ? AND partition = ? AND offset = ?"),
+                          arguments: [topic, partition, offset]) ?? false
+    }
+
     /// Raises a partition's next offset; `lastEventID` is the `ce_id` of the message at `next - 1`
     /// (nil when it had none), checked against the log when the partition is assigned again.
     public static func setNextOffset(_ db: Database, topic: String, partition: Int32, next: Int64, lastEventID: String? = nil) throws {

@@ -171,11 +171,14 @@ enum RuntimeSchema {
         }
         // Issue 17: a store may be one task of a service split by partition (docs/scaling.md), and
         // several replicas may open it (a shared data directory): which task it is, and which
-        // replica's relay publishes its outbox (a lease, so that two relays do not both send it).
+        // replica's relay publishes its outbox (a lease, so that two relays do not both send it),
+        // and which inputs went to the dead letters (read again by another replica, they were handled).
         m.registerMigration("runtime-v5-tasks") { db in
             try db.execute(sql: """
                 CREATE TABLE runtime_task(id INTEGER PRIMARY KEY CHECK (id = 1), task INTEGER NOT NULL, task_count INTEGER NOT NULL);
                 CREATE TABLE runtime_relay_lease(id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, until_ms INTEGER NOT NULL);
+                CREATE TABLE runtime_dead_lettered(topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+                  PRIMARY KEY(topic, partition, offset)) WITHOUT ROWID;
                 """)
         }
     }

@@ -4,6 +4,7 @@
 // consumer that takes a few records at a time from a topic that already holds many (a rebuild).
 import Envelope
 import Kafka
+@testable import ServiceKit
 import TestSupport
 import XCTest
 
@@ -35,5 +36,19 @@ final class ReadProgressTests: XCTestCase {
         XCTAssertEqual(early.first, nil, "\(early.count) times")
         let sum = consumer.assignment.compactMap { consumer.cachedHighWatermark($0) }.reduce(0, +)
         XCTAssertEqual(sum, Int64(total), "the watermarks add up to what was produced")
+
+        // A store answers for the partitions it holds only when this member is assigned all of them
+        // (docs/scaling.md): with the partition count known, a partition of the store assigned to
+        // another member (here: one that does not exist for this consumer) means "not known".
+        let progress = ReadProgress()
+        progress.attach(consumer)
+        let stored: [String: [Int32: Int64]] = [topic: Dictionary(uniqueKeysWithValues: next.map { ($0.key.partition, $0.value) })]
+        XCTAssertTrue(progress.caughtUp(topic, next: stored), "every partition assigned and read")
+        progress.setPartitionCounts([topic: 2])
+        XCTAssertTrue(progress.caughtUp(topic, next: stored), "the count agrees with the assignment")
+        XCTAssertTrue(progress.caughtUp(topic, next: stored, partitions: { $0 == 1 }), "one task's partition")
+        progress.setPartitionCounts([topic: 3])
+        XCTAssertFalse(progress.caughtUp(topic, next: stored), "a partition of the store this member is not assigned")
+        XCTAssertTrue(progress.caughtUp(topic, next: stored, partitions: { $0 == 0 }), "a task wholly assigned still answers")
     }
 }

@@ -24,8 +24,9 @@ final class ReplicaTests: XCTestCase {
         try await twoReplicasOneKilled(tasks: 1)
     }
 
-    /// A data directory made for another task count is refused, as is a count above 1 for a
-    /// service whose inputs are not keyed alike; each refusal says what to do.
+    /// A data directory made for another task count is refused, as are a count other than 1 or the
+    /// partition count, and a count above 1 for a service whose inputs are not keyed alike; each
+    /// refusal says what to do.
     func testAnotherTaskCountOrAnUnpartitionableServiceIsRefused() async throws {
         let h = try await NoopHarness.make("replica-refusal")
         let one = try h.start()
@@ -36,6 +37,13 @@ final class ReplicaTests: XCTestCase {
         XCTAssertEqual(three.process.terminationStatus, 78, "EX_CONFIG")
         XCTAssertTrue(three.log.contains("DOUDI_TASKS=3, but") && three.log.contains("noop.sqlite") && three.log.contains("rebuild"),
                       three.log.suffix(1500).description)
+
+        // Two tasks for three partitions: a task would span replicas; one per partition, or one.
+        let fresh = NoopHarness(input: h.input, output: h.output, group: h.group + "-two", dataDir: temporaryDirectory("replica-two"))
+        let two = try fresh.start(extra: ["DOUDI_TASKS": "2"])
+        two.process.waitUntilExit()
+        XCTAssertEqual(two.process.terminationStatus, 78)
+        XCTAssertTrue(two.log.contains("has 3 partitions") && two.log.contains("DOUDI_TASKS=3"), two.log.suffix(1500).description)
 
         let matcher = try ServiceProcess("doudi-matcher", environment: ["DOUDI_TASKS": "2", "DOUDI_DATA_DIR": temporaryDirectory("replica-matcher")],
                                          logName: "replica-refusal-matcher-\(EventID.random().prefix(6))")

@@ -50,7 +50,7 @@ final class RelayLeaseTests: XCTestCase {
         let mine = RelayLease(store: store, length: .seconds(5))
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         // Another live holder (this test's parent process, say): not taken before its time.
-        let live = "\(ProcessInfo.processInfo.hostName)/\(getppid())/1"
+        let live = "\(ProcessInfo.processInfo.hostName)/\(getppid())/1/\(RelayLease.pidNamespace)"
         _ = try await store.pool.write { try TaskMarks.lease($0, holder: live, nowMs: nowMs, untilMs: nowMs + 60_000) }
         let whileLive = try await mine.hold(true)
         XCTAssertFalse(whileLive, "a live holder's lease is not taken")
@@ -70,9 +70,16 @@ final class RelayLeaseTests: XCTestCase {
 
         // A holder of this host whose process is gone (a crash): taken at once, however long its lease.
         let other = RelayLease(store: store, length: .seconds(5))
-        let gone = "\(ProcessInfo.processInfo.hostName)/\(Int32.max - 7)/2"
+        let gone = "\(ProcessInfo.processInfo.hostName)/\(Int32.max - 7)/2/\(RelayLease.pidNamespace)"
         _ = try await store.pool.write { try TaskMarks.lease($0, holder: gone, nowMs: nowMs, untilMs: nowMs + 3_600_000) }
         let fromGone = try await other.hold(true)
         XCTAssertTrue(fromGone, "a crashed process's lease does not delay the restarted one")
+        // The same process id in another process-id namespace (another container) is not known to be gone.
+        let elsewhere = "\(ProcessInfo.processInfo.hostName)/\(Int32.max - 7)/3/1"
+        _ = try await store.pool.write { try TaskMarks.lease($0, holder: elsewhere, nowMs: nowMs, untilMs: nowMs + 3_600_000) }
+        _ = try await store.pool.write { try TaskMarks.takeOver($0, from: RelayLease.holder, holder: elsewhere, untilMs: nowMs + 3_600_000) }
+        let third = RelayLease(store: store, length: .seconds(5))
+        let fromElsewhere = try await third.hold(true)
+        XCTAssertFalse(fromElsewhere, "another namespace's holder keeps its lease until it runs out")
     }
 }
