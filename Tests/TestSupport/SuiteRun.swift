@@ -40,16 +40,21 @@ public final class SuiteRun: @unchecked Sendable {
     /// Starts services (all, in `order`); each joins its consumer group in the background.
     public func start(_ order: [String] = SuiteRun.services, environment extra: [String: String] = [:]) throws {
         for exe in order {
-            var env = environment.merging(extra) { $1 }
-            env["DOUDI_TOPIC_NAMESPACE"] = namespace
-            env["DOUDI_DATA_DIR"] = dataDir
-            env["DOUDI_GROUP_ID"] = groupPrefix + exe
-            env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
-            // Only event time moves the clocks: the same inputs, the same decisions (Convergence).
-            env["DOUDI_RELIEF_WALLCLOCK"] = env["DOUDI_RELIEF_WALLCLOCK"] ?? "0"
             processes[exe]?.terminate()
-            processes[exe] = try ServiceProcess(exe, environment: env, logName: "\(namespace)\(name).\(exe)")
+            processes[exe] = try ServiceProcess(exe, environment: settings(exe, extra), logName: "\(namespace)\(name).\(exe)")
         }
+    }
+
+    /// A service's settings in this run: its topics, data directory and group.
+    private func settings(_ exe: String, _ extra: [String: String]) -> [String: String] {
+        var env = environment.merging(extra) { $1 }
+        env["DOUDI_TOPIC_NAMESPACE"] = namespace
+        env["DOUDI_DATA_DIR"] = dataDir
+        env["DOUDI_GROUP_ID"] = groupPrefix + exe
+        env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
+        // Only event time moves the clocks: the same inputs, the same decisions (Convergence).
+        env["DOUDI_RELIEF_WALLCLOCK"] = env["DOUDI_RELIEF_WALLCLOCK"] ?? "0"
+        return env
     }
 
     public func kill9(_ exe: String) { processes[exe]?.kill9() }
@@ -59,15 +64,9 @@ public final class SuiteRun: @unchecked Sendable {
     /// Starts replica `n` (1, 2, …) of a service beside the one `start` started: the same consumer
     /// group and data directory, so the two share the partitions and the stores.
     public func startReplica(_ exe: String, _ n: Int, environment extra: [String: String] = [:]) throws {
-        var env = environment.merging(extra) { $1 }
-        env["DOUDI_TOPIC_NAMESPACE"] = namespace
-        env["DOUDI_DATA_DIR"] = dataDir
-        env["DOUDI_GROUP_ID"] = groupPrefix + exe
-        env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
-        env["DOUDI_RELIEF_WALLCLOCK"] = env["DOUDI_RELIEF_WALLCLOCK"] ?? "0"
         let key = "\(exe)#\(n)"
         replicas[key]?.terminate()
-        replicas[key] = try ServiceProcess(exe, environment: env, logName: "\(namespace)\(name).\(exe).\(n)")
+        replicas[key] = try ServiceProcess(exe, environment: settings(exe, extra), logName: "\(namespace)\(name).\(exe).\(n)")
     }
 
     public func kill9Replica(_ exe: String, _ n: Int) { replicas["\(exe)#\(n)"]?.kill9() }
