@@ -94,3 +94,41 @@ extension ProgramsRedecisionTests {
                       "what the return takes back is dated by the return")
     }
 }
+
+extension ProgramsRedecisionTests {
+    /// A measure granted on an intermediate state of the warning and denied on its last state is
+    /// taken back: a denial alone leaves a grant standing (`ProgramHoldings`), so the amendment
+    /// withdraws the grant first. Found by the convergence run: a medical grant made on a revision
+    /// a correction took back (a large expense) stood in one interleaving and not in another.
+    func testAGrantDeniedOnTheLastFactsIsTakenBack() {
+        let medical = MedicalProgramme()
+        func referral(_ facts: [String: String], revision: Int?, basis: String) -> Referral {
+            var r = ProgramsFixture.referral(.medical, [ProgramsFixture.need(.medical, facts)])
+            r.revision = revision; r.basis = basis
+            return r
+        }
+        let wide = referral(["outOfPocketFen": "12254700"], revision: nil, basis: "b-wide")
+        var published = publish(medical.decision(referral: wide, history: [:], on: ProgramsFixture.day).outcomes, wide)
+        var holdings = ProgramHoldings()
+        published.forEach { holdings.apply($0) }
+        XCTAssertEqual(holdings.programs.count, 1, "the intermediate state is granted")
+
+        // The last state: the same person and programme, no cost given (denied).
+        let back = referral([:], revision: 1, basis: "b-final")
+        let redecided = publish(medical.redecision(referral: back, earlier: published, history: [:], on: later).outcomes, back)
+        XCTAssertEqual(redecided.map(\.status), [.withdrawn, .denied])
+        redecided.forEach { holdings.apply($0) }
+        published += redecided
+        XCTAssertEqual(holdings.programs, [], "the grant no longer stands")
+
+        // Decided directly on the last state: the same holdings (none); decided again the same
+        // way, nothing new is said.
+        var direct = ProgramHoldings()
+        medical.decision(referral: back, history: [:], on: ProgramsFixture.day).outcomes.forEach { direct.apply($0) }
+        XCTAssertEqual(direct, holdings)
+        var again = back
+        again.revision = 2
+        XCTAssertTrue(medical.redecision(referral: again, earlier: published, history: [:], on: later).outcomes.isEmpty)
+        XCTAssertEqual(Set(published.map(\.outcomeId)).count, published.count, "ids stay distinct")
+    }
+}

@@ -125,11 +125,27 @@ extension Programme {
         let revision = referral.revision ?? 0
         let (fresh, paid) = decision(referral: referral, history: history, on: date)
         var last: [ProgramKey: Outcome] = [:]
-        for o in earlier where o.status != .accepted { last[ProgramKey(o)] = o }
+        var standingGrant: [ProgramKey: Outcome] = [:]  // as `ProgramHoldings` folds this source
+        for o in earlier where o.status != .accepted {
+            let key = ProgramKey(o)
+            last[key] = o
+            switch o.status {
+            case .granted: standingGrant[key] = o
+            case .withdrawn, .closed: standingGrant[key] = nil
+            default: break
+            }
+        }
         var out: [Outcome] = []
         var kept = Set<ProgramKey>()
+        // A grant the new decision does not grant again (it denies the measure now) is withdrawn
+        // before the denial: a denial takes nothing back by itself (`ProgramHoldings`), so without
+        // it a grant made on a state of the warning a correction took back would stand.
+        let grantedAgain = Set(fresh.filter { $0.status == .granted }.map(ProgramKey.init))
         for o in fresh where o.status != .accepted {
             let key = ProgramKey(o)
+            if !kept.contains(key), let before = standingGrant[key], !grantedAgain.contains(key) {
+                out.append(withdrawal(of: before, referral: referral, revision: revision, on: date))
+            }
             kept.insert(key)
             if let before = last[key], before.status == o.status, before.amountFen == o.amountFen {
                 guard before.basis != referral.basis else { continue }
@@ -149,10 +165,7 @@ extension Programme {
         }
         for (key, before) in last.sorted(by: { $0.key < $1.key })
         where (before.status == .granted || before.status == .denied) && !kept.contains(key) {
-            out.append(Outcome(outcomeId: "", referralId: referral.referralId, warningId: referral.warningId,
-                               householdId: referral.householdId, domain: Self.domain, program: before.program, status: .withdrawn,
-                               personKey: before.personKey, decidedAt: date.description,
-                               reason: "superseded by revision \(revision) of the referral: the facts it rests on changed"))
+            out.append(withdrawal(of: before, referral: referral, revision: revision, on: date))
         }
         let numbered = out.enumerated().map { i, o in
             var o = o
@@ -160,6 +173,14 @@ extension Programme {
             return o
         }
         return (numbered, paid)
+    }
+
+    /// `before` taken back by revision `revision` of the referral (numbered by the caller).
+    private func withdrawal(of before: Outcome, referral: Referral, revision: Int, on date: CivilDate) -> Outcome {
+        Outcome(outcomeId: "", referralId: referral.referralId, warningId: referral.warningId,
+                householdId: referral.householdId, domain: Self.domain, program: before.program, status: .withdrawn,
+                personKey: before.personKey, decidedAt: date.description,
+                reason: "superseded by revision \(revision) of the referral: the facts it rests on changed")
     }
 
     /// Every decision of a case taken back, grants and denials: its warning never held (a
