@@ -3,6 +3,7 @@ import Envelope
 import Foundation
 import GRDB
 import Kafka
+import ServiceKit
 import Store
 
 /// `doudi store rebaseline`: the way out when a service stopped because the broker's log is behind
@@ -18,7 +19,7 @@ struct StoreCommand: AsyncParsableCommand {
     struct Rebaseline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Re-align a store's offsets for a topic with the broker's log.")
         @OptionGroup var broker: BrokerOptions
-        @Option(help: "The service's store file (e.g. data/matcher.sqlite). Stop the service first.") var store: String
+        @Option(help: "The service's store file (e.g. data/matcher.sqlite; with DOUDI_TASKS, one task's file such as data/router.task-0-of-3.sqlite, which holds only its partitions). Stop the service first.") var store: String
         @Option(help: "The topic whose log was lost or recreated.") var topic: String
         @Flag(help: "Start after the log's current end instead of its start (skips what it holds now).") var toLatest = false
         @Flag(help: "Show what would change.") var dryRun = false
@@ -26,8 +27,15 @@ struct StoreCommand: AsyncParsableCommand {
         func run() async throws {
             guard FileManager.default.fileExists(atPath: store) else { throw ValidationError("no store at \(store)") }
             let admin = try broker.admin()
-            let partitions = try await admin.partitions(of: topic)
+            var partitions = try await admin.partitions(of: topic)
             guard !partitions.isEmpty else { throw ValidationError("the broker has no topic \(topic)") }
+            // A task's store (DOUDI_TASKS > 1) holds only its own partitions: the others are
+            // another task's file, to rebaseline in its turn.
+            if let (task, count) = TaskStores.task(ofStoreFile: store) {
+                partitions = partitions.filter { Int($0.partition) % count == task }
+                print("store: task \(task) of \(count): partitions \(partitions.map { String($0.partition) }.joined(separator: ", ")) of \(topic) "
+                      + "(rebaseline each task's file in turn)")
+            }
             var target: [TopicPartition: Int64] = [:]
             for tp in partitions {
                 let (low, high) = try await admin.watermarks(tp)

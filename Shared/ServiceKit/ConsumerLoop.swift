@@ -70,7 +70,10 @@ final class ConsumerLoop: Sendable {
                 if processor.finishesWhenIdle, ContinuousClock.now - lastIdle >= .milliseconds(500) {
                     lastIdle = .now
                     do { try await finishIdle() }
-                    catch { health.observe(error, storePath: tasks.stores[0].path); logger.warning("idle finish failed", metadata: ["error": "\(error)"]) }
+                    catch let failed as TaskFailure {
+                        health.observe(failed.error, storePath: failed.path)
+                        logger.warning("idle finish failed", metadata: ["error": "\(failed.error)", "store": "\(failed.path)"])
+                    } catch { health.observe(error, storePath: tasks.stores[0].path); logger.warning("idle finish failed", metadata: ["error": "\(error)"]) }
                 }
                 continue
             }
@@ -111,16 +114,20 @@ final class ConsumerLoop: Sendable {
         let owned = tasks.count == 1 ? [0] : tasks.owned(by: consumer.assignment).sorted()
         for task in owned {
             let store = tasks.stores[task], sealer = store.sealer
-            let count = try await store.pool.write { db -> Int in
-                let next = try Inbox.nextOffsets(db)
-                let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: {
-                    progress.caughtUp($0, next: next, partitions: { tasks.task(of: $0) == task }) }))
-                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
-                return events.count
-            }
+            let count: Int
+            do {
+                count = try await store.pool.write { db -> Int in
+                    let next = try Inbox.nextOffsets(db)
+                    let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: {
+                        progress.caughtUp($0, next: next, partitions: { tasks.task(of: $0) == task }) }))
+                    for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+                    return events.count
+                }
+            } catch let error as DatabaseError { throw TaskFailure(path: store.path, error: error) }
             if count > 0 { relayWake.signal() }
         }
     }
+
 
     private func poll() -> Task<[KafkaMessage], Error> {
         let consumer = consumer, size = chaos?.batchSize() ?? batchSize
@@ -364,7 +371,6 @@ struct BatchOutcome: Sendable {
     var crossed: [TopicPartition: Int64] = [:]
 }
 
-/// The runtime stopped the service on purpose; `reason` is what the operator reads.
 /// A store error of one task, with the task's file (which of several stores is damaged).
 struct TaskFailure: Error, CustomStringConvertible {
     var path: String
@@ -372,6 +378,7 @@ struct TaskFailure: Error, CustomStringConvertible {
     var description: String { "\(path): \(error)" }
 }
 
+/// The runtime stopped the service on purpose; `reason` is what the operator reads.
 struct RuntimeStop: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }

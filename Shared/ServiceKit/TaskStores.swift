@@ -66,6 +66,16 @@ public final class TaskStores: Sendable {
         count == 1 ? "\(dataDir)/\(service).sqlite" : "\(dataDir)/\(service).task-\(task)-of-\(count).sqlite"
     }
 
+    /// The task and task count a store file is for (`<service>.task-<t>-of-<T>.sqlite`); nil for a
+    /// service's one store (`<service>.sqlite`), which holds every partition.
+    public static func task(ofStoreFile path: String) -> (task: Int, count: Int)? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let range = name.range(of: ".task-"), name.hasSuffix(".sqlite") else { return nil }
+        let parts = name[range.upperBound...].dropLast(".sqlite".count).components(separatedBy: "-of-")
+        guard parts.count == 2, let t = Int(parts[0]), let n = Int(parts[1]), n > 1, (0..<n).contains(t) else { return nil }
+        return (t, n)
+    }
+
     /// Stores of the service in `dataDir` that belong to another task count.
     static func otherLayouts(dataDir: String, service: String, keeping: Set<String>) -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: dataDir)) ?? []

@@ -196,6 +196,25 @@ final class OperationsHardeningTests: XCTestCase {
         XCTAssertTrue(ok4, "the new events are applied, the old ones recognised\n\(service.log.suffix(2000))")
     }
 
+    /// With split stores (DOUDI_TASKS), `doudi store rebaseline` on one task's file re-aligns only
+    /// that task's partitions: the file keeps holding its own partitions and no other task's.
+    func testRebaselineOfATaskFileTouchesOnlyItsPartitions() async throws {
+        let h = try await NoopHarness.make("rebaseline-task", partitions: 3)
+        try await TestBroker.produce((0..<30).map { demoEvent($0, prefix: h.input, keys: 7) }, to: h.input)
+        let service = try h.start(extra: ["DOUDI_TASKS": "3"])
+        let files = (0..<3).map { TaskStoreFile(path: "\(h.dataDir)/noop.task-\($0)-of-3.sqlite") }
+        let done = try await eventually { try files.reduce(0) { $0 + (try $1.applied()) } == 30 }
+        XCTAssertTrue(done, service.log.suffix(2000).description)
+        service.terminate()
+        service.process.waitUntilExit()
+
+        let out = try runCLI(["store", "rebaseline", "--store", files[1].path, "--topic", h.input])
+        XCTAssertEqual(out.status, 0, out.output)
+        XCTAssertTrue(out.output.contains("task 1 of 3"), out.output)
+        XCTAssertEqual(try files[1].partitions(), [1], "the task's file holds its own partition only")
+        XCTAssertEqual(try files[0].partitions(), [0])
+    }
+
     /// Finding 4: applied-event ids are forgotten past the replay horizon, and an event re-sent
     /// inside the horizon is still recognised.
     func testAppliedIdsArePrunedPastTheHorizonAndDeduplicatedInside() async throws {
