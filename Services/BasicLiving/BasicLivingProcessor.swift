@@ -45,8 +45,10 @@ struct BasicLivingProcessor: EventProcessor {
                 try LivingStore.keep(context.db, householdId: profile.householdId, point)
                 outcomes = household.registry([point], rules: rules)
             }
+        case EventType.clockTick.rawValue:
+            household = LivingHousehold(cases: [])  // a day begun: only the clock moves (payroll months)
         default:
-            household = LivingHousehold(cases: [])
+            return []  // a type outside the contract (a later version's): left alone, the clock unmoved
         }
         try LivingStore.save(context.db, household)
         try LivingStore.advance(context.db, to: context.eventTime)

@@ -22,6 +22,9 @@ struct ClassifierProcessor: EventProcessor {
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ClassifierSchema.register(&migrator) }
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        // A type outside the contract (a later version's) is left alone, and does not move the
+        // clock: only the contract's events — and the bureau's ticks — say what time it is.
+        guard EventType(rawValue: event.type) != nil else { return [] }
         guard let time = FactTime(context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }
         let households = Households(standards: standards, cache: cache)
         let advanced = try EventClock.advance(context.db, to: time, households: households, causationID: event.id)
@@ -48,6 +51,8 @@ struct ClassifierProcessor: EventProcessor {
                 out += s.retracted == true ? try cancelHomeVisit(s, context: context, emitter: emitter)
                                            : try homeVisit(s, context: context, emitter: emitter)
             }
+        case EventType.clockTick.rawValue:
+            break  // a day begun on this partition: the clock's advance above ran its due checks
         default:
             break  // the router's escalations: the classifier's own due checks decide (§3.4)
         }

@@ -70,6 +70,8 @@ struct ConsoleProcessor: EventProcessor {
             let p = try event.decode(PayrollEntry.self)
             try ConsoleStore.savePayroll(db, p)
             try line(p.householdId, "\(p.program) \(p.month) \(p.status.rawValue) \(p.amountFen) fen")
+        case .clockTick?:
+            return []  // the suite's clock: nothing for the console to show
         case .reliefApproval?, .reliefFundReplenished?:
             return []  // the relief service's business; cases waiting are read from its API
         default:

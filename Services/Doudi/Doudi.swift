@@ -29,7 +29,7 @@ struct Doudi: AsyncParsableCommand {
                       ExplainCommand.self, SampleCommand.self, SurveyCommand.self, StandardsCommand.self,
                       ReliefCommand.self, DesignateCommand.self, LedgerCommand.self, RegionsCommand.self,
                       ImportCommand.self, BackupCommand.self, StoreCommand.self, OperatorCommand.self, AuditCommand.self,
-                      TasksCommand.self, PayrollCommand.self])
+                      TasksCommand.self, PayrollCommand.self, ClockCommand.self])
 }
 
 /// Options every command that talks to Kafka shares. The brokers and every `DOUDI_KAFKA_*`

@@ -30,12 +30,16 @@ struct RouterProcessor: EventProcessor {
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ReferralStore.register(&migrator) }
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
+        // A type outside the contract (a later version's) is left alone and does not move the clock.
+        guard EventType(rawValue: event.type) != nil else { return [] }
         var out: [OutgoingEvent] = []
         switch event.type {
         case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)
         case EventType.assistanceOutcome.rawValue: out = try record(try event.decode(Outcome.self), cause: event, context)
         case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdProfile.self), cause: event, context)
-        default: break // our own escalations coming back, or types of later versions
+        // A day begun on this partition (`clock.tick.v1`), or our own escalations coming back:
+        // only the clock moves.
+        default: break
         }
         // After the event is applied, so that a decision arriving on the day the clock moves counts;
         // escalations only once the outcomes are read to their end (else `finishBatch` does them).
@@ -83,6 +87,7 @@ struct RouterProcessor: EventProcessor {
             out.append(try publish(r, origin, time: time))
             revised.append((r.referralId, time))
             touched.append(r.referralId)
+            out += try ledger.deadlineMoved(r.referralId).map { try EventClock.event($0, causeID: cause.id, source: context.source) }
             out += try applyEarly(&ledger, referralId: r.referralId, origin: origin, db)
         }
         // A later state of the warning replaces a resolution held for an earlier one.
@@ -159,6 +164,7 @@ struct RouterProcessor: EventProcessor {
             let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: r.referralId))
             let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
             out.append(try publish(r, origin, time: sentTime))
+            out += try ledger.deadlineMoved(r.referralId).map { try EventClock.event($0, causeID: cause.id, source: context.source) }
             out += try applyEarly(&ledger, referralId: r.referralId, origin: origin, db)
             var touched = [r.referralId]
             out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)

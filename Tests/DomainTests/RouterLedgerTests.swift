@@ -99,3 +99,65 @@ final class RouterLedgerTests: XCTestCase {
         XCTAssertEqual(back, l)
     }
 }
+
+extension RouterLedgerTests {
+    /// An escalated referral whose deadline an amendment moves: the escalation of the old deadline
+    /// is taken back and, overdue by the new one, it is escalated for that — the escalation that
+    /// stands is the one a router that read only the last deadline makes. Found by the two-replica
+    /// convergence run (a special-hardship referral escalated under its first level's deadline).
+    func testAnAmendmentThatMovesTheDeadlineMovesTheEscalation() {
+        let earlier = due.adding(days: -4)
+        func amended(_ l: ReferralLedger, dueBy: CivilDate) -> Referral {
+            var r = l.entry(id)!.referral
+            r.dueBy = dueBy.description
+            r.revision = 1
+            return r
+        }
+        // Read the first deadline, escalate on it, then the amendment to an earlier one.
+        var a = ledger()
+        XCTAssertEqual(a.escalate(now: due.adding(days: 1)).map(\.referral.dueBy), [due.description])
+        a.record(amended(a, dueBy: earlier))
+        let moved = a.deadlineMoved(id)
+        XCTAssertEqual(moved.map(\.retracted), [true], "the old deadline's escalation is taken back")
+        XCTAssertEqual(moved.first?.referral.dueBy, due.description, "under the deadline it was published with")
+        let again = a.escalate(now: due.adding(days: 1))
+        XCTAssertEqual(again.map(\.referral.dueBy), [earlier.description], "escalated for the new deadline")
+        XCTAssertTrue(a.deadlineMoved(id).isEmpty, "nothing moves twice")
+
+        // Read only the last deadline: the same escalation stands.
+        var b = ledger()
+        b.record(amended(b, dueBy: earlier))
+        XCTAssertEqual(b.escalate(now: due.adding(days: 1)).map(\.referral.dueBy), [earlier.description])
+        XCTAssertEqual(a.entry(id)?.escalatedDue, b.entry(id)?.escalatedDue)
+
+        // Decided between the two deadlines: escalated for the earlier one at once, after the take-back.
+        var c = ledger()
+        _ = c.escalate(now: due.adding(days: 1))
+        var late = outcome(.granted)
+        late.decidedAt = earlier.adding(days: 2).description
+        c.apply(late)
+        c.record(amended(c, dueBy: earlier))
+        XCTAssertEqual(c.deadlineMoved(id).map(\.retracted), [true, false])
+        XCTAssertEqual(c.entry(id)?.escalatedDue, earlier)
+    }
+}
+
+extension RouterLedgerTests {
+    /// Decided in time for the first deadline (no escalation stands), then amended to a deadline
+    /// before the decision: escalated for the new deadline at once.
+    func testADecisionInTimeForTheOldDeadlineButNotTheNewIsEscalated() {
+        var l = ledger()
+        var decided = outcome(.granted)
+        decided.decidedAt = due.adding(days: -2).description
+        l.apply(decided)
+        XCTAssertNil(l.settle(id, on: due.adding(days: -2)), "in time for the first deadline")
+        var r = l.entry(id)!.referral
+        r.dueBy = due.adding(days: -4).description
+        r.revision = 1
+        l.record(r)
+        let judged = l.deadlineMoved(id)
+        XCTAssertEqual(judged.map(\.retracted), [false])
+        XCTAssertEqual(judged.first?.referral.dueBy, due.adding(days: -4).description)
+        XCTAssertTrue(l.deadlineMoved(id).isEmpty)
+    }
+}

@@ -51,6 +51,9 @@ final class ComposeTests: XCTestCase {
         }
         let job = try XCTUnwrap(services["topics"]?["command"] as? [String])
         XCTAssertEqual(Array(job.prefix(3)), ["doudi", "topics", "create"], "the topic job creates every contract topic")
+        // The day begun on every partition of the registry (docs/scaling.md, "Event time is per task").
+        let clock = try XCTUnwrap(services["clock"]?["command"] as? [String], "\(file) runs the suite's clock")
+        XCTAssertEqual(Array(clock.prefix(4)), ["doudi", "clock", "tick", "--every"])
         XCTAssertEqual(job[job.firstIndex(of: "--replication-factor")! + 1], String(replication))
         XCTAssertEqual(job[job.firstIndex(of: "--min-insync-replicas")! + 1], String(minISR))
 
@@ -116,7 +119,8 @@ final class ComposeTests: XCTestCase {
             "intake": (["intake.submissions"], ["intake.accepted", "intake.rejected"]),
             "matcher": (["intake.accepted", "dept.records", "assistance.outcomes"], ["registry.households", "monitoring.signals"]),
             "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes"], ["monitoring.warnings", "work.tasks"]),
-            "router": (["monitoring.warnings", "assistance.outcomes"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
+            // The router reads the registry for the people its referrals name (RouterProcessor).
+            "router": (["monitoring.warnings", "assistance.outcomes", "registry.households"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
             "relief": (["relief.applications", "referrals.emergency"], ["relief.disbursements", "assistance.outcomes", "work.tasks"]),
             "medical": (["referrals.medical"], ["assistance.outcomes"]),
             "education": (["referrals.education"], ["assistance.outcomes"]),
@@ -134,7 +138,8 @@ final class ComposeTests: XCTestCase {
             XCTAssertEqual(of("doudi-\(service)", "Read"), e.read, service)
             XCTAssertEqual(of("doudi-\(service)", "Write"), e.write.union(["deadletter", "audit.access"]), service)
         }
-        XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records"])
+        // `doudi import`, and `doudi clock tick` (the day begun, on every partition of the registry).
+        XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records", "registry.households"])
         XCTAssertEqual(of("doudi-auditor", "Read"), ["audit.access", "deadletter"])
         XCTAssertTrue(of("doudi-auditor", "Write").isEmpty)
         XCTAssertEqual(Set(grants.map(\.principal)), Set(KafkaAccess.services.map { "doudi-\($0)" } + ["doudi-operator", "doudi-auditor"]))

@@ -146,6 +146,28 @@ public final class SuiteRun: @unchecked Sendable {
     }
 
     /// The business ledger of this run, read from its topics.
+    /// `doudi clock tick --day day` for this run's topics: the day begun on every partition of
+    /// the registry (docs/scaling.md, "Event time is per task").
+    public func tick(_ day: CivilDate) async throws {
+        let topic = namespace + ContractTopic.registryHouseholds.name
+        let partitions = try await KafkaAdmin(configuration: TestBroker.kafka).partitions(of: topic)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(TestBroker.kafka))
+        try await producer.send(try partitions.map { p in
+            let e = try ClockTick.event(day: day, partition: Int(p.partition))
+            return OutgoingMessage(topic: topic, key: e.key.map { Array($0.utf8) }, value: e.data,
+                                   headers: e.headers.map { KafkaHeader($0.0, $0.1) }, partition: p.partition)
+        })
+    }
+
+    /// The day of the latest event time on the classifier's inputs (the registry, the outcomes and
+    /// escalations, the signals): the day a single store's clock reached, which a tick of it gives
+    /// every task.
+    public func latestDay() async throws -> CivilDate? {
+        let topics: [ContractTopic] = [.registryHouseholds, .assistanceOutcomes, .monitoringSignals]
+        let messages = try await TestBroker.readSettled(topics: topics.map { namespace + $0.name }, minimum: 1)
+        return messages.compactMap { $0.header("ce_time").flatMap { CivilDate(iso: $0) } }.max()
+    }
+
     public func ledger() async throws -> BusinessLedger {
         try await LedgerReader.read(TestBroker.kafka, namespace: namespace).ledger
     }

@@ -79,6 +79,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case auditAccess = "audit.access.v1"
     case caseworkTask = "casework.task.v1"
     case basicLivingPayroll = "basic-living.payroll.v1"
+    case clockTick = "clock.tick.v1"
 
     /// The topics this type is published on.
     public var topics: [ContractTopic] {
@@ -98,6 +99,8 @@ public enum EventType: String, CaseIterable, Sendable {
         case .auditAccess: [.auditAccess]
         case .caseworkTask: [.caseworkTasks]
         case .basicLivingPayroll: [.basicLivingPayroll]
+        // One per partition of the registry, which every consumer with a split state reads.
+        case .clockTick: [.registryHouseholds]
         }
     }
 
@@ -125,6 +128,8 @@ public enum EventType: String, CaseIterable, Sendable {
         case .auditAccess: ["/doudi/*"]
         case .caseworkTask: ["/doudi/casework"]
         case .basicLivingPayroll: ["/doudi/basic-living"]
+        // `doudi clock tick`, which the bureau runs once a day (docs/operations.md).
+        case .clockTick: ["/doudi/clock"]
         }
     }
 

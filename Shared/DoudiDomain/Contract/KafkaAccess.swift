@@ -25,7 +25,7 @@ public enum KafkaAccess {
         case "intake": [.intakeSubmissions]
         case "matcher": [.intakeAccepted, .deptRecords, .assistanceOutcomes]
         case "classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes]
-        case "router": [.monitoringWarnings, .assistanceOutcomes]
+        case "router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds]
         case "relief": [.reliefApplications, .referrals(.emergency)]
         case "casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes]
         case "basic-living": [.referrals(.basicLiving), .registryHouseholds]
@@ -48,7 +48,7 @@ public enum KafkaAccess {
     }
 
     /// The operator CLI (`doudi-operator`): reads every topic (lag, summary, replay, dead letters,
-    /// audit), writes what `doudi import` publishes. The auditor (`doudi-auditor`) reads the access
+    /// audit), writes what `doudi import` and `doudi clock tick` publish. The auditor (`doudi-auditor`) reads the access
     /// records and the dead letters only.
     public static func matrix() -> [Grant] {
         var grants = Set<Grant>()
@@ -57,7 +57,7 @@ public enum KafkaAccess {
             for t in produces(service) { grants.insert(Grant(principal: "doudi-\(service)", operation: "Write", topic: t.name)) }
         }
         for t in ContractTopic.allCases { grants.insert(Grant(principal: "doudi-operator", operation: "Read", topic: t.name)) }
-        for type in EventType.allCases where type.producers.contains("/doudi/import") {
+        for type in EventType.allCases where type.producers.contains("/doudi/import") || type.producers.contains("/doudi/clock") {
             for t in type.topics { grants.insert(Grant(principal: "doudi-operator", operation: "Write", topic: t.name)) }
         }
         for t in [ContractTopic.auditAccess, .deadletter] { grants.insert(Grant(principal: "doudi-auditor", operation: "Read", topic: t.name)) }

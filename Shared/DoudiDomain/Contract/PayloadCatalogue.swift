@@ -105,6 +105,7 @@ public enum PayloadCatalogue {
                                           caseId: "ref-1", householdId: "hh-1", personKey: "pk", regionCode: "110105001", countyCode: "110105",
                                           program: "dibao", amountFen: 1, status: .payable, revision: 0, rule: "basic_living.dibao.amount",
                                           clause: "§4.1.1", rulesVersion: "2021-default", standardsVersion: "default", reason: "r")),
+        PayloadEntry(type: .clockTick, sample: ClockTick(day: "2026-11-02", partition: 0)),
     ]
 
     static let caseworkTask: CaseworkTaskEvent = {

@@ -240,6 +240,28 @@ public struct ReferralLedger: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// An amendment may have moved the referral's deadline (a revision of its warning with another
+    /// level): an escalation made for another deadline is taken back (under the id and date it was
+    /// published with), and a settled referral is judged again against the new deadline (`settle`:
+    /// escalated at once if it was settled after it, taken back if in time); an open one is
+    /// escalated for it when the clock passes it (`escalate(now:)`). So the escalation that stands
+    /// is the one of the referral's last deadline, whatever deadline was read first (Convergence).
+    public mutating func deadlineMoved(_ referralId: String) -> [Escalation] {
+        guard var e = entries[referralId], let due = CivilDate(iso: e.referral.dueBy) else { return [] }
+        var out: [Escalation] = []
+        if e.escalated, let published = e.escalatedDue, published != due {
+            var referral = e.referral
+            referral.dueBy = published.description
+            e.escalated = false
+            e.escalatedDue = nil
+            if e.state == .overdue { e.state = .sent }  // open again: the clock judges the new deadline
+            entries[referralId] = e
+            out.append(Self.escalation(referral, now: published.adding(days: 1), retracted: true))
+        }
+        if let settled = e.settledOn, let judged = settle(referralId, on: settled) { out.append(judged) }
+        return out
+    }
+
     private mutating func move(_ id: String, to state: ReferralState, from allowed: Set<ReferralState>) -> Bool {
         guard let current = entries[id]?.state, allowed.contains(current) else { return false }
         entries[id]?.state = state

@@ -1,0 +1,60 @@
+import ArgumentParser
+import DoudiDomain
+import Envelope
+import Foundation
+import Kafka
+import ServiceKit
+
+/// `doudi clock tick`: publishes that a day has begun (`clock.tick.v1`) to every partition of
+/// `registry.households` (docs/scaling.md, "Event time is per task"). A service whose state is
+/// split by partition (`DOUDI_TASKS`) runs a task's due checks (§3.4) when that task's event
+/// clock enters a new day; the tick makes every task see the day begin, however quiet its
+/// partitions. The bureau runs it once a day (or `--every 1h`, as compose does); the same day
+/// ticked again is the same events (one id per day and partition), so repeating it is harmless.
+struct ClockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clock", abstract: "The suite's clock: tell every partition that a day has begun.",
+        subcommands: [Tick.self])
+
+    struct Tick: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish clock.tick.v1 for a day (default: today in China Standard Time) to every partition of registry.households.")
+        @OptionGroup var broker: BrokerOptions
+        @Option(help: "The day begun, YYYY-MM-DD (default: today, China Standard Time). A replay of an old period ticks its own days.")
+        var day: String?
+        @Option(help: "Keep running and tick today's day again at this interval, e.g. 1h or 15m (default: tick once and exit).")
+        var every: String?
+
+        func validate() throws {
+            if let day, CivilDate(iso: day) == nil || day.count != 10 { throw ValidationError("--day must be a date YYYY-MM-DD, got \(day)") }
+            if let every, (SettingParsers.duration(every) ?? .zero) <= .zero { throw ValidationError("--every must be a duration such as 30s, 15m or 1h, got \(every)") }
+            if day != nil && every != nil { throw ValidationError("--day and --every exclude each other: --every ticks today's day") }
+        }
+
+        func run() async throws {
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
+            let topic = Topics.registryHouseholds
+            let partitions = try await broker.admin().partitions(of: topic)
+            guard !partitions.isEmpty else { throw ValidationError("topic \(topic) not found: create the topics first (doudi topics create)") }
+            repeat {
+                guard let date = day.flatMap({ CivilDate(iso: $0) }) ?? Self.todayInChina() else { throw ValidationError("no day to tick") }
+                let messages = try partitions.map { p in
+                    let event = try ClockTick.event(day: date, partition: Int(p.partition))
+                    return OutgoingMessage(topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
+                                           headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: p.partition)
+                }
+                try await producer.send(messages)
+                print("clock: \(date) begun on \(partitions.count) partition(s) of \(topic)")
+                if let every, let interval = SettingParsers.duration(every) { try await Task.sleep(for: interval) }
+            } while every != nil
+        }
+
+        /// Today's date in China Standard Time (UTC+8, no daylight saving).
+        static func todayInChina(_ now: Date = Date()) -> CivilDate? {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+            let c = calendar.dateComponents([.year, .month, .day], from: now)
+            return c.year.flatMap { y in c.month.flatMap { m in c.day.flatMap { d in CivilDate(year: y, month: m, day: d) } } }
+        }
+    }
+}
