@@ -69,6 +69,14 @@ struct Bench: AsyncParsableCommand {
         let relay = try await runtime.rawRelay()
         line("(c) raw relay: librdkafka consume → produce, no store, no decoding", relay.rate, unit: "events/s",
              extra: String(format: "b/c = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event", noop.rate / relay.rate, relay.rssMiB, relay.cpuMicros))
+        switch try await runtime.pythonPeer() {
+        case .success(let peer):
+            line("(d) the no-op in Python: confluent-kafka + sqlite3, the same guarantees (scripts/peer-noop.py)", peer.rate, unit: "events/s",
+                 extra: String(format: "b/d = %.2f, peak RSS %.0f MiB, %.1f CPU-µs/event (b: %.1f)", noop.rate / peer.rate, peer.rssMiB,
+                               peer.cpuMicros, noop.cpuMicros))
+        case .failure(let why):
+            emit("(d) the no-op in Python: skipped — \(why)")
+        }
         }
         var engineRate: Double?
         if wants("classifier") {

@@ -53,6 +53,39 @@ struct RuntimeBench {
         return (Double(events) / BenchSupport.seconds(elapsed), rss, cpu * 1e6 / Double(events))
     }
 
+    /// (d): the same no-op written the usual way in Python (scripts/peer-noop.py: confluent-kafka
+    /// and sqlite3, the same guarantees). nil, with the reason, when its Python has no
+    /// confluent-kafka (`DOUDI_BENCH_PYTHON`, default `python3`; `pip install confluent-kafka`).
+    func pythonPeer() async throws -> Result<(rate: Double, rssMiB: Double, cpuMicros: Double), BenchError> {
+        let env = ProcessInfo.processInfo.environment
+        let python = env["DOUDI_BENCH_PYTHON"] ?? "python3"
+        let script = env["DOUDI_BENCH_PEER"] ?? "scripts/peer-noop.py"
+        guard FileManager.default.fileExists(atPath: script) else { return .failure(BenchError("no \(script) (run from the repository, or set DOUDI_BENCH_PEER)")) }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = [python, "-c", "import confluent_kafka"]
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        guard check.terminationStatus == 0 else {
+            return .failure(BenchError("\(python) has no confluent-kafka (pip install confluent-kafka, or set DOUDI_BENCH_PYTHON)"))
+        }
+        let topics = try await BenchSupport.freshTopics(kafka, ["peer.in", "peer.out"])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [python, script, "--brokers", kafka.bootstrapServers, "--from", topics[0], "--to", topics[1],
+                       "--group", "bench-\(topics[0])", "--db", "\(workDir)/peer-\(EventID.random().prefix(6)).sqlite"]
+        let log = "\(workDir)/peer.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        defer { BenchSupport.stop(p) }
+        return .success(try await measure(p, input: topics[0], output: topics[1], label: "python peer"))
+    }
+
     /// Returns events/s, the service's peak RSS in MiB and its CPU-µs per event.
     func noopService(batchSize: Int = 2000) async throws -> (rate: Double, rssMiB: Double, cpuMicros: Double) {
         let topics = try await BenchSupport.freshTopics(kafka, ["noop.in", "noop.out"])

@@ -68,6 +68,19 @@ enum ReferralStore {
                   cause_id TEXT NOT NULL, warning BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("router-v7-waiting-states") { db in
+            // Every state of a waiting referral, with the time of the warning state it was made
+            // from: released, they are published in order at their own times, as a router that
+            // knew the person published them (the first, then each amendment).
+            try db.execute(sql: """
+                CREATE TABLE router_waiting_states(referral_id TEXT NOT NULL, n INTEGER NOT NULL, household_id TEXT NOT NULL,
+                  time TEXT NOT NULL, referral BLOB NOT NULL, PRIMARY KEY(referral_id, n)) WITHOUT ROWID;
+                INSERT INTO router_waiting_states(referral_id, n, household_id, time, referral)
+                  SELECT referral_id, 0, household_id, time, referral FROM router_waiting;
+                DROP TABLE router_waiting;
+                CREATE INDEX router_waiting_states_household ON router_waiting_states(household_id);
+                """)
+        }
     }
 
     // MARK: resolutions held for the outcomes
@@ -182,25 +195,39 @@ enum ReferralStore {
     /// but keeps the time it first waited from: released, it is published at that time, as if its
     /// people had been known then, whatever arrived first — the warning's revisions or the registry
     /// version naming them (RULES.md, Convergence).
+    /// Keeps a state of a referral waiting for its people, read at `time` (a state equal to the
+    /// last one kept is the same state read again).
     static func wait(_ db: Database, _ r: Referral, time: String) throws {
-        var kept = time
-        if let first = try String.fetchOne(db, sql: "SELECT time FROM router_waiting WHERE referral_id = ?", arguments: [r.referralId]),
-           let a = FactTime(first), let b = FactTime(time), a < b {
-            kept = first
-        }
+        let last = try Row.fetchOne(db, sql: """
+            SELECT n, doudi_open(referral, 'router_waiting/' || referral_id) FROM router_waiting_states
+            WHERE referral_id = ? ORDER BY n DESC LIMIT 1
+            """, arguments: [r.referralId])
+        if let last, try JSONDecoder().decode(Referral.self, from: last[1] as Data) == r { return }
+        let n = (last?[0] as Int?).map { $0 + 1 } ?? 0
         try db.execute(sql: """
-            INSERT OR REPLACE INTO router_waiting(referral_id, household_id, time, referral)
-            VALUES (?1, ?2, ?3, doudi_seal(?4, 'router_waiting/' || ?1))
-            """, arguments: [r.referralId, r.householdId, kept, try JSONCoding.encoder.encode(r)])
+            INSERT INTO router_waiting_states(referral_id, n, household_id, time, referral)
+            VALUES (?1, ?2, ?3, ?4, doudi_seal(?5, 'router_waiting/' || ?1))
+            """, arguments: [r.referralId, n, r.householdId, time, try JSONCoding.encoder.encode(r)])
     }
 
-    static func waiting(_ db: Database, householdId: String) throws -> [(Referral, String)] {
-        try Row.fetchAll(db, sql: "SELECT doudi_open(referral, 'router_waiting/' || referral_id), time FROM router_waiting WHERE household_id = ? ORDER BY referral_id",
-                         arguments: [householdId]).map { (try JSONDecoder().decode(Referral.self, from: $0[0] as Data), $0[1]) }
+    /// The referrals of a household waiting for their people: each with its states in the order
+    /// read, and the time of each.
+    static func waiting(_ db: Database, householdId: String) throws -> [(referralId: String, states: [(Referral, String)])] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT referral_id, doudi_open(referral, 'router_waiting/' || referral_id), time FROM router_waiting_states
+            WHERE household_id = ? ORDER BY referral_id, n
+            """, arguments: [householdId])
+        var out: [(referralId: String, states: [(Referral, String)])] = []
+        for row in rows {
+            let id: String = row[0]
+            let state = (try JSONDecoder().decode(Referral.self, from: row[1] as Data), row[2] as String)
+            if out.last?.referralId == id { out[out.count - 1].states.append(state) } else { out.append((id, [state])) }
+        }
+        return out
     }
 
     static func stopWaiting(_ db: Database, referralId: String) throws {
-        try db.execute(sql: "DELETE FROM router_waiting WHERE referral_id = ?", arguments: [referralId])
+        try db.execute(sql: "DELETE FROM router_waiting_states WHERE referral_id = ?", arguments: [referralId])
     }
 
     // MARK: outcomes read early

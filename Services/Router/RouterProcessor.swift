@@ -146,30 +146,54 @@ struct RouterProcessor: EventProcessor {
         let db = context.db
         guard try ReferralStore.takePeople(db, p) else { return [] }
         var out: [OutgoingEvent] = []
-        for (waiting, time) in try ReferralStore.waiting(db, householdId: p.householdId) {
-            var r = waiting
+        for (referralId, states) in try ReferralStore.waiting(db, householdId: p.householdId) {
+            // Each state with the people it names; released once the last state's people are all
+            // known (an earlier state naming someone the registry never brings is left out).
+            var filled: [(Referral, String)] = []
             var complete = true
-            for i in r.needs.indices {
-                guard let key = r.needs[i].personKey, r.needs[i].name == nil else { continue }
-                guard let who = try ReferralStore.person(db, key) else { complete = false; continue }
-                r.needs[i].name = who.name
-                r.needs[i].idNumber = who.idNumber
+            for (i, (waiting, time)) in states.enumerated() {
+                var r = waiting
+                var known = true
+                for n in r.needs.indices {
+                    guard let key = r.needs[n].personKey, r.needs[n].name == nil else { continue }
+                    guard let who = try ReferralStore.person(db, key) else { known = false; continue }
+                    r.needs[n].name = who.name
+                    r.needs[n].idNumber = who.idNumber
+                }
+                if known { filled.append((r, time)) } else if i == states.count - 1 { complete = false }
             }
             guard complete else { continue }
-            var ledger = ReferralLedger(restoring: try ReferralStore.entry(db, referralId: r.referralId).map { [$0] } ?? [])
-            try ReferralStore.stopWaiting(db, referralId: r.referralId)
-            guard ledger.record(r) else { continue }
-            // Published at the warning's time, as if the person had been known then (never before
-            // the revision it amends).
-            let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: r.referralId))
+            var ledger = ReferralLedger(restoring: try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? [])
+            try ReferralStore.stopWaiting(db, referralId: referralId)
+            // Published as the router that knew the person published them: the first state at the
+            // time it was read, each later one as an amendment at its own (never before the
+            // revision it amends) — so the department decides each on its own facts and dates.
             let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
-            out.append(try publish(r, origin, time: sentTime))
-            out += try ledger.deadlineMoved(r.referralId).map { try EventClock.event($0, causeID: cause.id, source: context.source) }
-            out += try applyEarly(&ledger, referralId: r.referralId, origin: origin, db)
-            var touched = [r.referralId]
+            var touched: [String] = []
+            var lastTime: String?
+            for (state, time) in filled {
+                // Numbered against what was published before it, as the planner numbers amendments.
+                var r = state
+                if let e = ledger.entry(referralId) {
+                    let same = ReferralPlanner.sameContent(e.referral, r)
+                    guard !same || e.state == .withdrawn || e.state == .superseded else { continue }
+                    r.revision = same ? e.referral.revision : (e.referral.revision ?? 0) + 1
+                }
+                guard ledger.record(r) else { continue }
+                let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: referralId))
+                out.append(try publish(r, origin, time: sentTime))
+                out += try ledger.deadlineMoved(referralId).map { try EventClock.event($0, causeID: cause.id, source: context.source) }
+                if touched.isEmpty {
+                    touched = [referralId]
+                    out += try applyEarly(&ledger, referralId: referralId, origin: origin, db)
+                }
+                try ReferralStore.save(db, ledger, ids: touched, at: time)
+                try ReferralStore.setRevisedAt(db, referralId: referralId, sentTime)
+                lastTime = time
+            }
+            guard let lastTime else { continue }
             out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
-            try ReferralStore.save(db, ledger, ids: touched, at: time)
-            try ReferralStore.setRevisedAt(db, referralId: r.referralId, sentTime)
+            try ReferralStore.save(db, ledger, ids: touched, at: lastTime)
         }
         return out
     }

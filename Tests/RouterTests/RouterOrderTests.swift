@@ -186,8 +186,10 @@ final class RouterOrderTests: XCTestCase {
     /// A referral naming a person the router does not know yet waits for the registry version that
     /// names them (the registry and the warnings are read at their own pace: a restart, a replica
     /// taking a partition over). If the warning is revised meanwhile, the referral released is
-    /// still published at the time it first waited from, as the router that knew the person
-    /// published it: the department dates its decision, and the classifier places it, by that time.
+    /// published as the router that knew the person published it: the first state at the time it
+    /// first waited from, then the amendment at the revision's time — never a later revision's
+    /// facts under the first time (the department would decide a fact before it happened; found by
+    /// the two-replica convergence run: a large medical expense of 26 November decided as of the 6th).
     func testAReferralThatWaitedForItsPeopleIsPublishedAtTheTimeItFirstWaited() throws {
         let person = String(repeating: "7", count: 64)
         var w = Self.warning("w7", household: "hh-7", opened: "2024-03-01", due: "2024-03-08")
@@ -212,9 +214,10 @@ final class RouterOrderTests: XCTestCase {
         let known = try referrals([registry, first, second])
         XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
         let waited = try referrals([first, second, registry])
-        XCTAssertEqual(waited.count, 1, "released once, with the latest revision")
-        XCTAssertEqual(waited.first?.time, "2024-03-01T10:00:00+08:00", "at the time it first waited from, not the revision's")
-        XCTAssertEqual(waited.first?.referral.needs.first?.reason, "serious illness, larger expense")
+        XCTAssertEqual(waited.map(\.time), known.map(\.time), "each state at its own time, not the later revision's content at the first time")
+        XCTAssertEqual(waited.map(\.referral), known.map(\.referral), "the same referral, then the same amendment")
+        XCTAssertEqual(waited.first?.referral.needs.first?.reason, "serious illness", "the first state's facts, not a later revision's")
+        XCTAssertEqual(waited.last?.referral.needs.first?.reason, "serious illness, larger expense")
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-7", "with the person's identity")
     }
 

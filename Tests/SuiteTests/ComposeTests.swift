@@ -102,6 +102,12 @@ final class ComposeTests: XCTestCase {
             XCTAssertEqual(env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"], "SASL_SSL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL")
             XCTAssertEqual(env["KAFKA_LISTENER_NAME_INTERNAL_SSL_CLIENT_AUTH"], "required")
         }
+        // The ACL job creates every principal of the matrix: each needs its password (access.sh).
+        let accessEnv = try XCTUnwrap(services["kafka-access"]?["environment"] as? [String: Any])
+        for principal in Set(KafkaAccess.matrix().map(\.principal)) {
+            let variable = "DOUDI_KAFKA_PASSWORD_" + principal.dropFirst("doudi-".count).uppercased().replacingOccurrences(of: "-", with: "_")
+            XCTAssertNotNil(accessEnv[variable], "\(file): the kafka-access job has \(variable) for \(principal)")
+        }
         let access = try XCTUnwrap(services["kafka-access"]?["volumes"] as? [String])
         XCTAssertTrue(access.contains("../docs/kafka-acls.txt:/doudi/kafka-acls.txt:ro"), "the ACL job applies the generated matrix")
     }
@@ -138,11 +144,13 @@ final class ComposeTests: XCTestCase {
             XCTAssertEqual(of("doudi-\(service)", "Read"), e.read, service)
             XCTAssertEqual(of("doudi-\(service)", "Write"), e.write.union(["deadletter", "audit.access"]), service)
         }
-        // `doudi import`, and `doudi clock tick` (the day begun, on every partition of the registry).
-        XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records", "registry.households"])
+        XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records"])
+        // `doudi clock tick` (the day begun on every partition of the registry), under its own principal.
+        XCTAssertEqual(of("doudi-clock", "Write"), ["registry.households"])
+        XCTAssertTrue(of("doudi-clock", "Read").isEmpty)
         XCTAssertEqual(of("doudi-auditor", "Read"), ["audit.access", "deadletter"])
         XCTAssertTrue(of("doudi-auditor", "Write").isEmpty)
-        XCTAssertEqual(Set(grants.map(\.principal)), Set(KafkaAccess.services.map { "doudi-\($0)" } + ["doudi-operator", "doudi-auditor"]))
+        XCTAssertEqual(Set(grants.map(\.principal)), Set(KafkaAccess.services.map { "doudi-\($0)" } + ["doudi-operator", "doudi-auditor", "doudi-clock"]))
     }
 
     func testProductionComposeHasThreeBrokersAndEveryService() throws {

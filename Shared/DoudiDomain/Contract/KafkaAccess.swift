@@ -48,7 +48,9 @@ public enum KafkaAccess {
     }
 
     /// The operator CLI (`doudi-operator`): reads every topic (lag, summary, replay, dead letters,
-    /// audit), writes what `doudi import` and `doudi clock tick` publish. The auditor (`doudi-auditor`) reads the access
+    /// audit), writes what `doudi import` publishes. The clock (`doudi-clock`, compose's `clock`
+    /// service) writes the day begun (`clock.tick.v1`) and nothing else: a principal of its own, so
+    /// the credentials people use to operate the suite cannot write the registry's topic. The auditor (`doudi-auditor`) reads the access
     /// records and the dead letters only.
     public static func matrix() -> [Grant] {
         var grants = Set<Grant>()
@@ -57,8 +59,11 @@ public enum KafkaAccess {
             for t in produces(service) { grants.insert(Grant(principal: "doudi-\(service)", operation: "Write", topic: t.name)) }
         }
         for t in ContractTopic.allCases { grants.insert(Grant(principal: "doudi-operator", operation: "Read", topic: t.name)) }
-        for type in EventType.allCases where type.producers.contains("/doudi/import") || type.producers.contains("/doudi/clock") {
+        for type in EventType.allCases where type.producers.contains("/doudi/import") {
             for t in type.topics { grants.insert(Grant(principal: "doudi-operator", operation: "Write", topic: t.name)) }
+        }
+        for type in EventType.allCases where type.producers.contains("/doudi/clock") {
+            for t in type.topics { grants.insert(Grant(principal: "doudi-clock", operation: "Write", topic: t.name)) }
         }
         for t in [ContractTopic.auditAccess, .deadletter] { grants.insert(Grant(principal: "doudi-auditor", operation: "Read", topic: t.name)) }
         return grants.sorted()

@@ -123,7 +123,7 @@ public struct ReferralPlanner: Sendable {
     }
 
     /// What a department sees, its revision number aside.
-    static func sameContent(_ a: Referral, _ b: Referral) -> Bool {
+    public static func sameContent(_ a: Referral, _ b: Referral) -> Bool {
         var x = a, y = b
         x.revision = nil; y.revision = nil
         x.status = .sent; y.status = .sent
