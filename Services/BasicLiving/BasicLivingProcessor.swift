@@ -1,6 +1,7 @@
 // doudi-basic-living's consumer (§4.1, §3.4): referrals on `referrals.basic-living` become cases
 // (reviewed, confirmed, paid, ended) and the registry's facts change the amounts of the
-// households it pays. Every input moves the event clock; entering a new month runs the payroll.
+// households it pays. Every input of the contract moves the event clock (a referral, a registry
+// version, the bureau's `clock.tick.v1`); entering a new month runs the payroll.
 // Decisions use the inputs' event time only, so a replay decides and pays the same.
 import DoudiDomain
 import Envelope
@@ -11,7 +12,7 @@ struct BasicLivingProcessor: EventProcessor {
     let rules: LivingRules
 
     var name: String { "basic-living" }
-    var inputTopics: [String] { [Topics.referrals(.basicLiving), Topics.registryHouseholds] }
+    var inputTopics: [String] { [Topics.referrals(.basicLiving), Topics.registryHouseholds, Topics.name(.clockTicks)] }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { LivingStore.register(&migrator) }
 
@@ -46,6 +47,7 @@ struct BasicLivingProcessor: EventProcessor {
                 outcomes = household.registry([point], rules: rules)
             }
         case EventType.clockTick.rawValue:
+            _ = try ClockTicks.checked(event, in: context)
             household = LivingHousehold(cases: [])  // a day begun: only the clock moves (payroll months)
         default:
             return []  // a type outside the contract (a later version's): left alone, the clock unmoved

@@ -14,7 +14,7 @@ struct ClassifierProcessor: EventProcessor {
     /// Decoded histories of recent households, checked against the store (HistoryCache).
     var cache = HistoryCache()
 
-    var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes] }
+    var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes, Topics.name(.clockTicks)] }
     /// All three are keyed by household id (a signal about a person not registered yet, by that
     /// person's key, and so is all the state it makes): the state splits by partition (DOUDI_TASKS).
     var partitionedState: Bool { true }
@@ -25,6 +25,7 @@ struct ClassifierProcessor: EventProcessor {
         // A type outside the contract (a later version's) is left alone, and does not move the
         // clock: only the contract's events — and the bureau's ticks — say what time it is.
         guard EventType(rawValue: event.type) != nil else { return [] }
+        if event.type == EventType.clockTick.rawValue { _ = try ClockTicks.checked(event, in: context) }
         guard let time = FactTime(context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }
         let households = Households(standards: standards, cache: cache)
         let advanced = try EventClock.advance(context.db, to: time, households: households, causationID: event.id)
@@ -52,7 +53,7 @@ struct ClassifierProcessor: EventProcessor {
                                            : try homeVisit(s, context: context, emitter: emitter)
             }
         case EventType.clockTick.rawValue:
-            break  // a day begun on this partition: the clock's advance above ran its due checks
+            break  // a day begun on this partition (checked above): the clock's advance ran its due checks
         default:
             break  // the router's escalations: the classifier's own due checks decide (§3.4)
         }

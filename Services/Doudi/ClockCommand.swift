@@ -6,7 +6,8 @@ import Kafka
 import ServiceKit
 
 /// `doudi clock tick`: publishes that a day has begun (`clock.tick.v1`) to every partition of
-/// `registry.households` (docs/scaling.md, "Event time is per task"). A service whose state is
+/// `clock.ticks` (docs/scaling.md, "Event time is per task"), which has as many partitions as the
+/// registry and which the classifier, the router and basic living read. A service whose state is
 /// split by partition (`DOUDI_TASKS`) runs a task's due checks (§3.4) when that task's event
 /// clock enters a new day; the tick makes every task see the day begin, however quiet its
 /// partitions. The bureau runs it once a day (or `--every 1h`, as compose does); the same day
@@ -18,9 +19,9 @@ struct ClockCommand: AsyncParsableCommand {
 
     struct Tick: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Publish clock.tick.v1 for a day (default: today in China Standard Time) to every partition of registry.households.")
+            abstract: "Publish clock.tick.v1 for a day (default: today in China Standard Time) to every partition of clock.ticks.")
         @OptionGroup var broker: BrokerOptions
-        @Option(help: "The day begun, YYYY-MM-DD (default: today, China Standard Time). A replay of an old period ticks its own days.")
+        @Option(help: "The day begun, YYYY-MM-DD, not after today (default: today, China Standard Time). A replay of an old period ticks its own days.")
         var day: String?
         @Option(help: "Keep running and tick today's day again at this interval, e.g. 1h or 15m (default: tick once and exit).")
         var every: String?
@@ -29,14 +30,20 @@ struct ClockCommand: AsyncParsableCommand {
             if let day, CivilDate(iso: day) == nil || day.count != 10 { throw ValidationError("--day must be a date YYYY-MM-DD, got \(day)") }
             if let every, (SettingParsers.duration(every) ?? .zero) <= .zero { throw ValidationError("--every must be a duration such as 30s, 15m or 1h, got \(every)") }
             if day != nil && every != nil { throw ValidationError("--day and --every exclude each other: --every ticks today's day") }
+            // A day not begun yet would move every clock past it for good: due checks, escalations
+            // and a month's payroll ahead of time.
+            if let day, let d = CivilDate(iso: day), let today = Self.todayInChina(), d > today {
+                throw ValidationError("--day \(day) is after today (\(today), China Standard Time): a day is ticked once it has begun")
+            }
         }
 
         func run() async throws {
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(broker.kafka))
-            let topic = Topics.registryHouseholds
-            let partitions = try await broker.admin().partitions(of: topic)
-            guard !partitions.isEmpty else { throw ValidationError("topic \(topic) not found: create the topics first (doudi topics create)") }
+            let topic = Topics.name(.clockTicks)
             repeat {
+                // Read again each time: partitions added to the topic are ticked from then on.
+                let partitions = try await broker.admin().partitions(of: topic)
+                guard !partitions.isEmpty else { throw ValidationError("topic \(topic) not found: create the topics first (doudi topics create)") }
                 guard let date = day.flatMap({ CivilDate(iso: $0) }) ?? Self.todayInChina() else { throw ValidationError("no day to tick") }
                 let messages = try partitions.map { p in
                     let event = try ClockTick.event(day: date, partition: Int(p.partition))

@@ -191,12 +191,10 @@ enum ReferralStore {
             .map { PersonIdentity(name: String(decoding: $0[0] as Data, as: UTF8.self), idNumber: String(decoding: $0[1] as Data, as: UTF8.self)) }
     }
 
-    /// A referral waiting for its people. A later revision of one still waiting replaces its content
-    /// but keeps the time it first waited from: released, it is published at that time, as if its
-    /// people had been known then, whatever arrived first — the warning's revisions or the registry
-    /// version naming them (RULES.md, Convergence).
     /// Keeps a state of a referral waiting for its people, read at `time` (a state equal to the
-    /// last one kept is the same state read again).
+    /// last one kept is the same state read again). Released, the states are published in order at
+    /// their own times, as if the people had been known then, whatever arrived first — the
+    /// warning's revisions or the registry version naming them (RULES.md, Convergence).
     static func wait(_ db: Database, _ r: Referral, time: String) throws {
         let last = try Row.fetchOne(db, sql: """
             SELECT n, doudi_open(referral, 'router_waiting/' || referral_id) FROM router_waiting_states

@@ -17,7 +17,7 @@ import ServiceKit
 /// of a batch that reached the end of the outcomes; the event clock escalates only then too.
 struct RouterProcessor: EventProcessor {
     let name = "router"
-    var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds] }
+    var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds, Topics.name(.clockTicks)] }
     /// All three are keyed by household id, and a referral's state is its household's: the state
     /// splits by partition (DOUDI_TASKS, docs/scaling.md).
     var partitionedState: Bool { true }
@@ -32,6 +32,7 @@ struct RouterProcessor: EventProcessor {
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
         // A type outside the contract (a later version's) is left alone and does not move the clock.
         guard EventType(rawValue: event.type) != nil else { return [] }
+        if event.type == EventType.clockTick.rawValue { _ = try ClockTicks.checked(event, in: context) }
         var out: [OutgoingEvent] = []
         switch event.type {
         case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)

@@ -16,7 +16,8 @@ public enum AsyncAPIDocument {
         case .intakeSubmissions: ["intake"]
         case .intakeAccepted: ["matcher"]
         case .deptRecords: ["matcher"]
-        case .registryHouseholds: ["classifier", "basic-living"]
+        case .registryHouseholds: ["classifier", "router", "basic-living", "console"]
+        case .clockTicks: ["classifier", "router", "basic-living"]
         case .monitoringSignals: ["classifier"]
         case .monitoringWarnings: ["router"]
         case .assistanceOutcomes: ["matcher", "classifier", "router", "casework"]
@@ -118,7 +119,8 @@ public enum AsyncAPIDocument {
                 ("payload", ref("schemas/\(type.rawValue).schema.json")),
                 ("bindings", map([("kafka", map([
                     ("key", map([("type", .init("string")),
-                                 ("description", .init("The household id, or the applicant's person key before one exists."))])),
+                                 ("description", .init(type == .clockTick ? "clock-<partition>; the tick is published to that partition."
+                                                                          : "The household id, or the applicant's person key before one exists."))])),
                     ("bindingVersion", .init(bindingVersion)),
                 ]))])),
             ])))
@@ -165,6 +167,10 @@ public enum AsyncAPIDocument {
         var who: [String] = []
         if suitePublishes(topic) { who.append("published by the suite") }
         if outsidePublishes(topic) { who.append("published by channels or departments") }
+        if topic == .clockTicks {
+            return "Carries \(types); published by `doudi clock tick` (principal doudi-clock) once per day to every partition, "
+                + "which has as many partitions as registry.households: each task of a service split by partition sees the day begin."
+        }
         return "Carries \(types); \(who.joined(separator: " and ")). Keyed by household, so a household's events stay in order."
     }
 

@@ -14,7 +14,8 @@ import Foundation
 ///   for `assistance.outcome.v1` per domain: `DOUDI_ALLOWED_SOURCES_ASSISTANCE_OUTCOME_V1_BASIC_LIVING`;
 /// - in development mode only, the tools' and tests' sources (`developmentSources`).
 /// An entry ending in `*` allows every source that starts with what precedes it.
-/// Types outside the contract are left to the service (which refuses types it does not know).
+/// Types outside the contract are left to the service, which ignores them (a later version's) and
+/// never lets them move its event clock.
 public struct ProducerAllowList: Sendable {
     /// Allowed patterns per type (and per scope value for scoped types).
     private var allowed: [String: [String]] = [:]

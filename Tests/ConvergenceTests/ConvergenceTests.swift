@@ -131,9 +131,8 @@ final class ConvergenceTests: XCTestCase {
         XCTAssertTrue(ticked1, e1.logs)
         let single = try await e1.ledger()
         e1.stop()
-        if let a = Self.reference {
-            await assertSame(a, single, "three tasks", namespaces: (Self.referenceNamespace, e1.namespace))
-        }
+        let reference = try await referenceLedger()
+        await assertSame(reference, single, "three tasks", namespaces: (Self.referenceNamespace, e1.namespace))
 
         let e2 = try await SuiteRun("conv-e2", environment: Self.chaos(6))
         defer { e2.stop() }
@@ -169,7 +168,7 @@ final class ConvergenceTests: XCTestCase {
         // intake decisions, signals, warnings, referrals, outcomes, programmes, escalations, tasks,
         // disbursements, funds, dead letters — is E1's. (A takeover reads a partition's topics at
         // their own pace; this is what found the waiting referral's date and the grant a denial
-        // left standing, docs/scaling.md "Limits".)
+        // left standing, docs/scaling.md "Decisions after a takeover".)
         let e2Ledger = try await e2.ledger()
         XCTAssertGreaterThan(single.sections["intake"]?.count ?? 0, 0, "the ledger holds the population's intake decisions")
         await assertSame(single, e2Ledger, "replicas", namespaces: (e1.namespace, e2.namespace))

@@ -116,7 +116,9 @@ extension ProgramsRedecisionTests {
         // The last state: the same person and programme, no cost given (denied).
         let back = referral([:], revision: 1, basis: "b-final")
         let redecided = publish(medical.redecision(referral: back, earlier: published, history: [:], on: later).outcomes, back)
-        XCTAssertEqual(redecided.map(\.status), [.withdrawn, .denied])
+        XCTAssertEqual(redecided.map(\.status), [.withdrawn, .denied], "the grant taken back, then the denial")
+        XCTAssertEqual(redecided.map(\.outcomeId), ["out-ref-w1-medical-r1-w1", "out-ref-w1-medical-r1-1"],
+                       "the take-back numbered apart: the denial has the id it had before take-backs existed")
         redecided.forEach { holdings.apply($0) }
         published += redecided
         XCTAssertEqual(holdings.programs, [], "the grant no longer stands")

@@ -7,8 +7,8 @@ import TestSupport
 import XCTest
 
 /// `doudi clock tick` (docs/scaling.md, "Event time is per task"; docs/operations.md, "The day
-/// begun"): the day begun, one `clock.tick.v1` per partition of `registry.households`, the same
-/// events however often it is run; only `/doudi/clock` may publish it.
+/// begun"): the day begun, one `clock.tick.v1` per partition of `clock.ticks`, the same events
+/// however often it is run; only `/doudi/clock` may publish it, and a day not begun is refused.
 final class ClockTickTests: XCTestCase {
     func testOneTickPerPartitionTheSameEventsWhenRunAgain() async throws {
         let namespace = try await TestBroker.freshNamespace(partitions: 3)
@@ -18,7 +18,7 @@ final class ClockTickTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.output)
             XCTAssertTrue(run.output.contains("2026-11-30 begun on 3 partition(s)"), run.output)
         }
-        let messages = try await TestBroker.readSettled(namespace + ContractTopic.registryHouseholds.name, minimum: 6)
+        let messages = try await TestBroker.readSettled(namespace + ContractTopic.clockTicks.name, minimum: 6)
         XCTAssertEqual(messages.count, 6)
         XCTAssertEqual(Set(messages.compactMap { $0.header("ce_id") }).count, 3, "one id per day and partition: run again, the same events")
         for m in messages {
@@ -33,7 +33,8 @@ final class ClockTickTests: XCTestCase {
 
     func testBadOptionsAreRefusedWithTheirName() throws {
         for (args, says) in [(["--day", "2026-13-01"], "--day must be a date"), (["--every", "0s"], "--every must be a duration"),
-                             (["--day", "2026-11-30", "--every", "1h"], "exclude each other")] {
+                             (["--day", "2026-11-30", "--every", "1h"], "exclude each other"),
+                             (["--day", "2999-01-01"], "is after today")] {
             let run = try runCLI(["clock", "tick"] + args)
             XCTAssertNotEqual(run.status, 0, run.output)
             XCTAssertTrue(run.output.contains(says), run.output)

@@ -29,9 +29,14 @@ final class RouterClockTests: XCTestCase {
                                            subject: nil, key: "hh-9", causationID: nil, payload: ["day": "2024-04-01"])
         try pipeline.deliver([(Topics.registryHouseholds, stranger)])
         XCTAssertEqual(try escalations(pipeline), [:], "no day passed")
+        // A tick that does not say what it is — its time is not its day's midnight — is refused.
+        var forged = try ClockTick.event(day: CivilDate(year: 2024, month: 3, day: 10)!, partition: 0)
+        forged.time = "2099-01-01T00:00:00+08:00"
+        XCTAssertThrowsError(try pipeline.deliver([(Topics.name(.clockTicks), forged)]))
+        XCTAssertEqual(try escalations(pipeline), [:], "still no day passed")
         // The bureau's tick of 10 March: the referral due on the 8th is overdue.
         let tick = try ClockTick.event(day: CivilDate(year: 2024, month: 3, day: 10)!, partition: 0)
-        try pipeline.deliver([(Topics.registryHouseholds, tick)])
+        try pipeline.deliver([(Topics.name(.clockTicks), tick)])
         XCTAssertEqual(try escalations(pipeline), ["esc-ref-w5-medical": "2024-03-08"])
     }
 
@@ -47,7 +52,7 @@ final class RouterClockTests: XCTestCase {
 
         let both = try InProcessPipeline(RouterProcessor())
         try both.deliver([Fixture.warningEvent(first, day: "2024-03-01")])
-        try both.deliver([(Topics.registryHouseholds, tick)])
+        try both.deliver([(Topics.name(.clockTicks), tick)])
         XCTAssertEqual(try escalations(both), ["esc-ref-w6-medical": "2024-03-12"], "escalated under the first deadline")
         try both.deliver([(Topics.monitoringWarnings, RouterOrderTests.event(.monitoringWarning, "ev-w6-r1", "2024-03-01",
                                                                               key: "hh-6", revised))])
@@ -55,9 +60,38 @@ final class RouterClockTests: XCTestCase {
         let last = try InProcessPipeline(RouterProcessor())
         try last.deliver([(Topics.monitoringWarnings, RouterOrderTests.event(.monitoringWarning, "ev-w6-r1", "2024-03-01",
                                                                               key: "hh-6", revised))])
-        try last.deliver([(Topics.registryHouseholds, tick)])
+        try last.deliver([(Topics.name(.clockTicks), tick)])
 
         XCTAssertEqual(try escalations(last), ["esc-ref-w6-medical": "2024-03-05"])
         XCTAssertEqual(try escalations(both), try escalations(last), "the same escalation stands, under the last deadline")
+    }
+}
+
+extension RouterClockTests {
+    /// A deadline moved and moved back (yellow → red → yellow): each escalation and take-back is
+    /// an event of its own — an id never stands for two contents, or every consumer would refuse
+    /// the second as a collision — and the one that stands is the last deadline's.
+    func testADeadlineMovedAndMovedBackNeverReusesAnEventId() throws {
+        var yellow = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-12")
+        yellow.level = .yellow
+        var red = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-05")
+        red.level = .red
+        red.revision = 1
+        var yellowAgain = yellow
+        yellowAgain.revision = 2
+        let pipeline = try InProcessPipeline(RouterProcessor())
+        try pipeline.deliver([Fixture.warningEvent(yellow, day: "2024-03-01")])
+        try pipeline.deliver([(Topics.name(.clockTicks), try ClockTick.event(day: CivilDate(year: 2024, month: 3, day: 14)!, partition: 0))])
+        for (n, w) in [(1, red), (2, yellowAgain)] {
+            try pipeline.deliver([(Topics.monitoringWarnings, RouterOrderTests.event(.monitoringWarning, "ev-w8-r\(n)", "2024-03-01", key: "hh-8", w))])
+        }
+        var contents: [String: [UInt8]] = [:]
+        for out in pipeline.published {
+            if let seen = contents[out.event.id] { XCTAssertEqual(seen, out.event.data, "\(out.event.type) \(out.event.id) reused for other content") }
+            contents[out.event.id] = out.event.data
+        }
+        XCTAssertEqual(try escalations(pipeline), ["esc-ref-w8-medical": "2024-03-12"])
+        XCTAssertEqual(pipeline.published.filter { $0.event.type == EventType.referralEscalated.rawValue }.count, 5,
+                       "escalated (12th), taken back, escalated (5th), taken back, escalated (12th) again")
     }
 }

@@ -124,9 +124,9 @@ final class ComposeTests: XCTestCase {
         let expected: [String: (read: Set<String>, write: Set<String>)] = [
             "intake": (["intake.submissions"], ["intake.accepted", "intake.rejected"]),
             "matcher": (["intake.accepted", "dept.records", "assistance.outcomes"], ["registry.households", "monitoring.signals"]),
-            "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes"], ["monitoring.warnings", "work.tasks"]),
+            "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes", "clock.ticks"], ["monitoring.warnings", "work.tasks"]),
             // The router reads the registry for the people its referrals name (RouterProcessor).
-            "router": (["monitoring.warnings", "assistance.outcomes", "registry.households"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
+            "router": (["monitoring.warnings", "assistance.outcomes", "registry.households", "clock.ticks"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
             "relief": (["relief.applications", "referrals.emergency"], ["relief.disbursements", "assistance.outcomes", "work.tasks"]),
             "medical": (["referrals.medical"], ["assistance.outcomes"]),
             "education": (["referrals.education"], ["assistance.outcomes"]),
@@ -135,7 +135,7 @@ final class ComposeTests: XCTestCase {
             "disaster": (["referrals.disaster"], ["assistance.outcomes"]),
             "casework": (["work.tasks", "referrals.coordination", "assistance.outcomes"],
                          ["intake.submissions", "assistance.outcomes", "casework.tasks"]),
-            "basic-living": (["referrals.basic-living", "registry.households"], ["assistance.outcomes", "basic-living.payroll"]),
+            "basic-living": (["referrals.basic-living", "registry.households", "clock.ticks"], ["assistance.outcomes", "basic-living.payroll"]),
             "console": (Set(["registry.households", "monitoring.warnings", "work.tasks", "casework.tasks", "assistance.outcomes", "relief.applications",
                              "relief.disbursements", "basic-living.payroll"] + Domain.allCases.map { "referrals.\($0.rawValue)" }), []),
         ]
@@ -145,8 +145,8 @@ final class ComposeTests: XCTestCase {
             XCTAssertEqual(of("doudi-\(service)", "Write"), e.write.union(["deadletter", "audit.access"]), service)
         }
         XCTAssertEqual(of("doudi-operator", "Write"), ["intake.submissions", "dept.records"])
-        // `doudi clock tick` (the day begun on every partition of the registry), under its own principal.
-        XCTAssertEqual(of("doudi-clock", "Write"), ["registry.households"])
+        // `doudi clock tick` (the day begun on every partition), under its own principal and topic.
+        XCTAssertEqual(of("doudi-clock", "Write"), ["clock.ticks"])
         XCTAssertTrue(of("doudi-clock", "Read").isEmpty)
         XCTAssertEqual(of("doudi-auditor", "Read"), ["audit.access", "deadletter"])
         XCTAssertTrue(of("doudi-auditor", "Write").isEmpty)
@@ -163,8 +163,8 @@ final class ComposeTests: XCTestCase {
 
     func testTheTopicCatalogueIsTheContract() {
         // EVENTS.md: 12 fixed topics plus one referral topic per domain (11), audit.access (issue 13),
-        // casework.tasks and basic-living.payroll (issue 15).
-        XCTAssertEqual(Set(Topics.all).count, 26)
+        // casework.tasks and basic-living.payroll (issue 15), clock.ticks (issue 17).
+        XCTAssertEqual(Set(Topics.all).count, 27)
         for d in ["basic-living", "medical", "education", "housing", "employment", "disaster", "emergency", "services", "charity", "other", "coordination"] {
             XCTAssertTrue(Topics.all.contains("referrals.\(d)"))
         }

@@ -147,9 +147,9 @@ public final class SuiteRun: @unchecked Sendable {
 
     /// The business ledger of this run, read from its topics.
     /// `doudi clock tick --day day` for this run's topics: the day begun on every partition of
-    /// the registry (docs/scaling.md, "Event time is per task").
+    /// `clock.ticks` (docs/scaling.md, "Event time is per task").
     public func tick(_ day: CivilDate) async throws {
-        let topic = namespace + ContractTopic.registryHouseholds.name
+        let topic = namespace + ContractTopic.clockTicks.name
         let partitions = try await KafkaAdmin(configuration: TestBroker.kafka).partitions(of: topic)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(TestBroker.kafka))
         try await producer.send(try partitions.map { p in

@@ -17,12 +17,17 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
     case caseworkTasks
     /// `basic-living.payroll`: the monthly payroll of dibao, tekun and single-person dibao (§4.1).
     case basicLivingPayroll
+    /// The day begun, one tick per partition (`doudi clock tick`): its own topic, as many
+    /// partitions as the registry's, so that only the clock's principal writes it and the ticks
+    /// reach every task of a split service (docs/scaling.md, "Event time is per task").
+    case clockTicks
 
     public static var allCases: [ContractTopic] {
         [.intakeSubmissions, .intakeAccepted, .intakeRejected, .deptRecords, .registryHouseholds, .monitoringSignals,
          .monitoringWarnings, .workTasks]
             + Domain.allCases.map(ContractTopic.referrals)
-            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks, .basicLivingPayroll]
+            + [.reliefApplications, .reliefDisbursements, .assistanceOutcomes, .deadletter, .auditAccess, .caseworkTasks, .basicLivingPayroll,
+               .clockTicks]
     }
 
     /// The topic's name without namespace, e.g. `referrals.basic-living`.
@@ -44,6 +49,7 @@ public enum ContractTopic: Hashable, Sendable, CaseIterable, CustomStringConvert
         case .deadletter: "deadletter"
         case .auditAccess: "audit.access"
         case .basicLivingPayroll: "basic-living.payroll"
+        case .clockTicks: "clock.ticks"
         }
     }
 
@@ -99,8 +105,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .auditAccess: [.auditAccess]
         case .caseworkTask: [.caseworkTasks]
         case .basicLivingPayroll: [.basicLivingPayroll]
-        // One per partition of the registry, which every consumer with a split state reads.
-        case .clockTick: [.registryHouseholds]
+        case .clockTick: [.clockTicks]
         }
     }
 

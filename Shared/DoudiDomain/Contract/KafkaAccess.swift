@@ -24,11 +24,11 @@ public enum KafkaAccess {
         switch service {
         case "intake": [.intakeSubmissions]
         case "matcher": [.intakeAccepted, .deptRecords, .assistanceOutcomes]
-        case "classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes]
-        case "router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds]
+        case "classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes, .clockTicks]
+        case "router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds, .clockTicks]
         case "relief": [.reliefApplications, .referrals(.emergency)]
         case "casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes]
-        case "basic-living": [.referrals(.basicLiving), .registryHouseholds]
+        case "basic-living": [.referrals(.basicLiving), .registryHouseholds, .clockTicks]
         // The console's read model (issue 16): it publishes nothing but access records.
         case "console": [.registryHouseholds, .monitoringWarnings, .workTasks, .caseworkTasks, .assistanceOutcomes, .reliefApplications,
                          .reliefDisbursements, .basicLivingPayroll] + ContractTopic.referralTopics
@@ -49,8 +49,9 @@ public enum KafkaAccess {
 
     /// The operator CLI (`doudi-operator`): reads every topic (lag, summary, replay, dead letters,
     /// audit), writes what `doudi import` publishes. The clock (`doudi-clock`, compose's `clock`
-    /// service) writes the day begun (`clock.tick.v1`) and nothing else: a principal of its own, so
-    /// the credentials people use to operate the suite cannot write the registry's topic. The auditor (`doudi-auditor`) reads the access
+    /// service) writes the day begun (`clock.ticks`) and nothing else: a principal of its own, on a
+    /// topic of its own, so that it can forge no other event and the operators' credentials cannot
+    /// move the suite's clock. The auditor (`doudi-auditor`) reads the access
     /// records and the dead letters only.
     public static func matrix() -> [Grant] {
         var grants = Set<Grant>()

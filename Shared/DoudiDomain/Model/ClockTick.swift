@@ -2,8 +2,8 @@
 // (§3.4: a referral unanswered past its deadline, a warning's own due day) run when a consumer's
 // event clock enters a new day. With a service's state split by partition, each task's clock moves
 // only with its own partitions' events, so a quiet partition would hold back its due checks; the
-// bureau publishes one tick per day to every partition of `registry.households`, and every task
-// sees the day begin. Ticks are facts: a replay sees the same days pass and decides the same.
+// bureau publishes one tick per day to every partition of `clock.ticks` (as many partitions as
+// the registry), and every task sees the day begin. Ticks are facts: a replay sees the same days pass and decides the same.
 
 /// `clock.tick.v1`: the day `day` has begun (its event time is the day's midnight, China Standard
 /// Time), published to partition `partition` of the topic.

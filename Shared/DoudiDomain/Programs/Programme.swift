@@ -137,15 +137,8 @@ extension Programme {
         }
         var out: [Outcome] = []
         var kept = Set<ProgramKey>()
-        // A grant the new decision does not grant again (it denies the measure now) is withdrawn
-        // before the denial: a denial takes nothing back by itself (`ProgramHoldings`), so without
-        // it a grant made on a state of the warning a correction took back would stand.
-        let grantedAgain = Set(fresh.filter { $0.status == .granted }.map(ProgramKey.init))
         for o in fresh where o.status != .accepted {
             let key = ProgramKey(o)
-            if !kept.contains(key), let before = standingGrant[key], !grantedAgain.contains(key) {
-                out.append(withdrawal(of: before, referral: referral, revision: revision, on: date))
-            }
             kept.insert(key)
             if let before = last[key], before.status == o.status, before.amountFen == o.amountFen {
                 guard before.basis != referral.basis else { continue }
@@ -167,12 +160,24 @@ extension Programme {
         where (before.status == .granted || before.status == .denied) && !kept.contains(key) {
             out.append(withdrawal(of: before, referral: referral, revision: revision, on: date))
         }
+        // A grant the new decision denies is withdrawn first: a denial takes nothing back by itself
+        // (`ProgramHoldings`), so without it a grant made on a state of the warning a correction
+        // took back would stand. Numbered apart (`-w<n>`), so the other outcomes keep their ids.
+        let grantedAgain = Set(fresh.filter { $0.status == .granted }.map(ProgramKey.init))
+        let deniedNow = Set(fresh.filter { $0.status == .denied }.map(ProgramKey.init))
+        let takeBacks = standingGrant.sorted(by: { $0.key < $1.key })
+            .filter { deniedNow.contains($0.key) && !grantedAgain.contains($0.key) }
+            .enumerated().map { i, item in
+                var o = withdrawal(of: item.value, referral: referral, revision: revision, on: date)
+                o.outcomeId = "out-\(referral.referralId)-r\(revision)-w\(i + 1)"
+                return o
+            }
         let numbered = out.enumerated().map { i, o in
             var o = o
             o.outcomeId = Self.outcomeId(referralId: referral.referralId, revision: revision, n: i + 1)
             return o
         }
-        return (numbered, paid)
+        return (takeBacks + numbered, paid)
     }
 
     /// `before` taken back by revision `revision` of the referral (numbered by the caller).
