@@ -21,9 +21,11 @@ enum BenchSupport {
     }
 
     /// Starts a suite executable with the given environment; output goes to a log file.
+    /// Starts one of the suite's executables (`executable`, from the build directory), or any
+    /// program given by its absolute path, with its output to `log`.
     static func start(_ executable: String, env extra: [String: String], arguments: [String] = [], log: String) throws -> Process {
         let p = Process()
-        p.executableURL = binDir.appendingPathComponent(executable)
+        p.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : binDir.appendingPathComponent(executable)
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in extra { env[k] = v }

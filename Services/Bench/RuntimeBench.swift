@@ -72,16 +72,10 @@ struct RuntimeBench {
             return .failure(BenchError("\(python) has no confluent-kafka (pip install confluent-kafka, or set DOUDI_BENCH_PYTHON)"))
         }
         let topics = try await BenchSupport.freshTopics(kafka, ["peer.in", "peer.out"])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, script, "--brokers", kafka.bootstrapServers, "--from", topics[0], "--to", topics[1],
-                       "--group", "bench-\(topics[0])", "--db", "\(workDir)/peer-\(EventID.random().prefix(6)).sqlite"]
-        let log = "\(workDir)/peer.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
+        let p = try BenchSupport.start("/usr/bin/env", env: [:],
+                                       arguments: [python, script, "--brokers", kafka.bootstrapServers, "--from", topics[0], "--to", topics[1],
+                                                   "--group", "bench-\(topics[0])", "--db", "\(workDir)/peer-\(EventID.random().prefix(6)).sqlite"],
+                                       log: "\(workDir)/peer.log")
         defer { BenchSupport.stop(p) }
         return .success(try await measure(p, input: topics[0], output: topics[1], label: "python peer"))
     }

@@ -64,12 +64,12 @@ enum EventClock {
         let r = escalation.referral
         let day = (CivilDate(iso: r.dueBy)?.adding(days: 1)).map { "\($0)T00:00:00+08:00" } ?? r.dueBy
         let event = try CloudEvent.make(
-            // The deadline and the referral's revision are part of the id: an amended referral may be
-            // due on another day, and back on the first (red → yellow → red), with other content;
-            // an id never stands for two contents. (Revision 0 adds nothing: ids published before
-            // amendments moved deadlines stay what they were.)
-            id: EventID.derived([EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated",
-                                 r.dueBy] + ((r.revision ?? 0) > 0 ? [String(r.revision!)] : [])),
+            // The deadline is part of the id: an amended referral may be due on another day, and an
+            // id never stands for two contents (the payload holds no revision, so the same
+            // escalation made again after an amendment is the same event: a rebuild that escalates
+            // after an amendment the first pass escalated before publishes nothing new).
+            id: EventID.derived(EventType.referralEscalated.rawValue, escalation.escalationId, escalation.retracted ? "retracted" : "escalated",
+                                r.dueBy),
             source: source, type: EventType.referralEscalated.rawValue, time: day,
             subject: r.householdId, key: r.householdId, causationID: causeID, payload: ReferralEscalated(escalation, escalatedAt: day))
         return OutgoingEvent(topic: Topics.assistanceOutcomes, event: event)

@@ -68,9 +68,11 @@ final class RouterClockTests: XCTestCase {
 }
 
 extension RouterClockTests {
-    /// A deadline moved and moved back (yellow → red → yellow): each escalation and take-back is
-    /// an event of its own — an id never stands for two contents, or every consumer would refuse
-    /// the second as a collision — and the one that stands is the last deadline's.
+    /// A deadline moved and moved back (yellow → red → yellow): no id stands for two contents (a
+    /// consumer would refuse the second as a collision), and the escalation that stands in the
+    /// router is the last deadline's. (The escalation made again for the first deadline is the
+    /// same event as the first one: a consumer that deduplicates by id keeps that deadline's
+    /// take-back — a limit noted in docs/router.md.)
     func testADeadlineMovedAndMovedBackNeverReusesAnEventId() throws {
         var yellow = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-12")
         yellow.level = .yellow
