@@ -73,7 +73,7 @@ extension RouterClockTests {
     /// router is the last deadline's. (The escalation made again for the first deadline is the
     /// same event as the first one: a consumer that deduplicates by id keeps that deadline's
     /// take-back — a limit noted in docs/router.md.)
-    func testADeadlineMovedAndMovedBackNeverReusesAnEventId() throws {
+    func testADeadlineMovedAndMovedBackNeverReusesAnIdForOtherContent() throws {
         var yellow = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-12")
         yellow.level = .yellow
         var red = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-05")

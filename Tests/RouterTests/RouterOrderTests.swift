@@ -190,7 +190,7 @@ final class RouterOrderTests: XCTestCase {
     /// first waited from, then the amendment at the revision's time — never a later revision's
     /// facts under the first time (the department would decide a fact before it happened; found by
     /// the two-replica convergence run: a large medical expense of 26 November decided as of the 6th).
-    func testAReferralThatWaitedForItsPeopleIsPublishedAtTheTimeItFirstWaited() throws {
+    func testAReferralThatWaitedForItsPeopleIsPublishedAsIfTheyHadBeenKnown() throws {
         let person = String(repeating: "7", count: 64)
         var w = Self.warning("w7", household: "hh-7", opened: "2024-03-01", due: "2024-03-08")
         w.needs = [Need(domain: .medical, personKey: person, reason: "serious illness", clause: "§4.2")]
