@@ -39,7 +39,16 @@ enum BenchSupport {
         return p
     }
 
-    static func stop(_ p: Process) { if p.isRunning { p.terminate(); p.waitUntilExit() } }
+    /// SIGTERM, then SIGKILL if it has not exited within `grace` (a process that ignores SIGTERM
+    /// must not hold the benchmark up).
+    static func stop(_ p: Process, grace: Duration = .seconds(10)) {
+        guard p.isRunning else { return }
+        p.terminate()
+        let deadline = ContinuousClock.now + grace
+        while p.isRunning && ContinuousClock.now < deadline { usleep(50_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+    }
 
     /// Peak resident set size of a process (VmHWM), in MiB.
     static func peakRSSMiB(_ pid: Int32) -> Double? {

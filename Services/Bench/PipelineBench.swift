@@ -57,7 +57,7 @@ struct PipelineBench {
     func throughput(households: Int) async throws -> (rate: Double, referrals: Int, outcomes: Int, eventsByType: [String: Int],
                                                       cpuSeconds: [String: Double]) {
         let (ns, processes) = try await startSuite()
-        defer { processes.forEach(BenchSupport.stop) }
+        defer { processes.forEach { BenchSupport.stop($0) } }
         let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         // Every topic is watched, so that the run also shows the cascade: events per household by type.
         let consumer = try await joined(Topics.all(namespace: ns))
@@ -114,7 +114,7 @@ struct PipelineBench {
     /// Latency from submission to its household's first referral at a fixed offered load.
     func latency(perSecond: Int, seconds: Int) async throws -> (p50: Double, p99: Double, samples: Int) {
         let (ns, processes) = try await startSuite()
-        defer { processes.forEach(BenchSupport.stop) }
+        defer { processes.forEach { BenchSupport.stop($0) } }
         let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
         let consumer = try await joined([ns + "registry.households"] + Topics.referralDomains.map { ns + "referrals.\($0)" })
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
