@@ -20,6 +20,16 @@ final class RouterClockTests: XCTestCase {
         return standing
     }
 
+    /// A yellow warning opened 1 March (due the 12th) and its revision to red (due the 5th).
+    func yellowThenRed(_ id: String, household: String) -> (yellow: Warning, red: Warning) {
+        var yellow = Fixture.warning(id, household: household, opened: "2024-03-01", due: "2024-03-12")
+        yellow.level = .yellow
+        var red = Fixture.warning(id, household: household, opened: "2024-03-01", due: "2024-03-05")
+        red.level = .red
+        red.revision = 1
+        return (yellow, red)
+    }
+
     func testATickMovesTheClockAndATypeOutsideTheContractDoesNot() throws {
         let pipeline = try InProcessPipeline(RouterProcessor())
         let w = Fixture.warning("w5", household: "hh-5", opened: "2024-03-01", due: "2024-03-08")
@@ -43,11 +53,7 @@ final class RouterClockTests: XCTestCase {
     /// A warning revised to a higher level (an earlier deadline) after its referral was escalated
     /// under the first one, against a router that read only the revision.
     func testTheEscalationThatStandsIsTheOneOfTheLastDeadline() throws {
-        var first = Fixture.warning("w6", household: "hh-6", opened: "2024-03-01", due: "2024-03-12")
-        first.level = .yellow
-        var revised = Fixture.warning("w6", household: "hh-6", opened: "2024-03-01", due: "2024-03-05")
-        revised.level = .red
-        revised.revision = 1
+        let (first, revised) = yellowThenRed("w6", household: "hh-6")
         let tick = try ClockTick.event(day: CivilDate(year: 2024, month: 3, day: 14)!, partition: 0)
 
         let both = try InProcessPipeline(RouterProcessor())
@@ -74,11 +80,7 @@ extension RouterClockTests {
     /// same event as the first one: a consumer that deduplicates by id keeps that deadline's
     /// take-back — a limit noted in docs/router.md.)
     func testADeadlineMovedAndMovedBackNeverReusesAnIdForOtherContent() throws {
-        var yellow = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-12")
-        yellow.level = .yellow
-        var red = Fixture.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-05")
-        red.level = .red
-        red.revision = 1
+        let (yellow, red) = yellowThenRed("w8", household: "hh-8")
         var yellowAgain = yellow
         yellowAgain.revision = 2
         let pipeline = try InProcessPipeline(RouterProcessor())
