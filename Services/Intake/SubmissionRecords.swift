@@ -1,6 +1,7 @@
 import DoudiDomain
 import Foundation
 import GRDB
+import Store
 
 /// Where a submission stands. Decisions are taken in the transaction that stores the
 /// submission, so `received` is only seen by readers of a store written by a future
@@ -59,7 +60,7 @@ enum SubmissionRecords {
     }
 
     static func find(_ db: Database, scope: String, id: String) throws -> SubmissionRecord? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(cached: db, sql: """
             SELECT submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings, scope
             FROM submissions WHERE scope = ? AND submission_id = ?
             """, arguments: [scope, id]) else { return nil }
@@ -79,7 +80,7 @@ enum SubmissionRecords {
     static func save(_ db: Database, _ r: SubmissionRecord) throws {
         let errors = String(decoding: try JSONEncoder().encode(r.errors), as: UTF8.self)
         let warnings = r.warnings.isEmpty ? nil : String(decoding: try JSONEncoder().encode(r.warnings), as: UTF8.self)
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO submissions(submission_id, channel, region_code, status, errors, body_hash, received_at, decided_at, submitted_by, warnings, scope)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(scope, submission_id) DO UPDATE SET channel = excluded.channel, region_code = excluded.region_code,

@@ -1,6 +1,7 @@
 import DoudiDomain
 import Envelope
 import GRDB
+import Store
 import ServiceKit
 
 /// The router's notion of "now": the latest event time it has seen (never the wall clock,
@@ -17,7 +18,7 @@ enum EventClock {
     static let nothingChecked = CivilDate(dayNumber: 0)
 
     static func load(_ db: Database) throws -> State? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT now_ms, now_text, checked_day FROM router_clock WHERE id = 1"),
+        guard let row = try Row.fetchOne(cached: db, sql: "SELECT now_ms, now_text, checked_day FROM router_clock WHERE id = 1"),
               let day = CivilDate(iso: row[2] as String) else { return nil }
         return State(nowMs: row[0], nowText: row[1], checkedDay: day)
     }
@@ -33,7 +34,7 @@ enum EventClock {
         // Not escalating on a first reading leaves nothing checked yet (a day before any deadline):
         // `lateEscalations` must not take the unchecked clock's day for one that was checked.
         let newDay = escalate ? current.map { max($0.checkedDay, day) } ?? day : current?.checkedDay ?? Self.nothingChecked
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO router_clock(id, now_ms, now_text, checked_day) VALUES (1, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET now_ms = excluded.now_ms, now_text = excluded.now_text, checked_day = excluded.checked_day
             """, arguments: [ms, time, newDay.description])
@@ -45,7 +46,7 @@ enum EventClock {
     /// moves to the clock's day.
     static func catchUp(_ db: Database, source: String) throws -> [OutgoingEvent] {
         guard let current = try load(db), let day = CivilDate(iso: current.nowText), day > current.checkedDay else { return [] }
-        try db.execute(sql: "UPDATE router_clock SET checked_day = ? WHERE id = 1", arguments: [day.description])
+        try db.executeCached(sql: "UPDATE router_clock SET checked_day = ? WHERE id = 1", arguments: [day.description])
         return try escalate(db, now: day, cause: nil, source: source)
     }
 

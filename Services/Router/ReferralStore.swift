@@ -2,6 +2,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import GRDB
+import Store
 
 /// The router's ledger in SQLite: one row per referral (its latest content and state), the
 /// router's copy of the registry's people (to name the person a department helps), and the
@@ -87,7 +88,7 @@ enum ReferralStore {
 
     /// Holds the resolution of `warning` (read at `time` from event `causeID`), replacing any held before.
     static func hold(_ db: Database, _ warning: Warning, time: String, causeID: String) throws {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT OR REPLACE INTO router_held_resolutions(warning_id, time, cause_id, warning)
             VALUES (?1, ?2, ?3, doudi_seal(?4, 'router_held_resolutions/' || ?1))
             """, arguments: [warning.warningId, time, causeID, try JSONCoding.encoder.encode(warning)])
@@ -95,31 +96,31 @@ enum ReferralStore {
 
     /// A later state of the warning was read: what was held for an earlier one no longer stands.
     static func release(_ db: Database, warningId: String) throws {
-        try db.execute(sql: "DELETE FROM router_held_resolutions WHERE warning_id = ?", arguments: [warningId])
+        try db.executeCached(sql: "DELETE FROM router_held_resolutions WHERE warning_id = ?", arguments: [warningId])
     }
 
     /// Every held resolution, removed from the table, in the order they were read by event time.
     static func takeHeld(_ db: Database) throws -> [(warning: Warning, time: String, causeID: String)] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(cached: db, sql: """
             SELECT doudi_open(warning, 'router_held_resolutions/' || warning_id), time, cause_id FROM router_held_resolutions
             """)
         guard !rows.isEmpty else { return [] }
-        try db.execute(sql: "DELETE FROM router_held_resolutions")
+        try db.executeCached(sql: "DELETE FROM router_held_resolutions")
         return try rows.map { (try JSONDecoder().decode(Warning.self, from: $0[0] as Data), $0[1] as String, $0[2] as String) }
             .sorted { (FactTime($0.time)?.ms ?? 0, $0.warning.warningId) < (FactTime($1.time)?.ms ?? 0, $1.warning.warningId) }
     }
 
     static func heldCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM router_held_resolutions") ?? 0
+        try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM router_held_resolutions") ?? 0
     }
 
     /// The event time the referral's latest revision was published with (nil before its first).
     static func revisedAt(_ db: Database, referralId: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT revised_at FROM router_referrals WHERE referral_id = ?", arguments: [referralId])
+        try String.fetchOne(cached: db, sql: "SELECT revised_at FROM router_referrals WHERE referral_id = ?", arguments: [referralId])
     }
 
     static func setRevisedAt(_ db: Database, referralId: String, _ time: String) throws {
-        try db.execute(sql: "UPDATE router_referrals SET revised_at = ? WHERE referral_id = ?", arguments: [time, referralId])
+        try db.executeCached(sql: "UPDATE router_referrals SET revised_at = ? WHERE referral_id = ?", arguments: [time, referralId])
     }
 
     static func entries(_ db: Database, warningId: String) throws -> [ReferralLedger.Entry] {
@@ -140,7 +141,7 @@ enum ReferralStore {
         for id in ids {
             guard let e = ledger.entry(id) else { continue }
             let r = e.referral
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral,
                   escalated, decided_on, withdrawn_on, escalated_due)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'router_referrals/' || ?), ?, ?, ?, ?)
@@ -156,7 +157,7 @@ enum ReferralStore {
     /// Referral counts by domain and state (GET /v1/stats).
     static func counts(_ db: Database) throws -> [String: [String: Int]] {
         var out: [String: [String: Int]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT domain, state, count(*) FROM router_referrals GROUP BY domain, state") {
+        for row in try Row.fetchAll(cached: db, sql: "SELECT domain, state, count(*) FROM router_referrals GROUP BY domain, state") {
             out[row[0], default: [:]][row[1]] = row[2]
         }
         return out
@@ -167,15 +168,15 @@ enum ReferralStore {
     /// Takes the people of a registry version, if it is the newest seen for its household; returns
     /// true when it was.
     static func takePeople(_ db: Database, _ p: HouseholdProfile) throws -> Bool {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO router_households(household_id, version) VALUES (?, ?)
             ON CONFLICT(household_id) DO UPDATE SET version = excluded.version WHERE excluded.version > router_households.version
             """, arguments: [p.householdId, p.version])
         guard db.changesCount > 0 else { return false }
-        try db.execute(sql: "DELETE FROM router_people WHERE household_id = ?", arguments: [p.householdId])
+        try db.executeCached(sql: "DELETE FROM router_people WHERE household_id = ?", arguments: [p.householdId])
         for m in p.members {
             guard let key = m.personKey else { continue }
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 INSERT OR REPLACE INTO router_people(person_key, household_id, name, id_number)
                 VALUES (?1, ?2, doudi_seal(?3, 'router_people/name/' || ?1), doudi_seal(?4, 'router_people/id/' || ?1))
                 """, arguments: [key, p.householdId, m.name, m.idNumber])
@@ -196,13 +197,13 @@ enum ReferralStore {
     /// their own times, as if the people had been known then, whatever arrived first — the
     /// warning's revisions or the registry version naming them (RULES.md, Convergence).
     static func wait(_ db: Database, _ r: Referral, time: String) throws {
-        let last = try Row.fetchOne(db, sql: """
+        let last = try Row.fetchOne(cached: db, sql: """
             SELECT n, doudi_open(referral, 'router_waiting/' || referral_id) FROM router_waiting_states
             WHERE referral_id = ? ORDER BY n DESC LIMIT 1
             """, arguments: [r.referralId])
         if let last, try JSONDecoder().decode(Referral.self, from: last[1] as Data) == r { return }
         let n = (last?[0] as Int?).map { $0 + 1 } ?? 0
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO router_waiting_states(referral_id, n, household_id, time, referral)
             VALUES (?1, ?2, ?3, ?4, doudi_seal(?5, 'router_waiting/' || ?1))
             """, arguments: [r.referralId, n, r.householdId, time, try JSONCoding.encoder.encode(r)])
@@ -211,7 +212,7 @@ enum ReferralStore {
     /// The referrals of a household waiting for their people: each with its states in the order
     /// read, and the time of each.
     static func waiting(_ db: Database, householdId: String) throws -> [(referralId: String, states: [(Referral, String)])] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(cached: db, sql: """
             SELECT referral_id, doudi_open(referral, 'router_waiting/' || referral_id), time FROM router_waiting_states
             WHERE household_id = ? ORDER BY referral_id, n
             """, arguments: [householdId])
@@ -225,32 +226,32 @@ enum ReferralStore {
     }
 
     static func stopWaiting(_ db: Database, referralId: String) throws {
-        try db.execute(sql: "DELETE FROM router_waiting_states WHERE referral_id = ?", arguments: [referralId])
+        try db.executeCached(sql: "DELETE FROM router_waiting_states WHERE referral_id = ?", arguments: [referralId])
     }
 
     // MARK: outcomes read early
 
     static func keepEarly(_ db: Database, _ outcome: Outcome, referralId: String) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO router_early_outcomes(referral_id, outcome_id, outcome) VALUES (?, ?, ?)",
+        try db.executeCached(sql: "INSERT OR REPLACE INTO router_early_outcomes(referral_id, outcome_id, outcome) VALUES (?, ?, ?)",
                        arguments: [referralId, outcome.outcomeId, try JSONCoding.encoder.encode(outcome)])
     }
 
     /// The outcomes kept for `referralId`, removed from the table, oldest decision first
     /// (an acceptance before a decision of the same day).
     static func takeEarly(_ db: Database, referralId: String) throws -> [Outcome] {
-        let found = try Row.fetchAll(db, sql: "SELECT outcome FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
+        let found = try Row.fetchAll(cached: db, sql: "SELECT outcome FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
             .map { try JSONDecoder().decode(Outcome.self, from: $0[0] as Data) }
         guard !found.isEmpty else { return [] }
-        try db.execute(sql: "DELETE FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
+        try db.executeCached(sql: "DELETE FROM router_early_outcomes WHERE referral_id = ?", arguments: [referralId])
         return found.sorted { ($0.decidedAt, $0.status == .accepted ? 0 : 1, $0.outcomeId) < ($1.decidedAt, $1.status == .accepted ? 0 : 1, $1.outcomeId) }
     }
 
     static func earlyCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM router_early_outcomes") ?? 0
+        try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM router_early_outcomes") ?? 0
     }
 
     private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(cached: db, sql: """
             SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated, decided_on, withdrawn_on, escalated_due
             FROM router_referrals WHERE \(clause) ORDER BY referral_id
             """,

@@ -2,6 +2,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import GRDB
+import Store
 
 /// A department case: received → accepted → granted / denied → closed.
 public enum CaseState: String, Codable, Sendable, CaseIterable {
@@ -83,17 +84,17 @@ public enum CaseStore {
 
     /// The days a case was first decided and last decided (nil for a case never decided).
     static func days(_ db: Database, referralId: String) throws -> (decidedOn: String, redecidedOn: String)? {
-        try Row.fetchOne(db, sql: "SELECT decided_on, redecided_on FROM handler_cases WHERE referral_id = ? AND decided_on != ''",
+        try Row.fetchOne(cached: db, sql: "SELECT decided_on, redecided_on FROM handler_cases WHERE referral_id = ? AND decided_on != ''",
                          arguments: [referralId]).map { ($0[0], $0[1]) }
     }
 
     /// Records the days of a decision and the recipients it counts for in `year`.
     static func setOrder(_ db: Database, _ order: Order, redecidedOn: String, year: Int, recipients: Set<String>) throws {
-        try db.execute(sql: "UPDATE handler_cases SET decided_on = ?, redecided_on = ? WHERE referral_id = ?",
+        try db.executeCached(sql: "UPDATE handler_cases SET decided_on = ?, redecided_on = ? WHERE referral_id = ?",
                        arguments: [order.decidedOn, redecidedOn, order.referralId])
-        try db.execute(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [order.referralId])
+        try db.executeCached(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [order.referralId])
         for r in recipients {
-            try db.execute(sql: "INSERT INTO handler_case_recipients(year, recipient, decided_on, referral_id) VALUES (?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO handler_case_recipients(year, recipient, decided_on, referral_id) VALUES (?, ?, ?, ?)",
                            arguments: [year, r, order.decidedOn, order.referralId])
         }
     }
@@ -102,12 +103,12 @@ public enum CaseStore {
     /// Returns the years and recipients it counted for.
     static func removeFromCaps(_ db: Database, referralId: String) throws -> [(year: Int, recipients: Set<String>)] {
         var byYear: [Int: Set<String>] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(cached: db, sql: """
             SELECT year, recipient FROM handler_case_recipients WHERE referral_id = ?
             UNION SELECT year, recipient FROM handler_paid_by_case WHERE referral_id = ?
             """, arguments: [referralId, referralId]) { byYear[row[0], default: []].insert(row[1]) }
-        try db.execute(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [referralId])
-        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE referral_id = ?", arguments: [referralId])
+        try db.executeCached(sql: "DELETE FROM handler_case_recipients WHERE referral_id = ?", arguments: [referralId])
+        try db.executeCached(sql: "DELETE FROM handler_paid_by_case WHERE referral_id = ?", arguments: [referralId])
         return byYear.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
@@ -115,7 +116,7 @@ public enum CaseStore {
     static func later(_ db: Database, year: Int, recipients: Set<String>, after order: Order) throws -> Set<Order> {
         var out = Set<Order>()
         for r in recipients {
-            for row in try Row.fetchAll(db, sql: """
+            for row in try Row.fetchAll(cached: db, sql: """
                 SELECT decided_on, referral_id FROM handler_case_recipients
                 WHERE year = ? AND recipient = ? AND (decided_on > ? OR (decided_on = ? AND referral_id > ?))
                 """, arguments: [year, r, order.decidedOn, order.decidedOn, order.referralId]) {
@@ -126,16 +127,16 @@ public enum CaseStore {
     }
 
     static func revision(_ db: Database, referralId: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT revision FROM handler_cases WHERE referral_id = ?", arguments: [referralId]) ?? 0
+        try Int.fetchOne(cached: db, sql: "SELECT revision FROM handler_cases WHERE referral_id = ?", arguments: [referralId]) ?? 0
     }
 
     static func setRevision(_ db: Database, referralId: String, _ revision: Int, referral: Referral) throws {
-        try db.execute(sql: "UPDATE handler_cases SET revision = ?, referral = ? WHERE referral_id = ?",
+        try db.executeCached(sql: "UPDATE handler_cases SET revision = ?, referral = ? WHERE referral_id = ?",
                        arguments: [revision, try JSONCoding.encoder.encode(referral), referralId])
     }
 
     public static func find(_ db: Database, referralId: String) throws -> Case? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(cached: db, sql: """
             SELECT referral_id, warning_id, household_id, domain, state, received_at, updated_at
             FROM handler_cases WHERE referral_id = ?
             """, arguments: [referralId]).map {
@@ -145,7 +146,7 @@ public enum CaseStore {
 
     /// The referral received with a case (nil for a withdrawal never received).
     public static func referral(_ db: Database, referralId: String) throws -> Referral? {
-        guard let data = try Data.fetchOne(db, sql: """
+        guard let data = try Data.fetchOne(cached: db, sql: """
             SELECT doudi_open(referral, 'handler_cases/' || referral_id) FROM handler_cases WHERE referral_id = ?
             """, arguments: [referralId]) else { return nil }
         return try JSONDecoder().decode(Referral.self, from: data)
@@ -154,7 +155,7 @@ public enum CaseStore {
     /// `referral` is nil for a withdrawal of a referral never received (kept so that nothing reopens it).
     static func save(_ db: Database, referralId: String, warningId: String, householdId: String, domain: Domain,
                      state: CaseState, at time: String, referral: Referral?) throws {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO handler_cases(referral_id, warning_id, household_id, domain, state, received_at, updated_at, referral)
             VALUES (?, ?, ?, ?, ?, ?, ?, doudi_seal(?, 'handler_cases/' || ?))
             ON CONFLICT(referral_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
@@ -163,19 +164,19 @@ public enum CaseStore {
     }
 
     static func outcome(_ db: Database, outcomeId: String) throws -> Outcome? {
-        try Data.fetchOne(db, sql: "SELECT outcome FROM handler_outcomes WHERE outcome_id = ?", arguments: [outcomeId])
+        try Data.fetchOne(cached: db, sql: "SELECT outcome FROM handler_outcomes WHERE outcome_id = ?", arguments: [outcomeId])
             .map { try JSONDecoder().decode(Outcome.self, from: $0) }
     }
 
     /// Records a published outcome (the same one again, from a re-sent referral, is kept once).
     static func insert(_ db: Database, _ outcome: Outcome) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO handler_outcomes(outcome_id, referral_id, status, amount_fen, outcome) VALUES (?, ?, ?, ?, ?)",
+        try db.executeCached(sql: "INSERT OR IGNORE INTO handler_outcomes(outcome_id, referral_id, status, amount_fen, outcome) VALUES (?, ?, ?, ?, ?)",
                        arguments: [outcome.outcomeId, outcome.referralId ?? "", outcome.status.rawValue, outcome.amountFen,
                                    try JSONCoding.encoder.encode(outcome)])
     }
 
     public static func outcomes(_ db: Database, referralId: String) throws -> [Outcome] {
-        try Data.fetchAll(db, sql: "SELECT outcome FROM handler_outcomes WHERE referral_id = ? ORDER BY rowid",
+        try Data.fetchAll(cached: db, sql: "SELECT outcome FROM handler_outcomes WHERE referral_id = ? ORDER BY rowid",
                           arguments: [referralId]).map { try JSONDecoder().decode(Outcome.self, from: $0) }
     }
 
@@ -184,7 +185,7 @@ public enum CaseStore {
     static func paid(_ db: Database, year: Int, recipients: Set<String>, before order: Order) throws -> PaidToDate {
         var out: [String: Int64] = [:]
         for r in recipients {
-            if let fen = try Int64.fetchOne(db, sql: """
+            if let fen = try Int64.fetchOne(cached: db, sql: """
                 SELECT sum(paid_fen) FROM handler_paid_by_case WHERE year = ? AND recipient = ?
                   AND (decided_on < ? OR (decided_on = ? AND referral_id < ?))
                 """, arguments: [year, r, order.decidedOn, order.decidedOn, order.referralId]) { out[r] = fen }
@@ -194,9 +195,9 @@ public enum CaseStore {
 
     /// What one case pays each recipient in `year` now (`paid` minus what the cases before it paid).
     static func savePaid(_ db: Database, year: Int, _ order: Order, _ paid: PaidToDate, others: PaidToDate) throws {
-        try db.execute(sql: "DELETE FROM handler_paid_by_case WHERE year = ? AND referral_id = ?", arguments: [year, order.referralId])
+        try db.executeCached(sql: "DELETE FROM handler_paid_by_case WHERE year = ? AND referral_id = ?", arguments: [year, order.referralId])
         for (recipient, fen) in paid.byRecipient where fen - others.paid(recipient) > 0 {
-            try db.execute(sql: "INSERT INTO handler_paid_by_case(year, recipient, referral_id, paid_fen, decided_on) VALUES (?, ?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO handler_paid_by_case(year, recipient, referral_id, paid_fen, decided_on) VALUES (?, ?, ?, ?, ?)",
                            arguments: [year, recipient, order.referralId, fen - others.paid(recipient), order.decidedOn])
         }
     }
@@ -204,9 +205,9 @@ public enum CaseStore {
     /// Case counts by state, outcome counts by status, and the total granted (GET /v1/stats).
     static func stats(_ db: Database) throws -> (cases: [String: Int], outcomes: [String: Int], grantedFen: Int64) {
         var cases: [String: Int] = [:], outcomes: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM handler_cases GROUP BY state") { cases[row[0]] = row[1] }
-        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM handler_outcomes GROUP BY status") { outcomes[row[0]] = row[1] }
-        let granted = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount_fen), 0) FROM handler_outcomes WHERE status = 'granted'") ?? 0
+        for row in try Row.fetchAll(cached: db, sql: "SELECT state, count(*) FROM handler_cases GROUP BY state") { cases[row[0]] = row[1] }
+        for row in try Row.fetchAll(cached: db, sql: "SELECT status, count(*) FROM handler_outcomes GROUP BY status") { outcomes[row[0]] = row[1] }
+        let granted = try Int64.fetchOne(cached: db, sql: "SELECT coalesce(sum(amount_fen), 0) FROM handler_outcomes WHERE status = 'granted'") ?? 0
         return (cases, outcomes, granted)
     }
 }

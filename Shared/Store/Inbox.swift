@@ -7,7 +7,7 @@ public enum Inbox {
     /// Next offset to apply for each partition of the given topics.
     public static func nextOffsets(_ db: Database) throws -> [String: [Int32: Int64]] {
         var out: [String: [Int32: Int64]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM runtime_offsets") {
+        for row in try Row.fetchAll(cached: db, sql: "SELECT topic, partition, next_offset FROM runtime_offsets") {
             out[row[0], default: [:]][row[1]] = row[2]
         }
         return out
@@ -44,7 +44,12 @@ public enum Inbox {
 
     /// A short digest of a payload (SHA-256, 16 bytes, hex): a producer cannot make two payloads share one.
     public static func digest(of payload: [UInt8]) -> String {
-        SHA256.hash(data: payload).prefix(16).map { String($0, radix: 16).leftPadded }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in SHA256.hash(data: payload).prefix(16) {
+            hex.append(hexDigits[Int(byte >> 4)]); hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// An input sent to the dead letters: it has no applied-marker, and a replica that reads it
@@ -123,6 +128,4 @@ public enum Inbox {
     }
 }
 
-private extension String {
-    var leftPadded: String { count == 1 ? "0" + self : self }
-}
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

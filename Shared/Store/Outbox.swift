@@ -34,7 +34,7 @@ public enum Outbox {
     static func aad(_ eventID: String) -> String { "runtime_outbox/" + eventID }
 
     public static func pending(_ db: Database, limit: Int, sealer: Sealer) throws -> [OutboxMessage] {
-        try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers, event_id FROM runtime_outbox ORDER BY seq LIMIT ?",
+        try Row.fetchAll(cached: db, sql: "SELECT seq, topic, key, value, headers, event_id FROM runtime_outbox ORDER BY seq LIMIT ?",
                          arguments: [limit]).map { row in
             let key: Data? = row[2]
             let value: Data = row[3]
@@ -47,7 +47,7 @@ public enum Outbox {
     }
 
     public static func remove(_ db: Database, throughSeq seq: Int64) throws {
-        try db.execute(sql: "DELETE FROM runtime_outbox WHERE seq <= ?", arguments: [seq])
+        try db.executeCached(sql: "DELETE FROM runtime_outbox WHERE seq <= ?", arguments: [seq])
     }
 
     /// Deletes one row (the relay's quarantine of a record no broker will take).
@@ -76,15 +76,18 @@ public enum Outbox {
     }
 
     /// Headers as length-prefixed binary (values may be arbitrary bytes, e.g. dead letters').
+    /// Built in one buffer: appending to `Data` piece by piece cost 4 % of the no-op service's CPU.
     static func encodeHeaders(_ headers: [(String, [UInt8])]) -> Data {
-        var out = Data()
-        func put(_ bytes: [UInt8]) {
-            var n = UInt32(bytes.count).bigEndian
-            withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(headers.reduce(0) { $0 + 8 + $1.0.utf8.count + $1.1.count })
+        func put<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+            let n = UInt32(bytes.count)
+            out.append(UInt8(truncatingIfNeeded: n >> 24)); out.append(UInt8(truncatingIfNeeded: n >> 16))
+            out.append(UInt8(truncatingIfNeeded: n >> 8)); out.append(UInt8(truncatingIfNeeded: n))
             out.append(contentsOf: bytes)
         }
-        for (k, v) in headers { put(Array(k.utf8)); put(v) }
-        return out
+        for (k, v) in headers { put(k.utf8); put(v) }
+        return Data(out)
     }
 
     static func decodeHeaders(_ data: Data) -> [(String, [UInt8])] {

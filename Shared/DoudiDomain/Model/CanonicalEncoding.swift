@@ -41,6 +41,9 @@ private final class Slot {
     func child(_ key: String) -> Slot {
         guard case .object(var fields) = content else { content = .object([:]); return child(key) }
         if let existing = fields[key] { return existing }
+        // Drop the enum's reference first, so that the insert is in place and not a copy of every
+        // field so far (quadratic in an object's fields; the matcher fingerprints every profile).
+        content = .empty
         let slot = Slot()
         fields[key] = slot
         content = .object(fields)
@@ -49,6 +52,7 @@ private final class Slot {
 
     func append() -> Slot {
         guard case .array(var items) = content else { content = .array([]); return append() }
+        content = .empty
         let slot = Slot()
         items.append(slot)
         content = .array(items)
