@@ -1,6 +1,8 @@
 import ArgumentParser
+import DoudiDomain
 import Envelope
 import Kafka
+import ServiceKit
 
 struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "topics", abstract: "Create or list the suite's topics.",
@@ -29,6 +31,11 @@ struct TopicsCommand: AsyncParsableCommand {
                 return TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: c)
             })
             print("topics: \(created.count) created, \(names.count - created.count) already present (\(Topics.all.count) in the contract\(demo ? " + 2 demo" : ""))")
+            // The checkpoint topics of the services whose state splits by partition (a partition per task).
+            let checkpoints = try await broker.admin().createTopics(KafkaAccess.checkpointed.map {
+                TaskCheckpoints.spec(service: $0, partitions: partitions, replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
+            })
+            print("checkpoint topics: \(checkpoints.count) created, \(KafkaAccess.checkpointed.count - checkpoints.count) already present")
         }
     }
 

@@ -211,9 +211,12 @@ final class ConsumerState: @unchecked Sendable {
             TopicPartition(String(cString: partitions.pointee.elems[$0].topic), partitions.pointee.elems[$0].partition)
         }
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        // Asked before taking the lock: answering may take a while (a task restored from its
+        // checkpoint), and readers of `currentAssignment` must not wait for it.
+        let starts = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? startOffsets?(tps) : nil
         lock.lock(); defer { lock.unlock() }
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
-            if let starts = startOffsets?(tps), !starts.isEmpty {
+            if let starts, !starts.isEmpty {
                 for i in 0..<Int(partitions.pointee.cnt) {
                     let tp = tps[i]
                     if let offset = starts[tp] { partitions.pointee.elems[i].offset = offset }

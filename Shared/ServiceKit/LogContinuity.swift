@@ -26,7 +26,20 @@ final class LogContinuity: @unchecked Sendable {
     let timeout: Duration
     let tasks: TaskStores
 
-    init(timeout: Duration, tasks: TaskStores) { self.timeout = timeout; self.tasks = tasks }
+    /// Called with the tasks of an assignment before their offsets are read (a checkpoint is
+    /// installed there when it is ahead of the replica's file: `TaskCheckpoints`).
+    /// With `prepare` (replicas with data directories of their own), a partition this replica's
+    /// file has never applied starts at the log's beginning, not at the group's committed offset:
+    /// another replica applied what lies before that offset, in its own file (a rebuild from the
+    /// log, by the convergence property, when no checkpoint holds it).
+    let prepare: (@Sendable (Set<Int>) -> Void)?
+
+    init(timeout: Duration, tasks: TaskStores, prepare: (@Sendable (Set<Int>) -> Void)? = nil) {
+        self.timeout = timeout; self.tasks = tasks; self.prepare = prepare
+    }
+
+    /// librdkafka's logical offset for "the beginning of the log".
+    static let beginning: Int64 = -2
 
     func storePath(_ tp: TopicPartition) -> String { tasks.store(for: tp.partition).path }
 
@@ -36,6 +49,7 @@ final class LogContinuity: @unchecked Sendable {
     func startOffsets() -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
         { [self] partitions in
             var applied: [String: [Int32: (next: Int64, lastEventID: String?)]] = [:]
+            prepare?(Set(partitions.map { tasks.task(of: $0.partition) }))
             for task in Set(partitions.map { tasks.task(of: $0.partition) }) {
                 guard let a = try? tasks.stores[task].pool.read({ try Inbox.lastApplied($0) }) else { continue }
                 for (topic, byPartition) in a {
@@ -45,7 +59,11 @@ final class LogContinuity: @unchecked Sendable {
             var out: [TopicPartition: Int64] = [:]
             lock.withLock {
                 for tp in partitions {
-                    guard let a = applied[tp.topic]?[tp.partition] else { expected[tp] = nil; continue }
+                    guard let a = applied[tp.topic]?[tp.partition] else {
+                        expected[tp] = nil
+                        if prepare != nil { out[tp] = Self.beginning }
+                        continue
+                    }
                     if let id = a.lastEventID, a.next > 0 {
                         expected[tp] = Expectation(offset: a.next - 1, eventID: id, storeNext: a.next, since: .now)
                         out[tp] = a.next - 1

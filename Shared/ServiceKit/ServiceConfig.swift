@@ -64,6 +64,10 @@ public struct ServiceConfig: Sendable {
     /// `DOUDI_RELAY_LEASE`: how long a replica's hold on a task's outbox lasts without renewal; a
     /// replica that dies without releasing it delays that task's publishing by at most this much.
     public var relayLease: Duration
+    /// `DOUDI_CHECKPOINT_EVERY`: how often the owner of a task publishes a checkpoint of its store
+    /// (`TaskCheckpoints`), so that a replica with a data directory of its own can take the task
+    /// over; unset (the default), none are published or read (replicas share a data directory).
+    public var checkpointEvery: Duration?
 
     /// Throws `MissingSecret` when a secret is missing or weak outside development mode.
     public init(service: String, defaultHTTPPort: Int, environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -98,6 +102,14 @@ public struct ServiceConfig: Sendable {
         if tasks > 256 { problems.append("DOUDI_TASKS=\(tasks) is more than 256 tasks"); tasks = 1 }
         relayLease = Self.duration(env, "DOUDI_RELAY_LEASE", default: .seconds(5), problems: &problems)
         if relayLease < .milliseconds(500) { problems.append("DOUDI_RELAY_LEASE must be at least 500ms"); relayLease = .seconds(5) }
+        if let text = env["DOUDI_CHECKPOINT_EVERY"], !text.isEmpty {
+            let every = Self.duration(env, "DOUDI_CHECKPOINT_EVERY", default: .seconds(300), problems: &problems)
+            // A checkpoint older than the horizon would re-send events consumers no longer recognise.
+            if every < .seconds(1) || every > dedupeHorizon / 4 {
+                problems.append("DOUDI_CHECKPOINT_EVERY=\(text.prefix(20)) must be at least 1s and at most a quarter of DOUDI_DEDUPE_HORIZON (\(dedupeHorizon))")
+            }
+            checkpointEvery = every
+        }
         self.problems = problems
         chaos = Chaos(environment: env)
     }

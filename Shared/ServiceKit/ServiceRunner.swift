@@ -56,7 +56,8 @@ public struct ServiceRunner: Sendable {
         self.tracer = tracer
         let wake = wake, progress = progress
         self.writers = tasks.stores.enumerated().map {
-            StoreWriter(store: $0.element, wake: wake, health: health, tracer: tracer, progress: progress, task: $0.offset, taskCount: tasks.count)
+            StoreWriter(store: $0.element, wake: wake, health: health, tracer: tracer, progress: progress, task: $0.offset, taskCount: tasks.count,
+                        ownerOnly: config.checkpointEvery != nil)
         }
         self.writer = writers[0]
         self.audit = AccessAudit(writer: writer, service: processor.name)
@@ -77,10 +78,37 @@ public struct ServiceRunner: Sendable {
         try await readPartitionCounts()
         var consumerConfig = KafkaConsumerConfiguration(kafka, groupID: config.groupID, topics: processor.inputTopics)
         consumerConfig.sessionTimeoutMs = config.sessionTimeoutMs
-        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, tasks: tasks)
+        // Replicas with data directories of their own (docs/scaling.md, "Replicas on separate
+        // machines: checkpoints"): a task assigned here is first brought up to its latest checkpoint.
+        let tasks = tasks, health = health, logger = logger
+        var checkpoints: TaskCheckpoints?
+        if config.checkpointEvery != nil {
+            let c = TaskCheckpoints(service: processor.name, tasks: tasks, kafka: kafka, producer: producer, logger: logger)
+            try await c.ensureTopic()
+            checkpoints = c
+        }
+        let continuity = LogContinuity(timeout: config.offsetCheckTimeout, tasks: tasks, prepare: checkpoints.map { (checkpoints: TaskCheckpoints) in
+            { @Sendable assigned in
+                for task in assigned.sorted() {
+                    // The rebalance callback is synchronous: it waits for the restore, bounded by
+                    // the read's own stall timeout. A failed restore leaves the replica's own file,
+                    // which is a state the service reached too (only older).
+                    let done = DispatchSemaphore(value: 0)
+                    Task {
+                        do { _ = try await checkpoints.restore(task: task) }
+                        catch {
+                            health.observe(error, storePath: tasks.stores[task].path)
+                            logger.warning("restoring a task from its checkpoint failed; it continues from this replica's file",
+                                           metadata: ["task": "\(task)", "error": "\(error)"])
+                        }
+                        done.signal()
+                    }
+                    done.wait()
+                }
+            }
+        })
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger,
                                          startOffsets: continuity.startOffsets())
-        let health = health, tasks = tasks
         let relays = tasks.stores.enumerated().map { task, store in
             OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
                         service: processor.name, task: task,
@@ -93,7 +121,8 @@ public struct ServiceRunner: Sendable {
                                chaos: config.chaos, logger: logger, progress: progress),
             relays: relays,
             consumer: consumer, tasks: tasks, metrics: metrics, health: health, tracer: tracer, continuity: continuity,
-            dedupeHorizon: config.dedupeHorizon, logger: logger)
+            dedupeHorizon: config.dedupeHorizon, checkpoints: checkpoints, checkpointEvery: config.checkpointEvery ?? .seconds(300),
+            logger: logger)
 
         var services: [any Service] = [pipeline] + background
         if config.httpPort > 0 {
@@ -197,6 +226,8 @@ struct Pipeline: Service {
     let tracer: Tracer
     let continuity: LogContinuity
     let dedupeHorizon: Duration
+    let checkpoints: TaskCheckpoints?
+    let checkpointEvery: Duration
     let logger: Logger
 
     func run() async throws {
@@ -209,6 +240,7 @@ struct Pipeline: Service {
                         try await loop.run(shouldStop: { stop.isSet })
                     }
                     for relay in relays { group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) } }
+                    if let checkpoints { group.addTask { await publishCheckpoints(checkpoints, until: consumerDone) } }
                     group.addTask {
                         var lastPrune = ContinuousClock.now - .seconds(3600)
                         while !consumerDone.isSet {
@@ -237,6 +269,31 @@ struct Pipeline: Service {
             throw error
         }
         await consumer.close()
+    }
+
+    /// Every `checkpointEvery`, a checkpoint of each task this replica owns that applied something
+    /// since its last one; a last one of each as the replica stops (a planned move then costs the
+    /// next owner nothing to read again).
+    private func publishCheckpoints(_ checkpoints: TaskCheckpoints, until done: Flag) async {
+        var owned: Set<Int> = []
+        func takeAll() async {
+            for task in owned.sorted() {
+                do {
+                    if let m = try await checkpoints.take(task: task) {
+                        logger.info("checkpoint published", metadata: ["task": "\(task)", "checkpoint": "\(m.id)", "bytes": "\(m.bytes)"])
+                    }
+                } catch {
+                    logger.warning("checkpoint failed", metadata: ["task": "\(task)", "error": "\(error)"])
+                }
+            }
+        }
+        var last = ContinuousClock.now
+        while !done.isSet {
+            try? await Task.sleep(for: .milliseconds(100))
+            owned = tasks.owned(by: consumer.assignment)
+            if ContinuousClock.now - last >= checkpointEvery { last = .now; await takeAll() }
+        }
+        await takeAll()
     }
 
     /// Pruning runs a few times per horizon (at most hourly), in slices, off the consumer's transaction.

@@ -1,5 +1,6 @@
 import Envelope
 import GRDB
+import Hummingbird
 import Store
 
 /// The runtime's entry point for writes that do not come from the consumer (HTTP handlers,
@@ -21,10 +22,14 @@ public struct StoreWriter: Sendable {
     /// The task this writer's store is, and of how many (docs/scaling.md).
     public let task: Int, taskCount: Int
 
+    /// Replicas with data directories of their own (`DOUDI_CHECKPOINT_EVERY`): this replica's file
+    /// of a task it does not own is a stale copy, so a write to it is refused (`TaskNotOwned`).
+    let ownerOnly: Bool
+
     init(store: ServiceStore, wake: WakeSignal, health: RuntimeHealth, tracer: Tracer, progress: ReadProgress,
-         task: Int = 0, taskCount: Int = 1) {
+         task: Int = 0, taskCount: Int = 1, ownerOnly: Bool = false) {
         self.store = store; self.wake = wake; self.health = health; self.tracer = tracer; self.progress = progress
-        self.task = task; self.taskCount = taskCount
+        self.task = task; self.taskCount = taskCount; self.ownerOnly = ownerOnly
     }
 
     /// Whether this replica owns the task (is assigned some of its partitions); one task is
@@ -44,6 +49,7 @@ public struct StoreWriter: Sendable {
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in
     /// the same transaction. A thrown error rolls back both.
     public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
+        if ownerOnly && !owned { throw TaskNotOwned(task: task, taskCount: taskCount) }
         let tracer = tracer, sealer = store.sealer
         let value: T
         do {
@@ -65,5 +71,18 @@ public struct StoreWriter: Sendable {
     /// Reads in a snapshot (no events).
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         try await store.pool.read(body)
+    }
+}
+
+/// A write to a task another replica owns, on a replica with a data directory of its own: 503, to
+/// be retried (through the load balancer, it reaches the owner; or once the group has settled).
+public struct TaskNotOwned: Error, CustomStringConvertible, HTTPResponseError {
+    public var task: Int, taskCount: Int
+    public var description: String {
+        "task \(task) of \(taskCount) (the households of its partition) is owned by another replica, whose data directory holds it; retry"
+    }
+    public var status: HTTPResponse.Status { .serviceUnavailable }
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: description).response(from: request, context: context)
     }
 }

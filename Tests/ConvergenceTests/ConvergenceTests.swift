@@ -172,6 +172,41 @@ final class ConvergenceTests: XCTestCase {
         let e2Ledger = try await e2.ledger()
         XCTAssertGreaterThan(single.sections["intake"]?.count ?? 0, 0, "the ledger holds the population's intake decisions")
         await assertSame(single, e2Ledger, "replicas", namespaces: (e1.namespace, e2.namespace))
+        e2.stop()
+
+        // E3: the classifier's and the router's second replicas each with a data directory of its
+        // own, as on another machine (docs/scaling.md, "Replicas on separate machines:
+        // checkpoints"). Each replica checkpoints the tasks it owns every second; the second one of
+        // each is SIGKILLed after its first checkpoint, and the first installs the checkpoints of
+        // the tasks it takes over and applies the rest of their inputs. The ledger is E1's.
+        let own = ["DOUDI_TASKS": "3", "DOUDI_CHECKPOINT_EVERY": "1s"]
+        let e3 = try await SuiteRun("conv-e3", environment: Self.chaos(7))
+        defer { e3.stop() }
+        let separate = ["doudi-classifier", "doudi-router"]
+        for exe in SuiteRun.services { try e3.start([exe], environment: separate.contains(exe) ? own : [:]) }
+        for exe in separate {
+            try e3.startReplica(exe, 1, environment: own.merging(["DOUDI_DATA_DIR": temporaryDirectory("conv-e3-\(exe)")]) { $1 })
+        }
+        let joined3 = try await eventually(timeout: .seconds(90)) {
+            separate.allSatisfy { exe in [e3.processes[exe], e3.replicas["\(exe)#1"]].allSatisfy { $0?.log.contains("change=assign") ?? false } }
+        }
+        XCTAssertTrue(joined3, e3.logs)
+        try await e3.seed(households: Self.households, seed: Self.seed)
+        for exe in separate {
+            let checkpointed = try await eventually(timeout: .seconds(60)) { e3.replicas["\(exe)#1"]?.log.contains("checkpoint published") ?? false }
+            XCTAssertTrue(checkpointed, "\(exe)'s second replica published a checkpoint\n\(e3.replicas["\(exe)#1"]?.log.suffix(2000) ?? "")")
+            e3.kill9Replica(exe, 1)
+        }
+        let settled3 = try await e3.waitUntilSettled(quiet: .seconds(8))
+        XCTAssertTrue(settled3, e3.logs)
+        if let lastDay { try await e3.tick(lastDay) }
+        let ticked3 = try await e3.waitUntilSettled()
+        XCTAssertTrue(ticked3, e3.logs)
+        for exe in separate {
+            let log = e3.processes[exe]?.log ?? ""
+            XCTAssertTrue(log.contains("task restored from a checkpoint"), "\(exe) took tasks over from their checkpoints\n\(log.suffix(3000))")
+        }
+        await assertSame(single, try await e3.ledger(), "replicas with their own directories", namespaces: (e1.namespace, e3.namespace))
     }
 
     /// Run C: services SIGKILLed and restarted at random and the broker paused for 6 s while the

@@ -24,6 +24,64 @@ final class ReplicaTests: XCTestCase {
         try await twoReplicasOneKilled(tasks: 1)
     }
 
+    /// Replicas with data directories of their own, as on separate machines (docs/scaling.md,
+    /// "Replicas on separate machines: checkpoints"): each publishes checkpoints of the tasks it
+    /// owns; one is SIGKILLed mid-run and the survivor installs the latest checkpoint of each task it
+    /// takes over, then applies the inputs after it. The survivor's own files end with every input
+    /// applied exactly once. Without the checkpoints (or with a restore that did not match its
+    /// offsets) the survivor's files would miss, or double, what the killed replica had applied.
+    func testReplicasWithDataDirectoriesOfTheirOwnTakeOverFromCheckpoints() async throws {
+        let h = try await NoopHarness.make("replicas-own", partitions: 3)
+        let count = 6_000
+        let inputs = (0..<count).map { demoEvent($0, prefix: h.input, keys: 97) }
+        let dirA = temporaryDirectory("replicas-own-a"), dirB = temporaryDirectory("replicas-own-b")
+        let storesB = (0..<3).map { TaskStoreFile(path: "\(dirB)/noop.task-\($0)-of-3.sqlite") }
+        let storesA = (0..<3).map { TaskStoreFile(path: "\(dirA)/noop.task-\($0)-of-3.sqlite") }
+        func applied(_ stores: [TaskStoreFile]) throws -> Int { try stores.reduce(0) { $0 + (try $1.applied()) } }
+        let env = ["DOUDI_TASKS": "3", "DOUDI_BATCH_SIZE": "50", "DOUDI_CHECKPOINT_EVERY": "1s"]
+
+        try await TestBroker.produce(Array(inputs[..<300]), to: h.input)
+        let a = try h.start(extra: env.merging(["DOUDI_DATA_DIR": dirA]) { $1 }, replica: ".a")
+        let b = try h.start(extra: env.merging(["DOUDI_DATA_DIR": dirB]) { $1 }, replica: ".b")
+        defer { a.terminate(); b.terminate() }
+        let admin = try KafkaAdmin(configuration: TestBroker.kafka)
+        let joined = try await eventuallyAsync(timeout: .seconds(60)) {
+            try await admin.listGroups(h.group).first.map { $0.memberCount == 2 && $0.state == "Stable" } ?? false
+        }
+        XCTAssertTrue(joined, "both replicas joined\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
+        let producing = Task {
+            for chunk in stride(from: 300, to: count, by: 200) {
+                try await TestBroker.produce(Array(inputs[chunk..<min(chunk + 200, count)]), to: h.input)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        // The killed replica has applied a good part and checkpointed some of it.
+        _ = try await eventually(timeout: .seconds(60)) {
+            try applied(storesA) >= count / 4 && a.log.contains("checkpoint published")
+        }
+        a.kill9()
+        let atKill = try applied(storesA)
+        try await producing.value
+        XCTAssertLessThan(try applied(storesA) + (try applied(storesB)), count, "the kill came while inputs were still being applied")
+
+        let done = try await eventually(timeout: .seconds(120)) {
+            try applied(storesB) == count && storesB.allSatisfy { (try? $0.backlog()) == 0 }
+        }
+        let survivorApplied = try applied(storesB)
+        XCTAssertTrue(done, "the survivor applied \(survivorApplied) of \(count)\n\(b.log.suffix(3000))")
+        XCTAssertEqual(try storesB.reduce(0) { $0 + (try $1.seenTotal()) }, count, "each input changed the survivor's state exactly once")
+        for (t, s) in storesB.enumerated() { XCTAssertEqual(try s.partitions(), [Int32(t)]) }
+        XCTAssertTrue(b.log.contains("task restored from a checkpoint"), "the survivor took the killed replica's tasks over from their checkpoints\n\(b.log.suffix(3000))")
+
+        let out = try await TestBroker.readSettled(h.output, minimum: count)
+        let ids = out.compactMap { $0.header("ce_id") }
+        let expected = Set(inputs.map { EventID.derived($0.id, "demo.echoed.v1", "echo") })
+        XCTAssertEqual(Set(ids), expected, "every derived event is downstream, and no other")
+        var bodies: [String: [UInt8]] = [:]
+        for m in out { let id = m.header("ce_id")!; if let x = bodies[id] { XCTAssertEqual(x, m.value) } else { bodies[id] = m.value } }
+        print("replicas with their own directories: \(atKill) applied by the killed one, \(out.count) messages downstream, \(ids.count - Set(ids).count) identical re-sends")
+    }
+
     /// A data directory made for another task count is refused, as are a count other than 1 or the
     /// partition count, and a count above 1 for a service whose inputs are not keyed alike; each
     /// refusal says what to do.
@@ -51,10 +109,16 @@ final class ReplicaTests: XCTestCase {
         XCTAssertEqual(matcher.process.terminationStatus, 78)
         XCTAssertTrue(matcher.log.contains("not keyed alike") && matcher.log.contains("DOUDI_TASKS=1"), matcher.log.suffix(1500).description)
 
-        let bad = try h.start(extra: ["DOUDI_TASKS": "zero", "DOUDI_RELAY_LEASE": "1ms"])
+        let bad = try h.start(extra: ["DOUDI_TASKS": "zero", "DOUDI_RELAY_LEASE": "1ms", "DOUDI_CHECKPOINT_EVERY": "500ms"])
         bad.process.waitUntilExit()
         XCTAssertEqual(bad.process.terminationStatus, 78)
-        XCTAssertTrue(bad.log.contains("DOUDI_TASKS=zero") && bad.log.contains("DOUDI_RELAY_LEASE"), bad.log.suffix(1500).description)
+        XCTAssertTrue(bad.log.contains("DOUDI_TASKS=zero") && bad.log.contains("DOUDI_RELAY_LEASE")
+                      && bad.log.contains("DOUDI_CHECKPOINT_EVERY=500ms must be at least 1s"), bad.log.suffix(1500).description)
+        // A checkpoint must be far younger than the dedupe horizon.
+        let late = try h.start(extra: ["DOUDI_CHECKPOINT_EVERY": "2d", "DOUDI_DEDUPE_HORIZON": "4d"])
+        late.process.waitUntilExit()
+        XCTAssertEqual(late.process.terminationStatus, 78)
+        XCTAssertTrue(late.log.contains("at most a quarter of DOUDI_DEDUPE_HORIZON"), late.log.suffix(1500).description)
     }
 
     private func twoReplicasOneKilled(tasks: Int) async throws {

@@ -119,14 +119,23 @@ final class ComposeTests: XCTestCase {
         XCTAssertEqual(written, KafkaAccess.render(), "run doudi contract --write docs")
         let grants = KafkaAccess.matrix()
         let topics = Set(ContractTopic.allCases.map(\.name))
-        for g in grants { XCTAssertTrue(topics.contains(g.topic), "\(g.topic) is a contract topic (no wildcard)") }
+        // Besides the contract's topics, each service whose state splits by partition reads and
+        // writes its own checkpoint topic (docs/scaling.md), and no other service touches it.
+        let checkpoints = Set(KafkaAccess.checkpointed.map(KafkaAccess.checkpointTopic))
+        XCTAssertEqual(checkpoints, ["runtime.checkpoints.classifier", "runtime.checkpoints.router"])
+        for g in grants where !topics.contains(g.topic) {
+            XCTAssertTrue(checkpoints.contains(g.topic), "\(g.topic) is a contract topic or a checkpoint topic (no wildcard)")
+            XCTAssertEqual(g.principal, "doudi-" + g.topic.dropFirst("runtime.checkpoints.".count), "only its service touches \(g.topic)")
+        }
         func of(_ p: String, _ op: String) -> Set<String> { Set(grants.filter { $0.principal == p && $0.operation == op }.map(\.topic)) }
         let expected: [String: (read: Set<String>, write: Set<String>)] = [
             "intake": (["intake.submissions"], ["intake.accepted", "intake.rejected"]),
             "matcher": (["intake.accepted", "dept.records", "assistance.outcomes"], ["registry.households", "monitoring.signals"]),
-            "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes", "clock.ticks"], ["monitoring.warnings", "work.tasks"]),
+            "classifier": (["registry.households", "monitoring.signals", "assistance.outcomes", "clock.ticks", "runtime.checkpoints.classifier"],
+                           ["monitoring.warnings", "work.tasks", "runtime.checkpoints.classifier"]),
             // The router reads the registry for the people its referrals name (RouterProcessor).
-            "router": (["monitoring.warnings", "assistance.outcomes", "registry.households", "clock.ticks"], Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes"])),
+            "router": (["monitoring.warnings", "assistance.outcomes", "registry.households", "clock.ticks", "runtime.checkpoints.router"],
+                       Set(Domain.allCases.map { "referrals.\($0.rawValue)" } + ["assistance.outcomes", "runtime.checkpoints.router"])),
             "relief": (["relief.applications", "referrals.emergency"], ["relief.disbursements", "assistance.outcomes", "work.tasks"]),
             "medical": (["referrals.medical"], ["assistance.outcomes"]),
             "education": (["referrals.education"], ["assistance.outcomes"]),

@@ -49,7 +49,8 @@ public final class SuiteRun: @unchecked Sendable {
     private func settings(_ exe: String, _ extra: [String: String]) -> [String: String] {
         var env = environment.merging(extra) { $1 }
         env["DOUDI_TOPIC_NAMESPACE"] = namespace
-        env["DOUDI_DATA_DIR"] = dataDir
+        // A replica with a data directory of its own (checkpoints) names it; the others share the run's.
+        env["DOUDI_DATA_DIR"] = extra["DOUDI_DATA_DIR"] ?? dataDir
         env["DOUDI_GROUP_ID"] = groupPrefix + exe
         env["DOUDI_RELIEF_TICK_MS"] = env["DOUDI_RELIEF_TICK_MS"] ?? "200"
         // Only event time moves the clocks: the same inputs, the same decisions (Convergence).

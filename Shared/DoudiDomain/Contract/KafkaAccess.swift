@@ -36,6 +36,13 @@ public enum KafkaAccess {
         }
     }
 
+    /// The services whose state splits by partition, each with its checkpoint topic
+    /// (`runtime.checkpoints.<service>`, docs/scaling.md "Replicas on separate machines:
+    /// checkpoints"), which only that service writes and reads.
+    public static let checkpointed = ["classifier", "router"]
+
+    public static func checkpointTopic(_ service: String) -> String { "runtime.checkpoints.\(service)" }
+
     /// What each service publishes: the topics of the types it is a producer of, plus dead
     /// letters and access records (every service).
     public static func produces(_ service: String) -> [ContractTopic] {
@@ -58,6 +65,11 @@ public enum KafkaAccess {
         for service in services {
             for t in consumes(service) { grants.insert(Grant(principal: "doudi-\(service)", operation: "Read", topic: t.name)) }
             for t in produces(service) { grants.insert(Grant(principal: "doudi-\(service)", operation: "Write", topic: t.name)) }
+        }
+        for service in checkpointed {
+            for operation in ["Read", "Write"] {
+                grants.insert(Grant(principal: "doudi-\(service)", operation: operation, topic: checkpointTopic(service)))
+            }
         }
         for t in ContractTopic.allCases { grants.insert(Grant(principal: "doudi-operator", operation: "Read", topic: t.name)) }
         for type in EventType.allCases where type.producers.contains("/doudi/import") {
