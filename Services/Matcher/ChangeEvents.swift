@@ -17,8 +17,8 @@ enum ChangeEvents {
                          db: Database) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
         let written = try RegistryWriter.write(change, to: db)
-        for (profile, bytes) in written.profiles {
-            out.append(event(profile, bytes: bytes, causeID: cause?.id, source: source))
+        for (profile, bytes, facts) in written.profiles {
+            out.append(event(profile, bytes: bytes, facts: facts, causeID: cause?.id, source: source))
         }
         for signal in change.signals + written.retracted {
             // Unregistered candidates have no household yet: their person key orders them (and
@@ -33,13 +33,14 @@ enum ChangeEvents {
         return out
     }
 
-    static func event(_ profile: HouseholdProfile, bytes: Data, causeID: String?, source: String) -> OutgoingEvent {
+    /// `facts`: `HouseholdTimeline.factsFingerprint(profile)`.
+    static func event(_ profile: HouseholdProfile, bytes: Data, facts: UInt64, causeID: String?, source: String) -> OutgoingEvent {
         let programs = CanonicalEncoding.fingerprint(profile.programs)
         // The version number is part of the id: a point of the history derived again after a late fact
         // may carry another number, and an id must never stand for two contents (consumers dead-letter
         // that as a collision, issue 13).
         let id = EventID.derived(householdType, profile.householdId, profile.asOf ?? "",
-                                 String(HouseholdTimeline.factsFingerprint(profile), radix: 16), String(programs, radix: 16),
+                                 String(facts, radix: 16), String(programs, radix: 16),
                                  String(profile.version))
         let e = CloudEvent(id: id, source: source, type: householdType, time: profile.asOf ?? profile.updatedAt,
                            subject: profile.householdId, causationID: causeID, key: profile.householdId, data: Array(bytes))

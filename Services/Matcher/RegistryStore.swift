@@ -6,6 +6,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import GRDB
+import Store
 
 enum RegistrySchema {
     static func register(_ migrator: inout DatabaseMigrator) {
@@ -88,7 +89,7 @@ struct SQLiteRegistry: RegistryReader {
 
     func storedHoldings(householdId: String) throws -> ProgramHoldings? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT holdings FROM household_programs WHERE household_id = ?"),
-                          arguments: [householdId]).map { try decoder.decode(ProgramHoldings.self, from: $0) }
+                          arguments: [householdId]).map { try StateCoding.decode(ProgramHoldings.self, from: $0) }
     }
 
     func holdings(householdId: String) throws -> ProgramHoldings {
@@ -140,7 +141,7 @@ struct SQLiteRegistry: RegistryReader {
 enum RegistryWriter {
     /// Writes the change; returns the profiles written and the candidate signals it takes back
     /// (people the change registers who were candidates for a home visit).
-    static func write(_ change: RegistryChange, to db: Database) throws -> (profiles: [(HouseholdProfile, Data)], retracted: [Signal]) {
+    static func write(_ change: RegistryChange, to db: Database) throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
         for (householdId, submission) in change.submissions {
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO household_submissions(household_id, submission_id, submission) VALUES (?, ?, ?)
@@ -157,18 +158,20 @@ enum RegistryWriter {
                 .execute(arguments: [r.personKey, r.record.recordId, try JSONCoding.encoder.encode(r.record)])
         }
         for (householdId, held) in change.holdings { try setHoldings(held, of: householdId, dirty: false, db) }
-        var written: [(HouseholdProfile, Data)] = []
+        var written: [(HouseholdProfile, Data, facts: UInt64)] = []
         for profile in change.profiles {
             let bytes = try JSONCoding.encoder.encode(profile)
+            // Computed once: the timeline row and the event id both need it (a seventh of the matcher's CPU each).
+            let facts = HouseholdTimeline.factsFingerprint(profile)
             try upsert(profile, bytes: bytes, db)
             try db.cachedStatement(sql: """
                 INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
                 ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
                 """).execute(arguments: [profile.householdId, profile.asOf ?? profile.updatedAt, profile.version,
-                                         String(HouseholdTimeline.factsFingerprint(profile), radix: 16)])
+                                         String(facts, radix: 16)])
             try db.cachedStatement(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?")
                 .execute(arguments: [profile.householdId])
-            written.append((profile, bytes))
+            written.append((profile, bytes, facts))
         }
         var retracted: [Signal] = []
         for membership in change.memberships {
@@ -216,7 +219,7 @@ enum RegistryWriter {
         try db.cachedStatement(sql: """
             INSERT INTO household_programs(household_id, holdings, dirty) VALUES (?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET holdings = excluded.holdings, dirty = excluded.dirty
-            """).execute(arguments: [householdId, try JSONCoding.encoder.encode(holdings), dirty])
+            """).execute(arguments: [householdId, try StateCoding.encode(holdings), dirty])
     }
 
     /// A registered person is no longer a candidate for a home visit.
