@@ -11,10 +11,16 @@ import Store
 /// `audit.access` (`audit.access.v1`), in one transaction. If the record cannot be written, the
 /// data is not answered. `doudi audit` lists the records; they carry ids, never the data read.
 public struct AccessAudit: Sendable {
-    let writer: StoreWriter
+    let writers: [StoreWriter]
     let service: String
 
-    public init(writer: StoreWriter, service: String) { self.writer = writer; self.service = service }
+    public init(writer: StoreWriter, service: String) { self.writers = [writer]; self.service = service }
+
+    /// A service split into tasks records in the first task this replica owns (with checkpoints,
+    /// a task it does not own is a stale copy: TaskCheckpoints).
+    public init(writers: [StoreWriter], service: String) { self.writers = writers; self.service = service }
+
+    var writer: StoreWriter { writers.first { $0.owned } ?? writers[0] }
 
     public enum Decision: String, Sendable { case granted, denied }
 
@@ -33,7 +39,7 @@ public struct AccessAudit: Sendable {
                                   regionCode: regionCode, purpose: purpose, decision: decision.rawValue, accessedAt: now)
         let event = try CloudEvent.make(id: record.accessId, source: "/doudi/\(service)", type: EventType.auditAccess.rawValue,
                                         time: now, subject: record.resourceId, key: record.actor, causationID: nil, payload: record)
-        try await writer.write { db -> ((), [OutgoingEvent]) in
+        try await writer.write(counted: false) { db -> ((), [OutgoingEvent]) in
             try db.execute(sql: """
                 INSERT INTO runtime_access_log(access_id, accessed_at, actor, role, resource, resource_id, region_code, purpose, decision)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

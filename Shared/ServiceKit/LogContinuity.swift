@@ -50,8 +50,9 @@ final class LogContinuity: @unchecked Sendable {
         { [self] partitions in
             var applied: [String: [Int32: (next: Int64, lastEventID: String?)]] = [:]
             prepare?(Set(partitions.map { tasks.task(of: $0.partition) }))
+            var unreadable = Set<Int>()
             for task in Set(partitions.map { tasks.task(of: $0.partition) }) {
-                guard let a = try? tasks.stores[task].pool.read({ try Inbox.lastApplied($0) }) else { continue }
+                guard let a = try? tasks.stores[task].pool.read({ try Inbox.lastApplied($0) }) else { unreadable.insert(task); continue }
                 for (topic, byPartition) in a {
                     for (p, v) in byPartition where tasks.task(of: p) == task { applied[topic, default: [:]][p] = v }
                 }
@@ -61,7 +62,8 @@ final class LogContinuity: @unchecked Sendable {
                 for tp in partitions {
                     guard let a = applied[tp.topic]?[tp.partition] else {
                         expected[tp] = nil
-                        if prepare != nil { out[tp] = Self.beginning }
+                        // (Not when the file could not be read: applying will meet the same error.)
+                        if prepare != nil && !unreadable.contains(tasks.task(of: tp.partition)) { out[tp] = Self.beginning }
                         continue
                     }
                     if let id = a.lastEventID, a.next > 0 {

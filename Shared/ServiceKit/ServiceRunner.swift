@@ -60,7 +60,7 @@ public struct ServiceRunner: Sendable {
                         ownerOnly: config.checkpointEvery != nil)
         }
         self.writer = writers[0]
-        self.audit = AccessAudit(writer: writer, service: processor.name)
+        self.audit = AccessAudit(writers: writers, service: processor.name)
     }
 
     public var kafka: KafkaConfiguration {
@@ -83,7 +83,8 @@ public struct ServiceRunner: Sendable {
         let tasks = tasks, health = health, logger = logger
         var checkpoints: TaskCheckpoints?
         if config.checkpointEvery != nil {
-            let c = TaskCheckpoints(service: processor.name, tasks: tasks, kafka: kafka, producer: producer, logger: logger)
+            let c = TaskCheckpoints(service: processor.name, tasks: tasks, kafka: kafka, producer: producer,
+                                    migrations: { [processor] in processor.registerMigrations(&$0) }, logger: logger)
             try await c.ensureTopic()
             checkpoints = c
         }
@@ -97,7 +98,7 @@ public struct ServiceRunner: Sendable {
                     Task {
                         do { _ = try await checkpoints.restore(task: task) }
                         catch {
-                            health.observe(error, storePath: tasks.stores[task].path)
+                            // Not the live store's failure (a broker read, the temporary copy): logged, not fatal.
                             logger.warning("restoring a task from its checkpoint failed; it continues from this replica's file",
                                            metadata: ["task": "\(task)", "error": "\(error)"])
                         }
@@ -271,15 +272,16 @@ struct Pipeline: Service {
         await consumer.close()
     }
 
-    /// Every `checkpointEvery`, a checkpoint of each task this replica owns that applied something
-    /// since its last one; a last one of each as the replica stops (a planned move then costs the
-    /// next owner nothing to read again).
+    /// A checkpoint of each task this replica owns as soon as it owns it, then every
+    /// `checkpointEvery` of each that changed since its last one; a last one of each as the
+    /// replica stops (a planned move then costs the next owner nothing to read again).
     private func publishCheckpoints(_ checkpoints: TaskCheckpoints, until done: Flag) async {
         var owned: Set<Int> = []
-        func takeAll() async {
-            for task in owned.sorted() {
+        let consumer = consumer, tasks = tasks
+        func takeAll(_ which: Set<Int>) async {
+            for task in which.sorted() {
                 do {
-                    if let m = try await checkpoints.take(task: task) {
+                    if let m = try await checkpoints.take(task: task, stillOwned: { tasks.owned(by: consumer.assignment).contains(task) }) {
                         logger.info("checkpoint published", metadata: ["task": "\(task)", "checkpoint": "\(m.id)", "bytes": "\(m.bytes)"])
                     }
                 } catch {
@@ -290,10 +292,14 @@ struct Pipeline: Service {
         var last = ContinuousClock.now
         while !done.isSet {
             try? await Task.sleep(for: .milliseconds(100))
-            owned = tasks.owned(by: consumer.assignment)
-            if ContinuousClock.now - last >= checkpointEvery { last = .now; await takeAll() }
+            let now = tasks.owned(by: consumer.assignment)
+            // A task just taken over is checkpointed at once (it may have been rebuilt from its log).
+            let new = now.subtracting(owned)
+            owned = now
+            if ContinuousClock.now - last >= checkpointEvery { last = .now; await takeAll(owned) }
+            else if !new.isEmpty { await takeAll(new) }
         }
-        await takeAll()
+        await takeAll(owned)
     }
 
     /// Pruning runs a few times per horizon (at most hourly), in slices, off the consumer's transaction.

@@ -36,7 +36,9 @@ public struct StoreWriter: Sendable {
     /// always owned. Schedulers write only the tasks they own.
     public var owned: Bool {
         let task = task, count = taskCount
-        return count == 1 || progress.assignment.contains { Int($0.partition) % count == task }
+        // With checkpoints, even the one task is this replica's only while it is assigned partitions.
+        if count == 1 && !ownerOnly { return true }
+        return progress.assignment.contains { Int($0.partition) % count == task }
     }
 
     /// Whether this store has read `topic` to its end on the partitions of its task that this
@@ -47,13 +49,16 @@ public struct StoreWriter: Sendable {
     }
 
     /// Runs `body` in one write transaction and appends the events it returns to the outbox in
-    /// the same transaction. A thrown error rolls back both.
-    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
+    /// the same transaction. A thrown error rolls back both. `counted`: the write is state a
+    /// checkpoint must carry (`runtime_writes`); the access audit's records are not (they stay with
+    /// the replica's file, TaskCheckpoints).
+    public func write<T: Sendable>(counted: Bool = true, _ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
         if ownerOnly && !owned { throw TaskNotOwned(task: task, taskCount: taskCount) }
         let tracer = tracer, sealer = store.sealer
         let value: T
         do {
             value = try await store.pool.write { db -> T in
+                if counted { try LocalWrites.increment(db) }
                 var (value, events) = try body(db)
                 tracer.stampRoots(&events)
                 for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }

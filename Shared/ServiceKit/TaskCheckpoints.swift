@@ -14,18 +14,20 @@ import Store
 /// A checkpoint is the task's SQLite file as one read transaction saw it (SQLite's online backup),
 /// sealed in chunks with the store keys (`Sealer`) and published to partition *t* of
 /// `runtime.checkpoints.<service>`, then a manifest naming its chunks, their digest, the offsets the
-/// file had applied and its migrations. The owner of a task checkpoints it every
-/// `DOUDI_CHECKPOINT_EVERY` when it applied something since. A replica assigned a task reads the
-/// task's latest complete checkpoint and installs it, in one transaction, when it is ahead of the
-/// replica's own file; it then starts the task's partitions at the file's offsets, as always.
+/// file had applied, its count of writes from outside the consumer (`runtime_writes`) and its
+/// migrations. The owner of a task checkpoints it as soon as it owns it, then every
+/// `DOUDI_CHECKPOINT_EVERY` when it changed, and at least every `republishEvery` (so that the
+/// topic's retention never leaves a task without one). A replica assigned a task reads the newest
+/// manifest; only when it is ahead of the replica's own file does it fetch the chunks and install
+/// them, in one transaction; it then starts the task's partitions at the file's offsets.
 ///
 /// Why this is safe whoever wrote the checkpoint and whenever: a checkpoint is a store at a
 /// transaction boundary — state, outbox, applied-marker and offsets together — so it is a state
-/// the service reached by applying exactly the inputs below its offsets. Applying the inputs after
-/// them derives the same events with the same ids (the convergence property), which consumers
-/// recognise; the outbox rows it holds are re-sent the same way. A zombie's checkpoint is such a
-/// state too, so no epoch is needed. What a checkpoint cannot give back is older than
-/// `DOUDI_DEDUPE_HORIZON`: the interval must be far shorter than it (checked at start).
+/// the service reached by applying exactly the inputs below its offsets (and the writes it counts).
+/// Applying the inputs after them derives the same events with the same ids (the convergence
+/// property), which consumers recognise; the outbox rows it holds are re-sent the same way. What a
+/// checkpoint cannot give back is older than `DOUDI_DEDUPE_HORIZON`: the interval must be far
+/// shorter than it (checked at start).
 public final class TaskCheckpoints: @unchecked Sendable {
     public struct Manifest: Codable, Sendable, Equatable {
         public var id: String
@@ -37,72 +39,109 @@ public final class TaskCheckpoints: @unchecked Sendable {
         public var sha256: String
         /// topic → partition → next offset, of the task's partitions.
         public var offsets: [String: [String: Int64]]
+        /// `runtime_writes`: writes from outside the consumer the file holds.
+        public var writes: Int64
         public var migrations: [String]
         public var takenAt: String
     }
 
+    /// Where a copy of a task stands: what it applied and how many outside writes it holds.
+    struct Position: Equatable, Sendable {
+        var offsets: [String: [String: Int64]]
+        var writes: Int64
+
+        /// Whether `self` has everything `other` has and more; nil when each has something the
+        /// other lacks (two replicas wrote the task at once: the replica keeps its own).
+        func isAhead(of other: Position) -> Bool? {
+            var more = writes > other.writes, less = writes < other.writes
+            for topic in Set(offsets.keys).union(other.offsets.keys) {
+                let mine = offsets[topic] ?? [:], theirs = other.offsets[topic] ?? [:]
+                for p in Set(mine.keys).union(theirs.keys) {
+                    let a = mine[p] ?? 0, b = theirs[p] ?? 0
+                    if a > b { more = true }
+                    if a < b { less = true }
+                }
+            }
+            return less ? (more ? nil : false) : more
+        }
+    }
+
     public static let chunkBytes = 256 * 1024
-    /// Runtime tables that stay the replica's own: its relay lease and its task marks.
-    static let localTables: Set<String> = ["grdb_migrations", "runtime_relay_lease", "runtime_task"]
+    /// An unchanged task is checkpointed again this often: the topic keeps a day.
+    public static let republishEvery: Duration = .seconds(6 * 3600)
+    /// Runtime tables that stay the replica's own: its relay lease and its task marks. The outbox
+    /// and the access records of both copies are kept (`install`).
+    static let localTables: Set<String> = ["grdb_migrations", "runtime_relay_lease", "runtime_task", "runtime_outbox", "runtime_access_log"]
 
     let service: String
     let topic: String
     let tasks: TaskStores
     let kafka: KafkaConfiguration
     let producer: KafkaProducer
+    let migrations: @Sendable (inout DatabaseMigrator) -> Void
     let logger: Logger
     private let lock = NSLock()
-    private var lastTaken: [Int: [String: [String: Int64]]] = [:]
+    private var lastTaken: [Int: (position: Position, at: ContinuousClock.Instant)] = [:]
 
-    public init(service: String, tasks: TaskStores, kafka: KafkaConfiguration, producer: KafkaProducer, logger: Logger) {
-        self.service = service; self.tasks = tasks; self.kafka = kafka; self.producer = producer; self.logger = logger
+    public init(service: String, tasks: TaskStores, kafka: KafkaConfiguration, producer: KafkaProducer,
+                migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void, logger: Logger) {
+        self.service = service; self.tasks = tasks; self.kafka = kafka; self.producer = producer
+        self.migrations = migrations; self.logger = logger
         topic = Self.topic(service: service)
     }
 
     public static func topic(service: String) -> String { Topics.namespace + KafkaAccess.checkpointTopic(service) }
 
-    /// What `doudi topics create` and a service that finds it missing create: a partition per task,
-    /// records up to the suite's limit, kept for a day (a takeover reads the newest checkpoint).
+    /// What `doudi topics create` and a service that finds it missing create: records up to the
+    /// suite's limit, kept for a day (a takeover reads the newest checkpoint; an unchanged task is
+    /// checkpointed again every `republishEvery`).
     public static func spec(service: String, partitions: Int, replicationFactor: Int = 1, minInsyncReplicas: Int = 0) -> TopicSpec {
         var config = ["cleanup.policy": "delete", "retention.ms": String(86_400_000), "max.message.bytes": String(KafkaLimits.maxMessageBytes)]
         if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
         return TopicSpec(name: topic(service: service), partitions: partitions, replicationFactor: replicationFactor, config: config)
     }
 
-    /// Creates the checkpoint topic (one partition per task) if it is missing (a principal
-    /// without the right to create topics needs `doudi topics create` to have made it), and checks
-    /// that it has a partition per task.
+    /// Creates the checkpoint topic if it is missing (a principal without the right to create
+    /// topics needs `doudi topics create` to have made it), and checks that it has a partition for
+    /// every task (task *t* uses partition *t*).
     public func ensureTopic() async throws {
         let admin = try KafkaAdmin(configuration: kafka)
         if try await admin.partitions(of: topic).isEmpty {
             _ = try await admin.createTopics([Self.spec(service: service, partitions: tasks.count)])
         }
         let found = try await admin.partitions(of: topic).count
-        guard found == tasks.count else {
-            throw SettingsError(problems: ["\(topic) has \(found) partitions, but DOUDI_TASKS=\(tasks.count): a task's checkpoints go to its own partition; recreate the topic with \(tasks.count)"])
+        guard found >= tasks.count else {
+            throw SettingsError(problems: ["\(topic) has \(found) partitions, but DOUDI_TASKS=\(tasks.count): a task's checkpoints go to partition <task>; recreate the topic with at least \(tasks.count)"])
         }
     }
 
     // MARK: taking
 
-    /// Checkpoints `task` unless its offsets are those of its last checkpoint. Returns the manifest
-    /// published, nil when nothing changed.
+    /// Checkpoints `task` unless it is where its last checkpoint was (and that one is younger than
+    /// `republishEvery`). The manifest is sent only while `stillOwned` says the task is this
+    /// replica's: a replica that lost it meanwhile must not publish an older state last.
     @discardableResult
-    public func take(task: Int) async throws -> Manifest? {
+    public func take(task: Int, stillOwned: @Sendable () -> Bool = { true }) async throws -> Manifest? {
         let store = tasks.stores[task]
         let file = "\(store.path).checkpoint-\(UUID().uuidString.lowercased())"
-        defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(file + suffix) } }
-        let (offsets, migrations) = try await offPool { () throws -> ([String: [String: Int64]], [String]) in
-            let previousMask = umask(0o077)
-            defer { umask(previousMask) }
+        defer { Self.remove(file) }
+        let (position, migrations) = try await offPool { () throws -> (Position, [String]) in
+            try Self.createPrivate(file)
             let copy = try DatabaseQueue(path: file)
             try store.pool.backup(to: copy)
-            let read = try copy.read { db in (try Self.offsets(db, task: task, of: self.tasks),
-                                               try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")) }
+            let read = try copy.read { db in
+                (Position(offsets: try Self.offsets(db, task: task, of: self.tasks), writes: try LocalWrites.count(db)),
+                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+            }
             try copy.close()
             return read
         }
-        if offsets.isEmpty || lock.withLock({ lastTaken[task] == offsets }) { return nil }
+        if position.offsets.isEmpty && position.writes == 0 { return nil }
+        let unchanged = lock.withLock { () -> Bool in
+            guard let last = lastTaken[task] else { return false }
+            return last.position == position && ContinuousClock.now - last.at < Self.republishEvery
+        }
+        if unchanged { return nil }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
         let id = "\(Int64(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
         let count = max(1, (bytes.count + Self.chunkBytes - 1) / Self.chunkBytes)
@@ -115,51 +154,81 @@ public final class TaskCheckpoints: @unchecked Sendable {
                                           partition: Int32(task)))
         }
         let manifest = Manifest(id: id, service: service, task: task, taskCount: tasks.count, chunks: count, bytes: bytes.count,
-                                sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
-                                offsets: offsets, migrations: migrations, takenAt: Timestamp.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+                                sha256: Self.hex(SHA256.hash(data: bytes)), offsets: position.offsets, writes: position.writes,
+                                migrations: migrations, takenAt: Timestamp.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
         // The chunks first, acknowledged; then the manifest, which says they are all there.
         try await producer.send(chunks)
+        guard stillOwned() else { return nil }
         try await producer.send(OutgoingMessage(topic: topic, key: Array("manifest".utf8), value: Array(try JSONEncoder().encode(manifest)),
                                                 headers: [KafkaHeader("doudi_checkpoint", id)], partition: Int32(task)))
-        lock.withLock { lastTaken[task] = offsets }
+        lock.withLock { lastTaken[task] = (position, .now) }
         return manifest
     }
 
     /// The next offsets of `task`'s partitions in a store (as JSON-friendly keys).
-    static func offsets(_ db: Database, task: Int, of tasks: TaskStores) throws -> [String: [String: Int64]] {
+    static func offsets(_ db: Database, task: Int, of tasks: TaskStores, schema: String = "main") throws -> [String: [String: Int64]] {
         var out: [String: [String: Int64]] = [:]
-        for (topic, byPartition) in try Inbox.lastApplied(db) {
-            for (p, v) in byPartition where tasks.task(of: p) == task { out[topic, default: [:]][String(p)] = v.next }
+        for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM \(schema).runtime_offsets") {
+            let p: Int32 = row[1]
+            if tasks.task(of: p) == task { out[row[0], default: [:]][String(p)] = row[2] }
         }
         return out
     }
 
     static func aad(service: String, task: Int, id: String, chunk: Int) -> String { "checkpoint/\(service)/\(task)/\(id)/\(chunk)" }
 
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
+    /// Creates an empty file only the owner may read (no process-wide umask: a checkpoint and a
+    /// restore may run at once).
+    static func createPrivate(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        close(fd)
+    }
+
+    static func remove(_ file: String) {
+        for suffix in ["", "-wal", "-shm", "-journal", "-open.lock"] { unlink(file + suffix) }
+    }
+
     // MARK: restoring
 
-    /// The latest complete checkpoint of `task` on the broker, with its file's bytes; nil when
-    /// there is none. Reads the partition's tail, widening it until a complete one is found.
-    public func latest(task: Int) async throws -> (Manifest, [UInt8])? {
+    /// The newest manifest of `task` on the broker and its offset; nil when there is none. Reads
+    /// the partition's tail, widening the window until one is found.
+    func newestManifest(task: Int) async throws -> (manifest: Manifest, offset: Int64, low: Int64)? {
         let tp = TopicPartition(topic, Int32(task))
-        let admin = try KafkaAdmin(configuration: kafka)
-        let (low, high) = try await admin.watermarks(tp)
+        let (low, high) = try await KafkaAdmin(configuration: kafka).watermarks(tp)
         guard high > low else { return nil }
-        var window: Int64 = 64
+        var window: Int64 = 8
         while true {
             let start = max(low, high - window)
-            var records: [KafkaMessage] = []
-            try await TopicSnapshot(configuration: kafka).read(.init(starts: [tp: start], ends: [tp: high])) { records.append($0) }
-            records.sort { $0.offset < $1.offset }
-            if let found = try assemble(records, task: task) { return found }
+            var found: (Manifest, Int64)?
+            try await TopicSnapshot(configuration: kafka).read(.init(starts: [tp: start], ends: [tp: high])) { record in
+                guard record.key == Array("manifest".utf8), record.offset >= (found?.1 ?? -1),
+                      let m = try? JSONDecoder().decode(Manifest.self, from: Data(record.value)),
+                      m.service == service, m.task == task, m.taskCount == tasks.count else { return }
+                found = (m, record.offset)
+            }
+            if let found { return (found.0, found.1, low) }
             if start == low { return nil }
             window *= 4
         }
     }
 
+    /// The newest complete checkpoint in `[from, through]` of `task`'s partition, with its file's bytes.
+    func complete(task: Int, from: Int64, through: Int64) async throws -> (Manifest, [UInt8])? {
+        let tp = TopicPartition(topic, Int32(task))
+        var records: [KafkaMessage] = []
+        try await TopicSnapshot(configuration: kafka).read(.init(starts: [tp: from], ends: [tp: through + 1])) {
+            if $0.offset <= through { records.append($0) }
+        }
+        records.sort { $0.offset < $1.offset }
+        return assemble(records, task: task)
+    }
+
     /// The newest manifest in `records` whose chunks are the records just before it, in order,
     /// opening and matching their digest.
-    func assemble(_ records: [KafkaMessage], task: Int) throws -> (Manifest, [UInt8])? {
+    func assemble(_ records: [KafkaMessage], task: Int) -> (Manifest, [UInt8])? {
         let sealer = tasks.stores[task].sealer
         for index in records.indices.reversed() {
             let record = records[index]
@@ -176,8 +245,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
                 else { complete = false; break }
                 bytes += part
             }
-            guard complete, bytes.count == manifest.bytes,
-                  SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == manifest.sha256 else {
+            guard complete, bytes.count == manifest.bytes, Self.hex(SHA256.hash(data: bytes)) == manifest.sha256 else {
                 logger.warning("checkpoint incomplete or damaged: looking for an earlier one", metadata: ["task": "\(task)", "checkpoint": "\(manifest.id)"])
                 continue
             }
@@ -189,64 +257,71 @@ public final class TaskCheckpoints: @unchecked Sendable {
     public enum Restored: Equatable, Sendable {
         /// Nothing on the broker for the task.
         case none
-        /// The replica's own file had applied as much or more.
+        /// The replica's own file had applied as much or more (or each had something the other lacked).
         case local
-        /// Another software version's checkpoint (other migrations): not installed.
+        /// A checkpoint of a later software version (migrations this one does not know): not installed.
         case otherVersion
         case installed(Manifest)
     }
 
-    /// Installs the latest checkpoint of `task` when it is ahead of this replica's file.
+    /// Installs the newest checkpoint of `task` when it is ahead of this replica's file. The
+    /// manifest is compared first: the chunks are fetched only when they are needed.
     public func restore(task: Int) async throws -> Restored {
-        guard let (manifest, bytes) = try await latest(task: task) else { return .none }
-        let store = tasks.stores[task]
-        let file = "\(store.path).restore-\(manifest.id)"
-        defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(file + suffix) } }
-        do {
-            let previousMask = umask(0o077)
-            defer { umask(previousMask) }
-            try Data(bytes).write(to: URL(fileURLWithPath: file))
+        guard let newest = try await newestManifest(task: task) else { return .none }
+        let store = tasks.stores[task], tasks = tasks
+        let local = try await store.pool.read { db in
+            Position(offsets: try Self.offsets(db, task: task, of: tasks), writes: try LocalWrites.count(db))
         }
-        let tasks = tasks
-        let outcome = try await offPool { try Self.install(file, manifest: manifest, task: task, into: store, tasks: tasks) }
+        guard Position(offsets: newest.manifest.offsets, writes: newest.manifest.writes).isAhead(of: local) == true else { return .local }
+        // Its chunks are the records just before it, unless another replica's records interleaved:
+        // then the window widens to the partition's start.
+        var found = try await complete(task: task, from: max(newest.low, newest.offset - Int64(newest.manifest.chunks) - 8), through: newest.offset)
+        if found == nil { found = try await complete(task: task, from: newest.low, through: newest.offset) }
+        guard let (manifest, bytes) = found else { return .none }
+        let file = "\(store.path).restore-\(manifest.id)"
+        defer { Self.remove(file) }
+        try Self.createPrivate(file)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let migrations = migrations
+        let outcome = try await offPool { try Self.install(file, task: task, into: store, tasks: tasks, migrations: migrations) }
         switch outcome {
         case .installed:
             logger.notice("task restored from a checkpoint", metadata: ["task": "\(task)", "checkpoint": "\(manifest.id)",
-                                                                        "offsets": "\(manifest.offsets)", "bytes": "\(manifest.bytes)"])
+                                                                        "offsets": "\(manifest.offsets)", "writes": "\(manifest.writes)",
+                                                                        "bytes": "\(manifest.bytes)"])
         case .otherVersion:
-            logger.warning("checkpoint of another software version not installed: the task is read from its own file's offsets",
+            logger.warning("checkpoint of a later software version not installed: the task continues from this replica's file",
                            metadata: ["task": "\(task)", "checkpoint": "\(manifest.id)"])
         case .none, .local: break
         }
-        return outcome
+        return outcome.map { _ in manifest }
     }
 
-    /// Copies every table of the checkpoint file into the store, in one transaction, if the
-    /// checkpoint has applied more than the store (no partition less, one more) and was made by
-    /// the same migrations. The comparison is in the transaction, so a batch committed meanwhile
-    /// is either counted or finds its inputs applied.
-    static func install(_ file: String, manifest: Manifest, task: Int, into store: ServiceStore, tasks: TaskStores) throws -> Restored {
-        try store.pool.writeWithoutTransaction { db in
+    /// Brings the checkpoint file to this version's migrations (an older version's checkpoint is
+    /// migrated forward), then, in one transaction of the store, replaces every table but the
+    /// replica's own marks with the checkpoint's if the checkpoint is ahead of the store (the
+    /// comparison reads both files in that transaction, so a batch committed meanwhile is either
+    /// counted or finds its inputs applied). The outbox and the access records of both are kept:
+    /// the checkpoint's outbox rows are appended after the store's (a relay round in flight deletes
+    /// only rows it read), the store's own are still sent (events that happened, recognised
+    /// downstream if sent before).
+    static func install(_ file: String, task: Int, into store: ServiceStore, tasks: TaskStores,
+                        migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void) throws -> Restored {
+        var known = DatabaseMigrator()
+        ServiceStore.registerAll(&known, migrations: migrations)
+        let theirs = try DatabaseQueue(path: file).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        guard Set(theirs).isSubset(of: Set(known.migrations)) else { return .otherVersion }
+        // Forward (the sealing functions are there for migrations that use them); then closed.
+        try ServiceStore(path: file, synchronousFull: false, sealer: store.sealer, migrations: migrations).pool.close()
+        return try store.pool.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS checkpoint", arguments: [file])
             defer { try? db.execute(sql: "DETACH DATABASE checkpoint") }
-            let mine = try String.fetchAll(db, sql: "SELECT identifier FROM main.grdb_migrations ORDER BY identifier")
-            let theirs = try String.fetchAll(db, sql: "SELECT identifier FROM checkpoint.grdb_migrations ORDER BY identifier")
-            guard mine == theirs, theirs == manifest.migrations else { return .otherVersion }
             var result = Restored.local
             try db.inTransaction {
-                let local = try offsets(db, task: task, of: tasks)
-                var ahead = false
-                for (topic, byPartition) in manifest.offsets {
-                    for (p, next) in byPartition {
-                        let mine = local[topic]?[p] ?? 0
-                        if next < mine { return .rollback }
-                        if next > mine { ahead = true }
-                    }
-                }
-                for (topic, byPartition) in local {
-                    for (p, next) in byPartition where next > (manifest.offsets[topic]?[p] ?? 0) { return .rollback }
-                }
-                guard ahead else { return .rollback }
+                let local = Position(offsets: try offsets(db, task: task, of: tasks), writes: try LocalWrites.count(db))
+                let copy = Position(offsets: try offsets(db, task: task, of: tasks, schema: "checkpoint"),
+                                    writes: try LocalWrites.count(db, schema: "checkpoint"))
+                guard copy.isAhead(of: local) == true else { return .rollback }
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                     .filter { !localTables.contains($0) }
                 for table in tables {
@@ -254,11 +329,25 @@ public final class TaskCheckpoints: @unchecked Sendable {
                     try db.execute(sql: "DELETE FROM main.\(quoted)")
                     try db.execute(sql: "INSERT INTO main.\(quoted) SELECT * FROM checkpoint.\(quoted)")
                 }
-                result = .installed(manifest)
+                try db.execute(sql: """
+                    INSERT INTO main.runtime_outbox(topic, key, value, headers, event_id)
+                    SELECT topic, key, value, headers, event_id FROM checkpoint.runtime_outbox ORDER BY seq
+                    """)
+                try db.execute(sql: "INSERT OR IGNORE INTO main.runtime_access_log SELECT * FROM checkpoint.runtime_access_log")
+                result = .installed(Manifest(id: "", service: "", task: task, taskCount: tasks.count, chunks: 0, bytes: 0, sha256: "",
+                                             offsets: copy.offsets, writes: copy.writes, migrations: [], takenAt: ""))
                 return .commit
             }
             return result
         }
+    }
+}
+
+extension TaskCheckpoints.Restored {
+    /// The same outcome, naming `manifest` when installed.
+    func map(_ manifest: (TaskCheckpoints.Manifest) -> TaskCheckpoints.Manifest) -> Self {
+        if case .installed(let m) = self { return .installed(manifest(m)) }
+        return self
     }
 }
 

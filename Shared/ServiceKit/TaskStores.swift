@@ -35,6 +35,15 @@ public final class TaskStores: Sendable {
         if !others.isEmpty {
             throw SettingsError(problems: ["DOUDI_TASKS=\(count), but \(config.dataDir) holds doudi-\(config.service)'s state split another way (\(others.sorted().joined(separator: ", "))): a task holds the partitions with its number modulo the count, so another count needs a rebuild from the topics (stop the service, `doudi backup`, remove those files, start it with a new consumer group or replay from the earliest offsets; docs/scaling.md)"])
         }
+        // Temporary copies a killed replica left beside its stores (TaskCheckpoints): a full copy
+        // of a store each, and only ever read by the process that made them.
+        let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: config.dataDir)) ?? []).filter { name in
+            paths.contains { path in
+                let base = path.split(separator: "/").last.map(String.init) ?? path
+                return name.hasPrefix(base + ".checkpoint-") || name.hasPrefix(base + ".restore-")
+            }
+        }
+        for name in leftovers { unlink("\(config.dataDir)/\(name)") }
         var stores: [ServiceStore] = []
         for (task, path) in paths.enumerated() {
             let store: ServiceStore

@@ -59,9 +59,14 @@ public final class ServiceStore: Sendable {
     /// (an in-memory `DatabaseQueue` for in-process tests of a processor).
     public static func migrate(_ writer: some DatabaseWriter, migrations: (inout DatabaseMigrator) -> Void) throws {
         var migrator = DatabaseMigrator()
+        registerAll(&migrator, migrations: migrations)
+        try migrator.migrate(writer)
+    }
+
+    /// The runtime's migrations, then the service's (what `migrate` applies).
+    public static func registerAll(_ migrator: inout DatabaseMigrator, migrations: (inout DatabaseMigrator) -> Void) {
         RuntimeSchema.register(&migrator)
         migrations(&migrator)
-        try migrator.migrate(writer)
     }
 
     /// `doudi_seal(value, aad)` and `doudi_open(value, aad)` in SQL, on every connection: a
@@ -181,5 +186,21 @@ enum RuntimeSchema {
                   PRIMARY KEY(topic, partition, offset)) WITHOUT ROWID;
                 """)
         }
+        // How many writes that did not come from the consumer (HTTP, schedulers) the store holds:
+        // with offsets, what says which of two copies of a task is further (TaskCheckpoints).
+        m.registerMigration("runtime-v6-writes") { db in
+            try db.execute(sql: "CREATE TABLE runtime_writes(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL)")
+        }
+    }
+}
+
+/// Writes of a store that did not come from the consumer (`runtime_writes`).
+public enum LocalWrites {
+    public static func count(_ db: Database, schema: String = "main") throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT count FROM \(schema).runtime_writes WHERE id = 1") ?? 0
+    }
+
+    public static func increment(_ db: Database) throws {
+        try db.executeCached(sql: "INSERT INTO runtime_writes(id, count) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET count = count + 1")
     }
 }

@@ -54,6 +54,25 @@ final class StateCodingTests: XCTestCase {
         XCTAssertEqual(try StateCoding.decode(HouseholdHistory.self, from: try JSONEncoder().encode(h)), h)
     }
 
+    /// The matcher keeps a household's programme holdings in this form: a dictionary keyed by a
+    /// struct (encoded as an array of keys and values), optional person keys and amounts.
+    func testProgrammeHoldingsComeBackEqual() throws {
+        var held = ProgramHoldings()
+        let outcomes = [
+            Outcome(outcomeId: "o1", referralId: "r1", householdId: "H1", domain: .basicLiving, program: "dibao", status: .granted,
+                    amountFen: 59800, decidedAt: "2026-11-04", reason: "granted"),
+            Outcome(outcomeId: "o2", referralId: "r2", householdId: "H1", domain: .medical, program: "medical_assistance", status: .granted,
+                    amountFen: nil, personKey: "pk-1", decidedAt: "2026-11-12", reason: "granted"),
+            Outcome(outcomeId: "o3", referralId: "r3", householdId: "H1", domain: .basicLiving, program: "dibao", status: .granted,
+                    amountFen: 61000, decidedAt: "2026-11-13", reason: "granted"),
+        ]
+        for o in outcomes { held.apply(o) }
+        let blob = try StateCoding.encode(held)
+        XCTAssertEqual(try StateCoding.decode(ProgramHoldings.self, from: blob), held)
+        XCTAssertEqual(try StateCoding.decode(ProgramHoldings.self, from: blob).programs, held.programs)
+        XCTAssertEqual(try StateCoding.decode(ProgramHoldings.self, from: try JSONEncoder().encode(held)), held, "rows written as JSON before")
+    }
+
     func testDamagedBlobsAreErrors() throws {
         let blob = try StateCoding.encode(Everything())
         XCTAssertThrowsError(try StateCoding.decode(Everything.self, from: Data([0xD5, 0x01])))
