@@ -225,6 +225,10 @@ enum ReferralStore {
         return out
     }
 
+    static func isWaiting(_ db: Database, referralId: String) throws -> Bool {
+        try Bool.fetchOne(cached: db, sql: "SELECT 1 FROM router_waiting_states WHERE referral_id = ? LIMIT 1", arguments: [referralId]) ?? false
+    }
+
     static func stopWaiting(_ db: Database, referralId: String) throws {
         try db.executeCached(sql: "DELETE FROM router_waiting_states WHERE referral_id = ?", arguments: [referralId])
     }

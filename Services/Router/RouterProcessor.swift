@@ -55,6 +55,11 @@ struct RouterProcessor: EventProcessor {
         let db = context.db
         var out: [OutgoingEvent] = []
         for held in try ReferralStore.takeHeld(db) {
+            // Still waiting for a referral's people: held on (`people` sends the referral first).
+            if try !waitingReferrals(of: held.warning, db).isEmpty {
+                try ReferralStore.hold(db, held.warning, time: held.time, causeID: held.causeID)
+                continue
+            }
             var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: held.warning.warningId))
             // Its amendments were sent when it was read; only what rests on the outcomes waited.
             let plan = planner.plan(held.warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
@@ -93,8 +98,11 @@ struct RouterProcessor: EventProcessor {
         }
         // A later state of the warning replaces a resolution held for an earlier one.
         try ReferralStore.release(db, warningId: warning.warningId)
+        // A resolution reaches referrals still waiting for their people once they are sent: held
+        // until then, as if the people had been known when the warning opened (Convergence).
+        let waiting = warning.status == .resolved ? try waitingReferrals(of: warning, db) : []
         if warning.status == .resolved {
-            if context.readToEnd(Topics.assistanceOutcomes) {
+            if context.readToEnd(Topics.assistanceOutcomes) && waiting.isEmpty {
                 out += try resolve(warning, withdraw: plan.withdraw, ledger: &ledger, origin: origin, touched: &touched)
             } else {
                 try ReferralStore.hold(db, warning, time: context.eventTime, causeID: cause.id)
@@ -107,8 +115,8 @@ struct RouterProcessor: EventProcessor {
         }
         out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
         if warning.status != .open {
-            // Referrals still waiting for a person: the warning no longer needs them.
-            for r in planner.referrals(for: { var w = warning; w.status = .open; return w }()) {
+            // Referrals still waiting for a person, of a warning taken back: it no longer needs them.
+            for r in planner.referrals(for: { var w = warning; w.status = .open; return w }()) where !waiting.contains(r.referralId) {
                 try ReferralStore.stopWaiting(db, referralId: r.referralId)
             }
         }
@@ -134,6 +142,12 @@ struct RouterProcessor: EventProcessor {
             out += try reinstate(&ledger, own, resolvedBy: own, origin: origin, touched: &touched)
         }
         return out
+    }
+
+    /// The referrals of `warning` with states waiting for the people they name.
+    private func waitingReferrals(of warning: Warning, _ db: Database) throws -> [String] {
+        try planner.referrals(for: { var w = warning; w.status = .open; return w }()).map(\.referralId)
+            .filter { try ReferralStore.isWaiting(db, referralId: $0) }
     }
 
     /// The later of an event time and a stored one (RFC 3339, compared as instants).

@@ -221,6 +221,40 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-7", "with the person's identity")
     }
 
+    /// A warning resolved while its referral still waits for the person it names (the registry
+    /// version naming them not read yet): the referral is not dropped; when the person arrives it
+    /// is sent at its own time and withdrawn as of the resolution, as if the person had been known
+    /// (RULES.md, Convergence). Found by the two-replica convergence run: a takeover read the
+    /// registry late, and a department never received a referral the one-replica run sent.
+    func testAWarningResolvedWhileItsReferralWaitsIsSentThenWithdrawnAsIfThePersonHadBeenKnown() throws {
+        let person = String(repeating: "8", count: 64)
+        var w = Self.warning("w8", household: "hh-8", opened: "2024-03-01", due: "2024-03-08")
+        w.needs = [Need(domain: .employment, personKey: person, reason: "unemployed", clause: "§4.2.4")]
+        var resolved = w
+        resolved.status = .resolved
+        resolved.resolvedAt = "2024-03-05"
+        let member = Member(relation: .self, name: "Name-8", idNumber: "ID-8", health: .healthy, occupation: .unemployed, personKey: person)
+        let profile = HouseholdProfile(householdId: "hh-8", version: 1, regionCode: "140105001", area: .urban, members: [member],
+                                       channels: [.historical], sourceSubmissions: ["s8"], programs: [], flags: [],
+                                       collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
+        let registry: Delivery = (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-hh-8-v1", "2024-03-01", key: "hh-8", profile))
+        let open = Self.warningEvent(w, day: "2024-03-01")
+        var closing = Self.warningEvent(resolved, day: "2024-03-05")
+        closing.event = Self.event(.monitoringWarning, "ev-w8-resolved", "2024-03-05", key: "hh-8", resolved)
+
+        func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
+            let p = try InProcessPipeline(RouterProcessor())
+            for d in order { try p.deliver([d]) }
+            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+        }
+        let known = try referrals([registry, open, closing])
+        XCTAssertEqual(known.map(\.referral.status), [.sent, .withdrawn], "sent, then withdrawn undecided at the resolution")
+        let waited = try referrals([open, closing, registry])
+        XCTAssertEqual(waited.map(\.time), known.map(\.time))
+        XCTAssertEqual(waited.map(\.referral), known.map(\.referral), "the same referral and the same withdrawal, whatever came first")
+        XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-8", "with the person's identity")
+    }
+
     /// A re-delivered batch (the consumer restarted before committing) changes nothing.
     func testRedeliveryPublishesNothingNew() throws {
         let pipeline = try InProcessPipeline(RouterProcessor())
