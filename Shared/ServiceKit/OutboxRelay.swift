@@ -33,14 +33,18 @@ final class OutboxRelay: Sendable {
     /// Whether this replica owns the task now (is assigned some of its partitions).
     let owned: @Sendable () -> Bool
     let lease: RelayLease
+    /// With checkpoints (`TaskCheckpoints`): the last outbox row a published checkpoint of the task
+    /// holds; rows after it wait (nil: none may go yet). Without: every row goes.
+    let covered: (@Sendable () -> Int64?)?
 
     init(store: ServiceStore, producer: KafkaProducer, metrics: ServiceMetrics, health: RuntimeHealth, wake: WakeSignal,
          logger: Logger, service: String, batchSize: Int = 2000,
          maxRecordBytes: Int = KafkaLimits.maxMessageBytes - KafkaLimits.recordOverheadBytes,
-         task: Int = 0, owned: @escaping @Sendable () -> Bool = { true }, lease: Duration = .seconds(5)) {
+         task: Int = 0, owned: @escaping @Sendable () -> Bool = { true }, lease: Duration = .seconds(5),
+         covered: (@Sendable () -> Int64?)? = nil) {
         self.store = store; self.producer = producer; self.metrics = metrics; self.health = health; self.wake = wake
         self.logger = logger; self.service = service; self.batchSize = batchSize; self.maxRecordBytes = maxRecordBytes
-        self.task = task; self.owned = owned
+        self.task = task; self.owned = owned; self.covered = covered
         self.lease = RelayLease(store: store, length: lease)
     }
 
@@ -86,9 +90,12 @@ final class OutboxRelay: Sendable {
     func publishOnce() async throws -> Int {
         let limit = batchSize
         let sealer = store.sealer
-        let (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
+        var (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
         metrics.outboxBacklog.set(Int64(backlog))
         health.outboxHead(seq: rows.first?.seq, task: task)
+        // Only what a published checkpoint holds: a takeover then restores a state that knows every
+        // event published (it can take back what it no longer decides; docs/scaling.md).
+        if let covered { let through = covered() ?? 0; rows = Array(rows.prefix { $0.seq <= through }) }
         guard !rows.isEmpty else { return 0 }
         // A row larger than any broker of the suite takes is not sent at all.
         let sendable = rows.prefix { $0.wireBytes <= maxRecordBytes }

@@ -108,6 +108,10 @@ public struct ServiceConfig: Sendable {
             if every < .seconds(1) || every > dedupeHorizon / 4 {
                 problems.append("DOUDI_CHECKPOINT_EVERY=\(text.prefix(20)) must be at least 1s and at most a quarter of DOUDI_DEDUPE_HORIZON (\(dedupeHorizon))")
             }
+            // Events wait for the checkpoint that holds them: the outbox's age would fail readiness.
+            if every * 2 > outboxMaxAge {
+                problems.append("DOUDI_CHECKPOINT_EVERY=\(text.prefix(20)) must be at most half of DOUDI_OUTBOX_MAX_AGE (\(outboxMaxAge)): events wait for the checkpoint that holds them")
+            }
             checkpointEvery = every
         }
         self.problems = problems

@@ -86,6 +86,7 @@ public struct ServiceRunner: Sendable {
             let c = TaskCheckpoints(service: processor.name, tasks: tasks, kafka: kafka, producer: producer,
                                     migrations: { [processor] in processor.registerMigrations(&$0) }, logger: logger)
             try await c.ensureTopic()
+            c.onCovered = { [wake] in wake.signal() }
             checkpoints = c
         }
         let continuity = LogContinuity(timeout: config.offsetCheckTimeout, tasks: tasks, prepare: checkpoints.map { (checkpoints: TaskCheckpoints) in
@@ -110,11 +111,14 @@ public struct ServiceRunner: Sendable {
         })
         let consumer = try KafkaConsumer(configuration: consumerConfig, logger: logger,
                                          startOffsets: continuity.startOffsets())
-        let relays = tasks.stores.enumerated().map { task, store in
-            OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
-                        service: processor.name, task: task,
-                        owned: { tasks.count == 1 || tasks.owned(by: consumer.assignment).contains(task) },
-                        lease: config.relayLease)
+        let checkpointing = checkpoints
+        let relays = tasks.stores.enumerated().map { (task: Int, store: ServiceStore) -> OutboxRelay in
+            var covered: (@Sendable () -> Int64?)?
+            if let checkpointing { covered = { checkpointing.covered(task: task) } }
+            return OutboxRelay(store: store, producer: producer, metrics: metrics, health: health, wake: wake, logger: logger,
+                               service: processor.name, task: task,
+                               owned: { tasks.count == 1 || tasks.owned(by: consumer.assignment).contains(task) },
+                               lease: config.relayLease, covered: covered)
         }
         let pipeline = Pipeline(
             loop: ConsumerLoop(processor: processor, consumer: consumer, tasks: tasks, metrics: metrics, health: health,

@@ -17,7 +17,9 @@ import Store
 /// file had applied, its count of writes from outside the consumer (`runtime_writes`) and its
 /// migrations. The owner of a task checkpoints it as soon as it owns it, then every
 /// `DOUDI_CHECKPOINT_EVERY` when it changed, and at least every `republishEvery` (so that the
-/// topic's retention never leaves a task without one). A replica assigned a task reads the newest
+/// topic's retention never leaves a task without one). The task's outbox is published only as far
+/// as a published checkpoint holds it (`covered`): every event on the broker then comes from a
+/// state a takeover restores, so the new owner can take back what it no longer decides. A replica assigned a task reads the newest
 /// manifest; only when it is ahead of the replica's own file does it fetch the chunks and install
 /// them, in one transaction; it then starts the task's partitions at the file's offsets.
 ///
@@ -82,6 +84,19 @@ public final class TaskCheckpoints: @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var lastTaken: [Int: (position: Position, at: ContinuousClock.Instant)] = [:]
+    private var coveredThrough: [Int: Int64] = [:]
+    /// Called when more of a task's outbox may be published.
+    var onCovered: @Sendable () -> Void = {}
+
+    /// The last outbox row of `task` that a published checkpoint holds (or that an installed one
+    /// brought): the relay publishes no further, so that every event on the broker comes from a
+    /// state a takeover restores, which can then take it back if it no longer decides it.
+    public func covered(task: Int) -> Int64? { lock.withLock { coveredThrough[task] } }
+
+    private func cover(_ task: Int, through seq: Int64) {
+        lock.withLock { coveredThrough[task] = max(coveredThrough[task] ?? 0, seq) }
+        onCovered()
+    }
 
     public init(service: String, tasks: TaskStores, kafka: KafkaConfiguration, producer: KafkaProducer,
                 migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void, logger: Logger) {
@@ -125,21 +140,23 @@ public final class TaskCheckpoints: @unchecked Sendable {
         let store = tasks.stores[task]
         let file = "\(store.path).checkpoint-\(UUID().uuidString.lowercased())"
         defer { Self.remove(file) }
-        let (position, migrations) = try await offPool { () throws -> (Position, [String]) in
+        let (position, migrations, outboxThrough) = try await offPool { () throws -> (Position, [String], Int64) in
             try Self.createPrivate(file)
             let copy = try DatabaseQueue(path: file)
             try store.pool.backup(to: copy)
             let read = try copy.read { db in
                 (Position(offsets: try Self.offsets(db, task: task, of: self.tasks), writes: try LocalWrites.count(db)),
-                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                 try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM runtime_outbox") ?? 0)
             }
             try copy.close()
             return read
         }
-        if position.offsets.isEmpty && position.writes == 0 { return nil }
+        if position.offsets.isEmpty && position.writes == 0 && outboxThrough == 0 { return nil }
         let unchanged = lock.withLock { () -> Bool in
             guard let last = lastTaken[task] else { return false }
             return last.position == position && ContinuousClock.now - last.at < Self.republishEvery
+                && (coveredThrough[task] ?? 0) >= outboxThrough
         }
         if unchanged { return nil }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
@@ -162,6 +179,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
         try await producer.send(OutgoingMessage(topic: topic, key: Array("manifest".utf8), value: Array(try JSONEncoder().encode(manifest)),
                                                 headers: [KafkaHeader("doudi_checkpoint", id)], partition: Int32(task)))
         lock.withLock { lastTaken[task] = (position, .now) }
+        cover(task, through: outboxThrough)
         return manifest
     }
 
@@ -286,6 +304,8 @@ public final class TaskCheckpoints: @unchecked Sendable {
         let outcome = try await offPool { try Self.install(file, task: task, into: store, tasks: tasks, migrations: migrations) }
         switch outcome {
         case .installed:
+            // What the checkpoint's outbox holds was covered by it: it may go.
+            cover(task, through: try await store.pool.read { try Int64.fetchOne($0, sql: "SELECT coalesce(max(seq), 0) FROM runtime_outbox") ?? 0 })
             logger.notice("task restored from a checkpoint", metadata: ["task": "\(task)", "checkpoint": "\(manifest.id)",
                                                                         "offsets": "\(manifest.offsets)", "writes": "\(manifest.writes)",
                                                                         "bytes": "\(manifest.bytes)"])
@@ -301,10 +321,11 @@ public final class TaskCheckpoints: @unchecked Sendable {
     /// migrated forward), then, in one transaction of the store, replaces every table but the
     /// replica's own marks with the checkpoint's if the checkpoint is ahead of the store (the
     /// comparison reads both files in that transaction, so a batch committed meanwhile is either
-    /// counted or finds its inputs applied). The outbox and the access records of both are kept:
-    /// the checkpoint's outbox rows are appended after the store's (a relay round in flight deletes
-    /// only rows it read), the store's own are still sent (events that happened, recognised
-    /// downstream if sent before).
+    /// counted or finds its inputs applied). The store's outbox rows are the discarded state's
+    /// decisions, never published unless a checkpoint the new one descends from held them: they
+    /// go, but for its access records (`audit.access`: reads that happened), kept with the
+    /// checkpoint's rows appended after them (a relay round in flight deletes only rows it read);
+    /// the access log keeps both copies' records.
     static func install(_ file: String, task: Int, into store: ServiceStore, tasks: TaskStores,
                         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void) throws -> Restored {
         var known = DatabaseMigrator()
@@ -329,6 +350,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
                     try db.execute(sql: "DELETE FROM main.\(quoted)")
                     try db.execute(sql: "INSERT INTO main.\(quoted) SELECT * FROM checkpoint.\(quoted)")
                 }
+                try db.execute(sql: "DELETE FROM main.runtime_outbox WHERE topic != ?", arguments: [Topics.name(.auditAccess)])
                 try db.execute(sql: """
                     INSERT INTO main.runtime_outbox(topic, key, value, headers, event_id)
                     SELECT topic, key, value, headers, event_id FROM checkpoint.runtime_outbox ORDER BY seq

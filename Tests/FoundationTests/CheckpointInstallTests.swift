@@ -1,3 +1,4 @@
+import DoudiDomain
 import Envelope
 import Foundation
 import GRDB
@@ -9,8 +10,8 @@ import XCTest
 /// What installing a task's checkpoint does to a replica's own file (docs/scaling.md, "Replicas on
 /// separate machines: checkpoints"), on real SQLite files: a checkpoint replaces the state only
 /// when it has everything the file has and more — offsets and writes from outside the consumer
-/// (HTTP, schedulers) — and the file's own outbox rows and access records are kept beside the
-/// checkpoint's.
+/// (HTTP, schedulers) — and the file's own decisions give way to the checkpoint's while its access
+/// records are kept.
 final class CheckpointInstallTests: XCTestCase {
     static let sealer = try! Sealer.fromEnvironment(["DOUDI_MODE": "development"])
 
@@ -31,6 +32,8 @@ final class CheckpointInstallTests: XCTestCase {
             for _ in 0..<writes { try LocalWrites.increment(db) }
             try Outbox.enqueue(db, topic: "out", key: nil, value: Array("v".utf8), headers: [], eventID: outbox, sealer: store.sealer)
             if let access {
+                try Outbox.enqueue(db, topic: Topics.name(.auditAccess), key: nil, value: Array("a".utf8), headers: [], eventID: access,
+                                   sealer: store.sealer)
                 try db.execute(sql: """
                     INSERT INTO runtime_access_log(access_id, accessed_at, actor, role, resource, resource_id, region_code, purpose, decision)
                     VALUES (?, '2026-12-01T00:00:00Z', 'op', 'county', 'household', 'h1', NULL, 'test', 'granted')
@@ -66,8 +69,10 @@ final class CheckpointInstallTests: XCTestCase {
         try mine.pool.read { db in
             XCTAssertEqual(try Inbox.nextOffsets(db)["in"]?[0], 50)
             XCTAssertEqual(try LocalWrites.count(db), 2)
-            // The file's own row first (a relay round in flight deletes only what it read), then the checkpoint's.
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT event_id FROM runtime_outbox ORDER BY seq"), ["mine", "theirs"])
+            // The discarded state's decisions go (a checkpoint it did not reach never held them, so
+            // they were never published); its access records stay, first (a relay round in flight
+            // deletes only rows it read), then the checkpoint's rows.
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT event_id FROM runtime_outbox ORDER BY seq"), ["a-mine", "theirs", "a-theirs"])
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT access_id FROM runtime_access_log ORDER BY 1"), ["a-mine", "a-theirs"])
         }
     }
