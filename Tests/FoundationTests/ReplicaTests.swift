@@ -44,17 +44,8 @@ final class ReplicaTests: XCTestCase {
         let a = try h.start(extra: env.merging(["DOUDI_DATA_DIR": dirA]) { $1 }, replica: ".a")
         let b = try h.start(extra: env.merging(["DOUDI_DATA_DIR": dirB]) { $1 }, replica: ".b")
         defer { a.terminate(); b.terminate() }
-        let admin = try KafkaAdmin(configuration: TestBroker.kafka)
-        let joined = try await eventuallyAsync(timeout: .seconds(60)) {
-            try await admin.listGroups(h.group).first.map { $0.memberCount == 2 && $0.state == "Stable" } ?? false
-        }
-        XCTAssertTrue(joined, "both replicas joined\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
-        let producing = Task {
-            for chunk in stride(from: 300, to: count, by: 200) {
-                try await TestBroker.produce(Array(inputs[chunk..<min(chunk + 200, count)]), to: h.input)
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        try await bothJoined(h, a, b)
+        let producing = paced(inputs, from: 300, to: h.input)
         // The killed replica has applied a good part and checkpointed some of it.
         _ = try await eventually(timeout: .seconds(60)) {
             try applied(storesA) >= count / 4 && a.log.contains("checkpoint published")
@@ -73,13 +64,8 @@ final class ReplicaTests: XCTestCase {
         for (t, s) in storesB.enumerated() { XCTAssertEqual(try s.partitions(), [Int32(t)]) }
         XCTAssertTrue(b.log.contains("task restored from a checkpoint"), "the survivor took the killed replica's tasks over from their checkpoints\n\(b.log.suffix(3000))")
 
-        let out = try await TestBroker.readSettled(h.output, minimum: count)
-        let ids = out.compactMap { $0.header("ce_id") }
-        let expected = Set(inputs.map { EventID.derived($0.id, "demo.echoed.v1", "echo") })
-        XCTAssertEqual(Set(ids), expected, "every derived event is downstream, and no other")
-        var bodies: [String: [UInt8]] = [:]
-        for m in out { let id = m.header("ce_id")!; if let x = bodies[id] { XCTAssertEqual(x, m.value) } else { bodies[id] = m.value } }
-        print("replicas with their own directories: \(atKill) applied by the killed one, \(out.count) messages downstream, \(ids.count - Set(ids).count) identical re-sends")
+        let (messages, resent) = try await assertEveryDerivedEventDownstreamOnce(h, inputs)
+        print("replicas with their own directories: \(atKill) applied by the killed one, \(messages) messages downstream, \(resent) identical re-sends")
     }
 
     /// A data directory made for another task count is refused, as are a count other than 1 or the
@@ -136,19 +122,8 @@ final class ReplicaTests: XCTestCase {
         let b = try h.start(extra: env, replica: ".b")
         defer { a.terminate(); b.terminate() }
         // Both members in the group, each with some of the partitions.
-        let admin = try KafkaAdmin(configuration: TestBroker.kafka)
-        let joined = try await eventuallyAsync(timeout: .seconds(60)) {
-            try await admin.listGroups(h.group).first.map { $0.memberCount == 2 && $0.state == "Stable" } ?? false
-        }
-        XCTAssertTrue(joined, "both replicas joined\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
-        // The inputs arrive paced (200 every 100 ms), so the kill falls while inputs are still
-        // arriving and being applied, however fast the machine applies them.
-        let producing = Task {
-            for chunk in stride(from: first, to: count, by: 200) {
-                try await TestBroker.produce(Array(inputs[chunk..<min(chunk + 200, count)]), to: h.input)
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        try await bothJoined(h, a, b)
+        let producing = paced(inputs, from: first, to: h.input)
         _ = try await eventually(timeout: .seconds(60)) { try applied() >= count / 3 }
         a.kill9()
         let before = try applied()
@@ -174,14 +149,39 @@ final class ReplicaTests: XCTestCase {
         let tookOver = try await eventually(timeout: .seconds(30)) { b.log.contains("assigned=3 ") }
         XCTAssertTrue(tookOver, b.log.suffix(2000).description)
 
-        let out = try await TestBroker.readSettled(h.output, minimum: count)
+        let (messages, resent) = try await assertEveryDerivedEventDownstreamOnce(h, inputs)
+        print("replicas (\(tasks) task(s)): \(before) of \(count) applied at the kill, \(messages) messages downstream, \(resent) identical re-sends")
+    }
+
+    /// Both replicas are members of the group (the group is stable with two).
+    private func bothJoined(_ h: NoopHarness, _ a: ServiceProcess, _ b: ServiceProcess) async throws {
+        let admin = try KafkaAdmin(configuration: TestBroker.kafka)
+        let joined = try await eventuallyAsync(timeout: .seconds(60)) {
+            try await admin.listGroups(h.group).first.map { $0.memberCount == 2 && $0.state == "Stable" } ?? false
+        }
+        XCTAssertTrue(joined, "both replicas joined\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
+    }
+
+    /// The inputs from `first` on, paced (200 every 100 ms), so that a kill falls while inputs are
+    /// still arriving and being applied, however fast the machine applies them.
+    private func paced(_ inputs: [CloudEvent], from first: Int, to topic: String) -> Task<Void, any Error> {
+        Task {
+            for chunk in stride(from: first, to: inputs.count, by: 200) {
+                try await TestBroker.produce(Array(inputs[chunk..<min(chunk + 200, inputs.count)]), to: topic)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// Every input's echo is downstream, no other event is, and a re-sent one has the same bytes.
+    /// Returns the messages read and how many were re-sends.
+    private func assertEveryDerivedEventDownstreamOnce(_ h: NoopHarness, _ inputs: [CloudEvent]) async throws -> (messages: Int, resent: Int) {
+        let out = try await TestBroker.readSettled(h.output, minimum: inputs.count)
         let ids = out.compactMap { $0.header("ce_id") }
-        let expected = Set(inputs.map { EventID.derived($0.id, "demo.echoed.v1", "echo") })
-        XCTAssertEqual(Set(ids).count, count, "every derived event is downstream")
-        XCTAssertTrue(Set(ids).isSubset(of: expected), "and no other")
+        XCTAssertEqual(Set(ids), Set(inputs.map { EventID.derived($0.id, "demo.echoed.v1", "echo") }), "every derived event is downstream, and no other")
         var bodies: [String: [UInt8]] = [:]
         for m in out { let id = m.header("ce_id")!; if let x = bodies[id] { XCTAssertEqual(x, m.value) } else { bodies[id] = m.value } }
-        print("replicas (\(tasks) task(s)): \(before) of \(count) applied at the kill, \(out.count) messages downstream, \(ids.count - Set(ids).count) identical re-sends")
+        return (out.count, ids.count - Set(ids).count)
     }
 }
 

@@ -197,20 +197,11 @@ final class RouterOrderTests: XCTestCase {
         var revised = w
         revised.revision = 1
         revised.needs[0].reason = "serious illness, larger expense"
-        let member = Member(relation: .self, name: "Name-7", idNumber: "ID-7", health: .seriousIllness, occupation: .farming, personKey: person)
-        let profile = HouseholdProfile(householdId: "hh-7", version: 1, regionCode: "140105001", area: .urban, members: [member],
-                                       channels: [.historical], sourceSubmissions: ["s7"], programs: [], flags: [],
-                                       collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
-        let registry: Delivery = (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-hh-7-v1", "2024-03-01", key: "hh-7", profile))
+        let registry = Self.registry("hh-7", person: person, name: "Name-7", health: .seriousIllness, occupation: .farming)
         let first = Self.warningEvent(w, day: "2024-03-01")
         var second = Self.warningEvent(revised, day: "2024-03-10")
         second.event = Self.event(.monitoringWarning, "ev-w7-r1", "2024-03-10", key: "hh-7", revised)
 
-        func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
-            let p = try InProcessPipeline(RouterProcessor())
-            for d in order { try p.deliver([d]) }
-            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
-        }
         let known = try referrals([registry, first, second])
         XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
         let waited = try referrals([first, second, registry])
@@ -233,26 +224,33 @@ final class RouterOrderTests: XCTestCase {
         var resolved = w
         resolved.status = .resolved
         resolved.resolvedAt = "2024-03-05"
-        let member = Member(relation: .self, name: "Name-8", idNumber: "ID-8", health: .healthy, occupation: .unemployed, personKey: person)
-        let profile = HouseholdProfile(householdId: "hh-8", version: 1, regionCode: "140105001", area: .urban, members: [member],
-                                       channels: [.historical], sourceSubmissions: ["s8"], programs: [], flags: [],
-                                       collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
-        let registry: Delivery = (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-hh-8-v1", "2024-03-01", key: "hh-8", profile))
+        let registry = Self.registry("hh-8", person: person, name: "Name-8", health: .healthy, occupation: .unemployed)
         let open = Self.warningEvent(w, day: "2024-03-01")
         var closing = Self.warningEvent(resolved, day: "2024-03-05")
         closing.event = Self.event(.monitoringWarning, "ev-w8-resolved", "2024-03-05", key: "hh-8", resolved)
 
-        func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
-            let p = try InProcessPipeline(RouterProcessor())
-            for d in order { try p.deliver([d]) }
-            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
-        }
         let known = try referrals([registry, open, closing])
         XCTAssertEqual(known.map(\.referral.status), [.sent, .withdrawn], "sent, then withdrawn undecided at the resolution")
         let waited = try referrals([open, closing, registry])
         XCTAssertEqual(waited.map(\.time), known.map(\.time))
         XCTAssertEqual(waited.map(\.referral), known.map(\.referral), "the same referral and the same withdrawal, whatever came first")
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-8", "with the person's identity")
+    }
+
+    /// The referrals a router publishes when the deliveries arrive in `order`, with their times.
+    func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
+        let p = try InProcessPipeline(RouterProcessor())
+        for d in order { try p.deliver([d]) }
+        return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+    }
+
+    /// A household of one member, `person`, as the registry publishes it.
+    static func registry(_ household: String, person: String, name: String, health: Health, occupation: Occupation) -> Delivery {
+        let member = Member(relation: .self, name: name, idNumber: "ID-\(household)", health: health, occupation: occupation, personKey: person)
+        let profile = HouseholdProfile(householdId: household, version: 1, regionCode: "140105001", area: .urban, members: [member],
+                                       channels: [.historical], sourceSubmissions: ["s-\(household)"], programs: [], flags: [],
+                                       collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
+        return (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-\(household)-v1", "2024-03-01", key: household, profile))
     }
 
     /// A re-delivered batch (the consumer restarted before committing) changes nothing.
