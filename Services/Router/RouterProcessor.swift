@@ -55,10 +55,14 @@ struct RouterProcessor: EventProcessor {
         let db = context.db
         var out: [OutgoingEvent] = []
         for held in try ReferralStore.takeHeld(db) {
-            // Still waiting for a referral's people: held on (`people` sends the referral first).
-            if try !waitingReferrals(of: held.warning, db).isEmpty {
+            // Still waiting for a referral's people, and the registry has more to read: held on
+            // (`people` sends the referral first). Read to its end, the people are not coming.
+            if !context.readToEnd(Topics.registryHouseholds), try !waitingReferrals(of: held.warning, db).isEmpty {
                 try ReferralStore.hold(db, held.warning, time: held.time, causeID: held.causeID)
                 continue
+            }
+            for r in planner.referrals(for: { var w = held.warning; w.status = .open; return w }()) {
+                try ReferralStore.stopWaiting(db, referralId: r.referralId)
             }
             var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: held.warning.warningId))
             // Its amendments were sent when it was read; only what rests on the outcomes waited.
@@ -99,8 +103,11 @@ struct RouterProcessor: EventProcessor {
         // A later state of the warning replaces a resolution held for an earlier one.
         try ReferralStore.release(db, warningId: warning.warningId)
         // A resolution reaches referrals still waiting for their people once they are sent: held
-        // until then, as if the people had been known when the warning opened (Convergence).
-        let waiting = warning.status == .resolved ? try waitingReferrals(of: warning, db) : []
+        // until then, as if the people had been known when the warning opened (Convergence) — while
+        // the registry is not read to its end (a person it does not name when read to its end is
+        // not coming: the referral is dropped, as before).
+        let waiting = warning.status == .resolved && !context.readToEnd(Topics.registryHouseholds)
+            ? try waitingReferrals(of: warning, db) : []
         if warning.status == .resolved {
             if context.readToEnd(Topics.assistanceOutcomes) && waiting.isEmpty {
                 out += try resolve(warning, withdraw: plan.withdraw, ledger: &ledger, origin: origin, touched: &touched)

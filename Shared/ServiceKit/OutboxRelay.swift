@@ -1,3 +1,5 @@
+import DoudiDomain
+import Envelope
 import Foundation
 import Kafka
 import Logging
@@ -95,7 +97,11 @@ final class OutboxRelay: Sendable {
         health.outboxHead(seq: rows.first?.seq, task: task)
         // Only what a published checkpoint holds: a takeover then restores a state that knows every
         // event published (it can take back what it no longer decides; docs/scaling.md).
-        if let covered { let through = covered() ?? 0; rows = Array(rows.prefix { $0.seq <= through }) }
+        // Access records are not decisions: they go at once (install keeps them, TaskCheckpoints).
+        if let covered {
+            let through = covered() ?? 0, audit = Topics.name(.auditAccess)
+            rows = rows.filter { $0.seq <= through || $0.topic == audit }
+        }
         guard !rows.isEmpty else { return 0 }
         // A row larger than any broker of the suite takes is not sent at all.
         let sendable = rows.prefix { $0.wireBytes <= maxRecordBytes }
@@ -111,7 +117,11 @@ final class OutboxRelay: Sendable {
         let delivered = failed ?? sendable.count
         if delivered > 0 {
             let last = sendable[sendable.startIndex + delivered - 1].seq
-            try await store.pool.write { db in try Outbox.remove(db, throughSeq: last) }
+            // With checkpoints the rows sent need not be the outbox's head: exactly those go.
+            let sent = covered == nil ? nil : sendable.prefix(delivered).map(\.seq)
+            try await store.pool.write { db in
+                if let sent { try Outbox.remove(db, seqs: sent) } else { try Outbox.remove(db, throughSeq: last) }
+            }
             metrics.published.increment(by: Int64(delivered))
             metrics.outboxBacklog.set(Int64(backlog - delivered))
         }

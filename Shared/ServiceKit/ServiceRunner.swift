@@ -99,8 +99,9 @@ public struct ServiceRunner: Sendable {
                     Task {
                         do { _ = try await checkpoints.restore(task: task) }
                         catch {
-                            // Not the live store's failure (a broker read, the temporary copy): logged, not fatal.
-                            logger.warning("restoring a task from its checkpoint failed; it continues from this replica's file",
+                            // Not the live store's failure (a broker read, the temporary copy): logged, not
+                            // fatal; the task publishes nothing until a restore succeeds (TaskCheckpoints).
+                            logger.warning("restoring a task from its checkpoint failed; it publishes nothing until a retry succeeds",
                                            metadata: ["task": "\(task)", "error": "\(error)"])
                         }
                         done.signal()
@@ -244,8 +245,13 @@ struct Pipeline: Service {
                         defer { consumerDone.set() }
                         try await loop.run(shouldStop: { stop.isSet })
                     }
-                    for relay in relays { group.addTask { await relay.run(shouldStop: { consumerDone.isSet }) } }
-                    if let checkpoints { group.addTask { await publishCheckpoints(checkpoints, until: consumerDone) } }
+                    // With checkpoints, the relays drain what the last checkpoint (taken as the replica stops) covers.
+                    let checkpointsDone = Flag()
+                    if checkpoints == nil { checkpointsDone.set() }
+                    for relay in relays { group.addTask { await relay.run(shouldStop: { consumerDone.isSet && checkpointsDone.isSet }) } }
+                    if let checkpoints {
+                        group.addTask { await publishCheckpoints(checkpoints, until: consumerDone); checkpointsDone.set() }
+                    }
                     group.addTask {
                         var lastPrune = ContinuousClock.now - .seconds(3600)
                         while !consumerDone.isSet {
@@ -297,6 +303,11 @@ struct Pipeline: Service {
         while !done.isSet {
             try? await Task.sleep(for: .milliseconds(100))
             let now = tasks.owned(by: consumer.assignment)
+            // A task whose restore failed (or met a later version's checkpoint) is tried again.
+            for task in checkpoints.unrestored.intersection(now).sorted() where ContinuousClock.now - last >= checkpointEvery {
+                do { _ = try await checkpoints.restore(task: task) }
+                catch { logger.warning("restoring a task from its checkpoint failed again", metadata: ["task": "\(task)", "error": "\(error)"]) }
+            }
             // A task just taken over is checkpointed at once (it may have been rebuilt from its log).
             let new = now.subtracting(owned)
             owned = now

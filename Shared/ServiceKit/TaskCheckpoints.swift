@@ -85,13 +85,19 @@ public final class TaskCheckpoints: @unchecked Sendable {
     private let lock = NSLock()
     private var lastTaken: [Int: (position: Position, at: ContinuousClock.Instant)] = [:]
     private var coveredThrough: [Int: Int64] = [:]
+    private var unrestoredTasks: Set<Int> = []
+
+    /// Tasks whose last restore failed or met a checkpoint of a later version: this replica's file
+    /// may be behind what was published, so it neither checkpoints them nor publishes their outbox
+    /// until a restore succeeds (readiness then fails on the outbox's age, saying why).
+    public var unrestored: Set<Int> { lock.withLock { unrestoredTasks } }
     /// Called when more of a task's outbox may be published.
     var onCovered: @Sendable () -> Void = {}
 
     /// The last outbox row of `task` that a published checkpoint holds (or that an installed one
     /// brought): the relay publishes no further, so that every event on the broker comes from a
     /// state a takeover restores, which can then take it back if it no longer decides it.
-    public func covered(task: Int) -> Int64? { lock.withLock { coveredThrough[task] } }
+    public func covered(task: Int) -> Int64? { lock.withLock { unrestoredTasks.contains(task) ? nil : coveredThrough[task] } }
 
     private func cover(_ task: Int, through seq: Int64) {
         lock.withLock { coveredThrough[task] = max(coveredThrough[task] ?? 0, seq) }
@@ -137,6 +143,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
     /// replica's: a replica that lost it meanwhile must not publish an older state last.
     @discardableResult
     public func take(task: Int, stillOwned: @Sendable () -> Bool = { true }) async throws -> Manifest? {
+        if unrestored.contains(task) { return nil }
         let store = tasks.stores[task]
         let file = "\(store.path).checkpoint-\(UUID().uuidString.lowercased())"
         defer { Self.remove(file) }
@@ -285,6 +292,13 @@ public final class TaskCheckpoints: @unchecked Sendable {
     /// Installs the newest checkpoint of `task` when it is ahead of this replica's file. The
     /// manifest is compared first: the chunks are fetched only when they are needed.
     public func restore(task: Int) async throws -> Restored {
+        lock.withLock { _ = unrestoredTasks.insert(task) }
+        let outcome = try await restoreOnce(task: task)
+        if outcome != .otherVersion { lock.withLock { _ = unrestoredTasks.remove(task) } }
+        return outcome
+    }
+
+    private func restoreOnce(task: Int) async throws -> Restored {
         guard let newest = try await newestManifest(task: task) else { return .none }
         let store = tasks.stores[task], tasks = tasks
         let local = try await store.pool.read { db in

@@ -50,6 +50,11 @@ public enum Outbox {
         try db.executeCached(sql: "DELETE FROM runtime_outbox WHERE seq <= ?", arguments: [seq])
     }
 
+    /// Deletes exactly these rows (a relay that sent rows other than the outbox's head).
+    public static func remove(_ db: Database, seqs: [Int64]) throws {
+        for seq in seqs { try db.executeCached(sql: "DELETE FROM runtime_outbox WHERE seq = ?", arguments: [seq]) }
+    }
+
     /// Deletes one row (the relay's quarantine of a record no broker will take).
     public static func remove(_ db: Database, seq: Int64) throws {
         try db.execute(sql: "DELETE FROM runtime_outbox WHERE seq = ?", arguments: [seq])

@@ -65,6 +65,28 @@ final class ProgramsRedecisionTests: XCTestCase {
         XCTAssertEqual(Set(published.map(\.outcomeId)).count, published.count, "ids stay distinct")
     }
 
+    /// Superseded, sent again (an intermediate state of its warning, read during a rebuild) and
+    /// granted again, then superseded again: the second grant is taken back too. The second
+    /// withdrawal had the first one's id, which the handler took for a re-delivery, so the grant
+    /// stood (found by ConvergenceTests run D). A re-delivered supersede still publishes nothing.
+    func testASecondSupersedeTakesBackTheSecondGrant() {
+        let wide = referral(["pk-a", "pk-b"], revision: nil, basis: "b-wide")
+        var published = publish(education.decision(referral: wide, history: [:], on: ProgramsFixture.day).outcomes, wide)
+        published += education.superseded(referral: wide, earlier: published, on: later)
+        XCTAssertEqual(standing(published), [:])
+        var again = wide
+        again.revision = 1; again.basis = "b-again"
+        published += publish(education.redecision(referral: again, earlier: published, history: [:], on: later).outcomes, again)
+        XCTAssertFalse(standing(published).isEmpty, "decided again: a grant stands")
+        let second = education.superseded(referral: again, earlier: published, on: later)
+        XCTAssertFalse(second.isEmpty)
+        XCTAssertTrue(second.allSatisfy { o in !published.contains { $0.outcomeId == o.outcomeId } }, "new ids: the handler publishes them")
+        published += second
+        XCTAssertEqual(standing(published), [:], "nothing stands of a referral that never held")
+        XCTAssertEqual(Set(published.map(\.outcomeId)).count, published.count, "ids stay distinct")
+        XCTAssertTrue(education.superseded(referral: again, earlier: published, on: later).isEmpty, "read again, it publishes nothing")
+    }
+
     func testTheSameRevisionDecidedAgainPublishesNothingNew() {
         let r = referral(["pk-a"], revision: nil, basis: "b1")
         let first = publish(education.decision(referral: r, history: [:], on: ProgramsFixture.day).outcomes, r)

@@ -237,9 +237,11 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-8", "with the person's identity")
     }
 
-    /// The referrals a router publishes when the deliveries arrive in `order`, with their times.
+    /// The referrals a router publishes when the deliveries arrive in `order`, with their times. The
+    /// registry holds one version from the start (a replay, or a takeover reading it late).
     func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
         let p = try InProcessPipeline(RouterProcessor())
+        p.topicEnds[Topics.registryHouseholds] = 1
         for d in order { try p.deliver([d]) }
         return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
     }
@@ -251,6 +253,27 @@ final class RouterOrderTests: XCTestCase {
                                        channels: [.historical], sourceSubmissions: ["s-\(household)"], programs: [], flags: [],
                                        collectedAt: "2024-03-01T10:00:00+08:00", updatedAt: "2024-03-01T10:00:00+08:00")
         return (Topics.registryHouseholds, Self.event(.registryHousehold, "ev-\(household)-v1", "2024-03-01", key: household, profile))
+    }
+
+    /// A person the registry, read to its end, does not name is not coming: the resolution is not
+    /// held for them, and their waiting referral is dropped (nothing is sent for a warning that no
+    /// longer stands).
+    func testAResolutionIsNotHeldForAPersonTheRegistryReadToItsEndDoesNotName() throws {
+        var w = Self.warning("w9", household: "hh-9", opened: "2024-03-01", due: "2024-03-08")
+        w.needs = [Need(domain: .employment, personKey: String(repeating: "9", count: 64), reason: "unemployed", clause: "§4.2.4")]
+        var resolved = w
+        resolved.status = .resolved
+        resolved.resolvedAt = "2024-03-05"
+        var closing = Self.warningEvent(resolved, day: "2024-03-05")
+        closing.event = Self.event(.monitoringWarning, "ev-w9-resolved", "2024-03-05", key: "hh-9", resolved)
+        let p = try InProcessPipeline(RouterProcessor())
+        try p.deliver([Self.warningEvent(w, day: "2024-03-01")])
+        try p.deliver([closing])
+        XCTAssertTrue(p.published.filter { $0.event.type == EventType.referral.rawValue }.isEmpty)
+        try p.db.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM router_held_resolutions"), 0, "nothing held for ever")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM router_waiting_states"), 0)
+        }
     }
 
     /// A re-delivered batch (the consumer restarted before committing) changes nothing.

@@ -68,10 +68,12 @@ extension Classifier {
                                    reason: "relative of assistance staff or village official: review and record (备案)"))
         }
         if let exit = warnings.first(where: { $0.disposal == .noLongerEligible }) {
-            let programs = warnings.filter { $0.disposal == .noLongerEligible }
-                .flatMap { $0.needs.compactMap { $0.facts["program"] } }
+            // The programmes are the warning's needs, which its revisions keep current. A task is
+            // issued once under its id: listing them here fixed whichever were held when it was
+            // first issued, which depended on the order outcomes of one instant were read
+            // (ConvergenceTests run C: the same task id with two contents).
             tasks.append(task.make(.verifyExit, days: exit.deadlineDays,
-                                   reason: "verify before ending assistance (§3.4): \(programs.joined(separator: ","))"))
+                                   reason: "verify before ending assistance (§3.4): the programmes are the warning's needs"))
         }
         if let special = warnings.first(where: { $0.disposal == .specialHardship }) {
             tasks.append(task.make(.caseConference, days: special.deadlineDays,

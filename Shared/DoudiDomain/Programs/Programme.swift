@@ -194,8 +194,13 @@ extension Programme {
     public func superseded(referral: Referral, earlier: [Outcome], on date: CivilDate) -> [Outcome] {
         var last: [ProgramKey: Outcome] = [:]
         for o in earlier where o.status != .accepted { last[ProgramKey(o)] = o }
+        let used = Set(earlier.map(\.outcomeId))
         return last.sorted(by: { $0.key < $1.key }).filter { $0.value.status == .granted || $0.value.status == .denied }.enumerated().map { i, item in
-            Outcome(outcomeId: "out-\(referral.referralId)-superseded-\(i + 1)", referralId: referral.referralId,
+            // A referral superseded, sent again (an intermediate state of its warning) and decided
+            // again is superseded again: that withdrawal names the decision it takes back, as the
+            // first one's id already stands for another (and would be taken for a re-delivery).
+            let first = "out-\(referral.referralId)-superseded-\(i + 1)"
+            return Outcome(outcomeId: used.contains(first) ? "\(first)-of-\(item.value.outcomeId)" : first, referralId: referral.referralId,
                     warningId: referral.warningId, householdId: referral.householdId, domain: Self.domain, program: item.value.program,
                     status: .withdrawn, personKey: item.value.personKey, decidedAt: date.description,
                     reason: "superseded: a correction showed the warning behind this referral never held (§3.4)")
