@@ -249,8 +249,8 @@ func offsetsForTimes(_ rk: OpaquePointer, timestampMs: Int64, partitions: [Topic
     }
 }
 
-/// Runs a blocking librdkafka call off the cooperative pool.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs a blocking call (librdkafka's, a store backup, a file copy) off the cooperative pool.
+public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { c in
         DispatchQueue.global().async { c.resume(with: Result { try body() }) }
     }

@@ -147,7 +147,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
         let store = tasks.stores[task]
         let file = "\(store.path).checkpoint-\(UUID().uuidString.lowercased())"
         defer { Self.remove(file) }
-        let (position, migrations, outboxThrough) = try await offPool { () throws -> (Position, [String], Int64) in
+        let (position, migrations, outboxThrough) = try await blocking { () throws -> (Position, [String], Int64) in
             try Self.createPrivate(file)
             let copy = try DatabaseQueue(path: file)
             try store.pool.backup(to: copy)
@@ -315,7 +315,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
         try Self.createPrivate(file)
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         let migrations = migrations
-        let outcome = try await offPool { try Self.install(file, task: task, into: store, tasks: tasks, migrations: migrations) }
+        let outcome = try await blocking { try Self.install(file, task: task, into: store, tasks: tasks, migrations: migrations) }
         switch outcome {
         case .installed:
             // What the checkpoint's outbox holds was covered by it: it may go.
@@ -387,9 +387,3 @@ extension TaskCheckpoints.Restored {
     }
 }
 
-/// Runs blocking work (a store backup, a file copy) off the cooperative pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        DispatchQueue.global().async { c.resume(with: Result { try body() }) }
-    }
-}
