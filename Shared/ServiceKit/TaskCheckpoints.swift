@@ -168,15 +168,7 @@ public final class TaskCheckpoints: @unchecked Sendable {
         if unchanged { return nil }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
         let id = "\(Int64(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
-        let count = max(1, (bytes.count + Self.chunkBytes - 1) / Self.chunkBytes)
-        var chunks: [OutgoingMessage] = []
-        for i in 0..<count {
-            let part = Array(bytes[(i * Self.chunkBytes)..<min(bytes.count, (i + 1) * Self.chunkBytes)])
-            chunks.append(OutgoingMessage(topic: topic, key: Array("chunk".utf8),
-                                          value: store.sealer.seal(part, aad: Self.aad(service: service, task: task, id: id, chunk: i)),
-                                          headers: [KafkaHeader("doudi_checkpoint", id), KafkaHeader("doudi_chunk", "\(i)/\(count)")],
-                                          partition: Int32(task)))
-        }
+        let (count, chunks) = Self.chunks(of: bytes, id: id, service: service, task: task, topic: topic, sealer: store.sealer)
         let manifest = Manifest(id: id, service: service, task: task, taskCount: tasks.count, chunks: count, bytes: bytes.count,
                                 sha256: Self.hex(SHA256.hash(data: bytes)), offsets: position.offsets, writes: position.writes,
                                 migrations: migrations, takenAt: Timestamp.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
@@ -201,6 +193,21 @@ public final class TaskCheckpoints: @unchecked Sendable {
     }
 
     static func aad(service: String, task: Int, id: String, chunk: Int) -> String { "checkpoint/\(service)/\(task)/\(id)/\(chunk)" }
+
+    /// A checkpoint file's bytes as its sealed chunk records, each bound to its checkpoint, task and
+    /// position (so a chunk cannot stand in for another).
+    static func chunks(of bytes: [UInt8], id: String, service: String, task: Int, topic: String, sealer: Sealer,
+                       chunkBytes: Int = TaskCheckpoints.chunkBytes) -> (count: Int, records: [OutgoingMessage]) {
+        let count = max(1, (bytes.count + chunkBytes - 1) / chunkBytes)
+        let records = (0..<count).map { i in
+            OutgoingMessage(topic: topic, key: Array("chunk".utf8),
+                            value: sealer.seal(Array(bytes[(i * chunkBytes)..<min(bytes.count, (i + 1) * chunkBytes)]),
+                                               aad: aad(service: service, task: task, id: id, chunk: i)),
+                            headers: [KafkaHeader("doudi_checkpoint", id), KafkaHeader("doudi_chunk", "\(i)/\(count)")],
+                            partition: Int32(task))
+        }
+        return (count, records)
+    }
 
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
@@ -251,22 +258,33 @@ public final class TaskCheckpoints: @unchecked Sendable {
         return assemble(records, task: task)
     }
 
-    /// The newest manifest in `records` whose chunks are the records just before it, in order,
-    /// opening and matching their digest.
+    /// The newest manifest in `records` whose chunks are all among them, opening and matching its
+    /// digest. Chunks are found by their checkpoint's id and position, not by where they sit: two
+    /// replicas checkpointing one task at once (one of them about to learn it lost the task)
+    /// interleave their records, and neither checkpoint is damaged by that.
     func assemble(_ records: [KafkaMessage], task: Int) -> (Manifest, [UInt8])? {
-        let sealer = tasks.stores[task].sealer
-        for index in records.indices.reversed() {
-            let record = records[index]
+        Self.assemble(records, service: service, task: task, taskCount: tasks.count, sealer: tasks.stores[task].sealer, logger: logger)
+    }
+
+    static func assemble(_ records: [KafkaMessage], service: String, task: Int, taskCount: Int, sealer: Sealer,
+                         logger: Logger) -> (Manifest, [UInt8])? {
+        // checkpoint id → chunk position → the records carrying it (a re-send may repeat one).
+        var chunks: [String: [String: [KafkaMessage]]] = [:]
+        for record in records where record.key == Array("chunk".utf8) {
+            guard let id = record.header("doudi_checkpoint"), let position = record.header("doudi_chunk") else { continue }
+            chunks[id, default: [:]][position, default: []].append(record)
+        }
+        for record in records.sorted(by: { $0.offset > $1.offset }) {
             guard record.key == Array("manifest".utf8),
                   let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(record.value)),
-                  manifest.service == service, manifest.task == task, manifest.taskCount == tasks.count,
-                  index >= manifest.chunks else { continue }
+                  manifest.service == service, manifest.task == task, manifest.taskCount == taskCount, manifest.chunks > 0
+            else { continue }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(manifest.bytes)
             var complete = true
-            for (i, chunk) in records[(index - manifest.chunks)..<index].enumerated() {
-                guard chunk.header("doudi_checkpoint") == manifest.id, chunk.header("doudi_chunk") == "\(i)/\(manifest.chunks)",
-                      let part = try? sealer.open(chunk.value, aad: Self.aad(service: service, task: task, id: manifest.id, chunk: i))
+            for i in 0..<manifest.chunks {
+                let aad = Self.aad(service: service, task: task, id: manifest.id, chunk: i)
+                guard let part = chunks[manifest.id]?["\(i)/\(manifest.chunks)"]?.lazy.compactMap({ try? sealer.open($0.value, aad: aad) }).first
                 else { complete = false; break }
                 bytes += part
             }
@@ -305,9 +323,10 @@ public final class TaskCheckpoints: @unchecked Sendable {
             Position(offsets: try Self.offsets(db, task: task, of: tasks), writes: try LocalWrites.count(db))
         }
         guard Position(offsets: newest.manifest.offsets, writes: newest.manifest.writes).isAhead(of: local) == true else { return .local }
-        // Its chunks are the records just before it, unless another replica's records interleaved:
-        // then the window widens to the partition's start.
-        var found = try await complete(task: task, from: max(newest.low, newest.offset - Int64(newest.manifest.chunks) - 8), through: newest.offset)
+        // Its chunks are the records just before it; another replica checkpointing the task at the
+        // same moment may interleave as many of its own, so the window holds twice as many. Failing
+        // that (damaged, or further back), the window widens to the partition's start.
+        var found = try await complete(task: task, from: max(newest.low, newest.offset - 2 * Int64(newest.manifest.chunks) - 16), through: newest.offset)
         if found == nil { found = try await complete(task: task, from: newest.low, through: newest.offset) }
         guard let (manifest, bytes) = found else { return .none }
         let file = "\(store.path).restore-\(manifest.id)"

@@ -1,7 +1,10 @@
+import Crypto
 import DoudiDomain
 import Envelope
 import Foundation
 import GRDB
+import Kafka
+import Logging
 @testable import ServiceKit
 import Store
 import TestSupport
@@ -117,6 +120,49 @@ final class CheckpointInstallTests: XCTestCase {
         })
         try later.pool.write { db in try Inbox.setNextOffset(db, topic: "in", partition: 0, next: 99) }
         XCTAssertEqual(try install(try checkpoint(of: later), into: mine), .otherVersion)
+    }
+
+    /// Two replicas checkpointing one task at the same moment (one about to learn it lost the
+    /// task) interleave their records on the partition: each checkpoint is still whole, found by
+    /// its id and positions; one missing a chunk or with a chunk of another checkpoint in its place
+    /// gives way to an earlier one.
+    func testChunksAreFoundByTheirCheckpointNotTheirPlace() throws {
+        let topic = "runtime.checkpoints.test", logger = Logger(label: "test")
+        func records(_ bytes: [UInt8], id: String) -> (chunks: [OutgoingMessage], manifest: OutgoingMessage) {
+            let (count, chunks) = TaskCheckpoints.chunks(of: bytes, id: id, service: "test", task: 1, topic: topic,
+                                                         sealer: Self.sealer, chunkBytes: 4)
+            let manifest = TaskCheckpoints.Manifest(id: id, service: "test", task: 1, taskCount: 3, chunks: count, bytes: bytes.count,
+                                                    sha256: TaskCheckpoints.hex(SHA256.hash(data: bytes)), offsets: [:], writes: 0,
+                                                    migrations: [], takenAt: "2026-12-01T00:00:00Z")
+            return (chunks, OutgoingMessage(topic: topic, key: Array("manifest".utf8), value: Array(try! JSONEncoder().encode(manifest)),
+                                            headers: [KafkaHeader("doudi_checkpoint", id)], partition: 1))
+        }
+        func log(_ messages: [OutgoingMessage]) -> [KafkaMessage] {
+            messages.enumerated().map { KafkaMessage(topic: topic, partition: 1, offset: Int64($0.offset), key: $0.element.key,
+                                                     value: $0.element.value, headers: $0.element.headers) }
+        }
+        func assemble(_ log: [KafkaMessage]) -> (String, [UInt8])? {
+            TaskCheckpoints.assemble(log, service: "test", task: 1, taskCount: 3, sealer: Self.sealer, logger: logger).map { ($0.0.id, $0.1) }
+        }
+        let a = records(Array("checkpoint of replica A".utf8), id: "a"), b = records(Array("B's, taken at once".utf8), id: "b")
+        XCTAssertEqual(a.chunks.count, 6)
+        // A's and B's chunks alternate, then both manifests: the newest (B's) is whole.
+        var interleaved: [OutgoingMessage] = []
+        for i in 0..<max(a.chunks.count, b.chunks.count) {
+            if i < a.chunks.count { interleaved.append(a.chunks[i]) }
+            if i < b.chunks.count { interleaved.append(b.chunks[i]) }
+        }
+        XCTAssertEqual(assemble(log(interleaved + [a.manifest, b.manifest]))?.0, "b")
+        XCTAssertEqual(assemble(log(interleaved + [a.manifest, b.manifest]))?.1, Array("B's, taken at once".utf8))
+        XCTAssertEqual(assemble(log(interleaved + [b.manifest, a.manifest]))?.1, Array("checkpoint of replica A".utf8))
+        // B lost a chunk: A's, earlier, is taken.
+        let lost = interleaved.filter { $0.headers.map(\.stringValue) != ["b", "2/5"] }
+        XCTAssertEqual(assemble(log(lost + [a.manifest, b.manifest]))?.0, "a")
+        // A chunk of A relabelled as B's does not open under B's binding.
+        var forged = b.chunks
+        forged[0].value = a.chunks[0].value
+        XCTAssertEqual(assemble(log(a.chunks + forged + [a.manifest, b.manifest]))?.0, "a")
+        XCTAssertNil(assemble(log(b.chunks.dropLast() + [b.manifest])))
     }
 
     func testPositions() {
