@@ -108,10 +108,11 @@ final class ConsumerLoop: Sendable {
     }
 
     /// `finishBatch` with no batch, in every task this replica owns: work that waited for a topic
-    /// to be read to its end.
+    /// to be read to its end. A replica assigned nothing owns no task, not even the one of a single
+    /// store (with checkpoints its file is a stale copy; shared, another replica owns it).
     private func finishIdle() async throws {
         let processor = processor, source = source, progress = progress, tasks = tasks
-        let owned = tasks.count == 1 ? [0] : tasks.owned(by: consumer.assignment).sorted()
+        let owned = tasks.owned(by: consumer.assignment).sorted()
         for task in owned {
             let store = tasks.stores[task], sealer = store.sealer
             let count: Int
