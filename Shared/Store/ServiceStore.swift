@@ -12,6 +12,8 @@ public final class ServiceStore: Sendable {
     public let pool: DatabasePool
     public let path: String
     public let sealer: Sealer
+    /// The writer connection's page cache, at most (KiB).
+    static let writerCacheKiB = 64 * 1024
 
     /// - Parameters:
     ///   - synchronousFull: `synchronous=FULL` makes a commit survive power loss, not only a crash;
@@ -28,6 +30,11 @@ public final class ServiceStore: Sendable {
         let functions = Self.sealingFunctions(self.sealer)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
+            // The writer reads the rows it is about to change: with SQLite's default page cache
+            // (2 MiB) against a classifier or matcher store of hundreds of megabytes, most of those
+            // reads went back to the kernel (docs/benchmarks.md, "A larger page cache"). Pages are
+            // allocated as they are used, so a small store stays small in memory.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
             for f in functions { db.add(function: f) }
         }
         // SQLite creates the database (and then its -wal and -shm, with the database's mode) under
