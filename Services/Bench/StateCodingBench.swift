@@ -6,8 +6,10 @@ import Envelope
 import Foundation
 import Store
 
-/// Returns microseconds per decode + encode of one history: (JSON, StateCoding), and the mean sizes.
-func stateCodingBench(households: Int = 2_000, rounds: Int = 5) throws -> (json: Double, binary: Double, jsonBytes: Int, binaryBytes: Int) {
+/// Returns microseconds per decode + encode of one history: (JSON, StateCoding), the mean sizes,
+/// and microseconds per encode alone: the tree encoder against the stream encoder StateCoding uses.
+func stateCodingBench(households: Int = 2_000, rounds: Int = 5) throws
+    -> (json: Double, binary: Double, jsonBytes: Int, binaryBytes: Int, treeEncode: Double, streamEncode: Double) {
     let histories = (0..<households).map { i -> HouseholdHistory in
         var p = syntheticHousehold(i)
         p.asOf = "2026-10-01T09:00:00+08:00"
@@ -33,5 +35,8 @@ func stateCodingBench(households: Int = 2_000, rounds: Int = 5) throws -> (json:
     let binary = try time {
         for blob in binaryBlobs { _ = try StateCoding.encode(try StateCoding.decode(HouseholdHistory.self, from: blob)) }
     }
-    return (json, binary, jsonBlobs.reduce(0) { $0 + $1.count } / households, binaryBlobs.reduce(0) { $0 + $1.count } / households)
+    let tree = try time { for h in histories { _ = try StateCoding.encodeAsTree(h) } }
+    let stream = try time { for h in histories { _ = try StateCoding.encode(h) } }
+    return (json, binary, jsonBlobs.reduce(0) { $0 + $1.count } / households, binaryBlobs.reduce(0) { $0 + $1.count } / households,
+            tree, stream)
 }

@@ -15,6 +15,22 @@ public enum StateCoding {
     static let magic: [UInt8] = [0xD5, 0x01]
 
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        // Written as it goes (StateStream); done again by the tree encoder when the value's
+        // encoding does something the stream cannot follow. Both write the same bytes.
+        try encodeStreaming(value) ?? encodeAsTree(value)
+    }
+
+    /// The stream encoder's bytes; nil when the value's encoding broke its inference.
+    static func encodeStreaming<T: Encodable>(_ value: T) throws -> Data? {
+        let stream = StateStream(capacity: 1024)
+        try stream.encode(value)
+        stream.close(downTo: 0)
+        return stream.failed ? nil : Data(stream.out)
+    }
+
+    /// The tree encoder: every value built first, then written (the fallback, and the benchmark's
+    /// baseline).
+    public static func encodeAsTree<T: Encodable>(_ value: T) throws -> Data {
         let root = StateEncoder.Box()
         try value.encode(to: StateEncoder(box: root, codingPath: []))
         var out = magic
