@@ -5,8 +5,10 @@
 // history (`households.history_token`), and an entry is used only while the stored token is still
 // the one it was made with. A rolled-back transaction or savepoint (the token goes back with the
 // history), a write by another path (a re-evaluation), or another store never meets a stale copy.
-// The household's inputs are kept with its history once a replay has read them: they change only
-// with a save (Households.apply), so the same token vouches for them.
+// The household's inputs are kept with its history once a replay has read them, and so is the
+// state before its last point (HouseholdFold: a department's answer of that point is folded from
+// there, not replayed from the start): both change only with a save (Households.apply), so the
+// same token vouches for them.
 import DoudiDomain
 import Foundation
 
@@ -16,6 +18,8 @@ final class HistoryCache: @unchecked Sendable {
         var history: HouseholdHistory
         /// Every input stored for the household (in `input_id` order), when a replay read them.
         var inputs: [ClassifierInput]?
+        /// The state before the history's last point (HouseholdFold), when a fold made it.
+        var beforeLast: HouseholdHistory? = nil
     }
 
     /// `DOUDI_CLASSIFIER_CACHED_HOUSEHOLDS`: how many households' histories are kept decoded.

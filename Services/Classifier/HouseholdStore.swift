@@ -123,31 +123,29 @@ struct Households {
             added.append(input)
         }
         if added.isEmpty && inputs.isEmpty == false { return [] }
-        var h = previous ?? HouseholdHistory(householdId: hh)
         // The household's inputs as stored now (this input included), when known.
         var all = known.map { Self.merge($0, added) }
-        if HouseholdReplay.canAdvance(h, with: added) {
-            HouseholdReplay.advance(&h, with: added, standards: standards, clockDay: clock?.date)
-        } else {
-            let stored = try all ?? HouseholdStore.inputs(db, householdId: hh)
+        let (fold, _) = try HouseholdReplay.fold(previous ?? HouseholdFold(history: HouseholdHistory(householdId: hh)), added: added, stored: {
+            if let all { return all }
+            let stored = try HouseholdStore.inputs(db, householdId: hh)
             all = stored
-            h = HouseholdReplay.replay(hh, inputs: stored, standards: standards, clockDay: clock?.date)
-        }
-        let token = try HouseholdStore.save(db, h)
-        cache?.store(hh, .init(token: token, history: h, inputs: all))
-        return try Publication.publish(h, previous: previous, db: db, emitter: emitter)
+            return stored
+        }, householdId: hh, standards: standards, clockDay: clock?.date)
+        let token = try HouseholdStore.save(db, fold.history)
+        cache?.store(hh, .init(token: token, history: fold.history, inputs: all, beforeLast: fold.beforeLast))
+        return try Publication.publish(fold.history, previous: previous?.history, db: db, emitter: emitter)
     }
 
-    /// The stored history (from the cache when its token is the stored one) and, when the cache
-    /// has them, the stored inputs as they were before this apply.
-    private func load(_ db: Database, householdId hh: String) throws -> (HouseholdHistory?, [ClassifierInput]?) {
-        guard let cache else { return (try HouseholdStore.history(db, householdId: hh), nil) }
+    /// The stored history (from the cache when its token is the stored one, with the state before
+    /// its last point) and, when the cache has them, the stored inputs as they were before this apply.
+    private func load(_ db: Database, householdId hh: String) throws -> (HouseholdFold?, [ClassifierInput]?) {
+        guard let cache else { return (try HouseholdStore.history(db, householdId: hh).map { HouseholdFold(history: $0) }, nil) }
         let stored = try HouseholdStore.token(db, householdId: hh)
         guard stored.exists else { return (nil, nil) }
-        if let token = stored.token, let e = cache.entry(hh, token: token) { return (e.history, e.inputs) }
+        if let token = stored.token, let e = cache.entry(hh, token: token) { return (HouseholdFold(history: e.history, beforeLast: e.beforeLast), e.inputs) }
         guard let (h, token) = try HouseholdStore.stored(db, householdId: hh) else { return (nil, nil) }
         if let token { cache.store(hh, .init(token: token, history: h, inputs: nil)) }
-        return (h, nil)
+        return (HouseholdFold(history: h), nil)
     }
 
     /// The stored inputs after `added` were stored: an input replaces the one of the same id

@@ -110,6 +110,72 @@ final class ConvergencePropertyTests: XCTestCase {
         }
     }
 
+    /// Inputs folded one at a time as the classifier folds them (`HouseholdReplay.fold`: in place,
+    /// the last point again from the state before it, or a replay) give, at every step, exactly the
+    /// history a replay of the inputs read so far gives.
+    func testFoldingEqualsReplayingAtEveryStep() {
+        let hh = "H1"
+        func profile(_ asOf: String, wages: Int64, members: [Member], version: Int) -> ClassifierInput {
+            var p = Fx.household(id: hh, members: members, perCapitaMonthly: 0)
+            p.income = Income(wagesFen: wages)
+            p.asOf = asOf
+            p.version = version
+            p.verificationAuthorized = true
+            return ClassifierInput(.profile(p), time: FactTime(asOf)!)
+        }
+        func outcome(_ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus, person: String? = nil,
+                     at time: String) -> ClassifierInput {
+            let o = Outcome(outcomeId: id, referralId: "ref-\(warningId)-\(domain.rawValue)", warningId: warningId, householdId: hh,
+                            domain: domain, program: "p-\(domain.rawValue)", status: status, amountFen: 100, personKey: person,
+                            decidedAt: String(time.prefix(10)), reason: "r")
+            return ClassifierInput(.outcome(o), time: FactTime(time)!)
+        }
+        let adult = Fx.member("甲", key: "pk-1", age: 40)
+        let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
+        let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
+        let t1 = "2026-10-01T09:00:00+08:00", t2 = "2026-10-20T09:00:00+08:00", t3 = "2026-11-02T09:00:00+08:00"
+        // Departments answer at the time of the point that asked (as the handlers do): several
+        // answers per point, some granting, some denying, one for a warning a later point opens.
+        let inputs = [
+            profile(t1, wages: 0, members: [adult, student], version: 1),
+            profile(t2, wages: 0, members: [adult, ill], version: 2),
+            profile(t3, wages: 12_000_000, members: [adult, ill], version: 3),
+            outcome("o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
+            outcome("o1b", "w-H1-basic-living-not_covered-0", .basicLiving, .denied, at: t1),
+            outcome("o1c", "w-H1-employment-not_covered-0", .employment, .granted, person: "pk-1", at: t1),
+            outcome("o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
+            outcome("o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
+            outcome("o3b", "w-H1-medical-not_covered-0", .medical, .accepted, person: "pk-2", at: t2),
+            outcome("o4", "w-H1-medical-not_covered-0", .medical, .withdrawn, person: "pk-2", at: t3),
+        ]
+        var rng = SplitMix64(seed: 11)
+        var paths: [HouseholdReplay.FoldPath: Int] = [:]
+        for _ in 0..<60 {
+            var order = inputs
+            order.shuffle(using: &rng)
+            var fold = HouseholdFold(history: HouseholdHistory(householdId: hh))
+            var known: [ClassifierInput] = []
+            for input in order {
+                known.append(input)
+                let clockNow = known.map(\.time).max()!.date!.adding(days: Int.random(in: 0...20, using: &rng))
+                let (next, path) = HouseholdReplay.fold(fold, added: [input], stored: { known }, householdId: hh,
+                                                        standards: .defaults, clockDay: clockNow)
+                paths[path, default: 0] += 1
+                let replayed = HouseholdReplay.replay(hh, inputs: known, standards: .defaults, clockDay: clockNow)
+                if path != .advanced {
+                    XCTAssertEqual(next.history, replayed, "\(path) after \(known.map(\.id))")
+                }
+                XCTAssertEqual(next.history.warnings, replayed.warnings)
+                XCTAssertEqual(next.history.tasks, replayed.tasks)
+                XCTAssertEqual(next.history.programs, replayed.programs)
+                fold = next
+            }
+        }
+        XCTAssertGreaterThan(paths[.lastPointAgain] ?? 0, 60, "answers of the last point are folded from the state before it")
+        XCTAssertGreaterThan(paths[.advanced] ?? 0, 60)
+        XCTAssertGreaterThan(paths[.replayed] ?? 0, 30)
+    }
+
     /// A decision on a state of a warning that its history never had (a revision a correction
     /// took back) changes nothing.
     func testADecisionOnAStateThatNeverHeldIsLeftOut() {

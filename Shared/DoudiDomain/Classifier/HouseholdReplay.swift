@@ -81,6 +81,18 @@ public struct HouseholdHistory: Sendable, Equatable, Codable {
     public var openWarnings: [Warning] { ledger.openWarnings(householdId: householdId) }
 }
 
+/// A household's history and, when known, the state just before its last point's inputs were
+/// applied (with that point's due checks run): what `HouseholdReplay.fold` folds a late input of
+/// the last point from.
+public struct HouseholdFold: Sendable, Equatable {
+    public var history: HouseholdHistory
+    public var beforeLast: HouseholdHistory?
+
+    public init(history: HouseholdHistory, beforeLast: HouseholdHistory? = nil) {
+        self.history = history; self.beforeLast = beforeLast
+    }
+}
+
 public enum HouseholdReplay {
     /// The household's history from its inputs, up to the event clock's day (due checks of days
     /// after its last input run up to `clockDay`).
@@ -100,6 +112,14 @@ public enum HouseholdReplay {
     /// Applies inputs (all after `h.point`) in order, then the due checks up to `clockDay`.
     public static func advance(_ h: inout HouseholdHistory, with inputs: [ClassifierInput], standards: LocalStandards,
                                clockDay: CivilDate?) {
+        var unused: HouseholdHistory? = nil
+        advance(&h, with: inputs, standards: standards, clockDay: clockDay, beforeLast: &unused)
+    }
+
+    /// `advance`, keeping in `beforeLast` the state just before the last point's inputs were
+    /// applied (that point's due checks run); untouched when there are no inputs.
+    static func advance(_ h: inout HouseholdHistory, with inputs: [ClassifierInput], standards: LocalStandards,
+                        clockDay: CivilDate?, beforeLast: inout HouseholdHistory?) {
         let sorted = inputs.sorted { $0.order < $1.order }
         var i = 0
         while i < sorted.count {
@@ -107,9 +127,47 @@ public enum HouseholdReplay {
             var group: [ClassifierInput] = []
             while i < sorted.count, sorted[i].time == t { group.append(sorted[i]); i += 1 }
             if let day = t.date { dueChecks(&h, before: day.adding(days: 1)) }
+            if i == sorted.count { beforeLast = h }
             apply(group, at: t, to: &h, standards: standards)
         }
         if let clockDay { dueChecks(&h, before: clockDay.adding(days: 1)) }
+    }
+
+    /// How `fold` brought a history up to date.
+    public enum FoldPath: Sendable, Hashable {
+        /// The new inputs came after everything applied: applied in place.
+        case advanced
+        /// They were of the last point: that point's inputs folded again from the state before it.
+        case lastPointAgain
+        /// Every input folded again from the start.
+        case replayed
+    }
+
+    /// Brings a household's history up to date with `added`, given every input stored now
+    /// (`stored`, `added` among them; read only when needed) — the same history as
+    /// `replay(stored)`, at the least cost:
+    /// - inputs after everything applied are applied in place (`canAdvance`);
+    /// - inputs of the last point (a department's answer comes at the time of the warning that
+    ///   asked, which is that point's time) fold that point's inputs again from the state just
+    ///   before it (`HouseholdFold.beforeLast`). A replay folds the same groups in the same order
+    ///   from the same state, and a point's due checks, already run, find nothing more to check;
+    /// - anything else replays every input.
+    public static func fold(_ previous: HouseholdFold?, added: [ClassifierInput], stored: () throws -> [ClassifierInput],
+                            householdId: String, standards: LocalStandards, clockDay: CivilDate?) rethrows -> (HouseholdFold, FoldPath) {
+        if let previous, canAdvance(previous.history, with: added) {
+            var h = previous.history, before = previous.beforeLast
+            advance(&h, with: added, standards: standards, clockDay: clockDay, beforeLast: &before)
+            return (HouseholdFold(history: h, beforeLast: before), .advanced)
+        }
+        if let previous, var h = previous.beforeLast, let point = previous.history.point, !added.isEmpty,
+           added.allSatisfy({ $0.time == point }) {
+            var before: HouseholdHistory? = nil
+            advance(&h, with: try stored().filter { $0.time == point }, standards: standards, clockDay: clockDay, beforeLast: &before)
+            return (HouseholdFold(history: h, beforeLast: before), .lastPointAgain)
+        }
+        var h = HouseholdHistory(householdId: householdId), before: HouseholdHistory? = nil
+        advance(&h, with: try stored(), standards: standards, clockDay: clockDay, beforeLast: &before)
+        return (HouseholdFold(history: h, beforeLast: before), .replayed)
     }
 
     /// The due checks (§3.4, policy_not_implemented) of the days before `day`: an open
