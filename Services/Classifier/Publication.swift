@@ -42,16 +42,18 @@ enum Publication {
             } else if w.status == .open {
                 openFingerprint = fingerprint
             }
-            try save(w, fingerprint: fingerprint, openFingerprint: openFingerprint, db)
-            out.append((time, id + "/1", try emitter.warning(w, time: time, fingerprint: fingerprint)))
+            let event = try emitter.warning(w, time: time, fingerprint: fingerprint)
+            try save(w, fingerprint: fingerprint, openFingerprint: openFingerprint, json: event.event.data, db)
+            out.append((time, id + "/1", event))
         }
         for (id, state) in known where h.warnings[id] == nil && state.status != WarningStatus.retracted.rawValue {
             guard let json = try Data.fetchOne(db, sql: "SELECT warning_json FROM warnings WHERE warning_id = ?", arguments: [id]) else { continue }
             var w = try JSONDecoder().decode(Warning.self, from: json)
             w.status = .retracted
             let fingerprint = fingerprintOf(w)
-            try save(w, fingerprint: fingerprint, openFingerprint: nil, db)
-            out.append((h.horizon, id + "/2", try emitter.warning(w, time: h.horizon, fingerprint: fingerprint)))
+            let event = try emitter.warning(w, time: h.horizon, fingerprint: fingerprint)
+            try save(w, fingerprint: fingerprint, openFingerprint: nil, json: event.event.data, db)
+            out.append((h.horizon, id + "/2", event))
         }
 
         let issued = try Row.fetchAll(db.cachedStatement(sql: "SELECT task_id, status FROM tasks WHERE household_id = ? AND scope = 'history'"),
@@ -71,14 +73,16 @@ enum Publication {
 
     static func fingerprintOf(_ w: Warning) -> String { String(CanonicalEncoding.fingerprint(w), radix: 16) }
 
-    static func save(_ w: Warning, fingerprint: String, openFingerprint: String?, _ db: Database) throws {
+    /// `json`: the warning as the contract's JSON, the payload of the event that published it
+    /// (the same encoder: encoding it once more was a second JSON encode per warning).
+    static func save(_ w: Warning, fingerprint: String, openFingerprint: String?, json: [UInt8], _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO warnings(warning_id, household_id, domain, disposal, level, status, due_by, fingerprint, open_fingerprint, warning_json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(warning_id) DO UPDATE SET level = excluded.level, status = excluded.status, due_by = excluded.due_by,
               fingerprint = excluded.fingerprint, open_fingerprint = excluded.open_fingerprint, warning_json = excluded.warning_json
             """).execute(arguments: [w.warningId, w.householdId, w.domain.rawValue, w.disposal.rawValue, w.level.rawValue,
-                                     w.status.rawValue, w.dueBy, fingerprint, openFingerprint, try JSONCoding.encoder.encode(w)])
+                                     w.status.rawValue, w.dueBy, fingerprint, openFingerprint, Data(json)])
     }
 }
 

@@ -175,11 +175,17 @@ public enum HouseholdReplay {
     /// after `dueBy` — the warning's day, not the day the event clock happened to move. Each
     /// warning is checked once.
     static func dueChecks(_ h: inout HouseholdHistory, before day: CivilDate) {
+        let now = day.adding(days: -1)
         while true {
-            let overdue = WarningLedger.dueChecks(openWarnings: h.openWarnings, now: day.adding(days: -1))
-                .filter { !h.dueChecked.contains($0.warningId) }
-                .compactMap { w -> (CivilDate, Warning)? in w.dueBy.flatMap { CivilDate(iso: $0) }.map { ($0.adding(days: 1), w) } }
+            // WarningLedger.dueChecks' rule, not checked yet, read in place: this runs before every
+            // point and nearly always finds nothing.
+            var overdue: [(CivilDate, Warning)] = []
+            for w in h.ledger.open.values where w.status == .open && w.disposal == .notCovered && w.householdId == h.householdId {
+                guard let dueBy = w.dueBy, let due = CivilDate(iso: dueBy), now > due, !h.dueChecked.contains(w.warningId) else { continue }
+                overdue.append((due.adding(days: 1), w))
+            }
             guard let first = overdue.map(\.0).min() else { return }
+            overdue.sort { $0.1.key < $1.1.key }
             if let t = FactTime(first.description), h.horizon.map({ $0 < t }) ?? true { h.horizon = t }
             for (when, w) in overdue where when == first {
                 h.dueChecked.insert(w.warningId)
