@@ -324,10 +324,13 @@ public final class TaskCheckpoints: @unchecked Sendable {
         }
         guard Position(offsets: newest.manifest.offsets, writes: newest.manifest.writes).isAhead(of: local) == true else { return .local }
         // Its chunks are the records just before it; another replica checkpointing the task at the
-        // same moment may interleave as many of its own, so the window holds twice as many. Failing
-        // that (damaged, or further back), the window widens to the partition's start.
+        // same moment may interleave as many of its own, so the window holds twice as many. Unless
+        // the newest is found there (damaged, or its chunks further back), the window widens to
+        // the partition's start.
         var found = try await complete(task: task, from: max(newest.low, newest.offset - 2 * Int64(newest.manifest.chunks) - 16), through: newest.offset)
-        if found == nil { found = try await complete(task: task, from: newest.low, through: newest.offset) }
+        if found?.0.id != newest.manifest.id {
+            found = try await complete(task: task, from: newest.low, through: newest.offset) ?? found
+        }
         guard let (manifest, bytes) = found else { return .none }
         let file = "\(store.path).restore-\(manifest.id)"
         defer { Self.remove(file) }

@@ -148,10 +148,20 @@ final class ConvergencePropertyTests: XCTestCase {
             outcome("o3b", "w-H1-medical-not_covered-0", .medical, .accepted, person: "pk-2", at: t2),
             outcome("o4", "w-H1-medical-not_covered-0", .medical, .withdrawn, person: "pk-2", at: t3),
         ]
+        // Answers written in another offset: "2026-10-16T20:00:00Z" is the 16th as written and
+        // the 17th at 04:00 in China, after the midnight a due check of the 17th moves the
+        // horizon to. Folded in place after that check, the grant comes after the escalation; a
+        // replay applies it on the 16th, before it. The state before such a point must not be
+        // one an advance in place made.
+        let late = "2026-10-16T20:00:00Z"
+        let withOffsets = inputs + [
+            outcome("o5", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: late),
+            outcome("o6", "w-H1-education-not_covered-0", .education, .accepted, person: "pk-2", at: late),
+        ]
         var rng = SplitMix64(seed: 11)
         var paths: [HouseholdReplay.FoldPath: Int] = [:]
-        for _ in 0..<60 {
-            var order = inputs
+        for round in 0..<120 {
+            var order = round % 2 == 0 ? inputs : withOffsets
             order.shuffle(using: &rng)
             var fold = HouseholdFold(history: HouseholdHistory(householdId: hh))
             var known: [ClassifierInput] = []
@@ -162,12 +172,7 @@ final class ConvergencePropertyTests: XCTestCase {
                                                         standards: .defaults, clockDay: clockNow)
                 paths[path, default: 0] += 1
                 let replayed = HouseholdReplay.replay(hh, inputs: known, standards: .defaults, clockDay: clockNow)
-                if path != .advanced {
-                    XCTAssertEqual(next.history, replayed, "\(path) after \(known.map(\.id))")
-                }
-                XCTAssertEqual(next.history.warnings, replayed.warnings)
-                XCTAssertEqual(next.history.tasks, replayed.tasks)
-                XCTAssertEqual(next.history.programs, replayed.programs)
+                XCTAssertEqual(next.history, replayed, "\(path) after \(known.map(\.id))")
                 fold = next
             }
         }

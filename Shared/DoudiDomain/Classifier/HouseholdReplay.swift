@@ -103,10 +103,20 @@ public enum HouseholdReplay {
         return h
     }
 
-    /// True when `inputs` can be applied after `h` without replaying: none is before its last point.
+    /// True when `inputs` can be applied after `h` without replaying: each is after everything
+    /// applied, and on or after the day of the last due check run. A replay runs an input's due
+    /// checks up to the day its time is written in; a check moves the horizon to midnight of its
+    /// day in China, so an input written in another offset ("2026-10-16T20:00:00Z", the 17th at
+    /// 04:00 in China) can be after that midnight and still on the day before the check: a replay
+    /// applies it before the check, and so must the classifier.
     public static func canAdvance(_ h: HouseholdHistory, with inputs: [ClassifierInput]) -> Bool {
         guard let horizon = h.horizon else { return true }
-        return inputs.allSatisfy { $0.time > horizon }
+        let checkedDay = horizon.date
+        return inputs.allSatisfy { input in
+            guard input.time > horizon else { return false }
+            guard let checkedDay else { return true }
+            return input.time.date.map { $0 >= checkedDay } ?? false
+        }
     }
 
     /// Applies inputs (all after `h.point`) in order, then the due checks up to `clockDay`.
@@ -149,14 +159,23 @@ public enum HouseholdReplay {
     /// - inputs after everything applied are applied in place (`canAdvance`);
     /// - inputs of the last point (a department's answer comes at the time of the warning that
     ///   asked, which is that point's time) fold that point's inputs again from the state just
-    ///   before it (`HouseholdFold.beforeLast`). A replay folds the same groups in the same order
-    ///   from the same state, and a point's due checks, already run, find nothing more to check;
+    ///   before it (`HouseholdFold.beforeLast`, kept only when a replay made it). A replay folds
+    ///   the same groups in the same order from the same state, and a point's due checks, already
+    ///   run, find nothing more to check;
     /// - anything else replays every input.
     public static func fold(_ previous: HouseholdFold?, added: [ClassifierInput], stored: () throws -> [ClassifierInput],
                             householdId: String, standards: LocalStandards, clockDay: CivilDate?) rethrows -> (HouseholdFold, FoldPath) {
         if let previous, canAdvance(previous.history, with: added) {
-            var h = previous.history, before = previous.beforeLast
-            advance(&h, with: added, standards: standards, clockDay: clockDay, beforeLast: &before)
+            // The state before the last point is kept only where it is a replay's own: an advance
+            // in place is not always one (a due check moves the horizon to midnight in China, an
+            // input written in another offset may fall before it in a replay), and a snapshot
+            // that only the memory holds must never make a decision a replay would not — after an
+            // eviction, a restart or a takeover the same inputs are replayed. From nothing, an
+            // advance is a replay; with no input (the due checks of a later day) the last point
+            // and the state before it stay what they were.
+            var h = previous.history, captured: HouseholdHistory? = nil
+            advance(&h, with: added, standards: standards, clockDay: clockDay, beforeLast: &captured)
+            let before = added.isEmpty ? previous.beforeLast : (previous.history.horizon == nil ? captured : nil)
             return (HouseholdFold(history: h, beforeLast: before), .advanced)
         }
         if let previous, var h = previous.beforeLast, let point = previous.history.point, !added.isEmpty,
