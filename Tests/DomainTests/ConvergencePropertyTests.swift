@@ -51,36 +51,40 @@ final class ConvergencePropertyTests: XCTestCase {
         XCTAssertEqual(results.count, 1, "25 orders, one registry")
     }
 
+    /// A registry version of household `hh` (the classifier's input): a profile as of `asOf`.
+    static func profile(_ hh: String, _ asOf: String, wages: Int64, members: [Member], version: Int) -> ClassifierInput {
+        var p = Fx.household(id: hh, members: members, perCapitaMonthly: 0)
+        p.income = Income(wagesFen: wages)
+        p.asOf = asOf
+        p.version = version
+        p.verificationAuthorized = true
+        return ClassifierInput(.profile(p), time: FactTime(asOf)!)
+    }
+
+    /// A department's answer to household `hh`'s warning, at `time`.
+    static func outcome(_ hh: String, _ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus,
+                        person: String? = nil, at time: String) -> ClassifierInput {
+        let o = Outcome(outcomeId: id, referralId: "ref-\(warningId)-\(domain.rawValue)", warningId: warningId, householdId: hh,
+                        domain: domain, program: "p-\(domain.rawValue)", status: status, amountFen: 100, personKey: person,
+                        decidedAt: String(time.prefix(10)), reason: "r")
+        return ClassifierInput(.outcome(o), time: FactTime(time)!)
+    }
+
     /// A household's classifier inputs in random orders, applied one at a time as the service
     /// does, give the same history as a replay of the inputs sorted in fact time.
     func testClassifierDecisionsDoNotDependOnArrivalOrder() {
         let hh = "H1"
-        func profile(_ asOf: String, wages: Int64, members: [Member], version: Int) -> ClassifierInput {
-            var p = Fx.household(id: hh, members: members, perCapitaMonthly: 0)
-            p.income = Income(wagesFen: wages)
-            p.asOf = asOf
-            p.version = version
-            p.verificationAuthorized = true
-            return ClassifierInput(.profile(p), time: FactTime(asOf)!)
-        }
         let adult = Fx.member("甲", key: "pk-1", age: 40)
         let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
         let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
         let t1 = "2026-10-01T09:00:00+08:00", t2 = "2026-10-20T09:00:00+08:00", t3 = "2026-11-02T09:00:00+08:00"
-        func outcome(_ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus, person: String? = nil,
-                     at time: String) -> ClassifierInput {
-            let o = Outcome(outcomeId: id, referralId: "ref-\(warningId)-\(domain.rawValue)", warningId: warningId, householdId: hh,
-                            domain: domain, program: "p-\(domain.rawValue)", status: status, amountFen: 100, personKey: person,
-                            decidedAt: String(time.prefix(10)), reason: "r")
-            return ClassifierInput(.outcome(o), time: FactTime(time)!)
-        }
         let inputs = [
-            profile(t1, wages: 0, members: [adult, student], version: 1),
-            profile(t2, wages: 0, members: [adult, ill], version: 2),
-            profile(t3, wages: 12_000_000, members: [adult, ill], version: 3),
-            outcome("o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
-            outcome("o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
-            outcome("o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
+            Self.profile(hh, t1, wages: 0, members: [adult, student], version: 1),
+            Self.profile(hh, t2, wages: 0, members: [adult, ill], version: 2),
+            Self.profile(hh, t3, wages: 12_000_000, members: [adult, ill], version: 3),
+            Self.outcome(hh, "o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
+            Self.outcome(hh, "o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
+            Self.outcome(hh, "o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
         ]
         let clock = CivilDate(iso: "2026-11-30")!
         let reference = HouseholdReplay.replay(hh, inputs: inputs, standards: .defaults, clockDay: clock)
@@ -115,21 +119,6 @@ final class ConvergencePropertyTests: XCTestCase {
     /// history a replay of the inputs read so far gives.
     func testFoldingEqualsReplayingAtEveryStep() {
         let hh = "H1"
-        func profile(_ asOf: String, wages: Int64, members: [Member], version: Int) -> ClassifierInput {
-            var p = Fx.household(id: hh, members: members, perCapitaMonthly: 0)
-            p.income = Income(wagesFen: wages)
-            p.asOf = asOf
-            p.version = version
-            p.verificationAuthorized = true
-            return ClassifierInput(.profile(p), time: FactTime(asOf)!)
-        }
-        func outcome(_ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus, person: String? = nil,
-                     at time: String) -> ClassifierInput {
-            let o = Outcome(outcomeId: id, referralId: "ref-\(warningId)-\(domain.rawValue)", warningId: warningId, householdId: hh,
-                            domain: domain, program: "p-\(domain.rawValue)", status: status, amountFen: 100, personKey: person,
-                            decidedAt: String(time.prefix(10)), reason: "r")
-            return ClassifierInput(.outcome(o), time: FactTime(time)!)
-        }
         let adult = Fx.member("甲", key: "pk-1", age: 40)
         let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
         let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
@@ -137,16 +126,16 @@ final class ConvergencePropertyTests: XCTestCase {
         // Departments answer at the time of the point that asked (as the handlers do): several
         // answers per point, some granting, some denying, one for a warning a later point opens.
         let inputs = [
-            profile(t1, wages: 0, members: [adult, student], version: 1),
-            profile(t2, wages: 0, members: [adult, ill], version: 2),
-            profile(t3, wages: 12_000_000, members: [adult, ill], version: 3),
-            outcome("o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
-            outcome("o1b", "w-H1-basic-living-not_covered-0", .basicLiving, .denied, at: t1),
-            outcome("o1c", "w-H1-employment-not_covered-0", .employment, .granted, person: "pk-1", at: t1),
-            outcome("o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
-            outcome("o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
-            outcome("o3b", "w-H1-medical-not_covered-0", .medical, .accepted, person: "pk-2", at: t2),
-            outcome("o4", "w-H1-medical-not_covered-0", .medical, .withdrawn, person: "pk-2", at: t3),
+            Self.profile(hh, t1, wages: 0, members: [adult, student], version: 1),
+            Self.profile(hh, t2, wages: 0, members: [adult, ill], version: 2),
+            Self.profile(hh, t3, wages: 12_000_000, members: [adult, ill], version: 3),
+            Self.outcome(hh, "o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
+            Self.outcome(hh, "o1b", "w-H1-basic-living-not_covered-0", .basicLiving, .denied, at: t1),
+            Self.outcome(hh, "o1c", "w-H1-employment-not_covered-0", .employment, .granted, person: "pk-1", at: t1),
+            Self.outcome(hh, "o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
+            Self.outcome(hh, "o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
+            Self.outcome(hh, "o3b", "w-H1-medical-not_covered-0", .medical, .accepted, person: "pk-2", at: t2),
+            Self.outcome(hh, "o4", "w-H1-medical-not_covered-0", .medical, .withdrawn, person: "pk-2", at: t3),
         ]
         // Answers written in another offset: "2026-10-16T20:00:00Z" is the 16th as written and
         // the 17th at 04:00 in China, after the midnight a due check of the 17th moves the
@@ -155,8 +144,8 @@ final class ConvergencePropertyTests: XCTestCase {
         // one an advance in place made.
         let late = "2026-10-16T20:00:00Z"
         let withOffsets = inputs + [
-            outcome("o5", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: late),
-            outcome("o6", "w-H1-education-not_covered-0", .education, .accepted, person: "pk-2", at: late),
+            Self.outcome(hh, "o5", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: late),
+            Self.outcome(hh, "o6", "w-H1-education-not_covered-0", .education, .accepted, person: "pk-2", at: late),
         ]
         var rng = SplitMix64(seed: 11)
         var paths: [HouseholdReplay.FoldPath: Int] = [:]
