@@ -61,6 +61,19 @@ final class ConvergencePropertyTests: XCTestCase {
         return ClassifierInput(.profile(p), time: FactTime(asOf)!)
     }
 
+    static let points = ("2026-10-01T09:00:00+08:00", "2026-10-20T09:00:00+08:00", "2026-11-02T09:00:00+08:00")
+
+    /// Three registry versions of `hh` at `points`: a student, then the student seriously ill,
+    /// then the household's income far above the line.
+    static func threePoints(_ hh: String) -> [ClassifierInput] {
+        let adult = Fx.member("甲", key: "pk-1", age: 40)
+        let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
+        let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
+        return [profile(hh, points.0, wages: 0, members: [adult, student], version: 1),
+                profile(hh, points.1, wages: 0, members: [adult, ill], version: 2),
+                profile(hh, points.2, wages: 12_000_000, members: [adult, ill], version: 3)]
+    }
+
     /// A department's answer to household `hh`'s warning, at `time`.
     static func outcome(_ hh: String, _ id: String, _ warningId: String, _ domain: Domain, _ status: OutcomeStatus,
                         person: String? = nil, at time: String) -> ClassifierInput {
@@ -74,14 +87,8 @@ final class ConvergencePropertyTests: XCTestCase {
     /// does, give the same history as a replay of the inputs sorted in fact time.
     func testClassifierDecisionsDoNotDependOnArrivalOrder() {
         let hh = "H1"
-        let adult = Fx.member("甲", key: "pk-1", age: 40)
-        let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
-        let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
-        let t1 = "2026-10-01T09:00:00+08:00", t2 = "2026-10-20T09:00:00+08:00", t3 = "2026-11-02T09:00:00+08:00"
-        let inputs = [
-            Self.profile(hh, t1, wages: 0, members: [adult, student], version: 1),
-            Self.profile(hh, t2, wages: 0, members: [adult, ill], version: 2),
-            Self.profile(hh, t3, wages: 12_000_000, members: [adult, ill], version: 3),
+        let (t1, t2, _) = Self.points
+        let inputs = Self.threePoints(hh) + [
             Self.outcome(hh, "o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
             Self.outcome(hh, "o2", "w-H1-charity-not_covered-0", .charity, .denied, person: "pk-2", at: t2),
             Self.outcome(hh, "o3", "w-H1-medical-not_covered-0", .medical, .granted, person: "pk-2", at: t2),
@@ -119,16 +126,10 @@ final class ConvergencePropertyTests: XCTestCase {
     /// history a replay of the inputs read so far gives.
     func testFoldingEqualsReplayingAtEveryStep() {
         let hh = "H1"
-        let adult = Fx.member("甲", key: "pk-1", age: 40)
-        let student = Fx.member("乙", key: "pk-2", age: 17, occupation: .student)
-        let ill = Fx.member("乙", key: "pk-2", age: 17, health: .seriousIllness, occupation: .student)
-        let t1 = "2026-10-01T09:00:00+08:00", t2 = "2026-10-20T09:00:00+08:00", t3 = "2026-11-02T09:00:00+08:00"
+        let (t1, t2, t3) = Self.points
         // Departments answer at the time of the point that asked (as the handlers do): several
         // answers per point, some granting, some denying, one for a warning a later point opens.
-        let inputs = [
-            Self.profile(hh, t1, wages: 0, members: [adult, student], version: 1),
-            Self.profile(hh, t2, wages: 0, members: [adult, ill], version: 2),
-            Self.profile(hh, t3, wages: 12_000_000, members: [adult, ill], version: 3),
+        let inputs = Self.threePoints(hh) + [
             Self.outcome(hh, "o1", "w-H1-education-not_covered-0", .education, .granted, person: "pk-2", at: t1),
             Self.outcome(hh, "o1b", "w-H1-basic-living-not_covered-0", .basicLiving, .denied, at: t1),
             Self.outcome(hh, "o1c", "w-H1-employment-not_covered-0", .employment, .granted, person: "pk-1", at: t1),
