@@ -38,18 +38,16 @@ func convergenceBench(households: Int = 2_000, points: Int = 6, rounds: Int = 3)
             }
         }
     }
+    // As the classifier folds a household's inputs (HouseholdReplay.fold: in place, the last
+    // point again, or a replay).
     func fold(_ order: [ClassifierInput]) -> Int {
         var received: [ClassifierInput] = []
-        var h = HouseholdHistory(householdId: "h")
+        var f = HouseholdFold(history: HouseholdHistory(householdId: "h"))
         for input in order {
             received.append(input)
-            if HouseholdReplay.canAdvance(h, with: [input]) {
-                HouseholdReplay.advance(&h, with: [input], standards: .defaults, clockDay: clockDay)
-            } else {
-                h = HouseholdReplay.replay("h", inputs: received, standards: .defaults, clockDay: clockDay)
-            }
+            f = HouseholdReplay.fold(f, added: [input], stored: { received }, householdId: "h", standards: .defaults, clockDay: clockDay).0
         }
-        return h.openWarnings.count
+        return f.history.openWarnings.count
     }
     let inOrder = best { for household in inputs { checksum &+= fold(household) } }
     let reversed = best { for household in inputs { checksum &+= fold(household.reversed()) } }
