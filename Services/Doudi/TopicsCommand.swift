@@ -5,8 +5,8 @@ import Kafka
 import ServiceKit
 
 struct TopicsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "topics", abstract: "Create or list the suite's topics.",
-                                                    subcommands: [Create.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "topics", abstract: "Create, list or repartition the suite's topics.",
+                                                    subcommands: [Create.self, List.self, Repartition.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create every topic of the event contract (existing ones are kept).")
@@ -19,24 +19,34 @@ struct TopicsCommand: AsyncParsableCommand {
         var deadletterRetentionDays = 90
 
         func run() async throws {
-            // Records up to the suite's limit (the producers' `message.max.bytes`), whatever the broker's default.
-            var config: [String: String] = ["max.message.bytes": String(KafkaLimits.maxMessageBytes)]
-            if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
-            let names = Topics.all + (demo ? ["demo.input", "demo.output"] : [])
-            let created = try await broker.admin().createTopics(names.map {
-                var c = config
-                if $0 == Topics.deadletter && deadletterRetentionDays > 0 {
-                    c["retention.ms"] = String(Int64(deadletterRetentionDays) * 86_400_000)
-                }
-                return TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: c)
-            })
-            print("topics: \(created.count) created, \(names.count - created.count) already present (\(Topics.all.count) in the contract\(demo ? " + 2 demo" : ""))")
-            // The checkpoint topics of the services whose state splits by partition (a partition per task).
-            let checkpoints = try await broker.admin().createTopics(KafkaAccess.checkpointed.map {
-                TaskCheckpoints.spec(service: $0, partitions: partitions, replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
-            })
-            print("checkpoint topics: \(checkpoints.count) created, \(KafkaAccess.checkpointed.count - checkpoints.count) already present")
+            try await TopicsCommand.createAll(broker, namespace: Topics.namespace, partitions: partitions, replicationFactor: replicationFactor,
+                                              minInsyncReplicas: minInsyncReplicas, deadletterRetentionDays: deadletterRetentionDays, demo: demo)
         }
+    }
+
+    /// Creates every contract topic and every checkpoint topic under `namespace` (existing ones are kept).
+    static func createAll(_ broker: BrokerOptions, namespace: String, partitions: Int, replicationFactor: Int, minInsyncReplicas: Int,
+                          deadletterRetentionDays: Int, demo: Bool = false) async throws {
+        // Records up to the suite's limit (the producers' `message.max.bytes`), whatever the broker's default.
+        var config: [String: String] = ["max.message.bytes": String(KafkaLimits.maxMessageBytes)]
+        if minInsyncReplicas > 0 { config["min.insync.replicas"] = String(minInsyncReplicas) }
+        let contract = Topics.all(namespace: namespace)
+        let names = contract + (demo ? ["demo.input", "demo.output"] : [])
+        let created = try await broker.admin().createTopics(names.map {
+            var c = config
+            if $0 == namespace + ContractTopic.deadletter.name && deadletterRetentionDays > 0 {
+                c["retention.ms"] = String(Int64(deadletterRetentionDays) * 86_400_000)
+            }
+            return TopicSpec(name: $0, partitions: partitions, replicationFactor: replicationFactor, config: c)
+        })
+        print("topics: \(created.count) created, \(names.count - created.count) already present (\(contract.count) in the contract\(demo ? " + 2 demo" : ""))")
+        // The checkpoint topics of the services whose state splits by partition (a partition per task).
+        let checkpoints = try await broker.admin().createTopics(KafkaAccess.checkpointed.map {
+            var spec = TaskCheckpoints.spec(service: $0, partitions: partitions, replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
+            spec.name = namespace + KafkaAccess.checkpointTopic($0)
+            return spec
+        })
+        print("checkpoint topics: \(checkpoints.count) created, \(KafkaAccess.checkpointed.count - checkpoints.count) already present")
     }
 
     struct List: AsyncParsableCommand {

@@ -70,8 +70,13 @@ public struct OutgoingMessage: Sendable {
     public var value: [UInt8]
     public var headers: [KafkaHeader]
     public var partition: Int32?
-    public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil) {
+    /// The record's time in milliseconds since the epoch; nil: when it is sent. A copy keeps the
+    /// time of its original (`doudi topics repartition`), so a replay by time finds it.
+    public var timestampMs: Int64?
+    public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil,
+                timestampMs: Int64? = nil) {
         self.topic = topic; self.key = key; self.value = value; self.headers = headers; self.partition = partition
+        self.timestampMs = timestampMs
     }
 }
 

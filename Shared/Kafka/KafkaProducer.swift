@@ -70,7 +70,7 @@ public final class KafkaProducer: @unchecked Sendable {
         let err: rd_kafka_resp_err_t = message.topic.withCString { topic in
             message.value.withUnsafeBytes { value in
                 (message.key ?? []).withUnsafeBytes { key in
-                    var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
+                    var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: message.timestampMs == nil ? 7 : 8)
                     vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topic
                     vus[1].vtype = RD_KAFKA_VTYPE_VALUE
                     vus[1].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress); vus[1].u.mem.size = value.count
@@ -81,6 +81,7 @@ public final class KafkaProducer: @unchecked Sendable {
                     vus[4].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[4].u.ptr = opaque
                     vus[5].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[5].u.i = RD_KAFKA_MSG_F_COPY
                     vus[6].vtype = RD_KAFKA_VTYPE_PARTITION; vus[6].u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA
+                    if let ms = message.timestampMs { vus[7].vtype = RD_KAFKA_VTYPE_TIMESTAMP; vus[7].u.i64 = ms }
                     guard let error = rd_kafka_produceva(handle, vus, vus.count) else { return RD_KAFKA_RESP_ERR_NO_ERROR }
                     let code = rd_kafka_error_code(error)
                     rd_kafka_error_destroy(error)

@@ -238,6 +238,39 @@ final class ConvergenceTests: XCTestCase {
         let before = try await c.businessEventIds(excluding: Self.isKnownLimitEvent)
         c.stop()
 
+        // Run R: the partition count raised from 3 to 5 by a new generation of topics (docs/scaling.md,
+        // "Raising the partition count"): `doudi topics repartition` copies C's topics; the classifier
+        // and the router start empty on five tasks and derive their events again; every other
+        // service keeps C's store, rebaselined to the end of the new topics once they caught up.
+        // The ledger is C's, and no business event has an id C had not published.
+        let r = try await SuiteRun("conv-r", namespace: "t\(EventID.random().prefix(8)).", environment: Self.chaos(8))
+        defer { r.stop() }
+        let moved = try runCLI(["topics", "repartition", "--from-namespace", c.namespace, "--to-namespace", r.namespace, "--partitions", "5"])
+        XCTAssertEqual(moved.status, 0, moved.output)
+        XCTAssertTrue(moved.output.contains("DERIVED AGAIN"), moved.output)
+        let rebuiltServices = Generation.rebuilt.map { "doudi-\($0)" }
+        for exe in rebuiltServices { try r.start([exe], environment: ["DOUDI_TASKS": "5"]) }
+        let caughtUp = try await r.waitUntilSettled(quiet: .seconds(3))
+        XCTAssertTrue(caughtUp, r.logs)
+        for exe in SuiteRun.services where !rebuiltServices.contains(exe) {
+            let store = c.dataDir + "/\(exe.dropFirst("doudi-".count)).sqlite"
+            guard FileManager.default.fileExists(atPath: store) else { XCTFail("\(exe) kept no store at \(store)"); continue }
+            let rebased = try runCLI(["store", "rebaseline", "--store", store, "--to-latest", "--new-namespace", r.namespace,
+                                      "--group", r.groupPrefix + exe])
+            XCTAssertEqual(rebased.status, 0, rebased.output)
+            try r.start([exe], environment: ["DOUDI_DATA_DIR": c.dataDir])
+        }
+        let settledR = try await r.waitUntilSettled()
+        XCTAssertTrue(settledR, r.logs)
+        // Five tasks' clocks move with their own partitions: the bureau's tick of the last day C's one store reached.
+        if let lastDay = try await c.latestDay() { try await r.tick(lastDay) }
+        let tickedR = try await r.waitUntilSettled()
+        XCTAssertTrue(tickedR, r.logs)
+        await assertSame(ledgerC, try await r.ledger(), "repartitioned", namespaces: (c.namespace, r.namespace))
+        let unknown = try await r.businessEventIds(excluding: Self.isKnownLimitEvent).subtracting(before)
+        XCTAssertEqual(unknown.count, 0, "events of the new generation under ids C had not published: \(unknown.prefix(5))")
+        r.stop()
+
         // Every store deleted, every service replayed from the earliest offsets.
         let d = try await SuiteRun("conv-d", namespace: c.namespace, groupPrefix: c.namespace + "rebuild-", environment: Self.chaos(4))
         defer { d.stop() }
