@@ -3,6 +3,7 @@ import DoudiDomain
 import Envelope
 import Foundation
 import Kafka
+import Ledger
 import ServiceKit
 
 /// `doudi topics repartition`: moves the suite to a new generation of its topics with another
@@ -15,7 +16,8 @@ import ServiceKit
 ///
 /// Progress is committed as the offsets of the group `doudi-repartition.<to-namespace>` after every
 /// acknowledged batch: run again, it goes on where it stopped (a batch cut short by a crash is sent
-/// again, and every service recognises an event it has applied by its id).
+/// again; the rebuilt services, which start after the copy, apply it minutes apart, well inside the
+/// replay horizon in which an id is recognised, and the kept services read from the end).
 extension TopicsCommand {
     struct Repartition: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,25 +27,33 @@ extension TopicsCommand {
         var fromNamespace: String = Topics.namespace
         @Option(help: "The new generation's namespace, e.g. g2. (it prefixes every topic name; the services run with DOUDI_TOPIC_NAMESPACE set to it).")
         var toNamespace: String
-        @Option(help: "Partitions of every topic of the new generation (the most replicas a service can use).") var partitions: Int
+        @Option(help: "Partitions of every topic of the new generation (the most replicas a service can use). Not with --verify.") var partitions: Int?
         @Option(help: "Replication factor (3 in production).") var replicationFactor = 1
         @Option(help: "min.insync.replicas (2 in production; omitted when 0).") var minInsyncReplicas = 0
         @Option(help: "Days the new deadletter topic keeps a dead letter. 0 keeps them forever.") var deadletterRetentionDays = 90
         @Flag(help: "Count what would be copied, create and copy nothing.") var dryRun = false
+        @Flag(help: "Once the rebuilt services have caught up: check that the new generation holds every event of the old one and nothing else (exit 1 if not).")
+        var verify = false
 
         func validate() throws {
             guard toNamespace != fromNamespace else { throw ValidationError("--to-namespace must differ from --from-namespace (\"\(fromNamespace)\")") }
-            guard (1...10_000).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 10000, got \(partitions)") }
             guard toNamespace.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
                 throw ValidationError("--to-namespace may hold letters, digits, '.', '_' and '-' only, got \(toNamespace)")
+            }
+            if verify {
+                guard partitions == nil, !dryRun else { throw ValidationError("--verify takes neither --partitions nor --dry-run") }
+            } else {
+                guard let partitions else { throw ValidationError("--partitions is required (the new generation's partition count)") }
+                guard (1...10_000).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 10000, got \(partitions)") }
             }
         }
 
         func run() async throws {
+            if verify { return try await Verification(kafka: broker.kafka, from: fromNamespace, to: toNamespace).run() }
+            let partitions = partitions!
             let admin = try broker.admin()
-            let sources = ContractTopic.allCases.map { (topic: $0, name: fromNamespace + $0.name) }
             var sourcePartitions: [TopicPartition] = []
-            for s in sources { sourcePartitions += try await admin.partitions(of: s.name) }
+            for t in Topics.all(namespace: fromNamespace) { sourcePartitions += try await admin.partitions(of: t) }
             guard !sourcePartitions.isEmpty else {
                 throw ValidationError("no topic of the namespace \"\(fromNamespace)\" on \(broker.brokers): nothing to copy (is --from-namespace right?)")
             }
@@ -54,49 +64,129 @@ extension TopicsCommand {
                     throw ValidationError("\(t) already exists with \(existing) partitions, not \(partitions): choose another --to-namespace")
                 }
             }
+            // What a running service appends after the copy has read its partition would be lost.
             if !dryRun {
+                for service in KafkaAccess.services {
+                    if let live = try await admin.listGroups("doudi-\(service)").first?.memberCount, live > 0 {
+                        throw ValidationError("group doudi-\(service) has \(live) live member(s): stop the suite's services and producers first")
+                    }
+                }
                 try await TopicsCommand.createAll(broker, namespace: toNamespace, partitions: partitions, replicationFactor: replicationFactor,
                                                   minInsyncReplicas: minInsyncReplicas, deadletterRetentionDays: deadletterRetentionDays)
             }
 
-            // Where to start: what an earlier run committed, else the start of the log.
+            // Where to start: what an earlier run committed, else the start of the log; where to
+            // stop: after each partition's last record now.
             let group = "doudi-repartition.\(toNamespace)"
             let committed = try await admin.groupOffsets(group, partitions: sourcePartitions)
+            let lastRecords = try await TopicSnapshot(configuration: broker.kafka).ends(sourcePartitions)
             var starts: [TopicPartition: Int64] = [:], ends: [TopicPartition: Int64] = [:]
             for tp in sourcePartitions {
-                let (low, high) = try await admin.watermarks(tp)
-                let start = max(committed[tp] ?? low, low)
-                if high > start { starts[tp] = start; ends[tp] = high }
+                let low = try await admin.watermarks(tp).low
+                let start = max(committed[tp] ?? low, low), end = lastRecords[tp] ?? 0
+                if end > start { starts[tp] = start; ends[tp] = end }
             }
             let resumed = committed.values.contains { $0 > 0 }
-            print("repartition: \"\(fromNamespace)\" → \"\(toNamespace)\" with \(partitions) partitions; reading \(starts.count) of the "
-                  + "\(sourcePartitions.count) old partitions to the ends they have now"
+            print("repartition: \"\(fromNamespace)\" → \"\(toNamespace)\" with \(partitions) partitions; "
+                  + "\(ends.keys.reduce(Int64(0)) { $0 + ends[$1]! - starts[$1]! }) events to read on \(starts.count) of the \(sourcePartitions.count) old partitions"
                   + (resumed ? " (going on from the offsets committed by an earlier run)" : ""))
 
             let copier = try Copier(kafka: broker.kafka, from: fromNamespace, to: toNamespace, partitions: partitions, dryRun: dryRun)
             let counts = try await copier.copy(starts: starts, ends: ends, group: group)
 
-            let ticked = copier.days.count * partitions
-            printTable(["TOPIC", "READ", "COPIED", "DERIVED AGAIN", "LEFT"], ContractTopic.allCases.compactMap { t in
+            printTable(["TOPIC", "READ", "COPIED", "DERIVED AGAIN", "TICKED AGAIN", "LEFT"], ContractTopic.allCases.compactMap { t in
                 guard let c = counts[t], c.read > 0 else { return nil }
-                return [t.name, String(c.read), String(c.copied), String(c.derived), String(c.left)]
+                return [t.name, String(c.read), String(c.copied), String(c.derived), String(c.ticked), String(c.left)]
             })
-            if !copier.days.isEmpty { print("clock: \(copier.days.count) day(s) \(dryRun ? "to tick" : "ticked") again on every partition (\(ticked) ticks)") }
+            if !copier.days.isEmpty {
+                print("clock: \(copier.days.count) day(s) \(dryRun ? "to tick" : "ticked") again on each of the \(partitions) partitions")
+            }
             if dryRun { print("dry run: nothing created or copied"); return }
+            let rebuilt = Generation.rebuilt.map { "doudi-\($0)" }.joined(separator: " and ")
             print("""
-                repartition: done. Next (docs/scaling.md, "Raising the partition count"):
-                  1. start \(Generation.rebuilt.map { "doudi-\($0)" }.joined(separator: " and ")) on the new generation with empty data directories \
-                (DOUDI_TOPIC_NAMESPACE=\(toNamespace), DOUDI_TASKS up to \(partitions)) and wait until `doudi lag` shows them caught up;
-                  2. for every other service's store: doudi store rebaseline --store <file> --to-latest --new-namespace \(toNamespace);
-                  3. start the other services and the producers on the new generation.
+                repartition: copied. Next (docs/scaling.md, "Raising the partition count"):
+                  1. start \(rebuilt) on the new generation with empty data directories (DOUDI_TOPIC_NAMESPACE=\(toNamespace), \
+                DOUDI_TASKS up to \(partitions), DOUDI_ROUTER_WALLCLOCK=0) and wait until `doudi lag` shows them caught up;
+                  2. doudi topics repartition --verify --from-namespace "\(fromNamespace)" --to-namespace "\(toNamespace)": it names \
+                the day the old generation's clock reached; tick it on the new one (doudi clock tick --day), wait, and verify again \
+                until it passes;
+                  3. for every other service's store: doudi store rebaseline --store <file> --to-latest --new-namespace "\(toNamespace)";
+                  4. start the other services, restart \(rebuilt) with their usual settings, and move the producers and the \
+                departments to the new generation.
                 """)
         }
     }
 }
 
+/// `--verify`, once the rebuilt services have caught up: the new generation holds no event the old
+/// did not (by `ce_source` and `ce_id`), and the business ledger folded from each (`doudi ledger
+/// digest`) is the same. Events of the old generation missing from the new are counted, not
+/// failed: the old generation read the same facts in another order and may have taken steps the
+/// rebuild does not need (an escalation taken back once a decision dated in time arrived), whose
+/// end state the ledger compares. An event only the new generation holds, or a ledger difference,
+/// means the rebuild has not caught up or decided otherwise (a re-evaluation under other
+/// standards), and moving the kept services past it would hide it from them.
+private struct Verification {
+    let kafka: KafkaConfiguration
+    let from: String, to: String
+
+    func run() async throws {
+        let topics = ContractTopic.allCases.filter { $0 != .deadletter && $0 != .clockTicks }
+        var lastDay: CivilDate?
+        var times: [String: String] = [:]
+        func read(_ namespace: String, clock: Bool) async throws -> [ContractTopic: Set<String>] {
+            let byName = Dictionary(uniqueKeysWithValues: topics.map { (namespace + $0.name, $0) })
+            let clockTopics = Set(Generation.clockTopics)
+            var ids: [ContractTopic: Set<String>] = [:]
+            try await TopicSnapshot(configuration: kafka).read(topics.map { namespace + $0.name }) { m in
+                guard let t = byName[m.topic], let id = m.header("ce_id") else { return }
+                ids[t, default: []].insert((m.header("ce_source") ?? "") + " " + id)
+                times[(m.header("ce_source") ?? "") + " " + id] = (m.header("ce_type") ?? "") + " at " + (m.header("ce_time") ?? "")
+                if clock, clockTopics.contains(t), let day = m.header("ce_time").flatMap({ CivilDate(iso: $0) }), lastDay.map({ day > $0 }) ?? true {
+                    lastDay = day
+                }
+            }
+            return ids
+        }
+        let old = try await read(from, clock: true), new = try await read(to, clock: false)
+        var rows: [[String]] = [], examples: [String] = []
+        var differing = 0
+        for t in topics {
+            let o = old[t] ?? [], n = new[t] ?? []
+            guard !o.isEmpty || !n.isEmpty else { continue }
+            let missing = o.subtracting(n), extra = n.subtracting(o)
+            differing += extra.count
+            examples += extra.sorted().prefix(3).map { "\(t.name): only in the new generation \($0) (\(times[$0] ?? ""))" }
+            rows.append([t.name, String(o.count), String(n.count), String(missing.count), String(extra.count)])
+        }
+        printTable(["TOPIC", "OLD", "NEW", "NOT AGAIN", "NEW ONLY"], rows)
+        let oldLedger = try await LedgerReader.read(kafka, namespace: from).ledger
+        let newLedger = try await LedgerReader.read(kafka, namespace: to).ledger
+        let ledgerDifferences = oldLedger.differences(from: newLedger)
+        print(ledgerDifferences.isEmpty ? "ledger: the same in every section (total \(newLedger.totalDigest.prefix(16)))"
+              : "ledger: \(ledgerDifferences.count) difference(s) (old generation vs new):")
+        for d in ledgerDifferences.prefix(10) { print(d) }
+        if let lastDay {
+            print("clock: the old generation's events reach \(lastDay); on the new one, once the rebuilt services have caught up: "
+                  + "DOUDI_TOPIC_NAMESPACE=\(to) doudi clock tick --day \(lastDay)")
+        }
+        guard differing == 0 && ledgerDifferences.isEmpty else {
+            examples.forEach { print($0) }
+            print("verify: \(differing) event(s) only in the new generation, \(ledgerDifferences.count) ledger difference(s): "
+                  + "wait until the rebuilt services have caught up (doudi lag), "
+                  + "tick the day above if you have not, and verify again; if it still differs, do not move the other services "
+                  + "(docs/scaling.md, \"Raising the partition count\")")
+            throw ExitCode(1)
+        }
+        let notAgain = topics.reduce(0) { $0 + (old[$1] ?? []).subtracting(new[$1] ?? []).count }
+        print("verify: the new generation holds no event the old one did not, and the same ledger"
+              + (notAgain > 0 ? " (\(notAgain) intermediate event(s) of the old generation were not needed again)" : ""))
+    }
+}
+
 /// The copy itself: one consumer on the old partitions (no group join), one idempotent producer.
 private final class Copier {
-    struct Counts { var read = 0, copied = 0, derived = 0, left = 0 }
+    struct Counts { var read = 0, copied = 0, derived = 0, ticked = 0, left = 0 }
     let kafka: KafkaConfiguration
     let from: String, to: String, partitions: Int, dryRun: Bool
     let byName: [String: ContractTopic]
@@ -150,7 +240,7 @@ private final class Copier {
                 case .derivedAgain: counts[topic]!.derived += 1
                 case .left: counts[topic]!.left += 1
                 case .tickedAgain:
-                    counts[topic]!.derived += 1
+                    counts[topic]!.ticked += 1
                     // Sent with the batch, before its offsets are committed: a run cut short loses no day.
                     if let tick = try? JSONDecoder().decode(ClockTick.self, from: Data(m.value)), let day = CivilDate(iso: tick.day),
                        days.insert(day).inserted {

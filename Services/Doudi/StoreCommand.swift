@@ -25,7 +25,7 @@ struct StoreCommand: AsyncParsableCommand {
         @Option(help: "After `doudi topics repartition`: every topic the store has read, under this new namespace (with --to-latest, once the rebuilt services have caught up; docs/scaling.md).")
         var newNamespace: String?
         @Flag(help: "Start after the log's current end instead of its start (skips what it holds now).") var toLatest = false
-        @Option(help: "Also set this consumer group's committed offsets to the same place, so that `doudi lag` agrees with the store (with --new-namespace the default is the service's default group, doudi-<service>).")
+        @Option(help: "Also set this consumer group's committed offsets to the same place, so that `doudi lag` agrees with the store (with --new-namespace the default is DOUDI_GROUP_ID, else the service's default group doudi-<service>).")
         var group: String?
         @Flag(help: "Show what would change.") var dryRun = false
 
@@ -40,18 +40,22 @@ struct StoreCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: store) else { throw ValidationError("no store at \(store)") }
             let db = try DatabaseQueue(path: store)
             var topics = topic.map { [$0] } ?? []
+            let service = (store as NSString).lastPathComponent.components(separatedBy: ".")[0]
             if let newNamespace {
+                guard TaskStores.task(ofStoreFile: store) == nil, !Generation.rebuilt.contains(service) else {
+                    throw ValidationError("\(store) is a store of \(Generation.rebuilt.joined(separator: " or ")), which start empty on the new generation (docs/scaling.md, \"Raising the partition count\")")
+                }
                 // The contract topics the store has read, whatever the old namespace was.
                 let read = try await db.read { try Inbox.nextOffsets($0).keys.sorted() }
                 let names = ContractTopic.allCases.map(\.name).sorted { $0.count > $1.count }
-                topics = read.compactMap { t in names.first { t.hasSuffix($0) && !t.hasPrefix(newNamespace) }.map { newNamespace + $0 } }
+                topics = Set(read.compactMap { t in names.first { t.hasSuffix($0) }.map { newNamespace + $0 } }).sorted()
                 // A service that never had an event (a handler no referral reached) reads the new
                 // generation from its start: what it holds was not there for it in the old one either.
                 guard !topics.isEmpty else { print("store: \(store) has applied no event of a contract topic: nothing to rebaseline"); return }
             }
             let admin = try broker.admin()
             // The service's own group by default, after a repartition (its file is <service>.sqlite).
-            let group = group ?? newNamespace.map { _ in "doudi-" + (store as NSString).lastPathComponent.components(separatedBy: ".")[0] }
+            let group = group ?? newNamespace.map { _ in ProcessInfo.processInfo.environment["DOUDI_GROUP_ID"] ?? "doudi-\(service)" }
             var groupPlan: [TopicPartition: Int64] = [:]
             if let group, !dryRun, let live = try await admin.listGroups(group).first?.memberCount, live > 0 {
                 throw ValidationError("group \(group) has \(live) live member(s): stop the service first")
@@ -67,9 +71,10 @@ struct StoreCommand: AsyncParsableCommand {
                           + "(rebaseline each task's file in turn)")
                 }
                 var target: [TopicPartition: Int64] = [:]
+                // The end: after the last record (a broker's high watermark may fall inside the last batch).
+                let ends = toLatest ? try await TopicSnapshot(configuration: broker.kafka).ends(partitions) : [:]
                 for tp in partitions {
-                    let (low, high) = try await admin.watermarks(tp)
-                    target[tp] = toLatest ? high : low
+                    target[tp] = try await toLatest ? ends[tp]! : admin.watermarks(tp).low
                 }
                 let before = try await db.read { try Inbox.nextOffsets($0)[topic] ?? [:] }
                 print(topic)

@@ -49,6 +49,41 @@ public struct TopicSnapshot: Sendable {
         return extent
     }
 
+    /// The offset after each partition's last record now. Kafka's high watermark is that; Tansu's
+    /// may be the last batch's base offset + 1, so the record at the high watermark - 1 is fetched,
+    /// with the rest of its batch. Empty partitions: their high watermark.
+    public func ends(_ partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+        let admin = try KafkaAdmin(configuration: configuration)
+        var ends: [TopicPartition: Int64] = [:], starts: [TopicPartition: Int64] = [:]
+        for tp in partitions {
+            let (low, high) = try await admin.watermarks(tp)
+            ends[tp] = high
+            if high > low { starts[tp] = high - 1 }
+        }
+        guard !starts.isEmpty else { return ends }
+        var config = KafkaConsumerConfiguration(configuration, groupID: "doudi-snapshot-\(UUID().uuidString.lowercased())", topics: [])
+        config.sessionTimeoutMs = 6000
+        let consumer = try KafkaConsumer(configuration: config)
+        try await consumer.assign(starts)
+        var waiting = Set(starts.keys)
+        var lastProgress = ContinuousClock.now
+        while true {
+            let batch = try await consumer.poll(maxCount: 5000, timeoutMs: 200)
+            for m in batch {
+                ends[m.topicPartition] = max(ends[m.topicPartition] ?? 0, m.offset + 1)
+                waiting.remove(m.topicPartition)
+            }
+            if !batch.isEmpty { lastProgress = .now; continue }
+            if waiting.isEmpty { break }
+            if ContinuousClock.now - lastProgress > stallTimeout, let tp = waiting.sorted().first {
+                await consumer.close()
+                throw Incomplete(partition: tp, reached: starts[tp] ?? 0, end: (starts[tp] ?? 0) + 1)
+            }
+        }
+        await consumer.close()
+        return ends
+    }
+
     /// Reads `topics` in full (the extent captured now) and calls `body` for every message,
     /// partition by partition in offset order (partitions interleave). Returns the extent read
     /// and the number of messages.

@@ -247,11 +247,22 @@ final class ConvergenceTests: XCTestCase {
         defer { r.stop() }
         let moved = try runCLI(["topics", "repartition", "--from-namespace", c.namespace, "--to-namespace", r.namespace, "--partitions", "5"])
         XCTAssertEqual(moved.status, 0, moved.output)
-        XCTAssertTrue(moved.output.contains("DERIVED AGAIN"), moved.output)
+        XCTAssertTrue(moved.output.contains("DERIVED AGAIN") && moved.output.contains("repartition: copied"), moved.output)
         let rebuiltServices = Generation.rebuilt.map { "doudi-\($0)" }
         for exe in rebuiltServices { try r.start([exe], environment: ["DOUDI_TASKS": "5"]) }
         let caughtUp = try await r.waitUntilSettled(quiet: .seconds(3))
         XCTAssertTrue(caughtUp, r.logs)
+        // Five tasks' clocks moved with their own partitions: the day C's one store reached is ticked
+        // (`--verify` names it), then the new generation holds exactly C's events.
+        let lastDayC = try await c.latestDay()
+        if let lastDayC { try await r.tick(lastDayC) }
+        let tickedR = try await r.waitUntilSettled(quiet: .seconds(3))
+        XCTAssertTrue(tickedR, r.logs)
+        let verified = try runCLI(["topics", "repartition", "--verify", "--from-namespace", c.namespace, "--to-namespace", r.namespace])
+        print("repartitioned, --verify:\n\(verified.output)")
+        XCTAssertEqual(verified.status, 0, verified.output)
+        XCTAssertTrue(verified.output.contains("holds no event the old one did not, and the same ledger"), verified.output)
+        XCTAssertTrue(verified.output.contains("reach \(lastDayC?.description ?? "-")"), verified.output)
         for exe in SuiteRun.services where !rebuiltServices.contains(exe) {
             let store = c.dataDir + "/\(exe.dropFirst("doudi-".count)).sqlite"
             guard FileManager.default.fileExists(atPath: store) else { XCTFail("\(exe) kept no store at \(store)"); continue }
@@ -262,10 +273,6 @@ final class ConvergenceTests: XCTestCase {
         }
         let settledR = try await r.waitUntilSettled()
         XCTAssertTrue(settledR, r.logs)
-        // Five tasks' clocks move with their own partitions: the bureau's tick of the last day C's one store reached.
-        if let lastDay = try await c.latestDay() { try await r.tick(lastDay) }
-        let tickedR = try await r.waitUntilSettled()
-        XCTAssertTrue(tickedR, r.logs)
         await assertSame(ledgerC, try await r.ledger(), "repartitioned", namespaces: (c.namespace, r.namespace))
         let unknown = try await r.businessEventIds(excluding: Self.isKnownLimitEvent).subtracting(before)
         XCTAssertEqual(unknown.count, 0, "events of the new generation under ids C had not published: \(unknown.prefix(5))")

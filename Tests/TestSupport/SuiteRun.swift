@@ -120,14 +120,14 @@ public final class SuiteRun: @unchecked Sendable {
     public static let inputs: [String: [ContractTopic]] = [
         "doudi-intake": [.intakeSubmissions],
         "doudi-matcher": [.intakeAccepted, .deptRecords, .assistanceOutcomes],
-        "doudi-classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes],
-        "doudi-router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds],
+        "doudi-classifier": [.registryHouseholds, .monitoringSignals, .assistanceOutcomes, .clockTicks],
+        "doudi-router": [.monitoringWarnings, .assistanceOutcomes, .registryHouseholds, .clockTicks],
         "doudi-relief": [.reliefApplications, .referrals(.emergency)],
         "doudi-medical": [.referrals(.medical)], "doudi-education": [.referrals(.education)],
         "doudi-housing": [.referrals(.housing)], "doudi-employment": [.referrals(.employment)],
         "doudi-disaster": [.referrals(.disaster)],
         "doudi-casework": [.workTasks, .referrals(.coordination), .assistanceOutcomes],
-        "doudi-basic-living": [.referrals(.basicLiving), .registryHouseholds],
+        "doudi-basic-living": [.referrals(.basicLiving), .registryHouseholds, .clockTicks],
     ]
 
     /// What is not caught up yet (nil: every service's group has committed the end of every

@@ -28,18 +28,36 @@ public enum Generation {
         case left
     }
 
+    /// The rebuilt services whose operators write through their HTTP API: the classifier's
+    /// samples, surveys and re-evaluations are published without a cause (`ce_causationid`), and no
+    /// input gives them again. The router has no such writes: what it publishes without a cause
+    /// (the escalations of its clock's catch-up, of its wall clock) it derives again from its
+    /// inputs and its clock, under the same ids.
+    public static let operatorWrites = ["classifier"]
+
     /// The fate of an event on `topic` published by `source` (`ce_source`), which has a cause
-    /// (`ce_causationid`) or not. An event a rebuilt service published without a cause came from
-    /// its operators (a county's sample, a province's re-evaluation): no input gives it again, so
-    /// it is copied. A cause is an input of that service, which the new generation holds.
+    /// (`ce_causationid`) or not. A cause is an input of the service that published it, which the
+    /// new generation holds.
     public static func fate(topic: ContractTopic, source: String, caused: Bool) -> Fate {
         switch topic {
         case .deadletter: return .left
         case .clockTicks: return .tickedAgain
         default:
-            let publishedByRebuilt = rebuilt.contains { source == "/doudi/\($0)" }
-            return publishedByRebuilt && caused ? .derivedAgain : .copied
+            guard let service = rebuilt.first(where: { source == "/doudi/\($0)" }) else { return .copied }
+            return caused || !operatorWrites.contains(service) ? .derivedAgain : .copied
         }
+    }
+
+    /// The topics whose event times move the rebuilt services' clocks (their inputs but the ticks).
+    /// A single store's clock reached the latest day of their events; on the new generation each
+    /// task's clock moves with its own partitions only, so that day is ticked there once the
+    /// rebuild has caught up (docs/scaling.md, "Event time is per task").
+    public static var clockTopics: [ContractTopic] {
+        var topics: [ContractTopic] = []
+        for service in rebuilt {
+            for t in KafkaAccess.consumes(service) where t != .clockTicks && !topics.contains(t) { topics.append(t) }
+        }
+        return topics
     }
 
     /// The services that keep their store on the new generation. Before they start on it, each
