@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "Bootstrap servers.") var brokers = ProcessInfo.processInfo.environment["DOUDI_BROKERS"] ?? "127.0.0.1:19092"
     @Option(help: "Events for the runtime benchmark.") var events = 200_000
-    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions state-coding (default: all).")
+    @Option(parsing: .upToNextOption, help: "Which: runtime classifier relief router matcher intake pipeline regions state-coding registry-decode (default: all).")
     var only: [String] = []
     @Option(help: "Working directory for stores and logs.") var workDir = "/tmp/doudi-bench"
     @Option(help: "Households for the classifier engine.") var households = 200_000
@@ -91,6 +91,11 @@ struct Bench: AsyncParsableCommand {
                         c.json, c.binary, c.json / c.binary, c.jsonBytes, c.binaryBytes))
             emit(String(format: "classifier history, encode only: tree %.1f µs, as it goes %.1f µs (%.1f× less)",
                         c.treeEncode, c.streamEncode, c.treeEncode / c.streamEncode))
+        }
+        if wants("router") || wants("registry-decode") {
+            let r = try registryDecodeBench()
+            emit(String(format: "router, a registry version of %d bytes decoded: whole profile %.1f µs, people only %.1f µs (%.1f× less)",
+                        r.bytes, r.profile, r.people, r.profile / r.people))
         }
         if wants("regions") { for (title, value, unit) in regionBench() { line(title, value, unit: unit) } }
         if wants("relief") {

@@ -209,7 +209,8 @@ private final class Copier {
         try await consumer.assign(starts)
         var pending = Set(starts.keys)
         var done: Int64 = 0
-        var lastProgress = ContinuousClock.now, lastReport = ContinuousClock.now
+        let started = ContinuousClock.now
+        var lastProgress = started, lastReport = started
         var reached: [TopicPartition: Int64] = starts
         while true {
             // Once every partition reached its end, what is already fetched is copied too (Tansu's
@@ -262,6 +263,9 @@ private final class Copier {
             }
         }
         await consumer.close()
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "repartition: %lld events read in %.1f s (%.0f events/s)", done, seconds, Double(done) / max(seconds, 0.001)))
         return counts
     }
 }

@@ -167,7 +167,7 @@ enum ReferralStore {
 
     /// Takes the people of a registry version, if it is the newest seen for its household; returns
     /// true when it was.
-    static func takePeople(_ db: Database, _ p: HouseholdProfile) throws -> Bool {
+    static func takePeople(_ db: Database, _ p: HouseholdPeople) throws -> Bool {
         try db.executeCached(sql: """
             INSERT INTO router_households(household_id, version) VALUES (?, ?)
             ON CONFLICT(household_id) DO UPDATE SET version = excluded.version WHERE excluded.version > router_households.version

@@ -37,7 +37,7 @@ struct RouterProcessor: EventProcessor {
         switch event.type {
         case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)
         case EventType.assistanceOutcome.rawValue: out = try record(try event.decode(Outcome.self), cause: event, context)
-        case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdProfile.self), cause: event, context)
+        case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdPeople.self), cause: event, context)
         // A day begun on this partition (`clock.tick.v1`), or our own escalations coming back:
         // only the clock moves.
         default: break
@@ -164,7 +164,7 @@ struct RouterProcessor: EventProcessor {
     }
 
     /// A registry version: the router's copy of its people, and the referrals that waited for them.
-    private func people(_ p: HouseholdProfile, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
+    private func people(_ p: HouseholdPeople, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
         guard try ReferralStore.takePeople(db, p) else { return [] }
         var out: [OutgoingEvent] = []

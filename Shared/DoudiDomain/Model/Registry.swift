@@ -42,6 +42,31 @@ public struct Conflict: Codable, Sendable, Equatable {
     }
 }
 
+/// What a reader of `registry.household.v1` that needs only a household's people decodes: its id,
+/// version and members' keys, names and identity numbers (a tolerant reader: the rest of the
+/// profile, most of its bytes, is skipped). The router's copy of the registry reads this; decoding
+/// the whole profile was a sixth of the router's CPU (docs/benchmarks.md).
+public struct HouseholdPeople: Decodable, Sendable, Equatable {
+    public struct Person: Decodable, Sendable, Equatable {
+        public var personKey: String?
+        public var name: String
+        public var idNumber: String
+        public init(personKey: String?, name: String, idNumber: String) {
+            self.personKey = personKey; self.name = name; self.idNumber = idNumber
+        }
+    }
+    public var householdId: String
+    public var version: Int
+    public var members: [Person]
+    public init(householdId: String, version: Int, members: [Person]) {
+        self.householdId = householdId; self.version = version; self.members = members
+    }
+    public init(_ p: HouseholdProfile) {
+        self.init(householdId: p.householdId, version: p.version,
+                  members: p.members.map { Person(personKey: $0.personKey, name: $0.name, idNumber: $0.idNumber) })
+    }
+}
+
 /// `registry.household.v1`: the full snapshot of a household, `version` + 1 per change.
 public struct HouseholdProfile: Codable, Sendable, Equatable {
     public var householdId: String
