@@ -32,7 +32,9 @@ extension TopicsCommand {
         @Option(help: "min.insync.replicas (2 in production; omitted when 0).") var minInsyncReplicas = 0
         @Option(help: "Days the new deadletter topic keeps a dead letter. 0 keeps them forever.") var deadletterRetentionDays = 90
         @Flag(help: "Count what would be copied, create and copy nothing.") var dryRun = false
-        @Flag(help: "Once the rebuilt services have caught up: check that the new generation holds every event of the old one and nothing else (exit 1 if not).")
+        @Option(help: "A consumer group that only reads the old generation (a department's subscription): it may stay live during the copy. Repeatable.")
+        var reader: [String] = []
+        @Flag(help: "Once the rebuilt services have caught up: check that every copied event arrived, that the new generation holds no event the old one did not, and that both fold to the same ledger (exit 1 if not).")
         var verify = false
 
         func validate() throws {
@@ -46,6 +48,22 @@ extension TopicsCommand {
                 guard let partitions else { throw ValidationError("--partitions is required (the new generation's partition count)") }
                 guard (1...10_000).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 10000, got \(partitions)") }
             }
+        }
+
+        /// The groups with live members that may write to the old generation: a suite service's
+        /// default group (`doudi-<service>`), and any other group with offsets committed on the old
+        /// generation's topics — a service run with its own `DOUDI_GROUP_ID`, or a reader that only
+        /// reads (a department's subscription), which `--reader` names. Tansu reports neither the
+        /// members' client ids nor their subscriptions, so a group is known by its commits; the
+        /// client ids are shown when the broker reports them (Apache Kafka does).
+        static func liveGroups(_ admin: KafkaAdmin, on old: [TopicPartition], readers: Set<String>) async throws -> [GroupInfo] {
+            let services = Set(KafkaAccess.services.map { "doudi-\($0)" })
+            var live: [GroupInfo] = []
+            for g in try await admin.listGroups() where g.memberCount > 0 && !readers.contains(g.name) {
+                if services.contains(g.name) { live.append(g); continue }
+                if try await !admin.groupOffsets(g.name, partitions: old).isEmpty { live.append(g) }
+            }
+            return live
         }
 
         func run() async throws {
@@ -66,10 +84,15 @@ extension TopicsCommand {
             }
             // What a running service appends after the copy has read its partition would be lost.
             if !dryRun {
-                for service in KafkaAccess.services {
-                    if let live = try await admin.listGroups("doudi-\(service)").first?.memberCount, live > 0 {
-                        throw ValidationError("group doudi-\(service) has \(live) live member(s): stop the suite's services and producers first")
+                let live = try await Self.liveGroups(admin, on: sourcePartitions, readers: Set(reader))
+                if !live.isEmpty {
+                    let named = live.map { g in
+                        let clients = Set(g.clientIDs.filter { !$0.isEmpty }).sorted()
+                        return "\(g.name) (\(g.memberCount) live member(s)\(clients.isEmpty ? "" : ": " + clients.joined(separator: ", ")))"
                     }
+                    throw ValidationError("groups with live members read the old generation: \(named.joined(separator: "; ")). "
+                                          + "Stop the suite's services and producers first; a group that only reads (a department's "
+                                          + "subscription) may be named with --reader <group>")
                 }
                 try await TopicsCommand.createAll(broker, namespace: toNamespace, partitions: partitions, replicationFactor: replicationFactor,
                                                   minInsyncReplicas: minInsyncReplicas, deadletterRetentionDays: deadletterRetentionDays)
@@ -118,14 +141,18 @@ extension TopicsCommand {
     }
 }
 
-/// `--verify`, once the rebuilt services have caught up: the new generation holds no event the old
-/// did not (by `ce_source` and `ce_id`), and the business ledger folded from each (`doudi ledger
-/// digest`) is the same. Events of the old generation missing from the new are counted, not
-/// failed: the old generation read the same facts in another order and may have taken steps the
-/// rebuild does not need (an escalation taken back once a decision dated in time arrived), whose
-/// end state the ledger compares. An event only the new generation holds, or a ledger difference,
-/// means the rebuild has not caught up or decided otherwise (a re-evaluation under other
-/// standards), and moving the kept services past it would hide it from them.
+/// `--verify`, once the rebuilt services have caught up: every event the copy was to carry
+/// (`Generation.fate` `.copied`: outside facts, the kept services' events, the operators' writes
+/// and reads) is on the new generation under its id; the new generation holds no event the old
+/// did not (by `ce_source` and `ce_id`), but the access records of reads made on it since; and the
+/// business ledger folded from each (`doudi ledger digest`) is the same. Events a rebuilt service
+/// derived on the old generation and not on the new are counted, not failed: the old generation
+/// read the same facts in another order and may have taken steps the rebuild does not need (an
+/// escalation taken back once a decision dated in time arrived), whose end state the ledger
+/// compares. A copied event missing means the copy lost it; an event only the new generation
+/// holds, or a ledger difference, means the rebuild has not caught up or decided otherwise (a
+/// re-evaluation under other standards), and moving the kept services past it would hide it from
+/// them. Ledger differences are printed by section, key and path, with personal fields hidden.
 private struct Verification {
     let kafka: KafkaConfiguration
     let from: String, to: String
@@ -134,13 +161,19 @@ private struct Verification {
         let topics = ContractTopic.allCases.filter { $0 != .deadletter && $0 != .clockTicks }
         var lastDay: CivilDate?
         var times: [String: String] = [:]
+        /// The old generation's events the copy was to carry, per topic.
+        var copied: [ContractTopic: Set<String>] = [:]
         func read(_ namespace: String, clock: Bool) async throws -> [ContractTopic: Set<String>] {
             let byName = Dictionary(uniqueKeysWithValues: topics.map { (namespace + $0.name, $0) })
             let clockTopics = Set(Generation.clockTopics)
             var ids: [ContractTopic: Set<String>] = [:]
             try await TopicSnapshot(configuration: kafka).read(topics.map { namespace + $0.name }) { m in
                 guard let t = byName[m.topic], let id = m.header("ce_id") else { return }
-                ids[t, default: []].insert((m.header("ce_source") ?? "") + " " + id)
+                let source = m.header("ce_source") ?? ""
+                ids[t, default: []].insert(source + " " + id)
+                if clock, Generation.fate(topic: t, source: source, caused: m.header("ce_causationid") != nil) == .copied {
+                    copied[t, default: []].insert(source + " " + id)
+                }
                 times[(m.header("ce_source") ?? "") + " " + id] = (m.header("ce_type") ?? "") + " at " + (m.header("ce_time") ?? "")
                 if clock, clockTopics.contains(t), let day = m.header("ce_time").flatMap({ CivilDate(iso: $0) }), lastDay.map({ day > $0 }) ?? true {
                     lastDay = day
@@ -150,16 +183,22 @@ private struct Verification {
         }
         let old = try await read(from, clock: true), new = try await read(to, clock: false)
         var rows: [[String]] = [], examples: [String] = []
-        var differing = 0
+        var differing = 0, lost = 0
         for t in topics {
             let o = old[t] ?? [], n = new[t] ?? []
             guard !o.isEmpty || !n.isEmpty else { continue }
-            let missing = o.subtracting(n), extra = n.subtracting(o)
-            differing += extra.count
+            // A copied event missing was lost by the copy; what a rebuilt service derived and did
+            // not derive again was an intermediate step (above).
+            let missingCopies = (copied[t] ?? []).subtracting(n)
+            let notAgain = o.subtracting(n).subtracting(missingCopies)
+            // Reads made on the new generation since the copy are recorded there only.
+            let extra = t == .auditAccess ? [] : n.subtracting(o)
+            differing += extra.count; lost += missingCopies.count
+            examples += missingCopies.sorted().prefix(3).map { "\(t.name): copied event missing from the new generation \($0) (\(times[$0] ?? ""))" }
             examples += extra.sorted().prefix(3).map { "\(t.name): only in the new generation \($0) (\(times[$0] ?? ""))" }
-            rows.append([t.name, String(o.count), String(n.count), String(missing.count), String(extra.count)])
+            rows.append([t.name, String(o.count), String(n.count), String(missingCopies.count), String(notAgain.count), String(extra.count)])
         }
-        printTable(["TOPIC", "OLD", "NEW", "NOT AGAIN", "NEW ONLY"], rows)
+        printTable(["TOPIC", "OLD", "NEW", "COPY MISSING", "NOT DERIVED AGAIN", "NEW ONLY"], rows)
         let oldLedger = try await LedgerReader.read(kafka, namespace: from).ledger
         let newLedger = try await LedgerReader.read(kafka, namespace: to).ledger
         let ledgerDifferences = oldLedger.differences(from: newLedger)
@@ -170,6 +209,14 @@ private struct Verification {
             print("clock: the old generation's events reach \(lastDay); on the new one, once the rebuilt services have caught up: "
                   + "DOUDI_TOPIC_NAMESPACE=\(to) doudi clock tick --day \(lastDay)")
         }
+        guard lost == 0 else {
+            examples.forEach { print($0) }
+            print("verify: \(lost) copied event(s) missing from the new generation: the copy lost them. Run the copy again "
+                  + "(doudi topics repartition --from-namespace \"\(from)\" --to-namespace \"\(to)\" --partitions <the same count>): "
+                  + "it goes on from its committed offsets; if they are still missing, delete the new generation's topics and its "
+                  + "group doudi-repartition.\(to), and copy again (docs/scaling.md, \"Raising the partition count\")")
+            throw ExitCode(1)
+        }
         guard differing == 0 && ledgerDifferences.isEmpty else {
             examples.forEach { print($0) }
             print("verify: \(differing) event(s) only in the new generation, \(ledgerDifferences.count) ledger difference(s): "
@@ -179,7 +226,7 @@ private struct Verification {
             throw ExitCode(1)
         }
         let notAgain = topics.reduce(0) { $0 + (old[$1] ?? []).subtracting(new[$1] ?? []).count }
-        print("verify: the new generation holds no event the old one did not, and the same ledger"
+        print("verify: every copied event arrived, the new generation holds no event the old one did not, and the same ledger"
               + (notAgain > 0 ? " (\(notAgain) intermediate event(s) of the old generation were not needed again)" : ""))
     }
 }

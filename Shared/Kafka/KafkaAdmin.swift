@@ -17,6 +17,8 @@ public struct GroupInfo: Sendable {
     public var name: String
     public var state: String
     public var memberCount: Int
+    /// Each live member's `client.id` (the services set `doudi-<service>`; Tansu reports none).
+    public var clientIDs: [String] = []
 }
 
 /// Topic and consumer-group administration (what `doudi` and the tests need).
@@ -105,8 +107,9 @@ public final class KafkaAdmin: @unchecked Sendable {
             let l = list!.pointee
             return (0..<Int(l.group_cnt)).map { i in
                 let g = l.groups[i]
+                let clients = (0..<Int(g.member_cnt)).compactMap { g.members?[$0].client_id.map { String(cString: $0) } }
                 return GroupInfo(name: String(cString: g.group), state: g.state.map { String(cString: $0) } ?? "",
-                                 memberCount: Int(g.member_cnt))
+                                 memberCount: Int(g.member_cnt), clientIDs: clients)
             }.sorted { $0.name < $1.name }
         }
     }

@@ -11,12 +11,12 @@ final class GenerationTests: XCTestCase {
                 for source in type.producers + ["/hospital-a", "/doudi/import"] where !source.hasSuffix("*") {
                     let rebuilt = Generation.rebuilt.map { "/doudi/\($0)" }.contains(source)
                     let expected: Generation.Fate = topic == .deadletter ? .left : topic == .clockTicks ? .tickedAgain
-                        : rebuilt ? .derivedAgain : .copied
+                        : topic == .auditAccess ? .copied : rebuilt ? .derivedAgain : .copied
                     XCTAssertEqual(Generation.fate(topic: topic, source: source, caused: true), expected, "\(type.rawValue) from \(source) on \(topic)")
                     // Without a cause, the classifier's came from its operators (a sample, a
                     // re-evaluation): copied; the router's came from its clock: derived again.
                     if topic != .deadletter && topic != .clockTicks {
-                        let uncaused: Generation.Fate = source == "/doudi/router" ? .derivedAgain : .copied
+                        let uncaused: Generation.Fate = source == "/doudi/router" && topic != .auditAccess ? .derivedAgain : .copied
                         XCTAssertEqual(Generation.fate(topic: topic, source: source, caused: false), uncaused, "\(type.rawValue) from \(source), no cause")
                     }
                 }
@@ -30,6 +30,10 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(Generation.fate(topic: .workTasks, source: "/doudi/classifier", caused: false), .copied)
         XCTAssertEqual(Generation.fate(topic: .assistanceOutcomes, source: "/doudi/router", caused: false), .derivedAgain,
                        "the escalations of the router's clock")
+        // An operator's read of a referral is recorded by the router without a cause, and no input
+        // gives it again: the audit trail is copied, not left to be derived.
+        XCTAssertEqual(Generation.fate(topic: .auditAccess, source: "/doudi/router", caused: false), .copied)
+        XCTAssertEqual(Generation.fate(topic: .auditAccess, source: "/doudi/classifier", caused: false), .copied)
         // A source that only starts like a rebuilt one is not it.
         XCTAssertEqual(Generation.fate(topic: .monitoringWarnings, source: "/doudi/classifier-b", caused: true), .copied)
     }

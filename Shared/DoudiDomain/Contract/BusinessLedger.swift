@@ -39,29 +39,64 @@ public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
     public var this: String?
     public var other: String?
 
+    public init(section: String, key: String, this: String?, other: String?) {
+        self.section = section; self.key = key; self.this = this; self.other = other
+    }
+
+    /// Fields whose values are personal data (names, identity numbers, phones, addresses): a
+    /// difference names their path and hides their values, so that `doudi ledger --diff` and
+    /// `doudi topics repartition --verify` can be pasted into a ticket or a log.
+    public static let personalFields: Set<String> = ["name", "idNumber", "phone", "address",
+                                                     "applicantName", "applicantIdNumber", "applicantPhone"]
+    static let hidden = JSONValue.string("‹personal data hidden›")
+
+    /// The section, the key and each path where the two differ, with both values; personal fields
+    /// (`personalFields`, at any depth) are shown as hidden.
     public var description: String {
         guard let a = this, let b = other,
               let x = try? JSONParser.parse(Array(a.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)),
               let y = try? JSONParser.parse(Array(b.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)) else {
-            return "\(section) \(key)\n  this:  \(this ?? "(absent)")\n  other: \(other ?? "(absent)")"
+            func whole(_ s: String?) -> String {
+                guard let s else { return "(absent)" }
+                guard let v = try? JSONParser.parse(Array(s.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20))
+                else { return "(not JSON, \(s.utf8.count) bytes, hidden)" }
+                return Self.redacted(v).serialized
+            }
+            return "\(section) \(key)\n  this:  \(whole(this))\n  other: \(whole(other))"
         }
         var lines = ["\(section) \(key)"]
         Self.paths(x, y, at: "", into: &lines)
         return lines.joined(separator: "\n")
     }
 
+    /// A value with every personal field's value hidden, at any depth.
+    static func redacted(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let o):
+            return .object(Dictionary(uniqueKeysWithValues: o.map { k, v in (k, personalFields.contains(k) ? hidden : redacted(v)) }))
+        case .array(let a): return .array(a.map(redacted))
+        default: return v
+        }
+    }
+
     /// The paths where two JSON values differ, with both values (short ones only in full).
     static func paths(_ a: JSONValue?, _ b: JSONValue?, at path: String, into lines: inout [String]) {
         if a == b { return }
         if let x = a?.objectValue, let y = b?.objectValue {
-            for k in Set(x.keys).union(y.keys).sorted() { paths(x[k], y[k], at: path + "." + k, into: &lines) }
+            for k in Set(x.keys).union(y.keys).sorted() {
+                if personalFields.contains(k) {
+                    if x[k] != y[k] { lines.append("  \(path).\(k): differs (personal data hidden)") }
+                } else {
+                    paths(x[k], y[k], at: path + "." + k, into: &lines)
+                }
+            }
             return
         }
         if let x = a?.arrayValue, let y = b?.arrayValue, x.count == y.count {
             for i in x.indices { paths(x[i], y[i], at: path + "[\(i)]", into: &lines) }
             return
         }
-        func show(_ v: JSONValue?) -> String { v.map { String($0.serialized.prefix(300)) } ?? "(absent)" }
+        func show(_ v: JSONValue?) -> String { v.map { String(redacted($0).serialized.prefix(300)) } ?? "(absent)" }
         lines.append("  \(path.isEmpty ? "(value)" : path): this \(show(a)) | other \(show(b))")
     }
 }

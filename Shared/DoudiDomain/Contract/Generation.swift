@@ -31,8 +31,9 @@ public enum Generation {
     /// The rebuilt services whose operators write through their HTTP API: the classifier's
     /// samples, surveys and re-evaluations are published without a cause (`ce_causationid`), and no
     /// input gives them again. The router has no such writes: what it publishes without a cause
-    /// (the escalations of its clock's catch-up, of its wall clock) it derives again from its
-    /// inputs and its clock, under the same ids.
+    /// on its business topics (the escalations of its clock's catch-up, of its wall clock) it
+    /// derives again from its inputs and its clock, under the same ids. Its operators' reads are
+    /// recorded on `audit.access`, which is always copied.
     public static let operatorWrites = ["classifier"]
 
     /// The fate of an event on `topic` published by `source` (`ce_source`), which has a cause
@@ -42,6 +43,9 @@ public enum Generation {
         switch topic {
         case .deadletter: return .left
         case .clockTicks: return .tickedAgain
+        // A record of an operator's read (`GET /v1/referrals/:id`, published without a cause) has
+        // no input that gives it again, whichever service published it: the audit trail is copied.
+        case .auditAccess: return .copied
         default:
             guard let service = rebuilt.first(where: { source == "/doudi/\($0)" }) else { return .copied }
             return caused || !operatorWrites.contains(service) ? .derivedAgain : .copied
