@@ -136,11 +136,30 @@ enum ReferralStore {
         try fetch(db, where: "state IN ('sent', 'accepted') AND escalated = 0 AND due_by < ?", [day.description])
     }
 
-    /// Writes entries as the ledger holds them now.
-    static func save(_ db: Database, _ ledger: ReferralLedger, ids: [String], at time: String) throws {
+    /// What the store holds of each referral an apply read or wrote, by id: `save` writes a
+    /// referral's sealed JSON again only when it differs from it. An outcome or an escalation moves
+    /// an entry's state and dates, not the referral, and encoding and sealing it again was a fifth of
+    /// the router's work on an outcome (docs/benchmarks.md).
+    typealias Held = [String: Referral]
+
+    static func held(_ entries: [ReferralLedger.Entry]) -> Held {
+        Dictionary(entries.map { ($0.referral.referralId, $0.referral) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Writes entries as the ledger holds them now: the whole row for a referral `held` does not
+    /// hold as it is now (then `held` holds it), else only the entry's state and dates.
+    static func save(_ db: Database, _ ledger: ReferralLedger, ids: [String], at time: String, held: inout Held) throws {
         for id in ids {
             guard let e = ledger.entry(id) else { continue }
             let r = e.referral
+            if held[id] == r {
+                try db.executeCached(sql: """
+                    UPDATE router_referrals SET state = ?, updated_at = ?, escalated = ?, decided_on = ?, withdrawn_on = ?, escalated_due = ?
+                    WHERE referral_id = ?
+                    """, arguments: [e.state.rawValue, time, e.escalated, e.decidedOn?.description, e.withdrawnOn?.description,
+                                     e.escalatedDue?.description, id])
+                if db.changesCount == 1 { continue }
+            }
             try db.executeCached(sql: """
                 INSERT INTO router_referrals(referral_id, warning_id, household_id, domain, state, due_by, sent_at, updated_at, referral,
                   escalated, decided_on, withdrawn_on, escalated_due)
@@ -151,6 +170,7 @@ enum ReferralStore {
                 """, arguments: [r.referralId, r.warningId, r.householdId, r.domain.rawValue, e.state.rawValue, r.dueBy, r.sentAt, time,
                                  try JSONCoding.encoder.encode(r), r.referralId, e.escalated,
                                  e.decidedOn?.description, e.withdrawnOn?.description, e.escalatedDue?.description])
+            held[id] = r
         }
     }
 

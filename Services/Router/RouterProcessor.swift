@@ -64,14 +64,16 @@ struct RouterProcessor: EventProcessor {
             for r in planner.referrals(for: { var w = held.warning; w.status = .open; return w }()) {
                 try ReferralStore.stopWaiting(db, referralId: r.referralId)
             }
-            var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: held.warning.warningId))
+            let restored = try ReferralStore.entries(db, warningId: held.warning.warningId)
+            var stored = ReferralStore.held(restored)
+            var ledger = ReferralLedger(restoring: restored)
             // Its amendments were sent when it was read; only what rests on the outcomes waited.
             let plan = planner.plan(held.warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
             var touched: [String] = []
             let origin = Origin(causeID: held.causeID, time: held.time, source: context.source)
             out += try resolve(held.warning, withdraw: plan.withdraw, ledger: &ledger, origin: origin, touched: &touched)
             out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
-            try ReferralStore.save(db, ledger, ids: touched, at: held.time)
+            try ReferralStore.save(db, ledger, ids: touched, at: held.time, held: &stored)
         }
         return out + (try EventClock.catchUp(db, source: context.source))
     }
@@ -79,7 +81,9 @@ struct RouterProcessor: EventProcessor {
     private func route(_ warning: Warning, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
         let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
-        var ledger = ReferralLedger(restoring: try ReferralStore.entries(db, warningId: warning.warningId))
+        let restored = try ReferralStore.entries(db, warningId: warning.warningId)
+        var stored = ReferralStore.held(restored)
+        var ledger = ReferralLedger(restoring: restored)
         let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
@@ -127,7 +131,7 @@ struct RouterProcessor: EventProcessor {
                 try ReferralStore.stopWaiting(db, referralId: r.referralId)
             }
         }
-        try ReferralStore.save(db, ledger, ids: touched, at: context.eventTime)
+        try ReferralStore.save(db, ledger, ids: touched, at: context.eventTime, held: &stored)
         for (id, time) in revised { try ReferralStore.setRevisedAt(db, referralId: id, time) }
         return out
     }
@@ -185,7 +189,9 @@ struct RouterProcessor: EventProcessor {
                 if known { filled.append((r, time)) } else if i == states.count - 1 { complete = false }
             }
             guard complete else { continue }
-            var ledger = ReferralLedger(restoring: try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? [])
+            let restored = try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? []
+            var stored = ReferralStore.held(restored)
+            var ledger = ReferralLedger(restoring: restored)
             try ReferralStore.stopWaiting(db, referralId: referralId)
             // Published as the router that knew the person published them: the first state at the
             // time it was read, each later one as an amendment at its own (never before the
@@ -209,13 +215,13 @@ struct RouterProcessor: EventProcessor {
                     touched = [referralId]
                     out += try applyEarly(&ledger, referralId: referralId, origin: origin, db)
                 }
-                try ReferralStore.save(db, ledger, ids: touched, at: time)
+                try ReferralStore.save(db, ledger, ids: touched, at: time, held: &stored)
                 try ReferralStore.setRevisedAt(db, referralId: referralId, sentTime)
                 lastTime = time
             }
             guard let lastTime else { continue }
             out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
-            try ReferralStore.save(db, ledger, ids: touched, at: lastTime)
+            try ReferralStore.save(db, ledger, ids: touched, at: lastTime, held: &stored)
         }
         return out
     }
@@ -254,8 +260,9 @@ struct RouterProcessor: EventProcessor {
             return []
         }
         var ledger = ReferralLedger(restoring: [entry])
+        var stored = ReferralStore.held([entry])
         let out = try apply(outcome, to: &ledger, origin: Origin(causeID: cause.id, time: context.eventTime, source: context.source))
-        try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime)
+        try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime, held: &stored)
         return out
     }
 
