@@ -211,7 +211,8 @@ private struct Verification {
         }
         guard lost == 0 else {
             examples.forEach { print($0) }
-            print("verify: \(lost) copied event(s) missing from the new generation: the copy lost them. Run the copy again "
+            print("verify: \(lost) copied event(s) missing from the new generation (a producer appended them to the old one after "
+                  + "the copy, or the copy lost them). Stop what still writes to the old generation and run the copy again "
                   + "(doudi topics repartition --from-namespace \"\(from)\" --to-namespace \"\(to)\" --partitions <the same count>): "
                   + "it goes on from its committed offsets; if they are still missing, delete the new generation's topics and its "
                   + "group doudi-repartition.\(to), and copy again (docs/scaling.md, \"Raising the partition count\")")
