@@ -163,25 +163,27 @@ private struct Verification {
         var times: [String: String] = [:]
         /// The old generation's events the copy was to carry, per topic.
         var copied: [ContractTopic: Set<String>] = [:]
-        func read(_ namespace: String, clock: Bool) async throws -> [ContractTopic: Set<String>] {
+        /// The ids (`ce_source ce_id`) on each topic of a generation; of the old one, also the
+        /// events the copy was to carry and the latest day of the clock topics.
+        func read(_ namespace: String, old: Bool) async throws -> [ContractTopic: Set<String>] {
             let byName = Dictionary(uniqueKeysWithValues: topics.map { (namespace + $0.name, $0) })
             let clockTopics = Set(Generation.clockTopics)
             var ids: [ContractTopic: Set<String>] = [:]
             try await TopicSnapshot(configuration: kafka).read(topics.map { namespace + $0.name }) { m in
                 guard let t = byName[m.topic], let id = m.header("ce_id") else { return }
-                let source = m.header("ce_source") ?? ""
-                ids[t, default: []].insert(source + " " + id)
-                if clock, Generation.fate(topic: t, source: source, caused: m.header("ce_causationid") != nil) == .copied {
-                    copied[t, default: []].insert(source + " " + id)
+                let source = m.header("ce_source") ?? "", key = source + " " + id
+                ids[t, default: []].insert(key)
+                times[key] = (m.header("ce_type") ?? "") + " at " + (m.header("ce_time") ?? "")
+                if old, Generation.fate(topic: t, source: source, caused: m.header("ce_causationid") != nil) == .copied {
+                    copied[t, default: []].insert(key)
                 }
-                times[(m.header("ce_source") ?? "") + " " + id] = (m.header("ce_type") ?? "") + " at " + (m.header("ce_time") ?? "")
-                if clock, clockTopics.contains(t), let day = m.header("ce_time").flatMap({ CivilDate(iso: $0) }), lastDay.map({ day > $0 }) ?? true {
+                if old, clockTopics.contains(t), let day = m.header("ce_time").flatMap({ CivilDate(iso: $0) }), lastDay.map({ day > $0 }) ?? true {
                     lastDay = day
                 }
             }
             return ids
         }
-        let old = try await read(from, clock: true), new = try await read(to, clock: false)
+        let old = try await read(from, old: true), new = try await read(to, old: false)
         var rows: [[String]] = [], examples: [String] = []
         var differing = 0, lost = 0
         for t in topics {

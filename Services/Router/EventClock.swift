@@ -53,9 +53,7 @@ enum EventClock {
     /// Marks every undecided referral due before `now` as overdue and emits one
     /// `referral.escalated.v1` per referral.
     static func escalate(_ db: Database, now: CivilDate, cause: CloudEvent?, source: String) throws -> [OutgoingEvent] {
-        let due = try ReferralStore.dueBefore(db, day: now)
-        var stored = ReferralStore.held(due)
-        var ledger = ReferralLedger(restoring: due)
+        var (ledger, stored) = ReferralStore.restore(try ReferralStore.dueBefore(db, day: now))
         let escalations = ledger.escalate(now: now)
         try ReferralStore.save(db, ledger, ids: escalations.map(\.referral.referralId), at: now.description, held: &stored)
         return try escalations.map { try event($0, causeID: cause?.id, source: source) }

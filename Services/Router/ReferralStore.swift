@@ -142,8 +142,10 @@ enum ReferralStore {
     /// the router's work on an outcome (docs/benchmarks.md).
     typealias Held = [String: Referral]
 
-    static func held(_ entries: [ReferralLedger.Entry]) -> Held {
-        Dictionary(entries.map { ($0.referral.referralId, $0.referral) }, uniquingKeysWith: { _, last in last })
+    /// A ledger of entries read from the store, with what the store holds of their referrals.
+    static func restore(_ entries: [ReferralLedger.Entry]) -> (ledger: ReferralLedger, held: Held) {
+        (ReferralLedger(restoring: entries),
+         Dictionary(entries.map { ($0.referral.referralId, $0.referral) }, uniquingKeysWith: { _, last in last }))
     }
 
     /// Writes entries as the ledger holds them now: the whole row for a referral `held` does not

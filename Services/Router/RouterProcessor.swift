@@ -64,9 +64,7 @@ struct RouterProcessor: EventProcessor {
             for r in planner.referrals(for: { var w = held.warning; w.status = .open; return w }()) {
                 try ReferralStore.stopWaiting(db, referralId: r.referralId)
             }
-            let restored = try ReferralStore.entries(db, warningId: held.warning.warningId)
-            var stored = ReferralStore.held(restored)
-            var ledger = ReferralLedger(restoring: restored)
+            var (ledger, stored) = ReferralStore.restore(try ReferralStore.entries(db, warningId: held.warning.warningId))
             // Its amendments were sent when it was read; only what rests on the outcomes waited.
             let plan = planner.plan(held.warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
             var touched: [String] = []
@@ -81,9 +79,7 @@ struct RouterProcessor: EventProcessor {
     private func route(_ warning: Warning, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
         let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
-        let restored = try ReferralStore.entries(db, warningId: warning.warningId)
-        var stored = ReferralStore.held(restored)
-        var ledger = ReferralLedger(restoring: restored)
+        var (ledger, stored) = ReferralStore.restore(try ReferralStore.entries(db, warningId: warning.warningId))
         let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
@@ -189,9 +185,7 @@ struct RouterProcessor: EventProcessor {
                 if known { filled.append((r, time)) } else if i == states.count - 1 { complete = false }
             }
             guard complete else { continue }
-            let restored = try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? []
-            var stored = ReferralStore.held(restored)
-            var ledger = ReferralLedger(restoring: restored)
+            var (ledger, stored) = ReferralStore.restore(try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? [])
             try ReferralStore.stopWaiting(db, referralId: referralId)
             // Published as the router that knew the person published them: the first state at the
             // time it was read, each later one as an amendment at its own (never before the
@@ -259,8 +253,7 @@ struct RouterProcessor: EventProcessor {
             try ReferralStore.keepEarly(db, outcome, referralId: id)
             return []
         }
-        var ledger = ReferralLedger(restoring: [entry])
-        var stored = ReferralStore.held([entry])
+        var (ledger, stored) = ReferralStore.restore([entry])
         let out = try apply(outcome, to: &ledger, origin: Origin(causeID: cause.id, time: context.eventTime, source: context.source))
         try ReferralStore.save(db, ledger, ids: [id], at: context.eventTime, held: &stored)
         return out

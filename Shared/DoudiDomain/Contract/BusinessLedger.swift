@@ -43,23 +43,21 @@ public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
         self.section = section; self.key = key; self.this = this; self.other = other
     }
 
-    /// Fields whose values are personal data (names, identity numbers, phones, addresses): a
-    /// difference names their path and hides their values, so that `doudi ledger --diff` and
-    /// `doudi topics repartition --verify` can be pasted into a ticket or a log.
-    public static let personalFields: Set<String> = ["name", "idNumber", "phone", "address",
-                                                     "applicantName", "applicantIdNumber", "applicantPhone"]
+    /// A difference names the path of a personal field (`PersonalFields`) and hides its values,
+    /// so that `doudi ledger --diff` and `doudi topics repartition --verify` can be pasted into a
+    /// ticket or a log.
     static let hidden = JSONValue.string("‹personal data hidden›")
+    /// Ledger entries are the suite's own canonical JSON: large limits, one parse per entry.
+    static let limits = JSONLimits(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)
 
     /// The section, the key and each path where the two differ, with both values; personal fields
-    /// (`personalFields`, at any depth) are shown as hidden.
+    /// (at any depth) are shown as hidden.
     public var description: String {
-        guard let a = this, let b = other,
-              let x = try? JSONParser.parse(Array(a.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)),
-              let y = try? JSONParser.parse(Array(b.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20)) else {
+        func parse(_ s: String?) -> JSONValue? { s.flatMap { try? JSONParser.parse(Array($0.utf8), limits: Self.limits) } }
+        guard let x = parse(this), let y = parse(other) else {
             func whole(_ s: String?) -> String {
                 guard let s else { return "(absent)" }
-                guard let v = try? JSONParser.parse(Array(s.utf8), limits: .init(maxInputBytes: 8 << 20, maxDepth: 64, maxStringBytes: 1 << 20))
-                else { return "(not JSON, \(s.utf8.count) bytes, hidden)" }
+                guard let v = parse(s) else { return "(not JSON, \(s.utf8.count) bytes, hidden)" }
                 return Self.redacted(v).serialized
             }
             return "\(section) \(key)\n  this:  \(whole(this))\n  other: \(whole(other))"
@@ -73,7 +71,7 @@ public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
     static func redacted(_ v: JSONValue) -> JSONValue {
         switch v {
         case .object(let o):
-            return .object(Dictionary(uniqueKeysWithValues: o.map { k, v in (k, personalFields.contains(k) ? hidden : redacted(v)) }))
+            return .object(Dictionary(uniqueKeysWithValues: o.map { k, v in (k, PersonalFields.names.contains(k) ? hidden : redacted(v)) }))
         case .array(let a): return .array(a.map(redacted))
         default: return v
         }
@@ -84,7 +82,7 @@ public struct LedgerDifference: Sendable, Equatable, CustomStringConvertible {
         if a == b { return }
         if let x = a?.objectValue, let y = b?.objectValue {
             for k in Set(x.keys).union(y.keys).sorted() {
-                if personalFields.contains(k) {
+                if PersonalFields.names.contains(k) {
                     if x[k] != y[k] { lines.append("  \(path).\(k): differs (personal data hidden)") }
                 } else {
                     paths(x[k], y[k], at: path + "." + k, into: &lines)

@@ -21,9 +21,6 @@ struct DeptRecordReading {
     let record: DeptRecord
     let settings: ComparisonSettings
 
-    /// Attribute keys that name or locate a person: never copied into a signal.
-    static let personalKeys: Set<String> = ["name", "idNumber", "phone", "address", "owner", "plate"]
-
     var grade: Int? { Self.grade(record.attributes["grade"]) }
 
     var isLargeMedicalExpense: Bool { (record.amountFen ?? 0) >= settings.largeMedicalExpenseFen }
@@ -80,7 +77,7 @@ struct DeptRecordReading {
 
     /// The record's attributes without personal data, with the interpreted values normalised.
     var signalAttributes: [String: String] {
-        var attributes = record.attributes.filter { !Self.personalKeys.contains($0.key) }
+        var attributes = record.attributes.filter { !PersonalFields.names.contains($0.key) }
         if let grade { attributes["grade"] = String(grade) }
         if let status = ruralStatus, record.kind == .monitoredHousehold {
             attributes["status"] = status.code
