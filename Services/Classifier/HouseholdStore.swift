@@ -41,11 +41,17 @@ enum HouseholdStore {
     /// The stored history and the token of its last save (nil for a row saved before tokens).
     static func stored(_ db: Database, householdId hh: String) throws -> (history: HouseholdHistory, token: Int64?)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT history, history_token, profile_input, profile_version FROM households WHERE household_id = ?
+            SELECT history, history_token, profile_input, profile_version, history_bytes_token FROM households WHERE household_id = ?
             """), arguments: [hh]) else { return nil }
+        let token: Int64? = row[1], bytesToken: Int64? = row[4]
+        // A save whose history is written at the batch's end (DeferredHistories): the runtime's
+        // finishBatch does it before the commit, so a store read outside a batch always matches.
+        guard token == bytesToken else {
+            throw StoreInconsistency(detail: "a household's stored history is not the one of its last save (a batch committed without finishBatch)")
+        }
         var h = try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data)
         if let input: String = row[2] { h.profile = try profile(db, householdId: hh, inputId: input, version: row[3]) }
-        return (h, row[1])
+        return (h, token)
     }
 
     /// The profile a history refers to: the registry version it applied, as kept in its inputs.
@@ -71,27 +77,52 @@ enum HouseholdStore {
     /// not encoded again with every save: it is the registry version of one of the household's
     /// inputs (`profile/<asOf>`, stored as received), named in `profile_input` and read from there.
     /// A profile without `asOf` (its input is named by its event time) stays in the history.
+    /// `bytes: false` writes everything but the history itself, which `writeHistory` writes before
+    /// the transaction commits (DeferredHistories).
     @discardableResult
-    static func save(_ db: Database, _ h: HouseholdHistory) throws -> Int64 {
+    static func save(_ db: Database, _ h: HouseholdHistory, bytes: Bool = true) throws -> Int64 {
         let token = HistoryCache.newToken()
-        var rest = h
-        var profileInput: String? = nil
-        if let asOf = h.profile?.asOf {
-            profileInput = "profile/\(asOf)"
-            rest.profile = nil
+        let (history, profileInput) = bytes ? try encoded(h) : (Data(), h.profile?.asOf.map { "profile/\($0)" })
+        let columns: [DatabaseValueConvertible?] = [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
+                                                     h.standardsVersion, h.point?.date?.description, token, nextDue(h), profileInput]
+        if bytes {
+            try db.cachedStatement(sql: """
+                INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on,
+                  history_token, next_due, profile_input, history, history_bytes_token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
+                  category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
+                  history_token = excluded.history_token, next_due = excluded.next_due, profile_input = excluded.profile_input,
+                  history = excluded.history, history_bytes_token = excluded.history_bytes_token
+                """).execute(arguments: StatementArguments(columns + [history, token]))
+        } else {
+            // A new row holds no history until `writeHistory`: its bytes token stays null.
+            try db.cachedStatement(sql: """
+                INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on,
+                  history_token, next_due, profile_input, history)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, x'')
+                ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
+                  category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
+                  history_token = excluded.history_token, next_due = excluded.next_due, profile_input = excluded.profile_input
+                """).execute(arguments: StatementArguments(columns))
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on, history,
-              history_token, next_due, profile_input)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
-              category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
-              history = excluded.history, history_token = excluded.history_token, next_due = excluded.next_due,
-              profile_input = excluded.profile_input
-            """).execute(arguments: [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
-                                     h.standardsVersion, h.point?.date?.description, try StateCoding.encode(rest), token,
-                                     nextDue(h), profileInput])
         return token
+    }
+
+    /// Writes the history of the save of `token` (`save(_:_:bytes: false)` in the same transaction).
+    static func writeHistory(_ db: Database, _ h: HouseholdHistory, token: Int64) throws {
+        let (history, _) = try encoded(h)
+        try db.cachedStatement(sql: """
+            UPDATE households SET history = ?, history_bytes_token = history_token WHERE household_id = ? AND history_token = ?
+            """).execute(arguments: [history, h.householdId, token])
+    }
+
+    /// The history's bytes (without the profile when an input holds it) and that input's id.
+    private static func encoded(_ h: HouseholdHistory) throws -> (Data, String?) {
+        guard let asOf = h.profile?.asOf else { return (try StateCoding.encode(h), nil) }
+        var rest = h
+        rest.profile = nil
+        return (try StateCoding.encode(rest), "profile/\(asOf)")
     }
 
     /// The earliest due date of the history's open not_covered warnings not checked yet (§3.4):
@@ -112,6 +143,9 @@ struct Households {
     let standards: LocalStandards
     /// Decoded histories of recent households (nil: every input decodes the stored one).
     var cache: HistoryCache? = nil
+    /// Histories written once at the batch's end (nil: written with every save). Only where the
+    /// caller flushes it before the commit (ClassifierProcessor.finishBatch).
+    var deferred: DeferredHistories? = nil
 
     func apply(_ db: Database, householdId hh: String, inputs: [(ClassifierInput, Data)], clock: FactTime?,
                emitter: Emitter) throws -> [OutgoingEvent] {
@@ -131,20 +165,27 @@ struct Households {
             all = stored
             return stored
         }, householdId: hh, standards: standards, clockDay: clock?.date)
-        let token = try HouseholdStore.save(db, fold.history)
-        cache?.store(hh, .init(token: token, history: fold.history, inputs: all, beforeLast: fold.beforeLast))
+        let token = try HouseholdStore.save(db, fold.history, bytes: deferred == nil)
+        let entry = HistoryCache.Entry(token: token, history: fold.history, inputs: all, beforeLast: fold.beforeLast)
+        deferred?.add(db, hh, entry)
+        cache?.store(hh, entry)
         return try Publication.publish(fold.history, previous: previous?.history, db: db, emitter: emitter)
     }
 
     /// The stored history (from the cache when its token is the stored one, with the state before
     /// its last point) and, when the cache has them, the stored inputs as they were before this apply.
+    /// A save of this batch whose history is not written yet is read from `deferred`.
     private func load(_ db: Database, householdId hh: String) throws -> (HouseholdFold?, [ClassifierInput]?) {
-        guard let cache else { return (try HouseholdStore.history(db, householdId: hh).map { HouseholdFold(history: $0) }, nil) }
+        guard cache != nil || deferred != nil else {
+            return (try HouseholdStore.history(db, householdId: hh).map { HouseholdFold(history: $0) }, nil)
+        }
         let stored = try HouseholdStore.token(db, householdId: hh)
         guard stored.exists else { return (nil, nil) }
-        if let token = stored.token, let e = cache.entry(hh, token: token) { return (HouseholdFold(history: e.history, beforeLast: e.beforeLast), e.inputs) }
+        if let token = stored.token, let e = cache?.entry(hh, token: token) ?? deferred?.entry(db, hh, token: token) {
+            return (HouseholdFold(history: e.history, beforeLast: e.beforeLast), e.inputs)
+        }
         guard let (h, token) = try HouseholdStore.stored(db, householdId: hh) else { return (nil, nil) }
-        if let token { cache.store(hh, .init(token: token, history: h, inputs: nil)) }
+        if let token { cache?.store(hh, .init(token: token, history: h, inputs: nil)) }
         return (HouseholdFold(history: h), nil)
     }
 

@@ -13,6 +13,8 @@ struct ClassifierProcessor: EventProcessor {
     let standards: LocalStandards
     /// Decoded histories of recent households, checked against the store (HistoryCache).
     var cache = HistoryCache()
+    /// Histories written once per batch, by `finishBatch` (DeferredHistories).
+    var deferred = DeferredHistories()
 
     var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes, Topics.name(.clockTicks)] }
     /// All three are keyed by household id (a signal about a person not registered yet, by that
@@ -27,7 +29,7 @@ struct ClassifierProcessor: EventProcessor {
         guard EventType(rawValue: event.type) != nil else { return [] }
         if event.type == EventType.clockTick.rawValue { _ = try ClockTicks.checked(event, in: context) }
         guard let time = FactTime(context.eventTime) else { throw PoisonMessage("ce_time is not an RFC 3339 time") }
-        let households = Households(standards: standards, cache: cache)
+        let households = Households(standards: standards, cache: cache, deferred: deferred)
         let advanced = try EventClock.advance(context.db, to: time, households: households, causationID: event.id)
         var out = advanced.events
         let clock = advanced.latest
@@ -58,6 +60,12 @@ struct ClassifierProcessor: EventProcessor {
             break  // the router's escalations: the classifier's own due checks decide (§3.4)
         }
         return out
+    }
+
+    /// The histories the batch saved are written now, in its transaction (DeferredHistories).
+    func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] {
+        try deferred.flush(context.db)
+        return []
     }
 
     /// §2.2.4: a person in department data who is not registered: one home visit per person and year.

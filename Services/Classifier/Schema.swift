@@ -84,5 +84,14 @@ enum ClassifierSchema {
                 CREATE INDEX households_next_due ON households(next_due) WHERE next_due IS NOT NULL;
                 """)
         }
+        m.registerMigration("classifier-v5-deferred-histories") { db in
+            // history_bytes_token: the save whose history the `history` bytes are. A batch writes
+            // each household's history once, at its end (DeferredHistories); the two tokens differ
+            // only inside that batch's transaction. Rows saved before wrote both at once.
+            try db.execute(sql: """
+                ALTER TABLE households ADD COLUMN history_bytes_token INTEGER;
+                UPDATE households SET history_bytes_token = history_token;
+                """)
+        }
     }
 }
