@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "FoundationTests", dependencies: service + ["TestSupport"], path: "Tests/FoundationTests"),
         .testTarget(name: "IntakeTests", dependencies: service + ["TestSupport", "BulkImport"], path: "Tests/IntakeTests"),
-        .testTarget(name: "MatcherTests", dependencies: service + ["TestSupport", "BulkImport"], path: "Tests/MatcherTests"),
+        .testTarget(name: "MatcherTests", dependencies: service + ["TestSupport", "BulkImport", "MatcherService"], path: "Tests/MatcherTests"),
         .testTarget(name: "ClassifierTests", dependencies: service + ["TestSupport", "ClassifierService"], path: "Tests/ClassifierTests"),
         .testTarget(name: "RouterTests", dependencies: service + ["TestSupport", "HandlerKit", "RouterService"], path: "Tests/RouterTests"),
         .testTarget(name: "CaseworkTests", dependencies: service + ["TestSupport"], path: "Tests/CaseworkTests"),

@@ -13,10 +13,11 @@ enum ChangeEvents {
     static let signalType = EventType.monitoringSignal.rawValue
 
     /// Writes the change to the store (same transaction) and returns the events for the outbox.
+    /// `facts`: facts fingerprints known already, by household (`RegistryWriter.write`).
     static func outgoing(for change: RegistryChange, cause: CloudEvent?, context: ProcessingContext?, source: String,
-                         db: Database) throws -> [OutgoingEvent] {
+                         db: Database, facts: [String: UInt64] = [:]) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        let written = try RegistryWriter.write(change, to: db)
+        let written = try RegistryWriter.write(change, to: db, facts: facts)
         for (profile, bytes, facts) in written.profiles {
             out.append(event(profile, bytes: bytes, facts: facts, causeID: cause?.id, source: source))
         }
@@ -60,9 +61,17 @@ enum ChangeEvents {
                 try db.execute(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?", arguments: [id])
                 continue
             }
+            // Only the programmes and the number change: the facts are the stored version's, whose
+            // fingerprint the timeline row of its point holds (computing it again was most of the
+            // cost of a programme-only version).
+            let point = profile.asOf ?? profile.updatedAt
+            let known = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, fingerprint FROM timeline WHERE household_id = ? AND as_of = ?"),
+                                         arguments: [id, point])
+            let facts = known.flatMap { row in (row[0] as Int) == profile.version ? UInt64(row[1] as String, radix: 16) : nil }
             profile.programs = programs
             profile.version += 1
-            out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db)
+            out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db,
+                                facts: facts.map { [id: $0] } ?? [:])
         }
         return out
     }

@@ -140,8 +140,11 @@ struct SQLiteRegistry: RegistryReader {
 /// also the event payload (encoded once, sorted keys: replays produce identical bytes).
 enum RegistryWriter {
     /// Writes the change; returns the profiles written and the candidate signals it takes back
-    /// (people the change registers who were candidates for a home visit).
-    static func write(_ change: RegistryChange, to db: Database) throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
+    /// (people the change registers who were candidates for a home visit). `facts`: the facts
+    /// fingerprint of a household's profile where the caller knows it (a programme-only version
+    /// has its previous version's); computed for the others.
+    static func write(_ change: RegistryChange, to db: Database,
+                      facts known: [String: UInt64] = [:]) throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
         for (householdId, submission) in change.submissions {
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO household_submissions(household_id, submission_id, submission) VALUES (?, ?, ?)
@@ -162,7 +165,7 @@ enum RegistryWriter {
         for profile in change.profiles {
             let bytes = try JSONCoding.encoder.encode(profile)
             // Computed once: the timeline row and the event id both need it (a seventh of the matcher's CPU each).
-            let facts = HouseholdTimeline.factsFingerprint(profile)
+            let facts = known[profile.householdId] ?? HouseholdTimeline.factsFingerprint(profile)
             try upsert(profile, bytes: bytes, db)
             try db.cachedStatement(sql: """
                 INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)

@@ -32,11 +32,15 @@ public struct Sealer: Sendable {
     static let magic: [UInt8] = Array("DS1".utf8)
     public let current: Key
     private let byID: [String: Key]
+    /// `DS1` · key-id length · key id of the current key: the start of every value sealed.
+    private let prefix: [UInt8]
 
     public init(keys: [Key]) {
         precondition(!keys.isEmpty, "a sealer needs a key")
         current = keys[0]
         byID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let id = Array(current.id.utf8)
+        prefix = Self.magic + [UInt8(id.count)] + id
     }
 
     /// The published development key ring (development mode only).
@@ -51,19 +55,19 @@ public struct Sealer: Sendable {
 
     public func seal(_ plaintext: [UInt8], aad: String) -> [UInt8] {
         // AES-GCM with a random 96-bit nonce: safe for far more values than a store holds per key.
-        let box = try! AES.GCM.seal(plaintext, using: current.key, nonce: AES.GCM.Nonce(), authenticating: Array(aad.utf8))
-        let id = Array(current.id.utf8)
-        var out = Self.magic
-        out.reserveCapacity(4 + id.count + 28 + plaintext.count)
-        out.append(UInt8(id.count))
-        out += id
-        out += box.nonce
-        out += box.ciphertext
-        out += box.tag
-        return out
+        sealed(plaintext, aad: aad)
     }
 
-    public func seal(_ plaintext: Data, aad: String) -> Data { Data(seal(Array(plaintext), aad: aad)) }
+    public func seal(_ plaintext: Data, aad: String) -> Data { Data(sealed(plaintext, aad: aad)) }
+
+    /// One copy of the sealed box (nonce · ciphertext · tag, contiguous) after the prefix.
+    private func sealed<P: DataProtocol>(_ plaintext: P, aad: String) -> [UInt8] {
+        let box = try! AES.GCM.seal(plaintext, using: current.key, nonce: AES.GCM.Nonce(), authenticating: Array(aad.utf8))
+        var out = prefix
+        out.reserveCapacity(prefix.count + 28 + plaintext.count)
+        box.combined!.withUnsafeBytes { out.append(contentsOf: $0) }
+        return out
+    }
 
     public func open(_ sealed: [UInt8], aad: String) throws -> [UInt8] {
         guard Self.isSealed(sealed) else { throw OpenError.notSealed }

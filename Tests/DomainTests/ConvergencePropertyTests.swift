@@ -195,6 +195,34 @@ final class ConvergencePropertyTests: XCTestCase {
         XCTAssertEqual(current.warnings[education.warningId]?.resolvedBy, o.referralId)
     }
 
+    /// A history keeps every state (`Warning.bases`) each warning had, also when `record` skips the
+    /// fingerprints of a state whose disposal, level and needs it recorded already.
+    func testRecordKeepsEveryBasisAWarningHad() {
+        var p = Fx.household(id: "H1", members: [Fx.member("乙", key: "pk-2", age: 17, occupation: .student)], perCapitaMonthly: 0)
+        p.asOf = "2026-10-01T09:00:00+08:00"
+        p.verificationAuthorized = true
+        let replayed = HouseholdReplay.replay("H1", inputs: [ClassifierInput(.profile(p), time: FactTime(p.asOf!)!)], standards: .defaults, clockDay: nil)
+        let w = replayed.warnings.values.first { $0.domain == .education }!
+        var resolved = w
+        resolved.status = .resolved
+        var raised = w
+        raised.level = w.level == .red ? .yellow : .red
+        var other = w
+        other.needs[0].facts["extra"] = "1"
+        var renamed = w
+        renamed.needs[0].name = "另一个名字"       // names are not part of a basis
+        let states = [w, resolved, raised, resolved, other, w, renamed]
+        var h = HouseholdHistory(householdId: "H1")
+        var expected: Set<String> = []
+        for state in states {
+            HouseholdReplay.record(LedgerChanges(revised: [state]), in: &h, at: nil)
+            expected.formUnion(state.bases.values)
+            XCTAssertEqual(h.bases[w.warningId], expected)
+            XCTAssertEqual(h.warnings[w.warningId], state)
+        }
+        XCTAssertEqual(expected.count, 3, "the level and the needs each made a new basis; status and names did not")
+    }
+
     /// Grants, withdrawals and closures from several decisions in any order hold the same programmes.
     func testProgrammesHeldDoNotDependOnArrivalOrder() {
         func o(_ id: String, _ ref: String, _ status: OutcomeStatus, amount: Int64 = 10, day: String = "2026-10-01") -> Outcome {

@@ -16,6 +16,11 @@ final class TrustPrimitivesTests: XCTestCase {
         let sealed = old.seal(plain, aad: "t/row-1")
         XCTAssertNil(Data(sealed).range(of: Data("11010519491231002X".utf8)), "no plaintext in the sealed bytes")
         XCTAssertEqual(try old.open(sealed, aad: "t/row-1"), plain)
+        // The layout rows already written hold: DS1 · id length · id · nonce (12) · ciphertext · tag (16).
+        XCTAssertEqual(Array(sealed.prefix(6)), Array("DS1".utf8) + [2] + Array("k1".utf8))
+        XCTAssertEqual(sealed.count, 6 + 12 + plain.count + 16)
+        XCTAssertEqual(Data(old.seal(Data(plain), aad: "t/row-1")).prefix(6), Data(sealed.prefix(6)))
+        XCTAssertEqual(try old.open(old.seal(Data(plain), aad: "t/row-1"), aad: "t/row-1"), Data(plain))
         XCTAssertNotEqual(old.seal(plain, aad: "t/row-1"), sealed, "a fresh nonce each time")
         XCTAssertThrowsError(try old.open(sealed, aad: "t/row-2"), "a value copied to another row does not open")
         var tampered = sealed; tampered[tampered.count - 20] ^= 1

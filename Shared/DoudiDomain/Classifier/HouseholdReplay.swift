@@ -276,8 +276,12 @@ public enum HouseholdReplay {
 
     static func record(_ changes: LedgerChanges, in h: inout HouseholdHistory, at t: FactTime?) {
         for w in changes.opened + changes.revised + changes.resolved {
-            h.warnings[w.warningId] = w
-            h.bases[w.warningId, default: []].formUnion(w.bases.values)
+            // A warning's bases depend on its disposal, level and needs alone; when the state
+            // recorded before has the same three, its bases are in the set already (a fingerprint
+            // per department was a twentieth of the classifier's CPU, docs/benchmarks.md).
+            let before = h.warnings.updateValue(w, forKey: w.warningId)
+            let sameBases = before.map { $0.disposal == w.disposal && $0.level == w.level && $0.needs == w.needs } ?? false
+            if !sameBases || h.bases[w.warningId] == nil { h.bases[w.warningId, default: []].formUnion(w.bases.values) }
             if let t { h.changedAt[w.warningId] = t }
         }
     }
