@@ -14,7 +14,7 @@ func matcherBench(brokers: String, persons: Int = 1_000_000, records: Int = 200_
     defer { try? FileManager.default.removeItem(atPath: dataDir) }
     let environment = [
         "DOUDI_BROKERS": brokers, "DOUDI_TOPIC_NAMESPACE": namespace, "DOUDI_DATA_DIR": dataDir,
-        "DOUDI_GROUP_ID": "bench-\(namespace)matcher", "DOUDI_PERSON_KEY_SECRET": "doudi-bench-secret",
+        "DOUDI_GROUP_ID": "bench-\(namespace)matcher", "DOUDI_PERSON_KEY_SECRET": Secrets.developmentPersonKeySecret,
         "DOUDI_HTTP_PORT": "0", "DOUDI_LOG_LEVEL": "warning",
     ]
     let kafka = KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench")
