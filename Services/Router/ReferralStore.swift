@@ -276,18 +276,32 @@ enum ReferralStore {
         try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM router_early_outcomes") ?? 0
     }
 
-    private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [ReferralLedger.Entry] {
+    /// The referral is opened and decoded only when `opened` does not hold it from the same bytes.
+    private static func fetch(_ db: Database, where clause: String, _ args: StatementArguments,
+                              opened: OpenedReferrals = .shared) throws -> [ReferralLedger.Entry] {
         try Row.fetchAll(cached: db, sql: """
-            SELECT doudi_open(referral, 'router_referrals/' || referral_id), state, escalated, decided_on, withdrawn_on, escalated_due
+            SELECT referral_id, referral, state, escalated, decided_on, withdrawn_on, escalated_due
             FROM router_referrals WHERE \(clause) ORDER BY referral_id
             """,
                          arguments: args).map { row in
-            let data: Data = row[0]
-            guard let state = ReferralState(rawValue: row[1]) else { throw DatabaseError(message: "unknown referral state") }
-            return ReferralLedger.Entry(referral: try JSONDecoder().decode(Referral.self, from: data), state: state, escalated: row[2],
-                                        decidedOn: (row[3] as String?).flatMap { CivilDate(iso: $0) },
-                                        withdrawnOn: (row[4] as String?).flatMap { CivilDate(iso: $0) },
-                                        escalatedDue: (row[5] as String?).flatMap { CivilDate(iso: $0) })
+            let id: String = row[0]
+            guard let sealed = row[1] as Data?, let state = ReferralState(rawValue: row[2]) else {
+                throw DatabaseError(message: "a referral row without its referral or with an unknown state")
+            }
+            let referral: Referral
+            if let r = opened.referral(id, sealed: sealed) {
+                referral = r
+            } else {
+                guard let data = try Data.fetchOne(cached: db, sql: "SELECT doudi_open(?, 'router_referrals/' || ?)", arguments: [sealed, id]) else {
+                    throw DatabaseError(message: "a referral that does not open")
+                }
+                referral = try JSONCoding.decoder.decode(Referral.self, from: data)
+                opened.store(id, sealed: sealed, referral)
+            }
+            return ReferralLedger.Entry(referral: referral, state: state, escalated: row[3],
+                                        decidedOn: (row[4] as String?).flatMap { CivilDate(iso: $0) },
+                                        withdrawnOn: (row[5] as String?).flatMap { CivilDate(iso: $0) },
+                                        escalatedDue: (row[6] as String?).flatMap { CivilDate(iso: $0) })
         }
     }
 }
