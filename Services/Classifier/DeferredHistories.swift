@@ -22,8 +22,23 @@ final class DeferredHistories: @unchecked Sendable {
     init() {}
 
     /// A save of `householdId` in the open transaction of `db`, whose bytes are written by `flush`.
+    /// The transaction's saves are forgotten when it ends without `flush` (a batch rolled back and
+    /// retried, perhaps for hours while a disk is full, must not pile up its histories here).
     func add(_ db: Database, _ householdId: String, _ entry: HistoryCache.Entry) {
-        lock.withLock { pending[ObjectIdentifier(db), default: [:]][householdId, default: [:]][entry.token] = entry }
+        let connection = ObjectIdentifier(db)
+        let first = lock.withLock {
+            let first = pending[connection] == nil
+            pending[connection, default: [:]][householdId, default: [:]][entry.token] = entry
+            return first
+        }
+        if first {
+            db.afterNextTransaction(onCommit: { [weak self] _ in self?.forget(connection) },
+                                    onRollback: { [weak self] _ in self?.forget(connection) })
+        }
+    }
+
+    private func forget(_ connection: ObjectIdentifier) {
+        lock.withLock { _ = pending.removeValue(forKey: connection) }
     }
 
     /// What the save of `token` made, if it was a save of this batch not written yet.

@@ -244,9 +244,14 @@ enum RegistryWriter {
         let facts = RegistryFacts(householdId: profile.householdId, base: profile, programs: profile.programs)
         if let point = HouseholdTimeline.timeline(facts).last { published = point; published.version = profile.version }
         try upsert(published, bytes: try JSONCoding.encoder.encode(published), db)
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [profile.householdId, published.asOf ?? profile.collectedAt, profile.version,
-                                 String(HouseholdTimeline.factsFingerprint(published), radix: 16)])
+        // Replaced only with the households row (a higher version): the timeline row of the stored
+        // version's point holds that version's facts fingerprint, which a programme-only version reuses.
+        try db.cachedStatement(sql: """
+            INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
+            ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
+            WHERE excluded.version > timeline.version
+            """).execute(arguments: [profile.householdId, published.asOf ?? profile.collectedAt, profile.version,
+                                     String(HouseholdTimeline.factsFingerprint(published), radix: 16)])
         guard let time = FactTime(profile.collectedAt) else { return }
         for key in profile.members.compactMap(\.personKey) {
             try db.cachedStatement(sql: """

@@ -211,6 +211,7 @@ final class HistoryCacheTests: XCTestCase {
                     })
                 }
                 try store.queue.write { db in
+                    XCTAssertEqual(deferred.count(db), 0, "nothing kept from a rolled-back attempt (\(name))")
                     for i in batch {
                         published.append(try store.apply(db, inputs[i], clock: clock))
                         // A poison input of a household saved in this batch, rolled back on its own.
@@ -236,6 +237,7 @@ final class HistoryCacheTests: XCTestCase {
         let base = try ClassifierStore("batch-unflushed", cache: nil)
         let store = ClassifierStore(queue: base.queue, households: ClassifierService.Households(standards: .defaults, deferred: deferred))
         _ = try store.apply(inputs[0], clock: clock)
+        XCTAssertEqual(try store.queue.read { deferred.count($0) }, 0, "a committed transaction's saves are not kept")
         XCTAssertThrowsError(try store.history("B")) { XCTAssertTrue("\($0)".contains("finishBatch"), "\($0)") }
         XCTAssertThrowsError(try base.apply(inputs[2], clock: clock))
     }
