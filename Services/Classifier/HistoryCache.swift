@@ -11,8 +11,9 @@
 // same token vouches for them.
 import DoudiDomain
 import Foundation
+import Store
 
-final class HistoryCache: @unchecked Sendable {
+final class HistoryCache: Sendable {
     struct Entry {
         var token: Int64
         var history: HouseholdHistory
@@ -27,16 +28,10 @@ final class HistoryCache: @unchecked Sendable {
     static let defaultCapacity = 20_000
 
     /// At most this many entries; 0 keeps none.
-    let capacity: Int
-    private let lock = NSLock()
-    // Two generations approximate "least recently used" at O(1): entries used since the last
-    // turnover are in `young`; when it holds half the capacity, it becomes `old` and the previous
-    // `old` is dropped. An entry found in `old` moves back to `young`.
-    private var young: [String: Entry] = [:]
-    private var old: [String: Entry] = [:]
-    private var counts = (hits: 0, misses: 0)
+    var capacity: Int { entries.capacity }
+    private let entries: RecentEntries<String, Entry>
 
-    init(capacity: Int = HistoryCache.defaultCapacity) { self.capacity = max(0, capacity) }
+    init(capacity: Int = HistoryCache.defaultCapacity) { entries = RecentEntries(capacity: capacity) }
 
     /// The capacity from the environment: a present value that is not a whole number ≥ 0 is an
     /// error naming the variable.
@@ -59,36 +54,10 @@ final class HistoryCache: @unchecked Sendable {
 
     /// The entry of `householdId` if it was made from the history the store holds now (`token`).
     func entry(_ householdId: String, token: Int64) -> Entry? {
-        lock.withLock {
-            let found = young[householdId] ?? old.removeValue(forKey: householdId)
-            guard let e = found, e.token == token else {
-                counts.misses += 1
-                return nil
-            }
-            counts.hits += 1
-            if young[householdId] == nil { insert(householdId, e) }
-            return e
-        }
+        entries.entry(householdId) { $0.token == token }
     }
 
-    func store(_ householdId: String, _ entry: Entry) {
-        guard capacity > 0 else { return }
-        lock.withLock {
-            old.removeValue(forKey: householdId)
-            insert(householdId, entry)
-        }
-    }
+    func store(_ householdId: String, _ entry: Entry) { entries.store(householdId, entry) }
 
-    var statistics: (hits: Int, misses: Int, entries: Int) {
-        lock.withLock { (counts.hits, counts.misses, young.count + old.count) }
-    }
-
-    private func insert(_ householdId: String, _ entry: Entry) {
-        if young[householdId] == nil, young.count >= max(1, capacity / 2) {
-            old = young
-            young = [:]
-            young.reserveCapacity(max(1, capacity / 2))
-        }
-        young[householdId] = entry
-    }
+    var statistics: (hits: Int, misses: Int, entries: Int) { entries.statistics }
 }

@@ -171,14 +171,20 @@ final class ConvergencePropertyTests: XCTestCase {
         XCTAssertGreaterThan(paths[.replayed] ?? 0, 30)
     }
 
-    /// A decision on a state of a warning that its history never had (a revision a correction
-    /// took back) changes nothing.
-    func testADecisionOnAStateThatNeverHeldIsLeftOut() {
+    /// H1: a student of 17 in a household with no income, replayed from its one registry version,
+    /// and its education warning.
+    static func studentHousehold() -> (history: HouseholdHistory, education: Warning) {
         var p = Fx.household(id: "H1", members: [Fx.member("乙", key: "pk-2", age: 17, occupation: .student)], perCapitaMonthly: 0)
         p.asOf = "2026-10-01T09:00:00+08:00"
         p.verificationAuthorized = true
         let h = HouseholdReplay.replay("H1", inputs: [ClassifierInput(.profile(p), time: FactTime(p.asOf!)!)], standards: .defaults, clockDay: nil)
-        let education = h.warnings.values.first { $0.domain == .education }!
+        return (h, h.warnings.values.first { $0.domain == .education }!)
+    }
+
+    /// A decision on a state of a warning that its history never had (a revision a correction
+    /// took back) changes nothing.
+    func testADecisionOnAStateThatNeverHeldIsLeftOut() {
+        let (h, education) = Self.studentHousehold()
         var o = Outcome(outcomeId: "o1", referralId: "ref-\(education.warningId)-education", warningId: education.warningId, householdId: "H1",
                         domain: .education, program: "grant", status: .granted, amountFen: 1, personKey: "pk-2", decidedAt: "2026-10-01",
                         reason: "r", basis: "not-a-state-it-had")
@@ -198,11 +204,7 @@ final class ConvergencePropertyTests: XCTestCase {
     /// A history keeps every state (`Warning.bases`) each warning had, also when `record` skips the
     /// fingerprints of a state whose disposal, level and needs it recorded already.
     func testRecordKeepsEveryBasisAWarningHad() {
-        var p = Fx.household(id: "H1", members: [Fx.member("乙", key: "pk-2", age: 17, occupation: .student)], perCapitaMonthly: 0)
-        p.asOf = "2026-10-01T09:00:00+08:00"
-        p.verificationAuthorized = true
-        let replayed = HouseholdReplay.replay("H1", inputs: [ClassifierInput(.profile(p), time: FactTime(p.asOf!)!)], standards: .defaults, clockDay: nil)
-        let w = replayed.warnings.values.first { $0.domain == .education }!
+        let w = Self.studentHousehold().education
         var resolved = w
         resolved.status = .resolved
         var raised = w
