@@ -281,7 +281,10 @@ extension Warning {
     /// department's decision answers (`Referral.basis`, echoed in `Outcome.basis`).
     public var bases: [Domain: String] {
         var groups: [Domain: [Need]] = [:]
-        for need in withoutIdentities.needs { groups[ReferralPlanner.target(of: need, disposal: disposal), default: []].append(need) }
+        for var need in needs {
+            need.name = nil; need.idNumber = nil  // as `withoutIdentities`, without copying the rest of the warning
+            groups[ReferralPlanner.target(of: need, disposal: disposal), default: []].append(need)
+        }
         return groups.mapValues {
             String(CanonicalEncoding.fingerprint([disposal.rawValue, level.rawValue, CanonicalEncoding.serialized($0)]), radix: 16)
         }
