@@ -15,9 +15,9 @@ enum ChangeEvents {
     /// Writes the change to the store (same transaction) and returns the events for the outbox.
     /// `facts`: facts fingerprints known already, by household (`RegistryWriter.write`).
     static func outgoing(for change: RegistryChange, cause: CloudEvent?, context: ProcessingContext?, source: String,
-                         db: Database, facts: [String: UInt64] = [:]) throws -> [OutgoingEvent] {
+                         db: Database, rows: DecodedRows = .none, facts: [String: UInt64] = [:]) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        let written = try RegistryWriter.write(change, to: db, facts: facts)
+        let written = try RegistryWriter.write(change, to: db, rows: rows, facts: facts)
         for (profile, bytes, facts) in written.profiles {
             out.append(event(profile, bytes: bytes, facts: facts, causeID: cause?.id, source: source))
         }
@@ -50,13 +50,12 @@ enum ChangeEvents {
 
     /// Programmes changed by the batch's outcomes and not yet carried by a new version: one
     /// version per household, the latest point of its history with the programmes it holds now.
-    static func pendingPrograms(_ db: Database, source: String) throws -> [OutgoingEvent] {
-        let reader = SQLiteRegistry(db: db)
+    static func pendingPrograms(_ db: Database, source: String, rows: DecodedRows = .none) throws -> [OutgoingEvent] {
+        let reader = SQLiteRegistry(db: db, rows: rows)
         var out: [OutgoingEvent] = []
         for id in try String.fetchAll(db, sql: "SELECT household_id FROM household_programs WHERE dirty = 1 ORDER BY household_id") {
             guard let programs = try reader.programs(householdId: id),
-                  let blob = try Data.fetchOne(db, sql: "SELECT profile FROM households WHERE id = ?", arguments: [id]) else { continue }
-            var profile = try JSONDecoder().decode(HouseholdProfile.self, from: blob)
+                  var profile = try reader.storedProfile(householdId: id) else { continue }
             guard profile.programs != programs else {
                 try db.execute(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?", arguments: [id])
                 continue
@@ -70,7 +69,7 @@ enum ChangeEvents {
             let facts = known.flatMap { row in (row[0] as Int) == profile.version ? UInt64(row[1] as String, radix: 16) : nil }
             profile.programs = programs
             profile.version += 1
-            out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db,
+            out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db, rows: rows,
                                 facts: facts.map { [id: $0] } ?? [:])
         }
         return out

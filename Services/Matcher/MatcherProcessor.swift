@@ -18,9 +18,12 @@ struct MatcherProcessor: EventProcessor {
     let validator = DeptRecordValidator()
     let settings: ComparisonSettings
     let counters: MatchCounters
+    /// Holdings and profiles decoded lately, used while their rows hold the same bytes (DecodedRows).
+    let rows: DecodedRows
     let logger = Logger(label: "doudi.matcher")
 
-    init(personKeySecret: String, counters: MatchCounters, settings: ComparisonSettings = .standard) {
+    init(personKeySecret: String, counters: MatchCounters, settings: ComparisonSettings = .standard, rows: DecodedRows = DecodedRows()) {
+        self.rows = rows
         self.keyer = PersonKeyer(secret: personKeySecret)
         self.householdIds = HouseholdIds(secret: personKeySecret)
         self.counters = counters
@@ -30,7 +33,7 @@ struct MatcherProcessor: EventProcessor {
     func registerMigrations(_ migrator: inout DatabaseMigrator) { RegistrySchema.register(&migrator) }
 
     func process(_ event: CloudEvent, in context: ProcessingContext) throws -> [OutgoingEvent] {
-        let reader = SQLiteRegistry(db: context.db)
+        let reader = SQLiteRegistry(db: context.db, rows: rows)
         let change: RegistryChange
         switch event.type {
         case EventType.intakeAccepted.rawValue:
@@ -50,18 +53,18 @@ struct MatcherProcessor: EventProcessor {
                 }
                 return []
             }
-            try RegistryWriter.setHoldings(holdings, of: outcome.householdId, context.db)
+            try RegistryWriter.setHoldings(holdings, of: outcome.householdId, rows: rows, context.db)
             return []
         default:
             return []  // other types on these topics (the router's escalations) are not the matcher's concern
         }
         record(change.notes)
-        return try ChangeEvents.outgoing(for: change, cause: event, context: context, source: context.source, db: context.db)
+        return try ChangeEvents.outgoing(for: change, cause: event, context: context, source: context.source, db: context.db, rows: rows)
     }
 
     /// The versions outcomes made during the batch, one per household.
     func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] {
-        try ChangeEvents.pendingPrograms(context.db, source: context.source)
+        try ChangeEvents.pendingPrograms(context.db, source: context.source, rows: rows)
     }
 
     /// Validates the record as of the event's date; an invalid one is dead-lettered with the

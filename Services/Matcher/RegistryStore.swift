@@ -70,6 +70,8 @@ enum RegistrySchema {
 struct SQLiteRegistry: RegistryReader {
     typealias Failure = any Error
     let db: Database
+    /// Decoded rows remembered with their bytes (DecodedRows); `.none` decodes every read.
+    var rows: DecodedRows = .none
     let decoder = JSONDecoder()
 
     func householdId(forPersonKey personKey: String) throws -> String? {
@@ -77,9 +79,7 @@ struct SQLiteRegistry: RegistryReader {
     }
 
     func profile(householdId: String) throws -> HouseholdProfile? {
-        guard let blob = try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?"),
-                                           arguments: [householdId]) else { return nil }
-        var profile = try decoder.decode(HouseholdProfile.self, from: blob)
+        guard var profile = try storedProfile(householdId: householdId) else { return nil }
         if let programs = try programs(householdId: householdId) { profile.programs = programs }
         return profile
     }
@@ -89,7 +89,16 @@ struct SQLiteRegistry: RegistryReader {
 
     func storedHoldings(householdId: String) throws -> ProgramHoldings? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT holdings FROM household_programs WHERE household_id = ?"),
-                          arguments: [householdId]).map { try StateCoding.decode(ProgramHoldings.self, from: $0) }
+                          arguments: [householdId]).map { bytes in
+            try DecodedRows.value(rows.holdings, householdId, bytes: bytes) { try StateCoding.decode(ProgramHoldings.self, from: $0) }
+        }
+    }
+
+    /// The latest version's profile as stored (its programmes as published with it).
+    func storedProfile(householdId: String) throws -> HouseholdProfile? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?"), arguments: [householdId]).map { bytes in
+            try DecodedRows.value(rows.profiles, householdId, bytes: bytes) { try decoder.decode(HouseholdProfile.self, from: $0) }
+        }
     }
 
     func holdings(householdId: String) throws -> ProgramHoldings {
@@ -143,7 +152,7 @@ enum RegistryWriter {
     /// (people the change registers who were candidates for a home visit). `facts`: the facts
     /// fingerprint of a household's profile where the caller knows it (a programme-only version
     /// has its previous version's); computed for the others.
-    static func write(_ change: RegistryChange, to db: Database,
+    static func write(_ change: RegistryChange, to db: Database, rows: DecodedRows = .none,
                       facts known: [String: UInt64] = [:]) throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
         for (householdId, submission) in change.submissions {
             try db.cachedStatement(sql: """
@@ -160,13 +169,14 @@ enum RegistryWriter {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO person_records(person_key, record_id, record) VALUES (?, ?, ?)")
                 .execute(arguments: [r.personKey, r.record.recordId, try JSONCoding.encoder.encode(r.record)])
         }
-        for (householdId, held) in change.holdings { try setHoldings(held, of: householdId, dirty: false, db) }
+        for (householdId, held) in change.holdings { try setHoldings(held, of: householdId, dirty: false, rows: rows, db) }
         var written: [(HouseholdProfile, Data, facts: UInt64)] = []
         for profile in change.profiles {
             let bytes = try JSONCoding.encoder.encode(profile)
             // Computed once: the timeline row and the event id both need it (a seventh of the matcher's CPU each).
             let facts = known[profile.householdId] ?? HouseholdTimeline.factsFingerprint(profile)
             try upsert(profile, bytes: bytes, db)
+            DecodedRows.wrote(rows.profiles, profile.householdId, bytes: bytes, value: profile)
             try db.cachedStatement(sql: """
                 INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
                 ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
@@ -218,11 +228,14 @@ enum RegistryWriter {
 
     /// Programmes recorded from an outcome; published at the end of the batch unless a new
     /// version of the household carries them first.
-    static func setHoldings(_ holdings: ProgramHoldings, of householdId: String, dirty: Bool = true, _ db: Database) throws {
+    static func setHoldings(_ holdings: ProgramHoldings, of householdId: String, dirty: Bool = true, rows: DecodedRows = .none,
+                            _ db: Database) throws {
+        let bytes = try StateCoding.encode(holdings)
         try db.cachedStatement(sql: """
             INSERT INTO household_programs(household_id, holdings, dirty) VALUES (?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET holdings = excluded.holdings, dirty = excluded.dirty
-            """).execute(arguments: [householdId, try StateCoding.encode(holdings), dirty])
+            """).execute(arguments: [householdId, bytes, dirty])
+        DecodedRows.wrote(rows.holdings, householdId, bytes: bytes, value: holdings)
     }
 
     /// A registered person is no longer a candidate for a home visit.
