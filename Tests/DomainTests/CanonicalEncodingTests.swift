@@ -54,6 +54,30 @@ final class CanonicalEncodingTests: XCTestCase {
         XCTAssertEqual(Array(#"{"a":2,"b":1}"#.utf8), CanonicalEncoding.bytes(Probe(steps: [.keyed([("b", .int(1)), ("a", .int(2))])])))
     }
 
+    /// The referral bases written directly (ReferralBasis.swift) are the canonical form's.
+    func testReferralBasesAreTheCanonicalForms() {
+        var rng = SplitMix64(seed: 42)
+        let texts = ["", "入户核查", "quote \" back \\ slash", "line\nfeed", "§3.2 (2)"]
+        func text() -> String { texts[Int(rng.next() % UInt64(texts.count))] }
+        for i in 0..<2_000 {
+            let needs = (0..<Int(rng.next() % 4 + 1)).map { _ in
+                Need(domain: Domain.allCases[Int(rng.next() % UInt64(Domain.allCases.count))],
+                     personKey: rng.next() % 3 == 0 ? nil : "pk-\(rng.next() % 5)", reason: text(), clause: text(),
+                     name: rng.next() % 2 == 0 ? nil : "张三", idNumber: rng.next() % 2 == 0 ? nil : "110101199001011234",
+                     facts: Dictionary(uniqueKeysWithValues: (0..<Int(rng.next() % 4)).map { ("k\($0)\(text())", text()) }))
+            }
+            let disposal = Disposal.allCases[Int(rng.next() % UInt64(Disposal.allCases.count))]
+            let level = WarningLevel.allCases[Int(rng.next() % UInt64(WarningLevel.allCases.count))]
+            let stripped = needs.map { var n = $0; n.name = nil; n.idNumber = nil; return n }
+            let expected = String(FNV1a.hash(bytes: ReferenceTreeEncoder.serializedBytes(
+                [disposal.rawValue, level.rawValue, String(decoding: ReferenceTreeEncoder.serializedBytes(stripped), as: UTF8.self)])), radix: 16)
+            XCTAssertEqual(Warning.basis(disposal: disposal, level: level, needs: needs), expected, "needs \(i)")
+        }
+        // Every stored property of a need is one the direct writer knows.
+        let need = Need(domain: .medical, reason: "r", clause: "c")
+        XCTAssertEqual(Set(Mirror(reflecting: need).children.compactMap(\.label)), Need.canonicalFields)
+    }
+
     func testRandomValuesKeepTheirBytes() {
         var rng = SplitMix64(seed: 20261202)
         for i in 0..<3_000 {

@@ -285,9 +285,7 @@ extension Warning {
             need.name = nil; need.idNumber = nil  // as `withoutIdentities`, without copying the rest of the warning
             groups[ReferralPlanner.target(of: need, disposal: disposal), default: []].append(need)
         }
-        return groups.mapValues {
-            String(CanonicalEncoding.fingerprint([disposal.rawValue, level.rawValue, CanonicalEncoding.serialized($0)]), radix: 16)
-        }
+        return groups.mapValues { Warning.basis(disposal: disposal, level: level, needs: $0) }  // ReferralBasis.swift
     }
 
     /// Days between opening and due date (the level's deadline when it was opened).
