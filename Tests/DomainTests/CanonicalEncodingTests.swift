@@ -104,7 +104,7 @@ final class CanonicalEncodingTests: XCTestCase {
 /// A value that drives an encoder through a random sequence of container calls.
 private struct Probe: Encodable {
     indirect enum Step {
-        case int(Int), int64(Int64), int32(Int32), uint64(UInt64), double(Double), string(String), bool(Bool), null
+        case int(Int), int64(Int64), int32(Int32), uint64(UInt64), double(Double), float(Float), string(String), bool(Bool), null
         case optionalString(String?), optionalInt(Int?)
         /// Keyed fields in this order (repeated keys allowed: the last write wins).
         case keyed([(String, Step)])
@@ -116,6 +116,8 @@ private struct Probe: Encodable {
         case superEncoder(Step)
         /// Nothing encoded at all.
         case nothing
+        /// An `Encodable` that throws: the whole value is written as the error's text.
+        case throwing
     }
     var steps: [Step]
 
@@ -153,6 +155,7 @@ private struct Probe: Encodable {
             var c = encoder.container(keyedBy: Key.self)
             try fill(&c, [("wrap", step)])
         case .nothing: break
+        case .throwing: throw ProbeError.refused
         default:
             var c = encoder.singleValueContainer()
             switch step {
@@ -161,6 +164,7 @@ private struct Probe: Encodable {
             case .int32(let v): try c.encode(v)
             case .uint64(let v): try c.encode(v)
             case .double(let v): try c.encode(v)
+            case .float(let v): try c.encode(v)
             case .string(let v): try c.encode(v)
             case .bool(let v): try c.encode(v)
             case .null: try c.encodeNil()
@@ -180,6 +184,7 @@ private struct Probe: Encodable {
             case .int32(let v): try c.encode(v, forKey: key)
             case .uint64(let v): try c.encode(v, forKey: key)
             case .double(let v): try c.encode(v, forKey: key)
+            case .float(let v): try c.encode(v, forKey: key)
             case .string(let v): try c.encode(v, forKey: key)
             case .bool(let v): try c.encode(v, forKey: key)
             case .null: try c.encodeNil(forKey: key)
@@ -192,7 +197,7 @@ private struct Probe: Encodable {
                 var n = c.nestedUnkeyedContainer(forKey: Key(name))
                 for item in items { try put(&n, item) }
             case .superEncoder(let inner):
-                try run(inner, c.superEncoder(forKey: key))
+                try run(inner, k == "super" ? c.superEncoder() : c.superEncoder(forKey: key))
             default: try c.encode(Boxed(step: step), forKey: key)
             }
         }
@@ -202,6 +207,9 @@ private struct Probe: Encodable {
         switch step {
         case .int(let v): try c.encode(v)
         case .int64(let v): try c.encode(v)
+        case .int32(let v): try c.encode(v)
+        case .uint64(let v): try c.encode(v)
+        case .float(let v): try c.encode(v)
         case .string(let v): try c.encode(v)
         case .bool(let v): try c.encode(v)
         case .double(let v): try c.encode(v)
@@ -219,25 +227,31 @@ private struct Probe: Encodable {
     }
 
     static func randomStep(_ rng: inout SplitMix64, depth: Int) -> Step {
-        let keys = ["a", "b", "c", "B", "aa", "é", "e\u{301}", "super", "0", "z", "汉", "k\"q"]
+        let keys = ["a", "b", "c", "B", "aa", "é", "e\u{301}", "super", "0", "z", "汉", "k\"q",
+                    "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "Å", "A\u{30a}"]
         func key() -> String { keys[Int(rng.next() % UInt64(keys.count))] }
         func string() -> String { ["", "x", "汉字", "q\"\\", "\n\t\u{01}", "long text with spaces"][Int(rng.next() % 6)] }
         let leafKinds = 11
         let kind = depth >= 4 ? Int(rng.next() % UInt64(leafKinds)) : Int(rng.next() % UInt64(leafKinds + 7))
-        func fields() -> [(String, Step)] { (0..<Int(rng.next() % 5)).map { _ in (key(), randomStep(&rng, depth: depth + 1)) } }
+        // Mostly a few fields; one object in six has 13 to 24 (past the point where a node indexes its keys).
+        func fields() -> [(String, Step)] {
+            let count = rng.next() % 6 == 0 ? Int(rng.next() % 12 + 13) : Int(rng.next() % 5)
+            return (0..<count).map { _ in (key(), randomStep(&rng, depth: depth + 1)) }
+        }
         func items() -> [Step] { (0..<Int(rng.next() % 4)).map { _ in randomStep(&rng, depth: depth + 1) } }
         switch kind {
         case 0: return .int(Int(bitPattern: UInt(truncatingIfNeeded: rng.next())) >> Int(rng.next() % 64))
         case 1: return .int64(Int64(bitPattern: rng.next()))
         case 2: return .int32(Int32(truncatingIfNeeded: rng.next()))
         case 3: return .uint64(rng.next())
-        case 4: return .double([0.5, -1e-7, 3.0, 1e21, .infinity][Int(rng.next() % 5)])
+        case 4: return rng.next() % 2 == 0 ? .double([0.5, -1e-7, 3.0, 1e21, .infinity][Int(rng.next() % 5)])
+                                         : .float([0.1, -2.5, 1e30, .nan][Int(rng.next() % 4)])
         case 5: return .string(string())
         case 6: return .bool(rng.next() % 2 == 0)
         case 7: return .null
         case 8: return .optionalString(rng.next() % 2 == 0 ? nil : string())
         case 9: return .optionalInt(rng.next() % 2 == 0 ? nil : 7)
-        case 10: return .nothing
+        case 10: return rng.next() % 50 == 0 ? .throwing : .nothing
         case 11, 12: return .keyed(fields())
         case 13: return .keyedTwice(fields(), fields())
         case 14: return .unkeyed(items())
@@ -247,6 +261,8 @@ private struct Probe: Encodable {
         }
     }
 }
+
+private enum ProbeError: Error { case refused }
 
 /// The first canonical encoder, as it was: a tree of slots resolved into a `JSONValue` of
 /// dictionaries and serialised with sorted keys. The reference for the bytes.

@@ -58,27 +58,54 @@ final class DecodedRowsTests: XCTestCase {
                   try Self.outcome("b1", households[1], "dibao", .granted, day: 1)])
         try both([try Self.outcome("a3", households[0], "dibao", .granted, day: 2), try Self.outcome("c1", households[2], "dibao", .denied, day: 2)])
 
-        // A batch that rewrites household 0's holdings and its profile and then fails: rolled back,
-        // the memory keeps values of bytes no row holds.
-        let poison = (Topics.assistanceOutcomes, try Self.event(.assistanceOutcome, id: "out-bad", ["outcomeId": 7]))
-        let failing = [try Self.outcome("a4", households[0], "dibao", .granted, day: 3), poison]
-        XCTAssertThrowsError(try withMemory.deliver(failing))
-        XCTAssertThrowsError(try decoding.deliver(failing))
-        let stale = try XCTUnwrap(remembered.holdings.entry(households[0], where: { _ in true }))
-        let stored = try withMemory.read { try Data.fetchOne($0, sql: "SELECT holdings FROM household_programs WHERE household_id = ?", arguments: [households[0]]) }
-        XCTAssertNotEqual(stale.bytes, stored, "the memory holds the rolled-back write")
-        XCTAssertNotEqual(stale.value, try StateCoding.decode(ProgramHoldings.self, from: XCTUnwrap(stored)))
-        // Read through the registry: the stored holdings, not the remembered ones.
-        let read = try withMemory.read { try SQLiteRegistry(db: $0, rows: remembered).storedHoldings(householdId: households[0]) }
-        XCTAssertEqual(read, try StateCoding.decode(ProgramHoldings.self, from: XCTUnwrap(stored)))
-
-        // The retry without the poison, and more.
-        try both([try Self.outcome("a4", households[0], "dibao", .granted, day: 3)])
-        try both([try Self.outcome("a5", households[0], "temporary", .denied, day: 4), try Self.outcome("b2", households[1], "dibao", .denied, day: 4)])
-        XCTAssertEqual(try Self.state(withMemory), try Self.state(decoding))
-        XCTAssertEqual(withMemory.published.map { $0.event.id }, decoding.published.map { $0.event.id })
         XCTAssertGreaterThan(remembered.holdings.statistics.hits, 0, "the memory was used")
         XCTAssertGreaterThan(remembered.profiles.statistics.hits, 0, "the memory was used")
+
+        // A batch that rewrites household 0's holdings (an outcome) and its profile (a later
+        // collection) and then fails: rolled back, the memory keeps values of bytes no row holds.
+        let later = (Topics.intakeAccepted, try Self.event(.intakeAccepted, id: "acc-later",
+                                                           H.submission("s-later", applicant: 1, members: [1, 2], collectedAt: "2024-06-20T09:00:00+08:00",
+                                                                        wagesFen: 900_000)))
+        let poison = (Topics.assistanceOutcomes, try Self.event(.assistanceOutcome, id: "out-bad", ["outcomeId": 7]))
+        let failing = [try Self.outcome("a4", households[0], "dibao", .granted, day: 3), later, poison]
+        XCTAssertThrowsError(try withMemory.deliver(failing))
+        XCTAssertThrowsError(try decoding.deliver(failing))
+        let staleHoldings = try XCTUnwrap(remembered.holdings.entry(households[0], where: { _ in true }))
+        let staleProfile = try XCTUnwrap(remembered.profiles.entry(households[0], where: { _ in true }))
+        let (storedHoldings, storedProfile) = try withMemory.read { db in
+            (try Data.fetchOne(db, sql: "SELECT holdings FROM household_programs WHERE household_id = ?", arguments: [households[0]]),
+             try Data.fetchOne(db, sql: "SELECT profile FROM households WHERE id = ?", arguments: [households[0]]))
+        }
+        XCTAssertNotEqual(staleHoldings.bytes, storedHoldings, "the memory holds the rolled-back write of the holdings")
+        XCTAssertNotEqual(staleHoldings.value, try StateCoding.decode(ProgramHoldings.self, from: XCTUnwrap(storedHoldings)))
+        XCTAssertNotEqual(staleProfile.bytes, storedProfile, "the memory holds the rolled-back write of the profile")
+        // Read through the registry: what the rows hold, not what the memory remembers.
+        let (readHoldings, readProfile) = try withMemory.read { db in
+            let registry = SQLiteRegistry(db: db, rows: remembered)
+            return (try registry.storedHoldings(householdId: households[0]), try registry.storedProfile(householdId: households[0]))
+        }
+        XCTAssertEqual(readHoldings, try StateCoding.decode(ProgramHoldings.self, from: XCTUnwrap(storedHoldings)))
+        XCTAssertEqual(readProfile, try JSONDecoder().decode(HouseholdProfile.self, from: XCTUnwrap(storedProfile)))
+        let hits = (remembered.holdings.statistics.hits, remembered.profiles.statistics.hits)
+
+        // The retry without the poison, and more.
+        try both([try Self.outcome("a4", households[0], "dibao", .granted, day: 3), later])
+        try both([try Self.outcome("a5", households[0], "temporary", .denied, day: 4), try Self.outcome("b2", households[1], "dibao", .denied, day: 4),
+                  try Self.outcome("b3", households[1], "temporary", .granted, day: 4)])
+        XCTAssertEqual(try Self.state(withMemory), try Self.state(decoding))
+        XCTAssertEqual(withMemory.published.map { $0.event.id }, decoding.published.map { $0.event.id })
+        XCTAssertGreaterThan(remembered.holdings.statistics.hits, hits.0, "the memory was used after the rollback")
+        XCTAssertGreaterThan(remembered.profiles.statistics.hits, hits.1, "the memory was used after the rollback")
+
+        // What the memory remembered when it wrote is what its bytes decode to.
+        for hh in households {
+            if let e = remembered.holdings.entry(hh, where: { _ in true }) {
+                XCTAssertEqual(e.value, try StateCoding.decode(ProgramHoldings.self, from: e.bytes))
+            }
+            if let e = remembered.profiles.entry(hh, where: { _ in true }) {
+                XCTAssertEqual(e.value, try JSONDecoder().decode(HouseholdProfile.self, from: e.bytes))
+            }
+        }
 
         // The round trips the memory relies on: a value remembered when written is the one its bytes decode to.
         try withMemory.read { db in
