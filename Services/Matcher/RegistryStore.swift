@@ -90,14 +90,14 @@ struct SQLiteRegistry: RegistryReader {
     func storedHoldings(householdId: String) throws -> ProgramHoldings? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT holdings FROM household_programs WHERE household_id = ?"),
                           arguments: [householdId]).map { bytes in
-            try DecodedRows.value(rows.holdings, householdId, bytes: bytes) { try StateCoding.decode(ProgramHoldings.self, from: $0) }
+            try rows.holdings.value(householdId, bytes: bytes) { try StateCoding.decode(ProgramHoldings.self, from: $0) }
         }
     }
 
     /// The latest version's profile as stored (its programmes as published with it).
     func storedProfile(householdId: String) throws -> HouseholdProfile? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?"), arguments: [householdId]).map { bytes in
-            try DecodedRows.value(rows.profiles, householdId, bytes: bytes) { try decoder.decode(HouseholdProfile.self, from: $0) }
+            try rows.profiles.value(householdId, bytes: bytes) { try decoder.decode(HouseholdProfile.self, from: $0) }
         }
     }
 
@@ -176,7 +176,7 @@ enum RegistryWriter {
             // Computed once: the timeline row and the event id both need it (a seventh of the matcher's CPU each).
             let facts = known[profile.householdId] ?? HouseholdTimeline.factsFingerprint(profile)
             try upsert(profile, bytes: bytes, db)
-            DecodedRows.wrote(rows.profiles, profile.householdId, bytes: bytes, value: profile)
+            rows.profiles.remember(profile.householdId, bytes: bytes, value: profile)
             try db.cachedStatement(sql: """
                 INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
                 ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
@@ -235,7 +235,7 @@ enum RegistryWriter {
             INSERT INTO household_programs(household_id, holdings, dirty) VALUES (?, ?, ?)
             ON CONFLICT(household_id) DO UPDATE SET holdings = excluded.holdings, dirty = excluded.dirty
             """).execute(arguments: [householdId, bytes, dirty])
-        DecodedRows.wrote(rows.holdings, householdId, bytes: bytes, value: holdings)
+        rows.holdings.remember(householdId, bytes: bytes, value: holdings)
     }
 
     /// A registered person is no longer a candidate for a home visit.

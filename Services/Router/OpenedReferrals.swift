@@ -2,27 +2,16 @@
 // (issue 17, docs/benchmarks.md): an outcome reads its referral, and opening (AES-GCM) and decoding
 // its JSON again was a twelfth of the router's CPU while the row had not changed — an outcome or
 // an escalation moves the state columns, not the referral (ReferralStore.save). An entry is used
-// only when the row holds exactly the bytes it was opened from: a fresh nonce seals every write,
-// so equal bytes are the same referral, and a rolled-back write, a row sealed again under a new key
-// or a value copied from another row (which would not open there) never meets a stale entry.
+// only when the row holds exactly the bytes it was opened from (RowMemory): a fresh nonce seals
+// every write, so equal bytes are the same referral, and a rolled-back write, a row sealed again
+// under a new key or a value copied from another row (which would not open there) never meets a
+// stale entry.
 import DoudiDomain
-import Foundation
 import Store
 
-final class OpenedReferrals: Sendable {
+typealias OpenedReferrals = RowMemory<Referral>
+
+extension RowMemory where Value == Referral {
     /// One per process: entries are addressed by their sealed bytes, so stores never share one.
     static let shared = OpenedReferrals(capacity: 20_000)
-
-    private let entries: RecentEntries<String, (sealed: Data, referral: Referral)>
-
-    init(capacity: Int) { entries = RecentEntries(capacity: capacity) }
-
-    /// The referral `referralId` decoded from `sealed`, if it was opened from these very bytes.
-    func referral(_ referralId: String, sealed: Data) -> Referral? {
-        entries.entry(referralId) { $0.sealed == sealed }?.referral
-    }
-
-    func store(_ referralId: String, sealed: Data, _ referral: Referral) { entries.store(referralId, (sealed, referral)) }
-
-    var statistics: (hits: Int, misses: Int, entries: Int) { entries.statistics }
 }

@@ -288,15 +288,11 @@ enum ReferralStore {
             guard let sealed = row[1] as Data?, let state = ReferralState(rawValue: row[2]) else {
                 throw DatabaseError(message: "a referral row without its referral or with an unknown state")
             }
-            let referral: Referral
-            if let r = opened.referral(id, sealed: sealed) {
-                referral = r
-            } else {
+            let referral = try opened.value(id, bytes: sealed) { sealed in
                 guard let data = try Data.fetchOne(cached: db, sql: "SELECT doudi_open(?, 'router_referrals/' || ?)", arguments: [sealed, id]) else {
                     throw DatabaseError(message: "a referral that does not open")
                 }
-                referral = try JSONCoding.decoder.decode(Referral.self, from: data)
-                opened.store(id, sealed: sealed, referral)
+                return try JSONCoding.decoder.decode(Referral.self, from: data)
             }
             return ReferralLedger.Entry(referral: referral, state: state, escalated: row[3],
                                         decidedOn: (row[4] as String?).flatMap { CivilDate(iso: $0) },

@@ -1,5 +1,6 @@
 // A bounded memory of recently used entries by key, for the services' decoded state (issue 17):
-// the classifier's histories (HistoryCache) and the router's opened referrals (OpenedReferrals).
+// the classifier's histories (HistoryCache) and values decoded from rows (RowMemory: the router's
+// opened referrals, the matcher's holdings and profiles).
 // The caller says when an entry is still the stored state (a token, the sealed bytes): a memory
 // never decides on its own. Two generations approximate "least recently used" at O(1): entries
 // used since the last turnover are in `young`; when it holds half the capacity it becomes `old`

@@ -70,8 +70,8 @@ final class DecodedRowsTests: XCTestCase {
         let failing = [try Self.outcome("a4", households[0], "dibao", .granted, day: 3), later, poison]
         XCTAssertThrowsError(try withMemory.deliver(failing))
         XCTAssertThrowsError(try decoding.deliver(failing))
-        let staleHoldings = try XCTUnwrap(remembered.holdings.entry(households[0], where: { _ in true }))
-        let staleProfile = try XCTUnwrap(remembered.profiles.entry(households[0], where: { _ in true }))
+        let staleHoldings = try XCTUnwrap(remembered.holdings.held(households[0]))
+        let staleProfile = try XCTUnwrap(remembered.profiles.held(households[0]))
         let (storedHoldings, storedProfile) = try withMemory.read { db in
             (try Data.fetchOne(db, sql: "SELECT holdings FROM household_programs WHERE household_id = ?", arguments: [households[0]]),
              try Data.fetchOne(db, sql: "SELECT profile FROM households WHERE id = ?", arguments: [households[0]]))
@@ -99,10 +99,10 @@ final class DecodedRowsTests: XCTestCase {
 
         // What the memory remembered when it wrote is what its bytes decode to.
         for hh in households {
-            if let e = remembered.holdings.entry(hh, where: { _ in true }) {
+            if let e = remembered.holdings.held(hh) {
                 XCTAssertEqual(e.value, try StateCoding.decode(ProgramHoldings.self, from: e.bytes))
             }
-            if let e = remembered.profiles.entry(hh, where: { _ in true }) {
+            if let e = remembered.profiles.held(hh) {
                 XCTAssertEqual(e.value, try JSONDecoder().decode(HouseholdProfile.self, from: e.bytes))
             }
         }

@@ -51,10 +51,10 @@ final class OpenedReferralsTests: XCTestCase {
         let cache = OpenedReferrals(capacity: 4)
         let r = Referral(referralId: "r", warningId: "w", householdId: "h", domain: .medical, regionCode: "140105001", area: nil,
                          disposal: .notCovered, level: .orange, category: nil, needs: [], dueBy: "2024-03-08", sentAt: "2024-03-01")
-        for i in 0..<10 { cache.store("r\(i)", sealed: Data([UInt8(i)]), r) }
+        for i in 0..<10 { cache.remember("r\(i)", bytes: Data([UInt8(i)]), value: r) }
         XCTAssertLessThanOrEqual(cache.statistics.entries, 4)
-        XCTAssertNotNil(cache.referral("r9", sealed: Data([9])))
-        XCTAssertNil(cache.referral("r9", sealed: Data([8])), "other bytes: not this entry")
-        XCTAssertNil(OpenedReferrals(capacity: 0).referral("r9", sealed: Data([9])))
+        XCTAssertNotNil(cache.remembered("r9", bytes: Data([9])))
+        XCTAssertNil(cache.remembered("r9", bytes: Data([8])), "other bytes: not this entry")
+        XCTAssertNil(OpenedReferrals(capacity: 0).remembered("r9", bytes: Data([9])))
     }
 }

@@ -61,7 +61,7 @@ public enum CanonicalEncoding {
 /// One container or field of the value being encoded. Filled in place as `Encodable` asks, in
 /// whatever order it asks (a field encoded twice replaces the first; a keyed container asked for
 /// twice adds to the same object), and written once at the end.
-final class CanonicalNode {
+fileprivate final class CanonicalNode {
     enum Content {
         /// Nothing encoded: left out of an object, `null` in an array or alone.
         case empty
