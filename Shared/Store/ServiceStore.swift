@@ -34,7 +34,16 @@ public final class ServiceStore: Sendable {
             // (2 MiB) against a classifier or matcher store of hundreds of megabytes, most of those
             // reads went back to the kernel (docs/benchmarks.md, "A larger page cache"). Pages are
             // allocated as they are used, so a small store stays small in memory.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
+                // Each event is applied in a savepoint (Inbox.inSavepoint), whose sub-journal keeps
+                // the pages it changes as they were. SQLite holds a sub-journal in memory up to
+                // 64 KiB and then moves it to a temporary file for the rest of the transaction: a
+                // batch of 500 events wrote every page its events touched to that file, 20 writes
+                // per event and half a megabyte per household in the classifier (docs/benchmarks.md,
+                // "The savepoints' journal"). In memory it lives as long as one event's savepoint.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
             for f in functions { db.add(function: f) }
         }
         // SQLite creates the database (and then its -wal and -shm, with the database's mode) under
