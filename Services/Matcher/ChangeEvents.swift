@@ -15,9 +15,9 @@ enum ChangeEvents {
     /// Writes the change to the store (same transaction) and returns the events for the outbox.
     /// `facts`: facts fingerprints known already, by household (`RegistryWriter.write`).
     static func outgoing(for change: RegistryChange, cause: CloudEvent?, context: ProcessingContext?, source: String,
-                         db: Database, rows: DecodedRows = .none, facts: [String: UInt64] = [:]) throws -> [OutgoingEvent] {
+                         db: Database, rows: DecodedRows = .none, facts: [String: UInt64] = [:], encoded: [String: Data] = [:]) throws -> [OutgoingEvent] {
         var out: [OutgoingEvent] = []
-        let written = try RegistryWriter.write(change, to: db, rows: rows, facts: facts)
+        let written = try RegistryWriter.write(change, to: db, rows: rows, facts: facts, encoded: encoded)
         for (profile, bytes, facts) in written.profiles {
             out.append(event(profile, bytes: bytes, facts: facts, causeID: cause?.id, source: source))
         }
@@ -55,7 +55,8 @@ enum ChangeEvents {
         var out: [OutgoingEvent] = []
         for id in try String.fetchAll(db, sql: "SELECT household_id FROM household_programs WHERE dirty = 1 ORDER BY household_id") {
             guard let programs = try reader.programs(householdId: id),
-                  var profile = try reader.storedProfile(householdId: id) else { continue }
+                  let (stored, storedBytes) = try reader.storedVersion(householdId: id) else { continue }
+            var profile = stored.profile
             guard profile.programs != programs else {
                 try db.execute(sql: "UPDATE household_programs SET dirty = 0 WHERE household_id = ?", arguments: [id])
                 continue
@@ -69,8 +70,18 @@ enum ChangeEvents {
             let facts = known.flatMap { row in (row[0] as Int) == profile.version ? UInt64(row[1] as String, radix: 16) : nil }
             profile.programs = programs
             profile.version += 1
+            // Its bytes are the stored version's with the two members replaced (JSONMembers): the
+            // same bytes encoding the whole profile gives, at a fraction of the cost, when the
+            // stored bytes are the encoder's own (written by this process, or checked here once).
+            var canonical = stored.canonical
+            if !canonical, try JSONCoding.encoder.encode(stored.profile) == storedBytes {
+                canonical = true
+                rows.profiles.remember(id, bytes: storedBytes, value: StoredProfile(profile: stored.profile, canonical: true))
+            }
+            let bytes = canonical ? JSONMembers.replacing(["programs": Array(try JSONCoding.encoder.encode(programs)),
+                                                           "version": Array(String(profile.version).utf8)], in: storedBytes) : nil
             out += try outgoing(for: RegistryChange(profiles: [profile]), cause: nil, context: nil, source: source, db: db, rows: rows,
-                                facts: facts.map { [id: $0] } ?? [:])
+                                facts: facts.map { [id: $0] } ?? [:], encoded: bytes.map { [id: $0] } ?? [:])
         }
         return out
     }

@@ -10,7 +10,7 @@ import Store
 
 final class DecodedRows: Sendable {
     let holdings: RowMemory<ProgramHoldings>
-    let profiles: RowMemory<HouseholdProfile>
+    let profiles: RowMemory<StoredProfile>
 
     /// A profile is about 1.3 KB of JSON and a few KB decoded: 2,048 of them stay well inside the
     /// matcher's memory budget and cover the households of several batches of 500 events.
@@ -21,4 +21,14 @@ final class DecodedRows: Sendable {
 
     /// No memory: every read decodes (tools, and tests that compare against it).
     static let none = DecodedRows(holdings: 0, profiles: 0)
+}
+
+/// A household's latest profile as its row holds it. `canonical`: the row's bytes are known to be
+/// exactly what `JSONCoding.encoder` writes for the profile (this process wrote them, or checked
+/// them), so a version that changes only some members may be those bytes with the members
+/// replaced (ChangeEvents.pendingPrograms). A row read from the store is not known to be: a
+/// release that changed how profiles are written left rows the decoder reads but would not write.
+struct StoredProfile {
+    let profile: HouseholdProfile
+    let canonical: Bool
 }

@@ -95,9 +95,14 @@ struct SQLiteRegistry: RegistryReader {
     }
 
     /// The latest version's profile as stored (its programmes as published with it).
-    func storedProfile(householdId: String) throws -> HouseholdProfile? {
+    func storedProfile(householdId: String) throws -> HouseholdProfile? { try storedVersion(householdId: householdId)?.stored.profile }
+
+    /// The latest version's profile as stored, and its bytes (the event's payload).
+    func storedVersion(householdId: String) throws -> (stored: StoredProfile, bytes: Data)? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT profile FROM households WHERE id = ?"), arguments: [householdId]).map { bytes in
-            try rows.profiles.value(householdId, bytes: bytes) { try decoder.decode(HouseholdProfile.self, from: $0) }
+            (try rows.profiles.value(householdId, bytes: bytes) {
+                StoredProfile(profile: try decoder.decode(HouseholdProfile.self, from: $0), canonical: false)
+            }, bytes)
         }
     }
 
@@ -151,9 +156,11 @@ enum RegistryWriter {
     /// Writes the change; returns the profiles written and the candidate signals it takes back
     /// (people the change registers who were candidates for a home visit). `facts`: the facts
     /// fingerprint of a household's profile where the caller knows it (a programme-only version
-    /// has its previous version's); computed for the others.
+    /// has its previous version's); computed for the others. `encoded`: a profile's bytes where the
+    /// caller has them (`JSONCoding.encoder`'s, exactly); encoded here for the others.
     static func write(_ change: RegistryChange, to db: Database, rows: DecodedRows = .none,
-                      facts known: [String: UInt64] = [:]) throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
+                      facts known: [String: UInt64] = [:], encoded: [String: Data] = [:])
+        throws -> (profiles: [(HouseholdProfile, Data, facts: UInt64)], retracted: [Signal]) {
         for (householdId, submission) in change.submissions {
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO household_submissions(household_id, submission_id, submission) VALUES (?, ?, ?)
@@ -172,11 +179,11 @@ enum RegistryWriter {
         for (householdId, held) in change.holdings { try setHoldings(held, of: householdId, dirty: false, rows: rows, db) }
         var written: [(HouseholdProfile, Data, facts: UInt64)] = []
         for profile in change.profiles {
-            let bytes = try JSONCoding.encoder.encode(profile)
+            let bytes = try encoded[profile.householdId] ?? JSONCoding.encoder.encode(profile)
             // Computed once: the timeline row and the event id both need it (a seventh of the matcher's CPU each).
             let facts = known[profile.householdId] ?? HouseholdTimeline.factsFingerprint(profile)
             try upsert(profile, bytes: bytes, db)
-            rows.profiles.remember(profile.householdId, bytes: bytes, value: profile)
+            rows.profiles.remember(profile.householdId, bytes: bytes, value: StoredProfile(profile: profile, canonical: true))
             try db.cachedStatement(sql: """
                 INSERT INTO timeline(household_id, as_of, version, fingerprint) VALUES (?, ?, ?, ?)
                 ON CONFLICT(household_id, as_of) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
