@@ -70,9 +70,9 @@ public struct ProducerAllowList: Sendable {
         patterns.isEmpty ? "none configured" : patterns.joined(separator: ", ")
     }
 
-    /// The string value of a top-level field of a JSON payload, without decoding the rest.
-    static func scopeValue(_ field: String, in data: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any] else { return nil }
-        return object[field] as? String
-    }
+    /// The string value of a top-level field of a JSON payload, without decoding the rest (it was
+    /// 1–1.5 % of the matcher's, classifier's and router's CPU through JSONSerialization). A payload
+    /// naming the field twice, or spelling a key with an escape, has no readable value: the check
+    /// and the service's decoder must not read two different fields.
+    static func scopeValue(_ field: String, in data: [UInt8]) -> String? { JSONMembers.string(field, in: data) }
 }

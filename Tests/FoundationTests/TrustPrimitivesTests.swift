@@ -109,6 +109,20 @@ final class TrustPrimitivesTests: XCTestCase {
         XCTAssertNil(configured.refusal(for: event(.assistanceOutcome, source: "/mca/dibao", payload: #"{"domain":"basic-living"}"#)))
         XCTAssertNotNil(configured.refusal(for: event(.assistanceOutcome, source: "/mca/dibao", payload: #"{"domain":"medical"}"#)))
 
+        // The scope is read from the top level only, and only where a decoder cannot read another value.
+        XCTAssertNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical",
+                                                   payload: #" { "a" : {"domain":"education"}, "domain" : "medical", "b":["domain"] } "#)))
+        XCTAssertNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical", payload: #"{"domain":"medic\u0061l"}"#)),
+                     "an escaped value is read as a decoder reads it")
+        for disguised in [#"{"domain":"medical","domain":"education"}"#, #"{"domain":"medical","dom\u0061in":"education"}"#,
+                          #"{"domain":"medical""#, #"{"domain":7}"#, #"{"domain":null}"#, #"["domain","medical"]"#, #"{"outcome":{"domain":"medical"}}"#] {
+            XCTAssertNotNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical", payload: disguised)), disguised)
+        }
+        XCTAssertEqual(JSONMembers.string("domain", in: Array(#"{"domain":"中\"文\n"}"#.utf8)), "中\"文\n")
+        XCTAssertEqual(JSONMembers.string("domain", in: Array(#"{"x":"\"","domain":"d"}"#.utf8)), "d")
+        XCTAssertNil(JSONMembers.string("domain", in: [0x7B, 0x22, 0x64, 0x6F, 0x6D, 0x61, 0x69, 0x6E, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]),
+                     "not UTF-8")
+
         let development = ProducerAllowList(environment: ["DOUDI_MODE": "development"])
         XCTAssertNil(development.refusal(for: event(.deptRecord, source: "/tests/department")))
         XCTAssertNotNil(development.refusal(for: event(.reliefApproval, source: "/doudi/intake")))
