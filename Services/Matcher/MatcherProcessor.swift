@@ -13,6 +13,9 @@ import ServiceKit
 struct MatcherProcessor: EventProcessor {
     let name = "matcher"
     var inputTopics: [String] { [Topics.intakeAccepted, Topics.deptRecords, Topics.assistanceOutcomes] }
+    /// The router's escalations share `assistance.outcomes` with the outcomes; they are the
+    /// classifier's and the router's concern (1.8 per household the runtime applied for nothing).
+    var ignoredTypes: Set<String> { [EventType.referralEscalated.rawValue] }
     let keyer: PersonKeyer
     let householdIds: HouseholdIds
     let validator = DeptRecordValidator()
@@ -56,7 +59,7 @@ struct MatcherProcessor: EventProcessor {
             try RegistryWriter.setHoldings(holdings, of: outcome.householdId, rows: rows, context.db)
             return []
         default:
-            return []  // other types on these topics (the router's escalations) are not the matcher's concern
+            return []  // other types on these topics (a later version's) are not the matcher's concern
         }
         record(change.notes)
         return try ChangeEvents.outgoing(for: change, cause: event, context: context, source: context.source, db: context.db, rows: rows)

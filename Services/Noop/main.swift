@@ -20,6 +20,8 @@ struct NoopProcessor: EventProcessor {
     let outputTopic = ProcessEnvironment.string("DOUDI_NOOP_OUTPUT", default: "demo.output")
     /// Its state is per key, and its one input is keyed: it splits by partition (DOUDI_TASKS).
     let partitionedState = true
+    /// Read past without being applied (the tests of `EventProcessor.ignoredTypes`).
+    let ignoredTypes: Set<String> = ["demo.ignored.v1"]
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("noop-v1") { db in

@@ -219,6 +219,7 @@ final class ConsumerLoop: Sendable {
         let processor = processor, source = source, service = processor.name, tracer = tracer, storePath = store.path
         let continuity = continuity, producers = producers, sealer = store.sealer, progress = progress
         let crossable = gaps.accepted()
+        let ignoredTypes = processor.ignoredTypes
         let mine: @Sendable (Int32) -> Bool = { tasks.task(of: $0) == task }
         let outcome: BatchOutcome
         do { outcome = try await store.pool.write { db -> BatchOutcome in
@@ -244,6 +245,10 @@ final class ConsumerLoop: Sendable {
                 case .unrelated: break
                 }
                 let storeNext = nextOffsets[message.topic]?[message.partition] ?? 0
+                // A type the service ignores was never applied: it has no marker to be recognised by,
+                // and tells nothing of whether the log is the one the store read.
+                let ignored = !ignoredTypes.isEmpty && message.header("ce_type").map(ignoredTypes.contains) == true
+                if message.offset < storeNext, ignored { outcome.duplicates += 1; continue }
                 if message.offset < storeNext {
                     // The consumer starts at the store's next offset, so an earlier offset is either
                     // an event applied before (a re-delivery) or a log that is no longer the one the
@@ -257,6 +262,7 @@ final class ConsumerLoop: Sendable {
                     continue
                 }
                 nextOffsets[message.topic, default: [:]][message.partition] = message.offset + 1
+                if ignored { outcome.ignored += 1; continue }
                 do {
                     try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },
@@ -320,6 +326,7 @@ final class ConsumerLoop: Sendable {
         }
         metrics.processed.increment(by: Int64(outcome.processed))
         metrics.duplicates.increment(by: Int64(outcome.duplicates))
+        metrics.ignored.increment(by: Int64(outcome.ignored))
         metrics.deadLettered.increment(by: Int64(outcome.deadLettered))
         for span in outcome.spans { tracer.record(span) }
         if outcome.deadLettered > 0 {
@@ -364,6 +371,8 @@ struct BatchOutcome: Sendable {
     var lastIDs: [TopicPartition: String] = [:]
     var processed = 0
     var duplicates = 0
+    /// Types the service ignores (`EventProcessor.ignoredTypes`), read past.
+    var ignored = 0
     var deadLettered = 0
     var spans: [Span] = []
     /// Partitions stopped at a gap: the offset to read them again from.

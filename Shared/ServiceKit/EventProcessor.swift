@@ -26,12 +26,18 @@ public protocol EventProcessor: Sendable {
     /// state splits by partition into tasks (`DOUDI_TASKS` > 1, docs/scaling.md). A service whose
     /// events read state of other keys (the matcher places people of several households) says no.
     var partitionedState: Bool { get }
+    /// Types (`ce_type`) on the input topics the service has no use for, such as the router's
+    /// escalations on `assistance.outcomes` for the matcher: the runtime reads past them — their
+    /// offsets move with the batch — without applying them (no decoding, savepoint or
+    /// applied-marker: they change nothing, so there is nothing to recognise when one comes again).
+    var ignoredTypes: Set<String> { get }
 }
 
 extension EventProcessor {
     public func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] { [] }
     public var finishesWhenIdle: Bool { false }
     public var partitionedState: Bool { false }
+    public var ignoredTypes: Set<String> { [] }
 }
 
 /// What `finishBatch` may use: the batch's open transaction.

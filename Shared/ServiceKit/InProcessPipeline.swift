@@ -39,6 +39,7 @@ public final class InProcessPipeline {
             for (topic, event) in batch {
                 let offset = offsets[topic, default: 0]
                 offsets[topic] = offset + 1
+                if processor.ignoredTypes.contains(event.type) { continue }  // read past, as the consumer loop does
                 if try Inbox.isApplied(db, source: event.source, eventID: event.id) { continue }
                 let message = KafkaMessage(topic: topic, partition: 0, offset: offset, key: event.key.map { Array($0.utf8) },
                                            value: event.data, headers: event.headers.map { KafkaHeader($0.0, $0.1) })

@@ -5,6 +5,7 @@ public final class ServiceMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     public let processed: Counter
     public let duplicates: Counter
+    public let ignored: Counter
     public let deadLettered: Counter
     public let published: Counter
     public let outboxBacklog: Gauge
@@ -21,6 +22,8 @@ public final class ServiceMetrics: Sendable {
                                          help: "Input events applied (state, outbox and marker committed).")
         duplicates = registry.makeCounter(name: "doudi_events_duplicate_total", labels: labels,
                                           help: "Re-delivered input events recognised as already applied.")
+        ignored = registry.makeCounter(name: "doudi_events_ignored_total", labels: labels,
+                                       help: "Input events of types the service has no use for, read past without applying them.")
         deadLettered = registry.makeCounter(name: "doudi_events_deadlettered_total", labels: labels,
                                             help: "Input events sent to the deadletter topic.")
         published = registry.makeCounter(name: "doudi_events_published_total", labels: labels,

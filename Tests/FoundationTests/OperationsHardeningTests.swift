@@ -171,10 +171,21 @@ final class OperationsHardeningTests: XCTestCase {
     /// says so; `doudi store rebaseline` is the way out, after which nothing is lost.
     func testBrokerBehindTheStoreStopsTheServiceAndRebaselineRecovers() async throws {
         let h = try await NoopHarness.make("behind", partitions: 1)
-        try await TestBroker.produce((0..<3).map { demoEvent($0, prefix: h.input) }, to: h.input)
+        // A type the service ignores (EventProcessor.ignoredTypes) between its inputs: read past,
+        // never applied (its payload would count in the state), no marker.
+        func ignored(_ i: Int) -> CloudEvent {
+            CloudEvent(id: "\(h.input)-ignored-\(i)", source: "/tests", type: "demo.ignored.v1", time: Timestamp.rfc3339(),
+                       subject: "k0", key: "k0", data: Array("{\"n\":1000}".utf8))
+        }
+        try await TestBroker.produce([demoEvent(0, prefix: h.input), ignored(0), demoEvent(1, prefix: h.input), ignored(1),
+                                      demoEvent(2, prefix: h.input), ignored(2)], to: h.input)
         var service = try h.start()
-        let ok3 = try await eventually { try h.appliedCount() == 3 && h.outboxBacklog() == 0 }
+        let ok3 = try await eventually {
+            try h.appliedCount() == 3 && h.outboxBacklog() == 0
+                && NoopHarness.open(h.storePath).read { try Int.fetchOne($0, sql: "SELECT next_offset FROM runtime_offsets") } == 6
+        }
         XCTAssertTrue(ok3, service.log)
+        XCTAssertEqual(try h.seenTotal(), 3, "the ignored events were not applied")
         service.terminate()
         // The store is ahead of the log, as after the broker lost the topic and it was recreated.
         try await NoopHarness.open(h.storePath).write { try $0.execute(sql: "UPDATE runtime_offsets SET next_offset = next_offset + 1000") }
