@@ -55,7 +55,9 @@ public enum JSONMembers {
             }
             guard let value = found, value.count >= 2, b[value.lowerBound] == UInt8(ascii: "\"") else { return nil }
             let inner = (value.lowerBound + 1)..<(value.upperBound - 1)
-            if !b[inner].contains(UInt8(ascii: "\\")) {
+            // Plain text read as it is; escapes, and control characters JSON forbids unescaped
+            // (refused there), go through the parser.
+            if !b[inner].contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
                 return String(validating: UnsafeBufferPointer(rebasing: b[inner]), as: UTF8.self)
             }
             return (try? JSONSerialization.jsonObject(with: Data(b[value]), options: .fragmentsAllowed)) as? String

@@ -248,7 +248,7 @@ final class ConsumerLoop: Sendable {
                 // A type the service ignores was never applied: it has no marker to be recognised by,
                 // and tells nothing of whether the log is the one the store read.
                 let ignored = !ignoredTypes.isEmpty && message.header("ce_type").map(ignoredTypes.contains) == true
-                if message.offset < storeNext, ignored { outcome.duplicates += 1; continue }
+                if message.offset < storeNext, ignored { outcome.ignored += 1; continue }
                 if message.offset < storeNext {
                     // The consumer starts at the store's next offset, so an earlier offset is either
                     // an event applied before (a re-delivery) or a log that is no longer the one the

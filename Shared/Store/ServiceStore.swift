@@ -34,16 +34,7 @@ public final class ServiceStore: Sendable {
             // (2 MiB) against a classifier or matcher store of hundreds of megabytes, most of those
             // reads went back to the kernel (docs/benchmarks.md, "A larger page cache"). Pages are
             // allocated as they are used, so a small store stays small in memory.
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
-                // Each event is applied in a savepoint (Inbox.inSavepoint), whose sub-journal keeps
-                // the pages it changes as they were. SQLite holds a sub-journal in memory up to
-                // 64 KiB and then moves it to a temporary file for the rest of the transaction: a
-                // batch of 500 events wrote every page its events touched to that file, 20 writes
-                // per event and half a megabyte per household in the classifier (docs/benchmarks.md,
-                // "The savepoints' journal"). In memory it lives as long as one event's savepoint.
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            }
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
             for f in functions { db.add(function: f) }
         }
         // SQLite creates the database (and then its -wal and -shm, with the database's mode) under
@@ -58,6 +49,15 @@ public final class ServiceStore: Sendable {
         defer { if lock >= 0 { _ = flock(lock, LOCK_UN); close(lock) } }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrate(pool, migrations: migrations)
+        // Each event is applied in a savepoint (Inbox.inSavepoint), whose sub-journal keeps the
+        // pages it changes as they were. SQLite holds a sub-journal in memory up to 64 KiB and then
+        // moves it to a temporary file for the rest of the transaction: a batch of 500 events wrote
+        // every page its events touched to that file, 20 writes per event and half a megabyte per
+        // household in the classifier (docs/benchmarks.md, "The savepoints' journal"). On the
+        // writer it now stays in memory, as long as one event's savepoint: the originals of the
+        // pages that event changes (new pages are not journalled). Set after the migrations, whose
+        // index builds and backfills keep spilling their sorts to files.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
     }
 
     /// An in-memory store for in-process tests: the same sealing functions (development keys

@@ -114,7 +114,10 @@ final class TrustPrimitivesTests: XCTestCase {
                                                    payload: #" { "a" : {"domain":"education"}, "domain" : "medical", "b":["domain"] } "#)))
         XCTAssertNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical", payload: #"{"domain":"medic\u0061l"}"#)),
                      "an escaped value is read as a decoder reads it")
+        // Either order: a reader keeping the first value, or the last, would let one of them through.
         for disguised in [#"{"domain":"medical","domain":"education"}"#, #"{"domain":"medical","dom\u0061in":"education"}"#,
+                          #"{"domain":"education","domain":"medical"}"#, #"{"dom\u0061in":"education","domain":"medical"}"#,
+                          "{\"domain\":\"medi\u{01}cal\"}",
                           #"{"domain":"medical""#, #"{"domain":7}"#, #"{"domain":null}"#, #"["domain","medical"]"#, #"{"outcome":{"domain":"medical"}}"#] {
             XCTAssertNotNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical", payload: disguised)), disguised)
         }

@@ -18,10 +18,10 @@ final class ProgrammeVersionBytesTests: XCTestCase {
     }
 
     /// Every registry version published is the encoder's own bytes of the profile it carries.
-    static func assertCanonical(_ published: [OutgoingEvent], file: StaticString = #filePath, line: UInt = #line) throws {
+    static func assertCanonical(_ published: [OutgoingEvent], note: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
         for v in published where v.event.type == EventType.registryHousehold.rawValue {
             let profile = try JSONDecoder().decode(HouseholdProfile.self, from: Data(v.event.data))
-            XCTAssertEqual(Data(v.event.data), try JSONCoding.encoder.encode(profile), "version \(profile.version) of \(profile.householdId)",
+            XCTAssertEqual(Data(v.event.data), try JSONCoding.encoder.encode(profile), "version \(profile.version) of \(profile.householdId) \(note)",
                            file: file, line: line)
         }
     }
@@ -51,7 +51,8 @@ final class ProgrammeVersionBytesTests: XCTestCase {
         let households = try remembering.read { db in try String.fetchAll(db, sql: "SELECT id FROM households ORDER BY id") }
         XCTAssertGreaterThan(households.count, 100)
         // Outcomes in batches of varied sizes: grants, amendments (an amount changed), ends, per person and not.
-        var rng = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0 ... .max)
+        var rng = SplitMix64(seed: seed)
         var n = 0
         for round in 0..<4 {
             var batch: [(topic: String, event: CloudEvent)] = []
@@ -69,10 +70,10 @@ final class ProgrammeVersionBytesTests: XCTestCase {
             try both(batch)
         }
         let versions = published[0].filter { $0.event.type == EventType.registryHousehold.rawValue }
-        let programmeOnly = try versions.filter { try $0.event.decode(HouseholdProfile.self).programs.isEmpty == false }
-        XCTAssertGreaterThan(programmeOnly.count, 50, "the outcomes made programme-only versions")
-        try Self.assertCanonical(published[0])
-        try Self.assertCanonical(published[1])
+        let withProgrammes = try versions.filter { try $0.event.decode(HouseholdProfile.self).programs.isEmpty == false }
+        XCTAssertGreaterThan(withProgrammes.count, 50, "the outcomes made programme-only versions (seed \(seed))")
+        try Self.assertCanonical(published[0], note: "seed \(seed)")
+        try Self.assertCanonical(published[1], note: "seed \(seed)")
         XCTAssertEqual(published[0].map { $0.event.id }, published[1].map { $0.event.id })
         XCTAssertEqual(published[0].map { $0.event.data }, published[1].map { $0.event.data })
     }
@@ -124,7 +125,8 @@ final class ProgrammeVersionBytesTests: XCTestCase {
 
     /// Random objects written with sorted keys: replacing members gives what writing the changed object gives.
     func testRandomObjectsReplaceAsTheyWouldBeWritten() throws {
-        var rng = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0 ... .max)
+        var rng = SplitMix64(seed: seed)
         func string() -> String {
             String((0..<Int.random(in: 0...8, using: &rng)).map { _ in ["a", "\"", "\\", "{", "}", "[", "]", ",", ":", "中", "\n", "/", "é", "\u{01}"].randomElement(using: &rng)! })
         }
@@ -153,7 +155,7 @@ final class ProgrammeVersionBytesTests: XCTestCase {
                 object[name] = new
                 replacements[name] = Array(try written(new))
             }
-            XCTAssertEqual(JSONMembers.replacing(replacements, in: before), try written(object), String(decoding: before, as: UTF8.self))
+            XCTAssertEqual(JSONMembers.replacing(replacements, in: before), try written(object), "seed \(seed): \(String(decoding: before, as: UTF8.self))")
         }
     }
 }
