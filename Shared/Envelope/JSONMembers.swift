@@ -38,32 +38,6 @@ public enum JSONMembers {
         }
     }
 
-    /// The string value of the top-level member `name` of a JSON object, without decoding the rest
-    /// (the producer allow-list's scope field). nil when the bytes are not one object, the member is
-    /// missing, named twice or not a string, or any top-level key is written with an escape: a key
-    /// spelled another way could be the same member to a decoder, which might then read another value.
-    public static func string(_ name: String, in bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBufferPointer { b -> String? in
-            var scanner = Scanner(b: b)
-            guard let members = scanner.topLevelMembers() else { return nil }
-            var found: Range<Int>?
-            for member in members {
-                if b[member.key].contains(UInt8(ascii: "\\")) { return nil }
-                guard String(decoding: UnsafeBufferPointer(rebasing: b[member.key]), as: UTF8.self) == name else { continue }
-                guard found == nil else { return nil }
-                found = member.value
-            }
-            guard let value = found, value.count >= 2, b[value.lowerBound] == UInt8(ascii: "\"") else { return nil }
-            let inner = (value.lowerBound + 1)..<(value.upperBound - 1)
-            // Plain text read as it is; escapes, and control characters JSON forbids unescaped
-            // (refused there), go through the parser.
-            if !b[inner].contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-                return String(validating: UnsafeBufferPointer(rebasing: b[inner]), as: UTF8.self)
-            }
-            return (try? JSONSerialization.jsonObject(with: Data(b[value]), options: .fragmentsAllowed)) as? String
-        }
-    }
-
     /// A forward reader of JSON text that finds where members and values begin and end; it checks
     /// the structure (quotes, brackets, separators), not the contents of strings and numbers.
     private struct Scanner {

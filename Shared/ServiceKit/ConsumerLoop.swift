@@ -245,10 +245,14 @@ final class ConsumerLoop: Sendable {
                 case .unrelated: break
                 }
                 let storeNext = nextOffsets[message.topic]?[message.partition] ?? 0
-                // A type the service ignores was never applied: it has no marker to be recognised by,
-                // and tells nothing of whether the log is the one the store read.
-                let ignored = !ignoredTypes.isEmpty && message.header("ce_type").map(ignoredTypes.contains) == true
-                if message.offset < storeNext, ignored { outcome.ignored += 1; continue }
+                // A type the service ignores is read past, never applied: it has no marker to be
+                // recognised by when it comes again, and tells nothing of whether the log is the one
+                // the store read. Its offset moves with the batch like any other.
+                if !ignoredTypes.isEmpty, let type = message.header("ce_type"), ignoredTypes.contains(type) {
+                    if message.offset >= storeNext { nextOffsets[message.topic, default: [:]][message.partition] = message.offset + 1 }
+                    outcome.ignored += 1
+                    continue
+                }
                 if message.offset < storeNext {
                     // The consumer starts at the store's next offset, so an earlier offset is either
                     // an event applied before (a re-delivery) or a log that is no longer the one the
@@ -262,7 +266,6 @@ final class ConsumerLoop: Sendable {
                     continue
                 }
                 nextOffsets[message.topic, default: [:]][message.partition] = message.offset + 1
-                if ignored { outcome.ignored += 1; continue }
                 do {
                     try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },

@@ -121,9 +121,9 @@ final class TrustPrimitivesTests: XCTestCase {
                           #"{"domain":"medical""#, #"{"domain":7}"#, #"{"domain":null}"#, #"["domain","medical"]"#, #"{"outcome":{"domain":"medical"}}"#] {
             XCTAssertNotNil(production.refusal(for: event(.assistanceOutcome, source: "/doudi/medical", payload: disguised)), disguised)
         }
-        XCTAssertEqual(JSONMembers.string("domain", in: Array(#"{"domain":"中\"文\n"}"#.utf8)), "中\"文\n")
-        XCTAssertEqual(JSONMembers.string("domain", in: Array(#"{"x":"\"","domain":"d"}"#.utf8)), "d")
-        XCTAssertNil(JSONMembers.string("domain", in: [0x7B, 0x22, 0x64, 0x6F, 0x6D, 0x61, 0x69, 0x6E, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]),
+        XCTAssertEqual(ProducerAllowList.scopeValue("domain", in: Array(#"{"domain":"中\"文\n"}"#.utf8)), "中\"文\n")
+        XCTAssertEqual(ProducerAllowList.scopeValue("domain", in: Array(#"{"x":"\"","domain":"d"}"#.utf8)), "d")
+        XCTAssertNil(ProducerAllowList.scopeValue("domain", in: [0x7B, 0x22, 0x64, 0x6F, 0x6D, 0x61, 0x69, 0x6E, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]),
                      "not UTF-8")
 
         let development = ProducerAllowList(environment: ["DOUDI_MODE": "development"])
