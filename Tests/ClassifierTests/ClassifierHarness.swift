@@ -84,13 +84,13 @@ struct ClassifierHarness {
     /// Waits until the classifier has decided `count` households (its API is up and it consumed them).
     /// The profile version the classifier holds for a household (read from its store).
     func profileVersion(_ householdId: String) -> Int? {
-        guard let q = try? DatabaseQueue(path: "\(dataDir)/classifier.sqlite") else { return nil }
+        guard let q = try? OpenBeside.open("\(dataDir)/classifier.sqlite") else { return nil }
         return try? q.read { try Int.fetchOne($0, sql: "SELECT profile_version FROM households WHERE household_id = ?", arguments: [householdId]) }
     }
 
     /// The day of the last evaluation of a household (read from its store).
     func evaluatedOn(_ householdId: String) -> String? {
-        guard let q = try? DatabaseQueue(path: "\(dataDir)/classifier.sqlite") else { return nil }
+        guard let q = try? OpenBeside.open("\(dataDir)/classifier.sqlite") else { return nil }
         return try? q.read { try String.fetchOne($0, sql: "SELECT decided_on FROM households WHERE household_id = ?", arguments: [householdId]) }
     }
 

@@ -254,7 +254,7 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertEqual(browser.pageErrors, [])
 
         // Every household page read was recorded (the console's access log, as on audit.access).
-        let store = try DatabaseQueue(path: data + "/console.sqlite")
+        let store = try OpenBeside.open(data + "/console.sqlite")
         let reads = try await store.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_access_log WHERE resource = 'console-household' AND resource_id = ?", arguments: [household]) ?? 0
         }

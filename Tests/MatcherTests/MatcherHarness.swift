@@ -100,7 +100,7 @@ struct MatcherHarness {
 
     /// The stored profiles (id → JSON), for replay comparisons.
     func storedProfiles() throws -> [String: String] {
-        try DatabaseQueue(path: storePath).read { db in
+        try OpenBeside.open(storePath).read { db in
             var out: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, profile FROM households") {
                 out[row[0]] = String(decoding: row[1] as Data, as: UTF8.self)
@@ -110,7 +110,7 @@ struct MatcherHarness {
     }
 
     func scalar(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try DatabaseQueue(path: storePath).read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
+        try OpenBeside.open(storePath).read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
     }
 
     func appliedCount() throws -> Int {

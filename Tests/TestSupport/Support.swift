@@ -34,15 +34,30 @@ public enum TestBroker {
     }
 
     /// Reads a topic from the start with a throw-away group until `until` holds or `timeout` passes.
+    /// Once `until` holds, the read goes on to the end every partition had at that moment, so a
+    /// message published before the one that satisfied `until`, on a partition fetched later, is
+    /// not missed.
     public static func read(_ topic: String, timeout: Duration = .seconds(60),
                      until: ([KafkaMessage]) -> Bool) async throws -> [KafkaMessage] {
         var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: [topic])
         config.sessionTimeoutMs = 6000
         let consumer = try KafkaConsumer(configuration: config)
         var all: [KafkaMessage] = []
+        var reached: [TopicPartition: Int64] = [:]
+        func take(_ batch: [KafkaMessage]) {
+            all += batch
+            for m in batch { reached[m.topicPartition] = max(reached[m.topicPartition] ?? 0, m.offset + 1) }
+        }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline && !until(all) {
-            all += try await consumer.poll(maxCount: 5000, timeoutMs: 200)
+            take(try await consumer.poll(maxCount: 5000, timeoutMs: 200))
+        }
+        if until(all) {
+            let partitions = try await KafkaAdmin(configuration: kafka).partitions(of: topic)
+            let ends = try await TopicSnapshot(configuration: kafka).ends(partitions)
+            while ContinuousClock.now < deadline && ends.contains(where: { $0.value > (reached[$0.key] ?? 0) }) {
+                take(try await consumer.poll(maxCount: 5000, timeoutMs: 200))
+            }
         }
         await consumer.close()
         return all
