@@ -20,6 +20,9 @@ struct ClassifierProcessor: EventProcessor {
     /// All three are keyed by household id (a signal about a person not registered yet, by that
     /// person's key, and so is all the state it makes): the state splits by partition (DOUDI_TASKS).
     var partitionedState: Bool { true }
+    /// The router's escalations (on `assistance.outcomes`): the classifier's own due checks decide
+    /// (§3.4), and its clock does not follow them, whose timing is the router's (Convergence).
+    var ignoredTypes: Set<String> { [EventType.referralEscalated.rawValue] }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ClassifierSchema.register(&migrator) }
 
@@ -57,7 +60,7 @@ struct ClassifierProcessor: EventProcessor {
         case EventType.clockTick.rawValue:
             break  // a day begun on this partition (checked above): the clock's advance ran its due checks
         default:
-            break  // the router's escalations: the classifier's own due checks decide (§3.4)
+            break
         }
         return out
     }

@@ -23,6 +23,12 @@ struct RouterProcessor: EventProcessor {
     var partitionedState: Bool { true }
     let planner = ReferralPlanner()
     var finishesWhenIdle: Bool { true }
+    /// Its own escalations, read back on `assistance.outcomes`: they change no referral, and the
+    /// clock must not follow them either. Read ahead of the warnings that moved the clock past a
+    /// deadline (a rebuild, topics not ordered against each other), one would move it early; dated
+    /// (`dueBy` + 1) no later than the clock that made them, they never move it otherwise. The
+    /// clock follows the facts (warnings, outcomes, the registry) and the bureau's ticks alone.
+    var ignoredTypes: Set<String> { [EventType.referralEscalated.rawValue] }
 
     /// Where an event the router publishes comes from: the input it answers and its event time.
     struct Origin { let causeID: String; let time: String; let source: String }
@@ -38,8 +44,7 @@ struct RouterProcessor: EventProcessor {
         case EventType.monitoringWarning.rawValue: out = try route(try event.decode(Warning.self), cause: event, context)
         case EventType.assistanceOutcome.rawValue: out = try record(try event.decode(Outcome.self), cause: event, context)
         case EventType.registryHousehold.rawValue: out = try people(try event.decode(HouseholdPeople.self), cause: event, context)
-        // A day begun on this partition (`clock.tick.v1`), or our own escalations coming back:
-        // only the clock moves.
+        // A day begun on this partition (`clock.tick.v1`): only the clock moves.
         default: break
         }
         // After the event is applied, so that a decision arriving on the day the clock moves counts;

@@ -107,7 +107,8 @@ final class ClassifierWarningTests: XCTestCase {
     }
 
     /// Due checks are the classifier's own, from event time (RULES.md "Convergence"): a router
-    /// escalation changes nothing (its timing depends on when the router's clock moved), and the
+    /// escalation changes nothing and does not move the clock, even dated past every deadline (its
+    /// timing depends on when the router's clock moved), and the
     /// day after a warning's deadline opens policy_not_implemented dated that day, for every
     /// household whose deadline passed, when any event moves the clock past it.
     func testDueChecksFromEventTimeNotFromEscalations() async throws {
@@ -120,10 +121,12 @@ final class ClassifierWarningTests: XCTestCase {
 
         try await h.send(escalation: ["escalationId": "e-C-1", "referralId": "r-C-1", "warningId": "w-C-basic-living-not_covered-0",
                                       "householdId": "C", "domain": "basic-living", "dueBy": "2026-10-08",
-                                      "escalatedAt": "2026-10-03T08:00:00Z"], time: "2026-10-03T08:00:00Z")
+                                      "escalatedAt": "2026-10-20T00:00:00+08:00"], time: "2026-10-20T00:00:00+08:00")
         try await h.send(Households.profile("M"), time: "2026-10-03T08:00:01Z")  // marker: read after the escalation
         let before = try await h.warnings(["B", "C", "M"]) { $0.contains { $0.warning.householdId == "M" } }
         XCTAssertFalse(before.contains { $0.warning.disposal == .policyNotImplemented }, "an escalation is not a fact the classifier decides on")
+        let (_, clock) = try await h.http("GET", "/v1/stats")
+        XCTAssertEqual(clock["eventClock"] as? String, "2026-10-03T08:00:01Z", "nor does it move the clock")
 
         // An unrelated event on day 9 moves the event clock past B's and C's deadline (2026-10-08).
         try await h.send(Households.profile("D", monthlyIncomeFen: 500_000), time: "2026-10-09T08:00:00Z")

@@ -50,6 +50,26 @@ final class RouterClockTests: XCTestCase {
         XCTAssertEqual(try escalations(pipeline), ["esc-ref-w5-medical": "2024-03-08"])
     }
 
+    /// Escalations read back (the router's own, on `assistance.outcomes`) move neither a referral nor
+    /// the clock: one dated past a deadline, read ahead of the facts that moved the clock there (a
+    /// rebuild), escalates nothing early.
+    func testEscalationsReadBackDoNotMoveTheClock() throws {
+        let pipeline = try InProcessPipeline(RouterProcessor())
+        let w = Fixture.warning("w7", household: "hh-7", opened: "2024-03-01", due: "2024-03-08")
+        try pipeline.deliver([Fixture.warningEvent(w, day: "2024-03-01")])
+        let other = Fixture.warning("w9", household: "hh-9", opened: "2024-03-01", due: "2024-03-19")
+        let referral = try XCTUnwrap(ReferralPlanner().referrals(for: other).first)
+        let readBack = try CloudEvent.make(id: "ev-esc-w9", source: "/doudi/router", type: EventType.referralEscalated.rawValue,
+                                           time: "2024-03-20T00:00:00+08:00", subject: "hh-9", key: "hh-9", causationID: nil,
+                                           payload: ReferralEscalated(Escalation(escalationId: "esc-\(referral.referralId)", referral: referral,
+                                                                                 daysOverdue: 1),
+                                                                      escalatedAt: "2024-03-20T00:00:00+08:00"))
+        XCTAssertEqual(try pipeline.deliver([(Topics.assistanceOutcomes, readBack)]).count, 0)
+        XCTAssertEqual(try escalations(pipeline), [:], "the clock is still on 1 March")
+        let clock = try pipeline.read { try String.fetchOne($0, sql: "SELECT now_text FROM router_clock") }
+        XCTAssertEqual(clock, "2024-03-01T10:00:00+08:00")
+    }
+
     /// A warning revised to a higher level (an earlier deadline) after its referral was escalated
     /// under the first one, against a router that read only the revision.
     func testTheEscalationThatStandsIsTheOneOfTheLastDeadline() throws {
