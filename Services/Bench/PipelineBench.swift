@@ -34,7 +34,23 @@ struct PipelineBench {
             }
         }
         try await Task.sleep(for: .seconds(6))  // every group joined
+        try await tickToday(namespace: ns)
         return (ns, processes)
+    }
+
+    /// Today begun on every partition of `clock.ticks`, as compose's hourly `doudi clock tick`
+    /// says it in a deployment: the population's facts are dated weeks back, so the classifier's
+    /// due checks (§3.4) and the router's escalations run against today, not against the latest
+    /// fact date (the classifier's clock follows facts and ticks, never the router's escalations).
+    func tickToday(namespace ns: String) async throws {
+        guard let today = ClockTick.todayInChina() else { throw BenchError("no date for today") }
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
+        let messages = try (0..<3).map { p in  // freshNamespace: 3 partitions per topic
+            let event = try ClockTick.event(day: today, partition: p)
+            return OutgoingMessage(topic: ns + ContractTopic.clockTicks.name, key: event.key.map { Array($0.utf8) }, value: event.data,
+                                   headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: Int32(p))
+        }
+        try await producer.send(messages)
     }
 
     func submissions(_ range: Range<Int>, namespace: String, keyer: PersonKeyer, stampNow: Bool) throws -> [OutgoingMessage] {

@@ -32,7 +32,7 @@ struct ClockCommand: AsyncParsableCommand {
             if day != nil && every != nil { throw ValidationError("--day and --every exclude each other: --every ticks today's day") }
             // A day not begun yet would move every clock past it for good: due checks, escalations
             // and a month's payroll ahead of time.
-            if let day, let d = CivilDate(iso: day), let today = Self.todayInChina(), d > today {
+            if let day, let d = CivilDate(iso: day), let today = ClockTick.todayInChina(), d > today {
                 throw ValidationError("--day \(day) is after today (\(today), China Standard Time): a day is ticked once it has begun")
             }
         }
@@ -44,7 +44,7 @@ struct ClockCommand: AsyncParsableCommand {
                 // Read again each time: partitions added to the topic are ticked from then on.
                 let partitions = try await broker.admin().partitions(of: topic)
                 guard !partitions.isEmpty else { throw ValidationError("topic \(topic) not found: create the topics first (doudi topics create)") }
-                guard let date = day.flatMap({ CivilDate(iso: $0) }) ?? Self.todayInChina() else { throw ValidationError("no day to tick") }
+                guard let date = day.flatMap({ CivilDate(iso: $0) }) ?? ClockTick.todayInChina() else { throw ValidationError("no day to tick") }
                 let messages = try partitions.map { p in
                     let event = try ClockTick.event(day: date, partition: Int(p.partition))
                     return OutgoingMessage(topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
@@ -52,16 +52,9 @@ struct ClockCommand: AsyncParsableCommand {
                 }
                 try await producer.send(messages)
                 print("clock: \(date) begun on \(partitions.count) partition(s) of \(topic)")
+                fflush(stdout)  // a log file (compose, scripts/run) sees each tick as it is published
                 if let every, let interval = SettingParsers.duration(every) { try await Task.sleep(for: interval) }
             } while every != nil
-        }
-
-        /// Today's date in China Standard Time (UTC+8, no daylight saving).
-        static func todayInChina(_ now: Date = Date()) -> CivilDate? {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-            let c = calendar.dateComponents([.year, .month, .day], from: now)
-            return c.year.flatMap { y in c.month.flatMap { m in c.day.flatMap { d in CivilDate(year: y, month: m, day: d) } } }
         }
     }
 }
