@@ -51,8 +51,8 @@ struct ClockCommand: AsyncParsableCommand {
                                            headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: p.partition)
                 }
                 try await producer.send(messages)
-                print("clock: \(date) begun on \(partitions.count) partition(s) of \(topic)")
-                fflush(stdout)  // a log file (compose, scripts/run) sees each tick as it is published
+                // Unbuffered: a log file (compose, scripts/run) sees each tick as it is published.
+                FileHandle.standardOutput.write(Data("clock: \(date) begun on \(partitions.count) partition(s) of \(topic)\n".utf8))
                 if let every, let interval = SettingParsers.duration(every) { try await Task.sleep(for: interval) }
             } while every != nil
         }
