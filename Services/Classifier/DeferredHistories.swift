@@ -7,7 +7,7 @@
 // in the batch, the history of the token the store holds then. An input whose savepoint was rolled
 // back (a poison message) took its token with it, so the history written is the one the store's
 // row says, and a later input of the same household in the batch reads that one from here.
-// `households.history_bytes_token` names the save whose history the bytes are: a store read with
+// `household_histories.bytes_token` names the save whose history the bytes are: a store read with
 // the two tokens different is an error (a batch committed without its flush), never a stale
 // decision (RULES.md "Convergence").
 import DoudiDomain

@@ -41,15 +41,16 @@ enum HouseholdStore {
     /// The stored history and the token of its last save (nil for a row saved before tokens).
     static func stored(_ db: Database, householdId hh: String) throws -> (history: HouseholdHistory, token: Int64?)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT history, history_token, profile_input, profile_version, history_bytes_token FROM households WHERE household_id = ?
+            SELECT b.history, h.history_token, h.profile_input, h.profile_version, b.bytes_token
+            FROM households h LEFT JOIN household_histories b ON b.household_id = h.household_id WHERE h.household_id = ?
             """), arguments: [hh]) else { return nil }
         let token: Int64? = row[1], bytesToken: Int64? = row[4]
         // A save whose history is written at the batch's end (DeferredHistories): the runtime's
         // finishBatch does it before the commit, so a store read outside a batch always matches.
-        guard token == bytesToken else {
+        guard token == bytesToken, let bytes = row[0] as Data? else {
             throw StoreInconsistency(detail: "a household's stored history is not the one of its last save (a batch committed without finishBatch)")
         }
-        var h = try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data)
+        var h = try StateCoding.decode(HouseholdHistory.self, from: bytes)
         if let input: String = row[2] { h.profile = try profile(db, householdId: hh, inputId: input, version: row[3]) }
         return (h, token)
     }
@@ -82,38 +83,30 @@ enum HouseholdStore {
     @discardableResult
     static func save(_ db: Database, _ h: HouseholdHistory, bytes: Bool = true) throws -> Int64 {
         let token = HistoryCache.newToken()
-        let (history, profileInput) = bytes ? try encoded(h) : (Data(), h.profile?.asOf.map { "profile/\($0)" })
-        let columns: [DatabaseValueConvertible?] = [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
-                                                     h.standardsVersion, h.point?.date?.description, token, nextDue(h), profileInput]
-        if bytes {
-            try db.cachedStatement(sql: """
-                INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on,
-                  history_token, next_due, profile_input, history, history_bytes_token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
-                  category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
-                  history_token = excluded.history_token, next_due = excluded.next_due, profile_input = excluded.profile_input,
-                  history = excluded.history, history_bytes_token = excluded.history_bytes_token
-                """).execute(arguments: StatementArguments(columns + [history, token]))
-        } else {
-            // A new row holds no history until `writeHistory`: its bytes token stays null.
-            try db.cachedStatement(sql: """
-                INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on,
-                  history_token, next_due, profile_input, history)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, x'')
-                ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
-                  category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
-                  history_token = excluded.history_token, next_due = excluded.next_due, profile_input = excluded.profile_input
-                """).execute(arguments: StatementArguments(columns))
-        }
+        let profileInput = h.profile?.asOf.map { "profile/\($0)" }
+        try db.cachedStatement(sql: """
+            INSERT INTO households(household_id, region_code, profile_version, category, standards_version, decided_on,
+              history_token, next_due, profile_input)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(household_id) DO UPDATE SET region_code = excluded.region_code, profile_version = excluded.profile_version,
+              category = excluded.category, standards_version = excluded.standards_version, decided_on = excluded.decided_on,
+              history_token = excluded.history_token, next_due = excluded.next_due, profile_input = excluded.profile_input
+            """).execute(arguments: [h.householdId, h.profile?.regionCode ?? "", h.profile?.version ?? 0, h.category?.rawValue,
+                                     h.standardsVersion, h.point?.date?.description, token, nextDue(h), profileInput])
+        // Without `bytes`, the stored history stays the last one written, under its own token,
+        // until `writeHistory` (a read between finds the tokens differ).
+        if bytes { try writeHistory(db, h, token: token) }
         return token
     }
 
-    /// Writes the history of the save of `token` (`save(_:_:bytes: false)` in the same transaction).
+    /// Writes the history of the save of `token` (`save(_:_:bytes: false)` in the same
+    /// transaction), unless a later save replaced that one.
     static func writeHistory(_ db: Database, _ h: HouseholdHistory, token: Int64) throws {
         let (history, _) = try encoded(h)
         try db.cachedStatement(sql: """
-            UPDATE households SET history = ?, history_bytes_token = history_token WHERE household_id = ? AND history_token = ?
+            INSERT INTO household_histories(household_id, bytes_token, history)
+            SELECT household_id, history_token, ? FROM households WHERE household_id = ? AND history_token = ?
+            ON CONFLICT(household_id) DO UPDATE SET bytes_token = excluded.bytes_token, history = excluded.history
             """).execute(arguments: [history, h.householdId, token])
     }
 

@@ -265,7 +265,7 @@ final class HistoryCacheTests: XCTestCase {
         guard case .profile(let p1) = v1.kind else { return XCTFail() }
         XCTAssertEqual(try store.history("E")?.profile, p1)
         try store.queue.read { db in
-            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT history, profile_input FROM households WHERE household_id = 'E'"))
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT b.history, h.profile_input FROM households h JOIN household_histories b USING (household_id) WHERE h.household_id = 'E'"))
             XCTAssertNil(try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data).profile, "not stored twice")
             XCTAssertEqual(row[1] as String?, "profile/2026-10-01T08:00:00Z")
         }
@@ -274,7 +274,7 @@ final class HistoryCacheTests: XCTestCase {
         bare.householdId = "F"; bare.asOf = nil
         _ = try store.apply(ClassifierInput(.profile(bare), time: FactTime("2026-10-02T08:00:00Z")!), clock: "2026-10-02T08:00:00Z")
         try store.queue.read { db in
-            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT history, profile_input FROM households WHERE household_id = 'F'"))
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: "SELECT b.history, h.profile_input FROM households h JOIN household_histories b USING (household_id) WHERE h.household_id = 'F'"))
             XCTAssertEqual(try StateCoding.decode(HouseholdHistory.self, from: row[0] as Data).profile, bare)
             XCTAssertNil(row[1] as String?)
         }
@@ -301,5 +301,53 @@ final class HistoryCacheTests: XCTestCase {
         for hh in ["A", "B", "C", "D", "E"] { two.store(hh, .init(token: 1, history: HouseholdHistory(householdId: hh), inputs: nil)) }
         XCTAssertLessThanOrEqual(two.statistics.entries, 2)
         XCTAssertNotNil(two.entry("E", token: 1))
+    }
+
+    /// A store of the layout before `classifier-v6-history-rows` (the history in the households
+    /// row) migrated: every history moves to `household_histories` with its token and reads back
+    /// the same; a row whose history was never written (a batch cut short) has none there, and
+    /// reading it is still the inconsistency it was; the row no longer carries the bytes.
+    func testHistoriesMoveToRowsOfTheirOwn() throws {
+        let current = try ClassifierStore("v6-source", cache: nil)
+        _ = try current.apply(Self.profile("G", version: 1, incomeFen: 0, at: "2026-10-01T08:00:00Z"), clock: "2026-10-01T08:00:00Z")
+        let expected = try XCTUnwrap(try current.history("G"))
+        let (bytes, token) = try current.queue.read { db -> (Data, Int64) in
+            let row = try XCTUnwrap(Row.fetchOne(db, sql: """
+                SELECT b.history, h.history_token FROM households h JOIN household_histories b USING (household_id) WHERE h.household_id = 'G'
+                """))
+            return (row[0], row[1])
+        }
+        let inputs = try current.queue.read { try Row.fetchAll($0, sql: "SELECT * FROM household_inputs WHERE household_id = 'G'") }
+
+        let queue = try DatabaseQueue(path: temporaryDirectory("history-rows-v5") + "/classifier.sqlite")
+        var migrator = DatabaseMigrator()
+        ClassifierSchema.register(&migrator)
+        try migrator.migrate(queue, upTo: "classifier-v5-deferred-histories")
+        try queue.write { db in
+            for row in inputs {
+                try db.execute(sql: "INSERT INTO household_inputs(household_id, input_id, time, version, payload) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [row["household_id"], row["input_id"], row["time"], row["version"], row["payload"]])
+            }
+            try db.execute(sql: """
+                INSERT INTO households(household_id, region_code, profile_version, category, decided_on, history_token, profile_input,
+                  history, history_bytes_token) VALUES ('G', '110105001', 1, ?, ?, ?, 'profile/2026-10-01T08:00:00Z', ?, ?)
+                """, arguments: [expected.category?.rawValue, expected.point?.date?.description, token, bytes, token])
+            try db.execute(sql: """
+                INSERT INTO households(household_id, region_code, profile_version, history_token, history, history_bytes_token)
+                VALUES ('H', '110105001', 1, 5, x'', NULL)
+                """)
+        }
+        try migrator.migrate(queue)
+        let migrated = ClassifierStore(queue: queue, households: ClassifierService.Households(standards: .defaults, cache: nil))
+        XCTAssertEqual(try migrated.history("G"), expected)
+        XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT bytes_token FROM household_histories WHERE household_id = 'G'") }, Int(token))
+        XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM household_histories WHERE household_id = 'H'") }, 0)
+        XCTAssertThrowsError(try migrated.history("H"), "a save whose history was never written")
+        let columns = try queue.read { try $0.columns(in: "households").map(\.name) }
+        XCTAssertFalse(columns.contains("history"))
+        XCTAssertFalse(columns.contains("history_bytes_token"))
+        // And the migrated store goes on: a new version of G is saved and read back.
+        _ = try migrated.apply(Self.profile("G", version: 2, incomeFen: 900_000, at: "2026-10-05T08:00:00Z"), clock: "2026-10-05T08:00:00Z")
+        XCTAssertEqual(try migrated.history("G")?.profile?.version, 2)
     }
 }
