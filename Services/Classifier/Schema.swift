@@ -1,6 +1,7 @@
 // The classifier's own tables. Everything it decides is derived from its inputs (registry
 // versions and outcomes, kept per household) and the event clock, so a rebuilt store decides the same.
 import GRDB
+import Store
 
 enum ClassifierSchema {
     static func register(_ m: inout DatabaseMigrator) {
@@ -108,6 +109,12 @@ enum ClassifierSchema {
                 ALTER TABLE households DROP COLUMN history;
                 ALTER TABLE households DROP COLUMN history_bytes_token;
                 """)
+        }
+        m.registerMigration("classifier-v7-rowid-tables") { db in
+            // A warning's row (its JSON, about 1 KB) and a registry version's input spilled into an
+            // overflow page each in a WITHOUT ROWID table (RowidTables).
+            try RowidTables.rebuild(db, table: "warnings")
+            try RowidTables.rebuild(db, table: "household_inputs")
         }
     }
 }

@@ -62,6 +62,12 @@ enum RegistrySchema {
                   PRIMARY KEY(person_key, signal_id)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("matcher-v5-rowid-tables") { db in
+            // A submission (about 1.5 KB) and a household's holdings spilled into an overflow page
+            // each in a WITHOUT ROWID table (RowidTables).
+            try RowidTables.rebuild(db, table: "household_submissions")
+            try RowidTables.rebuild(db, table: "household_programs")
+        }
     }
 }
 

@@ -82,6 +82,11 @@ enum ReferralStore {
                 CREATE INDEX router_waiting_states_household ON router_waiting_states(household_id);
                 """)
         }
+        m.registerMigration("router-v8-rowid-referrals") { db in
+            // A referral's row (its sealed JSON, about 730 bytes, and its columns) spilled into an
+            // overflow page in a WITHOUT ROWID table (RowidTables).
+            try RowidTables.rebuild(db, table: "router_referrals")
+        }
     }
 
     // MARK: resolutions held for the outcomes
