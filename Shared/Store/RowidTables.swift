@@ -20,10 +20,15 @@ public enum RowidTables {
             SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
             """, arguments: [table])
         let temporary = table + "_rowids"
-        // The table's own statement, renamed and without the clause: `CREATE TABLE <name>(` opens it.
-        guard let open = sql.firstIndex(of: "(") else { throw DatabaseError(message: "unreadable schema of \(table)") }
-        var body = String(sql[open..<range.lowerBound])
-        while body.last?.isWhitespace == true || body.last == "," { body.removeLast() }
+        // The table's own statement, renamed and without the clause: `CREATE TABLE <name>(` opens
+        // it, the column list closes at the last `)` before the clause, and other table options
+        // (`STRICT`) are kept, on either side of it.
+        guard let open = sql.firstIndex(of: "("), let close = sql[..<range.lowerBound].lastIndex(of: ")") else {
+            throw DatabaseError(message: "unreadable schema of \(table)")
+        }
+        let options = (sql[sql.index(after: close)..<range.lowerBound] + "," + sql[range.upperBound...])
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let body = String(sql[open...close]) + (options.isEmpty ? "" : " " + options.joined(separator: ", "))
         try db.execute(sql: "CREATE TABLE \(temporary)\(body)")
         try db.execute(sql: "INSERT INTO \(temporary) SELECT * FROM \(table)")
         try db.execute(sql: "DROP TABLE \(table)")

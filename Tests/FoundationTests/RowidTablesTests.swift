@@ -19,6 +19,7 @@ final class RowidTablesTests: XCTestCase {
                 ALTER TABLE things ADD COLUMN revised_at TEXT;
                 CREATE TABLE pairs(a TEXT NOT NULL, b TEXT NOT NULL, v BLOB NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
                 CREATE TABLE plain(id INTEGER PRIMARY KEY, v TEXT);
+                CREATE TABLE strict_one(k TEXT PRIMARY KEY NOT NULL, v BLOB) WITHOUT ROWID, STRICT;
                 """)
             for i in 0..<200 {
                 try db.execute(sql: "INSERT INTO things VALUES (?, ?, ?, ?, ?)",
@@ -36,6 +37,7 @@ final class RowidTablesTests: XCTestCase {
             try RowidTables.rebuild(db, table: "things")
             try RowidTables.rebuild(db, table: "pairs")
             try RowidTables.rebuild(db, table: "plain")  // no clause: left alone
+            try RowidTables.rebuild(db, table: "strict_one")
         }
         try queue.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
         try queue.read { db in
@@ -48,6 +50,8 @@ final class RowidTablesTests: XCTestCase {
                 XCTAssertTrue(sql.hasPrefix("CREATE TABLE \"\(table)\"") || sql.hasPrefix("CREATE TABLE \(table)"), sql)
             }
             XCTAssertEqual(try String.fetchOne(db, sql: "SELECT v FROM plain"), "x")
+            let strict = try XCTUnwrap(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'strict_one'"))
+            XCTAssertTrue(strict.hasSuffix(") STRICT"), strict)
             // 1,500-byte rows: one overflow page each before, none after.
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             XCTAssertLessThan(pages, before.3 * 3 / 4, "pages \(before.3) → \(pages)")
