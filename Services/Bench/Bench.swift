@@ -130,6 +130,12 @@ struct Bench: AsyncParsableCommand {
             guard (1...3).contains(pipelineReplicas), [1, 3].contains(pipelineTasks) else {
                 throw BenchError("--pipeline-replicas must be 1, 2 or 3 and --pipeline-tasks 1 or 3 (the topics have 3 partitions)")
             }
+            // Replicas of the classifier and the router on one task share one store, and a replica
+            // assigned part of its task's partitions never finds the outcomes read to their end: the
+            // router would never escalate (docs/scaling.md, "Which services").
+            guard pipelineReplicas == 1 || pipelineTasks == 3 else {
+                throw BenchError("--pipeline-replicas \(pipelineReplicas) needs --pipeline-tasks 3: replicas of the classifier and the router split their state by partition (docs/scaling.md)")
+            }
             let pipeline = PipelineBench(kafka: kafka, workDir: workDir, brokerPid: brokerPid ?? Self.brokerPid(brokers),
                                          replicas: pipelineReplicas, tasks: pipelineTasks)
             let t = try await pipeline.throughput(households: pipelineHouseholds)
