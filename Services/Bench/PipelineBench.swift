@@ -3,6 +3,7 @@ import Envelope
 import Foundation
 import GRDB
 import Kafka
+import ServiceKit
 
 /// The whole suite on this machine: every service started on a fresh topic namespace, synthetic
 /// households submitted on `intake.submissions`, timed until the last referral and outcome.
@@ -44,13 +45,10 @@ struct PipelineBench {
     /// fact date (the classifier's clock follows facts and ticks, never the router's escalations).
     func tickToday(namespace ns: String) async throws {
         guard let today = ClockTick.todayInChina() else { throw BenchError("no date for today") }
+        let topic = ns + ContractTopic.clockTicks.name
+        let partitions = try await KafkaAdmin(configuration: kafka).partitions(of: topic).map(\.partition)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
-        let messages = try (0..<3).map { p in  // freshNamespace: 3 partitions per topic
-            let event = try ClockTick.event(day: today, partition: p)
-            return OutgoingMessage(topic: ns + ContractTopic.clockTicks.name, key: event.key.map { Array($0.utf8) }, value: event.data,
-                                   headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: Int32(p))
-        }
-        try await producer.send(messages)
+        try await producer.send(try ClockTicks.messages(day: today, topic: topic, partitions: partitions))
     }
 
     func submissions(_ range: Range<Int>, namespace: String, keyer: PersonKeyer, stampNow: Bool) throws -> [OutgoingMessage] {

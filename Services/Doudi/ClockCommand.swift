@@ -45,12 +45,7 @@ struct ClockCommand: AsyncParsableCommand {
                 let partitions = try await broker.admin().partitions(of: topic)
                 guard !partitions.isEmpty else { throw ValidationError("topic \(topic) not found: create the topics first (doudi topics create)") }
                 guard let date = day.flatMap({ CivilDate(iso: $0) }) ?? ClockTick.todayInChina() else { throw ValidationError("no day to tick") }
-                let messages = try partitions.map { p in
-                    let event = try ClockTick.event(day: date, partition: Int(p.partition))
-                    return OutgoingMessage(topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
-                                           headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: p.partition)
-                }
-                try await producer.send(messages)
+                try await producer.send(try ClockTicks.messages(day: date, topic: topic, partitions: partitions.map(\.partition)))
                 // Unbuffered: a log file (compose, scripts/run) sees each tick as it is published.
                 FileHandle.standardOutput.write(Data("clock: \(date) begun on \(partitions.count) partition(s) of \(topic)\n".utf8))
                 if let every, let interval = SettingParsers.duration(every) { try await Task.sleep(for: interval) }

@@ -295,11 +295,8 @@ private final class Copier {
                     // Sent with the batch, before its offsets are committed: a run cut short loses no day.
                     if let tick = try? JSONDecoder().decode(ClockTick.self, from: Data(m.value)), let day = CivilDate(iso: tick.day),
                        days.insert(day).inserted {
-                        out += try (0..<partitions).map { p in
-                            let e = try ClockTick.event(day: day, partition: p)
-                            return OutgoingMessage(topic: to + ContractTopic.clockTicks.name, key: e.key.map { Array($0.utf8) }, value: e.data,
-                                                   headers: e.headers.map { KafkaHeader($0.0, $0.1) }, partition: Int32(p))
-                        }
+                        out += try ClockTicks.messages(day: day, topic: to + ContractTopic.clockTicks.name,
+                                                       partitions: (0..<Int32(partitions)).map { $0 })
                     }
                 }
             }

@@ -23,4 +23,15 @@ public enum ClockTicks {
         }
         return tick
     }
+
+    /// The day begun, as messages: one `clock.tick.v1` for each of `partitions` of `topic` (the
+    /// namespaced `clock.ticks`), addressed to its partition — what `doudi clock tick`, a
+    /// repartition, the benchmark and the tests publish alike.
+    public static func messages(day: CivilDate, topic: String, partitions: [Int32]) throws -> [OutgoingMessage] {
+        try partitions.map { p in
+            let event = try ClockTick.event(day: day, partition: Int(p))
+            return OutgoingMessage(topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
+                                   headers: event.headers.map { KafkaHeader($0.0, $0.1) }, partition: p)
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Envelope
 import Foundation
 import Kafka
 import Ledger
+import ServiceKit
 
 /// The whole suite as processes on a fresh topic namespace and data directory, for end-to-end
 /// tests of the convergence property: seed a population, let it settle, read the ledger; kill,
@@ -153,16 +154,13 @@ public final class SuiteRun: @unchecked Sendable {
         let topic = namespace + ContractTopic.clockTicks.name
         let partitions = try await KafkaAdmin(configuration: TestBroker.kafka).partitions(of: topic)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(TestBroker.kafka))
-        try await producer.send(try partitions.map { p in
-            let e = try ClockTick.event(day: day, partition: Int(p.partition))
-            return OutgoingMessage(topic: topic, key: e.key.map { Array($0.utf8) }, value: e.data,
-                                   headers: e.headers.map { KafkaHeader($0.0, $0.1) }, partition: p.partition)
-        })
+        try await producer.send(try ClockTicks.messages(day: day, topic: topic, partitions: partitions.map(\.partition)))
     }
 
-    /// The day of the latest event time on the classifier's inputs (the registry, the outcomes and
-    /// escalations, the signals): the day a single store's clock reached, which a tick of it gives
-    /// every task.
+    /// The day of the latest event time on the classifier's inputs (the registry, the outcomes, the
+    /// signals): the day a single store's clock reached, which a tick of it gives every task. The
+    /// router's escalations share the outcomes topic and are read here too; the classifier reads
+    /// them past, but each is dated no later than the facts whose clock made it.
     public func latestDay() async throws -> CivilDate? {
         let topics: [ContractTopic] = [.registryHouseholds, .assistanceOutcomes, .monitoringSignals]
         let messages = try await TestBroker.readSettled(topics: topics.map { namespace + $0.name }, minimum: 1)
