@@ -23,7 +23,34 @@ public final class ReadProgress: @unchecked Sendable {
     /// task) holds, for a decision on the store's state concerns all of them.
     private var partitionCounts: [String: Int] = [:]
 
-    func setPartitionCounts(_ counts: [String: Int]) { lock.lock(); partitionCounts = counts; lock.unlock() }
+    /// Splits found are judged against the counts, so new counts forget them.
+    func setPartitionCounts(_ counts: [String: Int]) { lock.withLock { partitionCounts = counts; splits = [:] } }
+
+    /// A store whose partitions of a topic this replica holds only some of: another replica of the
+    /// group holds the rest, so no replica can ever find the topic read to its end (replicas sharing
+    /// one store, `DOUDI_TASKS=1`, on a service that asks; docs/scaling.md). Not transient: it lasts
+    /// as long as the group has a second member, and the decisions that wait for the topic (the
+    /// router's withdrawals and escalations) are never made.
+    public struct SplitStore: Equatable, Sendable, CustomStringConvertible {
+        public let topic: String
+        /// The store's partitions of `topic` this replica is assigned, and how many the store holds.
+        public let held: [Int32]
+        public let partitions: Int
+
+        public var description: String {
+            "this replica is assigned partition\(held.count == 1 ? "" : "s") \(held.map(String.init).joined(separator: ", ")) of the \(partitions) "
+                + "that its store holds of \(topic); another replica holds the rest, so this one can never find \(topic) read to its end "
+                + "and makes none of the decisions that wait for it (the router's withdrawals and escalations). Replicas sharing one "
+                + "store (DOUDI_TASKS=1) cannot do this work: run them with DOUDI_TASKS=\(partitions), one task per partition (docs/scaling.md)"
+        }
+    }
+    /// By topic and the partitions the question covered (one store's).
+    private var splits: [String: SplitStore] = [:]
+    private var onSplit: (@Sendable (SplitStore) -> Void)?
+    /// `tell` hears of each split once, when it is found (the runner logs it).
+    func whenSplit(_ tell: @escaping @Sendable (SplitStore) -> Void) { lock.withLock { onSplit = tell } }
+    /// A split found by the latest question about a topic, if any (readiness reports it).
+    public var split: SplitStore? { lock.withLock { splits.values.min { $0.topic < $1.topic } } }
 
     /// `always`: every topic counts as read (in-process pipelines, which deliver in their own order).
     public init(always: Bool = false) { self.always = always }
@@ -46,7 +73,18 @@ public final class ReadProgress: @unchecked Sendable {
         let mine = consumer.assignment.filter { $0.topic == topic && partitions($0.partition) }
         if mine.isEmpty { return false }
         if let count {
-            for p in 0..<Int32(count) where partitions(p) && !mine.contains(TopicPartition(topic, p)) { return false }
+            let store = (0..<Int32(count)).filter(partitions)
+            let key = topic + ":" + store.map(String.init).joined(separator: ",")
+            if store.contains(where: { !mine.contains(TopicPartition(topic, $0)) }) {
+                let found = SplitStore(topic: topic, held: mine.map(\.partition).sorted(), partitions: store.count)
+                let tell: (@Sendable (SplitStore) -> Void)? = lock.withLock {
+                    defer { splits[key] = found }
+                    return splits[key] == found ? nil : onSplit
+                }
+                tell?(found)
+                return false
+            }
+            lock.withLock { _ = splits.removeValue(forKey: key) }
         }
         for tp in mine {
             guard let high = consumer.cachedHighWatermark(tp) else { return false }

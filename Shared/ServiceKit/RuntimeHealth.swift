@@ -60,7 +60,8 @@ public final class RuntimeHealth: @unchecked Sendable {
         return (true, "ok")
     }
 
-    public func readiness(assigned: Bool) -> (ready: Bool, detail: String) {
+    /// `split`: a store whose partitions this replica shares with another (`ReadProgress.split`).
+    public func readiness(assigned: Bool, split: ReadProgress.SplitStore? = nil) -> (ready: Bool, detail: String) {
         lock.lock(); defer { lock.unlock() }
         var reasons: [String] = []
         if let f = fatalReason { reasons.append(f) }
@@ -73,6 +74,7 @@ public final class RuntimeHealth: @unchecked Sendable {
             reasons.append(r)
         }
         if !assigned { reasons.append("waiting for partition assignment") }
+        if let split { reasons.append(split.description) }
         return reasons.isEmpty ? (true, "ready") : (false, reasons.joined(separator: "\n"))
     }
 

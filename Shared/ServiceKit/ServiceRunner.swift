@@ -138,7 +138,7 @@ public struct ServiceRunner: Sendable {
                                                    publicPaths: publicPaths))
             router.add(middleware: MetricsMiddleware())
             HealthRoutes.add(to: router, metrics: metrics, liveness: { health.liveness() }) {
-                health.readiness(assigned: !consumer.assignment.isEmpty)
+                health.readiness(assigned: !consumer.assignment.isEmpty, split: progress.split)
             }
             routes(router)
             services.append(Application(router: router,
@@ -178,6 +178,8 @@ extension ServiceRunner {
             logger.warning("partition counts unknown; read-to-end checks use the assigned partitions only", metadata: ["error": "\(error)"])
         }
         progress.setPartitionCounts(counts)
+        let logger = logger
+        progress.whenSplit { logger.error("cannot decide what waits for a topic read to its end", metadata: ["why": "\($0)"]) }
         if tasks.count > 1, let (topic, n) = counts.first(where: { $0.value != tasks.count }) {
             throw SettingsError(problems: ["DOUDI_TASKS=\(tasks.count), but \(topic) has \(n) partitions: a split store needs one task per partition (DOUDI_TASKS=\(n)), or DOUDI_TASKS=1 (docs/scaling.md)"])
         }

@@ -3,6 +3,7 @@
 // partition must never be told it has read it to its end. Checked against the real broker, with a
 // consumer that takes a few records at a time from a topic that already holds many (a rebuild).
 import Envelope
+import Foundation
 import Kafka
 @testable import ServiceKit
 import TestSupport
@@ -47,8 +48,34 @@ final class ReadProgressTests: XCTestCase {
         progress.setPartitionCounts([topic: 2])
         XCTAssertTrue(progress.caughtUp(topic, next: stored), "the count agrees with the assignment")
         XCTAssertTrue(progress.caughtUp(topic, next: stored, partitions: { $0 == 1 }), "one task's partition")
+        XCTAssertNil(progress.split)
+        let told = Told()
+        progress.whenSplit { told.add($0) }
         progress.setPartitionCounts([topic: 3])
         XCTAssertFalse(progress.caughtUp(topic, next: stored), "a partition of the store this member is not assigned")
+        XCTAssertFalse(progress.caughtUp(topic, next: stored), "asked again")
         XCTAssertTrue(progress.caughtUp(topic, next: stored, partitions: { $0 == 0 }), "a task wholly assigned still answers")
+
+        // That store is split with another replica for as long as the group has one: reported once
+        // to the log and on readiness, with what to do.
+        let split = ReadProgress.SplitStore(topic: topic, held: [0, 1], partitions: 3)
+        XCTAssertEqual(progress.split, split, "the answer of the wholly assigned task does not hide the split store")
+        XCTAssertEqual(told.all, [split], "told once, not at every question")
+        let health = RuntimeHealth(retryBudget: 3, outboxMaxAge: .seconds(60))
+        let (ready, detail) = health.readiness(assigned: true, split: progress.split)
+        XCTAssertFalse(ready)
+        XCTAssertTrue(detail.contains("partitions 0, 1 of the 3") && detail.contains("DOUDI_TASKS=3"), detail)
+        XCTAssertTrue(health.readiness(assigned: true, split: nil).ready)
+
+        progress.setPartitionCounts([topic: 2])
+        XCTAssertTrue(progress.caughtUp(topic, next: stored), "the whole store assigned")
+        XCTAssertNil(progress.split, "a store wholly assigned is not reported")
     }
+}
+
+private final class Told: @unchecked Sendable {
+    private let lock = NSLock()
+    private var splits: [ReadProgress.SplitStore] = []
+    func add(_ s: ReadProgress.SplitStore) { lock.withLock { splits.append(s) } }
+    var all: [ReadProgress.SplitStore] { lock.withLock { splits } }
 }
