@@ -226,6 +226,7 @@ final class ConsumerLoop: Sendable {
             var outcome = BatchOutcome()
             var nextOffsets = try Inbox.nextOffsets(db)
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let legacy = try Inbox.hasLegacyMarkers(db)
             for message in batch {
                 let tp = message.topicPartition
                 // A record past the one the store expects next (OffsetGaps): stop this partition here
@@ -274,8 +275,9 @@ final class ConsumerLoop: Sendable {
                         if let refusal = producers.refusal(for: event) { throw PoisonMessage(refusal) }
                         // Events are (ce_source, ce_id): two producers' ids never shadow each other,
                         // and one producer's id re-used for other content is a collision, not a re-send.
+                        // The marker is written by the claim, in this savepoint: it goes if the event fails.
                         let digest = Inbox.digest(of: event.data)
-                        switch try Inbox.seen(db, source: event.source, eventID: event.id, digest: digest) {
+                        switch try Inbox.claim(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs, legacy: legacy) {
                         case .applied: outcome.duplicates += 1; return
                         case .collision:
                             throw PoisonMessage("event id collision: ce_source \(event.source.prefix(80)) already published ce_id \(event.id.prefix(80)) with other content")
@@ -290,7 +292,6 @@ final class ConsumerLoop: Sendable {
                         var derived = try processor.process(event, in: context)
                         Tracer.stamp(&derived, with: trace?.context)
                         for out in derived { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
-                        try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs)
                         outcome.processed += 1
                         if let trace {
                             outcome.spans.append(Span(context: trace.context, parentSpanID: trace.parent,

@@ -207,6 +207,19 @@ enum RuntimeSchema {
         m.registerMigration("runtime-v6-writes") { db in
             try db.execute(sql: "CREATE TABLE runtime_writes(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL)")
         }
+        // Markers from before the source was recorded (runtime-v3, source '') move to a table of
+        // their own: a new event's marker is then one INSERT, with no read for a legacy marker of
+        // its id unless such markers remain (`Inbox.claim`). They are forgotten at the replay
+        // horizon like the others.
+        m.registerMigration("runtime-v7-legacy-markers") { db in
+            try db.execute(sql: """
+                CREATE TABLE runtime_legacy_applied(event_id TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX runtime_legacy_applied_by_time ON runtime_legacy_applied(applied_at);
+                INSERT OR IGNORE INTO runtime_legacy_applied(event_id, applied_at)
+                  SELECT event_id, applied_at FROM runtime_applied_events WHERE source = '';
+                DELETE FROM runtime_applied_events WHERE source = '';
+                """)
+        }
     }
 }
 
