@@ -158,6 +158,7 @@ struct Bench: AsyncParsableCommand {
                 let l = try await pipeline.latency(perSecond: rate, seconds: 15)
                 emit(String(format: "pipeline latency at %d households/s, submission → first referral: p50 %.0f ms, p99 %.0f ms (%d samples)",
                              rate, l.p50, l.p99, l.samples))
+                emit("    median per hop (record timestamps): " + l.hops.map { String(format: "%@ %.0f ms", $0.name, $0.p50) }.joined(separator: ", "))
             }
         }
     }

@@ -125,37 +125,62 @@ struct PipelineBench {
         return (Double(households) / BenchSupport.seconds(last - started), referrals, outcomes, byType, cpu)
     }
 
-    /// Latency from submission to its household's first referral at a fixed offered load.
-    func latency(perSecond: Int, seconds: Int) async throws -> (p50: Double, p99: Double, samples: Int) {
+    /// Latency from submission to its household's first referral at a fixed offered load, and
+    /// where it goes: each hop is the time between the records' timestamps (set when a service's
+    /// outbox relay produced them, so a hop is the next service's fetch, apply, commit and relay).
+    struct Latency {
+        var p50: Double, p99: Double, samples: Int
+        /// Median ms per hop: submission → intake.accepted → registry.households →
+        /// monitoring.warnings → referral.
+        var hops: [(name: String, p50: Double)]
+    }
+
+    func latency(perSecond: Int, seconds: Int) async throws -> Latency {
         let (ns, processes) = try await startSuite()
         defer { processes.forEach { BenchSupport.stop($0) } }
         let keyer = PersonKeyer(secret: (try? Secrets.personKeySecret()) ?? Secrets.developmentPersonKeySecret)
-        let consumer = try await joined([ns + "registry.households"] + Topics.referralDomains.map { ns + "referrals.\($0)" })
+        let consumer = try await joined([ns + "intake.accepted", ns + "registry.households", ns + "monitoring.warnings"]
+                                        + Topics.referralDomains.map { ns + "referrals.\($0)" })
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka))
         let total = perSecond * seconds
         var sentAt: [String: ContinuousClock.Instant] = [:]   // submission id → send time
         var householdOf: [String: String] = [:]               // household id → submission id
         var latencies: [Double] = []
+        // Wall-clock milliseconds of each step of a submission's path (records' timestamps).
+        var sentMs: [String: Int64] = [:], acceptedMs: [String: Int64] = [:], registeredMs: [String: Int64] = [:]
+        var warnedMs: [String: Int64] = [:]
+        var hops: [[Double]] = Array(repeating: [], count: 4)
         let perTick = max(1, perSecond / 100), tick = perTick * 1000 / perSecond  // ms between sends
         var next = ContinuousClock.now
         var i = 0
         while i < total || ContinuousClock.now < next + .seconds(5) {
             if i < total && ContinuousClock.now >= next {
                 let msgs = try submissions(i..<min(i + perTick, total), namespace: ns, keyer: keyer, stampNow: true)
-                let now = ContinuousClock.now
-                for n in i..<min(i + perTick, total) { sentAt["bench-\(ns)\(n)"] = now }
+                let now = ContinuousClock.now, wall = Int64(Date().timeIntervalSince1970 * 1000)
+                for n in i..<min(i + perTick, total) { sentAt["bench-\(ns)\(n)"] = now; sentMs["bench-\(ns)\(n)"] = wall }
                 Task { try? await producer.send(msgs) }
                 i += perTick
                 next += .milliseconds(tick)
             }
             for m in try await consumer.poll(maxCount: 5000, timeoutMs: 0) {
+                let ts = m.timestampMs ?? 0
+                if m.topic.hasSuffix("intake.accepted") {
+                    if let sid = m.header("ce_causationid"), acceptedMs[sid] == nil { acceptedMs[sid] = ts }
+                    continue
+                }
                 guard let hh = m.header("ce_subject") else { continue }
                 if m.topic.hasSuffix("registry.households") {
                     if householdOf[hh] == nil, let p = try? JSONDecoder().decode(Sources.self, from: Data(m.value)) {
                         householdOf[hh] = p.sourceSubmissions.first
+                        registeredMs[hh] = ts
                     }
+                } else if m.topic.hasSuffix("monitoring.warnings") {
+                    if warnedMs[hh] == nil { warnedMs[hh] = ts }
                 } else if let sid = householdOf[hh], let t = sentAt.removeValue(forKey: sid) {
                     latencies.append(BenchSupport.seconds(.now - t) * 1000)
+                    if let s = sentMs[sid], let a = acceptedMs[sid], let r = registeredMs[hh], let w = warnedMs[hh] {
+                        for (k, (from, to)) in [(s, a), (a, r), (r, w), (w, ts)].enumerated() { hops[k].append(Double(to - from)) }
+                    }
                 }
             }
             try await Task.sleep(for: .milliseconds(1))
@@ -163,7 +188,10 @@ struct PipelineBench {
         await consumer.close()
         latencies.sort()
         guard !latencies.isEmpty else { throw BenchError("no referral observed") }
-        return (latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)], latencies.count)
+        let names = ["submission → intake.accepted", "→ registry.households (matcher)", "→ monitoring.warnings (classifier)", "→ referral (router)"]
+        return Latency(p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+                       samples: latencies.count,
+                       hops: zip(names, hops).map { name, v in (name, v.isEmpty ? .nan : v.sorted()[v.count / 2]) })
     }
 
     /// Every service's store has applied what the benchmark saw on the topics it reads (a topic it
