@@ -25,15 +25,23 @@ final class ConvergencePropertyTests: XCTestCase {
         ]
         var rng = SplitMix64(seed: 12)
         var results: Set<String> = []
+        var carried = 0
         for _ in 0..<25 {
             var order = Array(inputs.indices)
             order.shuffle(using: &rng)
             var registry = InMemoryRegistry()
             for i in order {
+                let change: RegistryChange
                 switch inputs[i] {
-                case .submission(let s): registry.commit(HouseholdMerger.apply(accepted: s, reader: registry))
-                case .record(let r, let tag): registry.commit(DepartmentComparison.apply(record: r, personKey: F.key(tag), reader: registry))
+                case .submission(let s): change = HouseholdMerger.apply(accepted: s, reader: registry)
+                case .record(let r, let tag): change = DepartmentComparison.apply(record: r, personKey: F.key(tag), reader: registry)
                 }
+                // The fingerprints the draft hands the writer are those of the profiles it names.
+                for (index, facts) in change.factsFingerprints {
+                    XCTAssertEqual(facts, HouseholdTimeline.factsFingerprint(change.profiles[index]))
+                    carried += 1
+                }
+                registry.commit(change)
             }
             var state = ""
             for id in registry.profiles.keys.sorted() {
@@ -49,6 +57,7 @@ final class ConvergencePropertyTests: XCTestCase {
             results.insert(state)
         }
         XCTAssertEqual(results.count, 1, "25 orders, one registry")
+        XCTAssertGreaterThan(carried, 25, "the draft's fingerprints reach the writer")
     }
 
     /// A registry version of household `hh` (the classifier's input): a profile as of `asOf`.

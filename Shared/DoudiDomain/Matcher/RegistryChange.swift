@@ -56,6 +56,10 @@ public struct RegistryChange: Sendable, Equatable {
     public var records: [PersonRecord]
     /// Programmes held, per household whose holdings changed.
     public var holdings: [(householdId: String, holdings: ProgramHoldings)] = []
+    /// `HouseholdTimeline.factsFingerprint` of profiles whose facts the draft compared already, by
+    /// index in `profiles`: the writer needs it too (the timeline row, the event id), and computing
+    /// it again was 4.5 % of the matcher's CPU. Derived, so not part of equality.
+    public var factsFingerprints: [Int: UInt64] = [:]
 
     public init(profiles: [HouseholdProfile] = [], memberships: [MembershipChange] = [], signals: [Signal] = [],
                 notes: [MatchNote] = [], submissions: [(householdId: String, submission: Submission)] = [],

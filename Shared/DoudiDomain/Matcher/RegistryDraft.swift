@@ -141,7 +141,13 @@ struct RegistryDraft<Reader: RegistryReader> {
             points.sort { (FactTime($0.0) ?? FactTime("1970-01-01")!) < (FactTime($1.0) ?? FactTime("1970-01-01")!) }
             // From the first point whose facts differ from what was published, every later point is
             // published again, so that the highest version is always the latest point.
-            if let first = points.firstIndex(where: { published.points[$0.0] != HouseholdTimeline.factsFingerprint($0.1) }) {
+            var firstFacts: UInt64 = 0
+            if let first = points.firstIndex(where: {
+                firstFacts = HouseholdTimeline.factsFingerprint($0.1)
+                return published.points[$0.0] != firstFacts
+            }) {
+                // The first point's fingerprint is known: its version and times are not facts.
+                change.factsFingerprints[change.profiles.count] = firstFacts
                 for (_, p) in points[first...] {
                     var next = p
                     version += 1
