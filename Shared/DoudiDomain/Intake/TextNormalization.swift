@@ -24,19 +24,36 @@ public enum TextNormalization {
         }
     }
 
-    /// Leading and trailing blanks removed.
+    /// Leading and trailing blanks removed. Most fields have none: they come back as they are
+    /// (copying every field scalar by scalar was a tenth of the intake's CPU, docs/benchmarks.md).
     public static func trimmed(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isBlank($0) }),
               let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[first...last])
-        return String(view)
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
+    /// Whether `freeText` would change nothing: nothing to fold, no blank at either end, and every
+    /// inner blank a single ASCII space.
+    static func isFreeText(_ text: String) -> Bool {
+        var previousBlank = true  // a blank at the start is not free text
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x3000 && (scalar.value == 0x3000 || (0xFF01...0xFF5E).contains(scalar.value)) { return false }
+            if isBlank(scalar) {
+                if previousBlank || scalar != " " { return false }
+                previousBlank = true
+            } else {
+                previousBlank = false
+            }
+        }
+        return !previousBlank || text.isEmpty
     }
 
     /// Free text (names, addresses): folded, trimmed, inner blank runs (newlines included)
     /// collapsed to one space.
     public static func freeText(_ text: String) -> String {
+        if isFreeText(text) { return text }
         var view = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in trimmed(foldFullWidth(text)).unicodeScalars {
@@ -47,16 +64,20 @@ public enum TextNormalization {
         return String(view)
     }
 
+    static func isMiddleDotVariant(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2022, 0x30FB, 0xFF65, 0x2027, 0x22C5: true
+        default: false
+        }
+    }
+
     /// Personal names: free text with the middle-dot variants of transliterated names
     /// (`•`, `・`, `･`, `．`) unified to `·` (U+00B7).
     public static func personName(_ text: String) -> String {
+        let free = freeText(text)
+        guard free.unicodeScalars.contains(where: isMiddleDotVariant) else { return free }
         var view = String.UnicodeScalarView()
-        for scalar in freeText(text).unicodeScalars {
-            switch scalar.value {
-            case 0x2022, 0x30FB, 0xFF65, 0x2027, 0x22C5: view.append("\u{00B7}")
-            default: view.append(scalar)
-            }
-        }
+        for scalar in free.unicodeScalars { view.append(isMiddleDotVariant(scalar) ? "\u{00B7}" : scalar) }
         return String(view)
     }
 
