@@ -230,7 +230,8 @@ enum RegistryWriter {
                                     arguments: [personKey])
         guard !rows.isEmpty else { return [] }
         let decoder = JSONDecoder()
-        return try rows.sorted { ($0[0] as String) < ($1[0] as String) }.map {
+        // By bytes, as SQLite's ORDER BY compared them (Swift's `<` on String is by Unicode).
+        return try rows.sorted { Array(($0[0] as String).utf8).lexicographicallyPrecedes(Array(($1[0] as String).utf8)) }.map {
             var s = try decoder.decode(Signal.self, from: $0[1] as Data)
             s.retracted = true
             return s

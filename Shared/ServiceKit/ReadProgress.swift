@@ -71,10 +71,11 @@ public final class ReadProgress: @unchecked Sendable {
         lock.lock(); let consumer = consumer, count = partitionCounts[topic]; lock.unlock()
         guard let consumer else { return false }
         let mine = consumer.assignment.filter { $0.topic == topic && partitions($0.partition) }
-        if mine.isEmpty { return false }
         if let count {
             let store = (0..<Int32(count)).filter(partitions)
             let key = topic + ":" + store.map(String.init).joined(separator: ",")
+            // Holding none of the store's partitions, this replica decides nothing on it: not split.
+            if mine.isEmpty { lock.withLock { _ = splits.removeValue(forKey: key) }; return false }
             if store.contains(where: { !mine.contains(TopicPartition(topic, $0)) }) {
                 let found = SplitStore(topic: topic, held: mine.map(\.partition).sorted(), partitions: store.count)
                 let tell: (@Sendable (SplitStore) -> Void)? = lock.withLock {
@@ -86,6 +87,7 @@ public final class ReadProgress: @unchecked Sendable {
             }
             lock.withLock { _ = splits.removeValue(forKey: key) }
         }
+        if mine.isEmpty { return false }
         for tp in mine {
             guard let high = consumer.cachedHighWatermark(tp) else { return false }
             if (next[topic]?[tp.partition] ?? 0) < high { return false }

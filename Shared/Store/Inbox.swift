@@ -27,13 +27,13 @@ public enum Inbox {
     /// markers from before the source was recorded (`hasLegacyMarkers`), which count as applied for
     /// their id whatever the source.
     public static func claim(_ db: Database, source: String, eventID: String, digest: String, atMs: Int64, legacy: Bool) throws -> Seen {
+        // A legacy marker answers first, and no marker is written for it: a later re-send of that
+        // id is judged as it was before (applied for its id), and the horizon still forgets it.
+        if legacy, try isLegacyApplied(db, eventID: eventID) { return .applied }
         try db.cachedStatement(sql: """
             INSERT INTO runtime_applied_events(event_id, source, digest, applied_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [eventID, source, digest, atMs])
-        if db.changesCount > 0 {
-            if legacy, try isLegacyApplied(db, eventID: eventID) { return .applied }
-            return .new
-        }
+        if db.changesCount > 0 { return .new }
         let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT digest FROM runtime_applied_events WHERE event_id = ? AND source = ?"),
                                       arguments: [eventID, source])
         let known: String? = stored?[0]
