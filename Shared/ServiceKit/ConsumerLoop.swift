@@ -280,7 +280,7 @@ final class ConsumerLoop: Sendable {
                         switch try Inbox.claim(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs, legacy: legacy) {
                         case .applied: outcome.duplicates += 1; return
                         case .collision:
-                            throw PoisonMessage("event id collision: ce_source \(event.source.prefix(80)) already published ce_id \(event.id.prefix(80)) with other content")
+                            throw PoisonMessage.collision(source: event.source, id: event.id)
                         case .new: break
                         }
                         let time = event.time.isEmpty ? Timestamp.rfc3339(milliseconds: message.timestampMs ?? nowMs) : event.time

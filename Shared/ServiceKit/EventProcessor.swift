@@ -67,6 +67,11 @@ public struct PoisonMessage: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+
+    /// One producer's id re-used for other content (`Inbox.Seen.collision`).
+    static func collision(source: String, id: String) -> PoisonMessage {
+        PoisonMessage("event id collision: ce_source \(source.prefix(80)) already published ce_id \(id.prefix(80)) with other content")
+    }
 }
 
 /// What `process` may use: the open transaction, the message's coordinates, and helpers to

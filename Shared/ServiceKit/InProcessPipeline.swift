@@ -40,14 +40,19 @@ public final class InProcessPipeline {
                 let offset = offsets[topic, default: 0]
                 offsets[topic] = offset + 1
                 if processor.ignoredTypes.contains(event.type) { continue }  // read past, as the consumer loop does
-                if try Inbox.isApplied(db, source: event.source, eventID: event.id) { continue }
+                // The consumer loop's rule: the marker is claimed first; a re-delivery is skipped,
+                // the same (ce_source, ce_id) with other content refused.
+                switch try Inbox.claim(db, source: event.source, eventID: event.id, digest: Inbox.digest(of: event.data), atMs: 0, legacy: false) {
+                case .applied: continue
+                case .collision: throw PoisonMessage.collision(source: event.source, id: event.id)
+                case .new: break
+                }
                 let message = KafkaMessage(topic: topic, partition: 0, offset: offset, key: event.key.map { Array($0.utf8) },
                                            value: event.data, headers: event.headers.map { KafkaHeader($0.0, $0.1) })
                 let read = offsets
                 let context = ProcessingContext(db: db, message: message, eventTime: event.time, source: source,
                                                 caughtUp: { t in ends[t].map { read[t, default: 0] >= $0 } ?? true })
                 out += try processor.process(event, in: context)
-                try Inbox.markApplied(db, source: event.source, eventID: event.id, digest: Inbox.digest(of: event.data), atMs: 0)
             }
             let read = offsets
             out += try processor.finishBatch(in: BatchContext(db: db, source: source,

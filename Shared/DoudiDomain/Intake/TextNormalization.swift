@@ -4,7 +4,7 @@
 public enum TextNormalization {
     /// Full-width ASCII variants (U+FF01–U+FF5E) and the ideographic space (U+3000) become ASCII.
     public static func foldFullWidth(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x3000 }) else { return text }
+        guard text.unicodeScalars.contains(where: folds) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -15,6 +15,9 @@ public enum TextNormalization {
         }
         return String(scalars)
     }
+
+    /// A scalar `foldFullWidth` changes.
+    static func folds(_ scalar: Unicode.Scalar) -> Bool { scalar.value == 0x3000 || (0xFF01...0xFF5E).contains(scalar.value) }
 
     /// Whitespace plus the invisible marks that come along with copy and paste.
     static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
@@ -39,7 +42,7 @@ public enum TextNormalization {
     static func isFreeText(_ text: String) -> Bool {
         var previousBlank = true  // a blank at the start is not free text
         for scalar in text.unicodeScalars {
-            if scalar.value >= 0x3000 && (scalar.value == 0x3000 || (0xFF01...0xFF5E).contains(scalar.value)) { return false }
+            if folds(scalar) { return false }
             if isBlank(scalar) {
                 if previousBlank || scalar != " " { return false }
                 previousBlank = true
