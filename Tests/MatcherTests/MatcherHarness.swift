@@ -113,9 +113,14 @@ struct MatcherHarness {
         try OpenBeside.open(storePath).read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
     }
 
+    /// Applied events so far: 0 until the store exists and its migrations have made the table (the
+    /// file appears before the runtime's migrations run, so a poll can land between the two).
     func appliedCount() throws -> Int {
         guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
-        return try scalar("SELECT count(*) FROM runtime_applied_events")
+        return try OpenBeside.open(storePath).read { db in
+            try db.tableExists("runtime_applied_events")
+                ? Int.fetchOne(db, sql: "SELECT count(*) FROM runtime_applied_events") ?? 0 : 0
+        }
     }
 
     // MARK: HTTP
