@@ -39,7 +39,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         if let relayFrom, let relayTo {   // (c)'s child process
-            try await RawRelay.run(kafka: KafkaConfiguration(bootstrapServers: brokers, clientID: "doudi-bench-relay"),
+            try await RawRelay.run(kafka: KafkaConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, clientID: "doudi-bench-relay", brokers: brokers),
                                    from: relayFrom, to: relayTo, group: relayGroup ?? "bench-relay-\(relayFrom)")
             return
         }

@@ -3,11 +3,12 @@ import Kafka
 
 /// (c) of the runtime benchmark: the limit of a service's two hops on this broker. librdkafka
 /// consumes a batch (the services' consumer settings: group, manual commits, 25 ms fetch wait,
-/// 16 MiB prefetch) and produces every record unchanged (key, value, headers) with the services'
+/// 4 MiB prefetch, fetches of at most 1 MiB) and produces every record unchanged (key, value, headers) with the services'
 /// idempotent `acks=all` producer, waits for the acknowledgements, then commits the offsets without
 /// waiting, fetching the next batch meanwhile — what `doudi-noop` does, minus the store, the
 /// decoding and the derived event. It runs as its own process (`doudi-bench --relay-from … --relay-to …`),
-/// like the no-op service, so that its CPU and peak RSS compare with the service's.
+/// like the no-op service, so that its CPU and peak RSS compare with the service's; `DOUDI_KAFKA_*`
+/// settings apply to it as to the services.
 enum RawRelay {
     static func run(kafka: KafkaConfiguration, from input: String, to output: String, group: String) async throws {
         var config = KafkaConsumerConfiguration(kafka, groupID: group, topics: [input])

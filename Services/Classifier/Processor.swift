@@ -7,6 +7,7 @@ import Foundation
 import Envelope
 import GRDB
 import ServiceKit
+import Store
 
 struct ClassifierProcessor: EventProcessor {
     let name = "classifier"
@@ -17,6 +18,8 @@ struct ClassifierProcessor: EventProcessor {
     var deferred = DeferredHistories()
 
     var inputTopics: [String] { [Topics.registryHouseholds, Topics.monitoringSignals, Topics.assistanceOutcomes, Topics.name(.clockTicks)] }
+    /// Each household's inputs and history are read back on every event that concerns it.
+    var storeCacheBytes: Int { ServiceStore.largeWriterCacheBytes }
     /// All three are keyed by household id (a signal about a person not registered yet, by that
     /// person's key, and so is all the state it makes): the state splits by partition (DOUDI_TASKS).
     var partitionedState: Bool { true }

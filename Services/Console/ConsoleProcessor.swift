@@ -8,6 +8,7 @@ import Envelope
 import Foundation
 import GRDB
 import ServiceKit
+import Store
 
 struct ConsoleProcessor: EventProcessor {
     let name = "console"
@@ -15,6 +16,8 @@ struct ConsoleProcessor: EventProcessor {
                        Topics.assistanceOutcomes, Topics.name(.reliefApplications), Topics.name(.reliefDisbursements),
                        Topics.name(.basicLivingPayroll)]
         + Domain.allCases.map { Topics.name(.referrals($0)) }
+    /// Every event updates a household's read model, read back first.
+    var storeCacheBytes: Int { ServiceStore.largeWriterCacheBytes }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ConsoleStore.register(&migrator); ConsoleStore.registerV2(&migrator) }
 

@@ -9,10 +9,13 @@ import Foundation
 import GRDB
 import Logging
 import ServiceKit
+import Store
 
 struct MatcherProcessor: EventProcessor {
     let name = "matcher"
     var inputTopics: [String] { [Topics.intakeAccepted, Topics.deptRecords, Topics.assistanceOutcomes] }
+    /// The registry is read back for every record and version (its people, their households).
+    var storeCacheBytes: Int { ServiceStore.largeWriterCacheBytes }
     /// The router's escalations share `assistance.outcomes` with the outcomes; they are the
     /// classifier's and the router's concern (1.8 per household the runtime applied for nothing).
     var ignoredTypes: Set<String> { [EventType.referralEscalated.rawValue] }

@@ -9,7 +9,8 @@ import Store
 
 enum SyntheticSeed {
     static func run(persons: Int, config: ServiceConfig) throws {
-        let store = try ServiceStore(path: config.storePath, synchronousFull: false, migrations: RegistrySchema.register)
+        let store = try ServiceStore(path: config.storePath, synchronousFull: false, cacheBytes: ServiceStore.largeWriterCacheBytes,
+                                     migrations: RegistrySchema.register)
         let keyer = PersonKeyer(secret: config.personKeySecret)
         let households = SyntheticRegistry.householdCount(persons: persons)
         let chunk = 20_000

@@ -3,6 +3,7 @@ import Envelope
 import Foundation
 import GRDB
 import ServiceKit
+import Store
 
 /// The referral router (§3.4 预警处置): open warnings become minimised referrals, one per
 /// department; revised warnings amend them; resolved warnings withdraw what is still open;
@@ -18,6 +19,8 @@ import ServiceKit
 struct RouterProcessor: EventProcessor {
     let name = "router"
     var inputTopics: [String] { [Topics.monitoringWarnings, Topics.assistanceOutcomes, Topics.registryHouseholds, Topics.name(.clockTicks)] }
+    /// Each warning reads back its referrals, their ledger and the household's people.
+    var storeCacheBytes: Int { ServiceStore.largeWriterCacheBytes }
     /// All three are keyed by household id, and a referral's state is its household's: the state
     /// splits by partition (DOUDI_TASKS, docs/scaling.md).
     var partitionedState: Bool { true }

@@ -85,7 +85,21 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeoutMs: Int = 10_000
     public var maxPollIntervalMs: Int = 300_000
     /// Prefetch buffer per consumer (librdkafka's default of 64 MiB dominates a small service's memory).
-    public var queuedMaxKBytes: Int = 16_384
+    public var queuedMaxKBytes: Int = 4_096
+    /// The most one fetch brings, over all partitions, and per partition (librdkafka's defaults:
+    /// 50 MiB and 1 MiB). These bound the records as they come over the wire, compressed: a batch
+    /// of events that compresses well (lz4 takes a 1 KiB event of repeated text to a few dozen
+    /// bytes) is decompressed in full once it has arrived, whatever the prefetch limit above. The
+    /// no-op service peaked at 378 MiB over 1,000,000 events with 8 MiB fetches, 165 MiB with
+    /// these (docs/benchmarks.md, "Peak memory"). A record larger than either still comes, alone:
+    /// the broker returns the first batch whatever its size, so the 4 MiB record limit holds.
+    public var fetchMaxBytes: Int = 1_048_576
+    public var partitionFetchMaxBytes: Int = 131_072
+    /// How long librdkafka waits before fetching again for a partition whose prefetch was full
+    /// (`fetch.queue.backoff.ms`, librdkafka 2.3 and later; its default is a second). With the
+    /// small prefetch above, a second's pause each time the service falls behind capped a bare
+    /// consumer at 14,000 events/s on Tansu; 10 ms gave the raw relay 60,000.
+    public var fetchQueueBackoff: Duration = .milliseconds(10)
     /// How long the broker may hold a fetch with no data. Kafka answers as soon as data arrives,
     /// so a short wait only adds idle requests; brokers that hold the fetch to the end (Tansu) add
     /// up to this much latency per hop (librdkafka's 500 ms default made the pipeline's p50 600 ms).
@@ -106,7 +120,13 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["max.poll.interval.ms"] = String(maxPollIntervalMs)
         p["enable.partition.eof"] = "false"
         p["queued.max.messages.kbytes"] = String(queuedMaxKBytes)
-        p["fetch.max.bytes"] = String(max(1_048_576, queuedMaxKBytes * 1024 / 2))
+        // librdkafka refuses a fetch.max.bytes below the consumer's message.max.bytes (1,000,000).
+        p["fetch.max.bytes"] = String(max(1_000_000, fetchMaxBytes))
+        p["max.partition.fetch.bytes"] = String(max(1_024, partitionFetchMaxBytes))
+        if rd_kafka_version() >= 0x0203_00ff {   // 2.3.0 release; setup accepts 2.2, which lacks the property
+            let c = fetchQueueBackoff.components
+            p["fetch.queue.backoff.ms"] = String(max(0, c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000))
+        }
         p["fetch.wait.max.ms"] = String(fetchWaitMaxMs)
         // Range gives a member the same partition numbers of every topic it reads (same counts):
         // a service's state split by partition needs a household's topics on one replica

@@ -1,6 +1,7 @@
 import Envelope
 import GRDB
 import Kafka
+import Store
 
 /// What a service does with one input event, inside the runtime's store transaction.
 ///
@@ -31,6 +32,11 @@ public protocol EventProcessor: Sendable {
     /// offsets move with the batch — without applying them (no decoding, savepoint or
     /// applied-marker: they change nothing, so there is nothing to recognise when one comes again).
     var ignoredTypes: Set<String> { get }
+    /// The most the store's writer keeps of its pages in memory, unless `DOUDI_STORE_CACHE` says
+    /// otherwise. The runtime's default (16 MiB) holds a small service's working set; a service
+    /// that reads back large state on every event (the classifier's histories, the matcher's
+    /// registry, the router's referrals) asks for more.
+    var storeCacheBytes: Int { get }
 }
 
 extension EventProcessor {
@@ -38,6 +44,7 @@ extension EventProcessor {
     public var finishesWhenIdle: Bool { false }
     public var partitionedState: Bool { false }
     public var ignoredTypes: Set<String> { [] }
+    public var storeCacheBytes: Int { ServiceStore.defaultWriterCacheBytes }
 }
 
 /// What `finishBatch` may use: the batch's open transaction.

@@ -29,6 +29,9 @@ public struct ServiceConfig: Sendable {
     public var sessionTimeoutMs: Int
     /// `DOUDI_SYNCHRONOUS`: `full` (default) or `normal` SQLite durability.
     public var synchronousFull: Bool
+    /// `DOUDI_STORE_CACHE`: the most the store's writer keeps of its pages in memory (`64MiB`);
+    /// unset, the service's own default (`EventProcessor.storeCacheBytes`).
+    public var storeCache: Int?
     /// `DOUDI_LOG_LEVEL`: trace, debug, info (default), notice, warning, error.
     public var logLevel: Logger.Level
     /// `DOUDI_KAFKA_<PROPERTY>`: any librdkafka property, e.g. DOUDI_KAFKA_SECURITY_PROTOCOL=ssl.
@@ -98,6 +101,7 @@ public struct ServiceConfig: Sendable {
         dedupeHorizon = Self.duration(env, "DOUDI_DEDUPE_HORIZON", default: .seconds(30 * 86_400), problems: &problems)
         offsetCheckTimeout = Self.duration(env, "DOUDI_OFFSET_CHECK_TIMEOUT", default: .seconds(60), problems: &problems)
         tracing = TracingSettings(env, problems: &problems)
+        storeCache = Self.byteSize(env, "DOUDI_STORE_CACHE", minimum: 512 * 1024, problems: &problems)
         tasks = Self.integer(env, "DOUDI_TASKS", default: 1, minimum: 1, problems: &problems)
         if tasks > 256 { problems.append("DOUDI_TASKS=\(tasks) is more than 256 tasks"); tasks = 1 }
         relayLease = Self.duration(env, "DOUDI_RELAY_LEASE", default: .seconds(5), problems: &problems)

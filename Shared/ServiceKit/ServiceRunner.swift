@@ -47,7 +47,7 @@ public struct ServiceRunner: Sendable {
             logger.warning("\(DeploymentMode.developmentWarning)")
         }
         self.metrics = ServiceMetrics(service: processor.name)
-        let tasks = try TaskStores(config: config, partitioned: processor.partitionedState, migrations: processor.registerMigrations)
+        let tasks = try TaskStores(config: config, processor: processor)
         self.tasks = tasks
         self.store = tasks.stores[0]
         let health = RuntimeHealth(retryBudget: config.retryBudget, outboxMaxAge: config.outboxMaxAge)

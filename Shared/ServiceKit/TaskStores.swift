@@ -25,7 +25,8 @@ public final class TaskStores: Sendable {
     public let stores: [ServiceStore]
     public var count: Int { stores.count }
 
-    public init(config: ServiceConfig, partitioned: Bool, migrations: (inout DatabaseMigrator) -> Void) throws {
+    public init(config: ServiceConfig, partitioned: Bool, cacheBytes: Int = ServiceStore.defaultWriterCacheBytes,
+                migrations: (inout DatabaseMigrator) -> Void) throws {
         let count = config.tasks
         if count > 1 && !partitioned {
             throw SettingsError(problems: ["DOUDI_TASKS=\(count): doudi-\(config.service)'s inputs are not keyed alike, so its state cannot be split by partition; run it with DOUDI_TASKS=1 (one task, which several replicas may share)"])
@@ -47,7 +48,7 @@ public final class TaskStores: Sendable {
         var stores: [ServiceStore] = []
         for (task, path) in paths.enumerated() {
             let store: ServiceStore
-            do { store = try ServiceStore(path: path, synchronousFull: config.synchronousFull, migrations: migrations) }
+            do { store = try ServiceStore(path: path, synchronousFull: config.synchronousFull, cacheBytes: cacheBytes, migrations: migrations) }
             catch let error as DatabaseError where FailureClass.of(error) == .fatal {
                 throw RuntimeStop(reason: RuntimeFailure.storeDamaged(path: path, detail: RuntimeHealth.brief(error)).description)
             }
@@ -57,6 +58,13 @@ public final class TaskStores: Sendable {
             stores.append(store)
         }
         self.stores = stores
+    }
+
+    /// A processor's stores: split if its state is (`partitionedState`), each with the page cache
+    /// `DOUDI_STORE_CACHE` gives or else the processor's own (`storeCacheBytes`).
+    public convenience init(config: ServiceConfig, processor: any EventProcessor) throws {
+        try self.init(config: config, partitioned: processor.partitionedState, cacheBytes: config.storeCache ?? processor.storeCacheBytes,
+                      migrations: processor.registerMigrations)
     }
 
     /// One store as the only task (in-process tests, tools).

@@ -12,14 +12,19 @@ public final class ServiceStore: Sendable {
     public let pool: DatabasePool
     public let path: String
     public let sealer: Sealer
-    /// The writer connection's page cache, at most (KiB).
-    static let writerCacheKiB = 64 * 1024
+    /// The writer connection's page cache, at most, unless the store is opened with another.
+    /// SQLite allocates pages as they are used, so a small store stays small in memory; a store
+    /// larger than the cache keeps its most used pages in it (docs/benchmarks.md, "Peak memory").
+    public static let defaultWriterCacheBytes = 16 << 20
+    /// What the stores that read back large state on every event use (the classifier, the matcher, the router).
+    public static let largeWriterCacheBytes = 64 << 20
 
     /// - Parameters:
     ///   - synchronousFull: `synchronous=FULL` makes a commit survive power loss, not only a crash;
     ///     Kafka offsets are committed after the store, so the default is FULL.
     ///   - sealer: the store's keys; nil reads `DOUDI_STORE_KEYS` (the development keys in development mode).
-    public init(path: String, synchronousFull: Bool = true, sealer: Sealer? = nil,
+    ///   - cacheBytes: the writer connection's page cache, at most.
+    public init(path: String, synchronousFull: Bool = true, sealer: Sealer? = nil, cacheBytes: Int = ServiceStore.defaultWriterCacheBytes,
                 migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
         self.path = path
         self.sealer = try sealer ?? Sealer.fromEnvironment()
@@ -34,7 +39,7 @@ public final class ServiceStore: Sendable {
             // (2 MiB) against a classifier or matcher store of hundreds of megabytes, most of those
             // reads went back to the kernel (docs/benchmarks.md, "A larger page cache"). Pages are
             // allocated as they are used, so a small store stays small in memory.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(max(1, cacheBytes / 1024))") }
             for f in functions { db.add(function: f) }
         }
         // SQLite creates the database (and then its -wal and -shm, with the database's mode) under

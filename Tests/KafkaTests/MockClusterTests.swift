@@ -1,4 +1,4 @@
-import Kafka
+@testable import Kafka
 import XCTest
 
 /// Fast checks of the client against librdkafka's built-in mock cluster (no broker process).
@@ -37,6 +37,34 @@ final class MockClusterTests: XCTestCase {
         try await consumer.commit(next)
         let committed = try await consumer.committed(Array(next.keys))
         XCTAssertEqual(committed, next)
+        await consumer.close()
+    }
+
+    /// Fetches are bounded as the wire carries them (1 MiB a fetch, 128 KiB a partition) and
+    /// librdkafka takes the settings; a record larger than a whole fetch still comes, alone.
+    func testFetchesAreBoundedAndARecordLargerThanAFetchStillComes() async throws {
+        let config = KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: "x"), groupID: "g", topics: ["t"])
+        XCTAssertEqual(config.properties["fetch.max.bytes"], "1048576")
+        XCTAssertEqual(config.properties["max.partition.fetch.bytes"], "131072")
+        XCTAssertEqual(config.properties["queued.max.messages.kbytes"], "4096")
+        XCTAssertEqual(config.properties["fetch.queue.backoff.ms"], "10", "librdkafka \(librdkafkaVersion) has the property since 2.3")
+
+        let host = try KafkaProducer(configuration: KafkaProducerConfiguration(mock()))
+        let common = KafkaConfiguration(bootstrapServers: try XCTUnwrap(host.mockBootstrapServers))
+        try host.createMockTopic("big", partitions: 1)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }   // 3 MiB, not compressible
+        try await producer.send([OutgoingMessage(topic: "big", key: nil, value: Array("small-1".utf8), headers: []),
+                                 OutgoingMessage(topic: "big", key: nil, value: big, headers: []),
+                                 OutgoingMessage(topic: "big", key: nil, value: Array("small-2".utf8), headers: [])])
+        var consumerConfig = KafkaConsumerConfiguration(common, groupID: "g-big", topics: ["big"])
+        consumerConfig.sessionTimeoutMs = 6000
+        let consumer = try KafkaConsumer(configuration: consumerConfig)
+        var got: [KafkaMessage] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while got.count < 3 && ContinuousClock.now < deadline { got += try await consumer.poll(maxCount: 10) }
+        XCTAssertEqual(got.map(\.value.count), [7, 3 << 20, 7])
+        XCTAssertEqual(got[1].value, big)
         await consumer.close()
     }
 
