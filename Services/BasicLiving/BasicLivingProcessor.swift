@@ -7,12 +7,15 @@ import DoudiDomain
 import Envelope
 import GRDB
 import ServiceKit
+import Store
 
 struct BasicLivingProcessor: EventProcessor {
     let rules: LivingRules
 
     var name: String { "basic-living" }
     var inputTopics: [String] { [Topics.referrals(.basicLiving), Topics.registryHouseholds, Topics.name(.clockTicks)] }
+    /// Every registry version reads back its household and the points kept of it (`LivingStore.keep`).
+    var storeCacheBytes: Int { ServiceStore.largeWriterCacheBytes }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { LivingStore.register(&migrator) }
 

@@ -26,7 +26,7 @@ enum ConsoleBench {
         }
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let store = try ServiceStore(path: path, synchronousFull: false, migrations: { ConsoleStore.register(&$0); ConsoleStore.registerV2(&$0) })
+            let store = try ServiceStore(path: path, synchronousFull: false, cacheBytes: ConsoleProcessor().storeCacheBytes, migrations: { ConsoleStore.register(&$0); ConsoleStore.registerV2(&$0) })
             let have = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM console_households") ?? 0 }
             let townships = Self.townships(prefixes: ["32", "51", "41"])
             if have < households { try await fill(store, from: have, to: households, townships: townships) }

@@ -9,7 +9,7 @@ import Store
 
 enum SyntheticSeed {
     static func run(persons: Int, config: ServiceConfig) throws {
-        let store = try ServiceStore(path: config.storePath, synchronousFull: false, cacheBytes: ServiceStore.largeWriterCacheBytes,
+        let store = try ServiceStore(path: config.storePath, synchronousFull: false, cacheBytes: config.storeCache ?? ServiceStore.largeWriterCacheBytes,
                                      migrations: RegistrySchema.register)
         let keyer = PersonKeyer(secret: config.personKeySecret)
         let households = SyntheticRegistry.householdCount(persons: persons)

@@ -90,13 +90,13 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// 50 MiB and 1 MiB). These bound the records as they come over the wire, compressed: a batch
     /// of events that compresses well (lz4 takes a 1 KiB event of repeated text to a few dozen
     /// bytes) is decompressed in full once it has arrived, whatever the prefetch limit above. The
-    /// no-op service peaked at 378 MiB over 1,000,000 events with 8 MiB fetches, 165 MiB with
-    /// these (docs/benchmarks.md, "Peak memory"). A record larger than either still comes, alone:
+    /// no-op service peaked at 378 MiB over 1,000,000 events with 8 MiB fetches, 145 MiB with
+    /// these and the 16 MiB store cache (docs/benchmarks.md, "Peak memory"). A record larger than either still comes, alone:
     /// the broker returns the first batch whatever its size, so the 4 MiB record limit holds.
     public var fetchMaxBytes: Int = 1_048_576
     public var partitionFetchMaxBytes: Int = 131_072
     /// How long librdkafka waits before fetching again for a partition whose prefetch was full
-    /// (`fetch.queue.backoff.ms`, librdkafka 2.3 and later; its default is a second). With the
+    /// (`fetch.queue.backoff.ms`, librdkafka 2.2 and later; its default is a second). With the
     /// small prefetch above, a second's pause each time the service falls behind capped a bare
     /// consumer at 14,000 events/s on Tansu; 10 ms gave the raw relay 60,000.
     public var fetchQueueBackoff: Duration = .milliseconds(10)
@@ -120,13 +120,13 @@ public struct KafkaConsumerConfiguration: Sendable {
         p["max.poll.interval.ms"] = String(maxPollIntervalMs)
         p["enable.partition.eof"] = "false"
         p["queued.max.messages.kbytes"] = String(queuedMaxKBytes)
-        // librdkafka refuses a fetch.max.bytes below the consumer's message.max.bytes (1,000,000).
-        p["fetch.max.bytes"] = String(max(1_000_000, fetchMaxBytes))
+        // librdkafka refuses a fetch.max.bytes below the consumer's message.max.bytes (1,000,000
+        // unless DOUDI_KAFKA_MESSAGE_MAX_BYTES raises it).
+        let messageMax = common.extra["message.max.bytes"].flatMap { Int($0) } ?? 1_000_000
+        p["fetch.max.bytes"] = String(max(messageMax, fetchMaxBytes))
         p["max.partition.fetch.bytes"] = String(max(1_024, partitionFetchMaxBytes))
-        if rd_kafka_version() >= 0x0203_00ff {   // 2.3.0 release; setup accepts 2.2, which lacks the property
-            let c = fetchQueueBackoff.components
-            p["fetch.queue.backoff.ms"] = String(max(0, c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000))
-        }
+        let c = fetchQueueBackoff.components   // librdkafka 2.2 and later, as scripts/setup requires
+        p["fetch.queue.backoff.ms"] = String(max(0, c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000))
         p["fetch.wait.max.ms"] = String(fetchWaitMaxMs)
         // Range gives a member the same partition numbers of every topic it reads (same counts):
         // a service's state split by partition needs a household's topics on one replica
