@@ -249,7 +249,10 @@ final class GuidelineFidelityTests: XCTestCase {
         try await TestBroker.produce([try CloudEvent.make(id: "ev-fid-risk-spd", source: "/tests/civil-affairs",
                                                           type: EventType.assistanceOutcome.rawValue, time: Self.daysAgo(5), subject: hh,
                                                           key: hh, causationID: nil, payload: spd)], to: p.ns + "assistance.outcomes")
-        _ = try await warnings(hh, p) { ws in ws.contains { $0.domain == .basicLiving && $0.disposal == .noLongerEligible } }
+        let exitRaised = try await warnings(hh, p) { ws in ws.contains { $0.domain == .basicLiving && $0.disposal == .noLongerEligible } }
+        let explained = try await explain(hh, p)
+        XCTAssertTrue(exitRaised.contains { $0.domain == .basicLiving && $0.disposal == .noLongerEligible },
+                      "exit review raised: \(exitRaised.map { "\($0.domain) \($0.disposal) \($0.status)" }) \(explained)")
 
         // The risk is eliminated: at_risk ends (its warnings resolve) and the gradual exit begins.
         try await send(records: [try record("fid-risk-2", .monitoredHousehold, .ruralRevitalization, about: head,
