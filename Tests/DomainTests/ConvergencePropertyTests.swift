@@ -190,27 +190,6 @@ final class ConvergencePropertyTests: XCTestCase {
         return (h, h.warnings.values.first { $0.domain == .education }!)
     }
 
-    /// A programme granted to a household that does not qualify for it is reviewed for exit (§3.4)
-    /// at the point it was granted: whether a registry version shares that point (the profile is
-    /// evaluated before the point's outcomes) or the grant comes alone, later. (Before, the grant
-    /// waited for the next registry version, and one dated at the grant's own point never came.)
-    func testAGrantTheHouseholdDoesNotQualifyForOpensAnExitReviewAtItsPoint() {
-        let t = "2026-10-01T09:00:00+08:00"
-        let rich = Self.profile("H1", t, wages: 12_000_000, members: [Fx.member("甲", key: "pk-1", age: 40)], version: 1)
-        let grant = Outcome(outcomeId: "o-dibao", householdId: "H1", domain: .basicLiving, program: "dibao", status: .granted,
-                            amountFen: 60_000, personKey: nil, decidedAt: "2026-10-01", reason: "granted")
-        for at in [t, "2026-10-05T09:00:00+08:00"] {
-            let h = HouseholdReplay.replay("H1", inputs: [rich, ClassifierInput(.outcome(grant), time: FactTime(at)!)],
-                                           standards: .defaults, clockDay: nil)
-            let exits = h.warnings.values.filter { $0.domain == .basicLiving && $0.disposal == .noLongerEligible && $0.status == .open }
-            XCTAssertEqual(exits.count, 1, "granted at \(at): \(h.warnings.values.map { "\($0.domain) \($0.disposal) \($0.status)" })")
-            XCTAssertEqual(h.programs.map(\.program), ["dibao"])
-        }
-        // Without the grant, the same household has nothing to review.
-        let alone = HouseholdReplay.replay("H1", inputs: [rich], standards: .defaults, clockDay: nil)
-        XCTAssertFalse(alone.warnings.values.contains { $0.disposal == .noLongerEligible })
-    }
-
     /// A decision on a state of a warning that its history never had (a revision a correction
     /// took back) changes nothing.
     func testADecisionOnAStateThatNeverHeldIsLeftOut() {

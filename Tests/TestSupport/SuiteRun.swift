@@ -103,12 +103,16 @@ public final class SuiteRun: @unchecked Sendable {
         var since = ContinuousClock.now
         let deadline = ContinuousClock.now + timeout
         var waitingFor = "topics still growing"
+        let started = ContinuousClock.now
         while ContinuousClock.now < deadline {
             var now: [TopicPartition: Int64] = [:]
             for tp in partitions { now[tp] = try await admin.watermarks(tp).high }
             if now != last { last = now; since = .now; waitingFor = "topics still growing" }
             else if ContinuousClock.now - since >= quiet {
-                guard let lagging = try await lagging(admin, groups: groups, ends: now) else { return true }
+                guard let lagging = try await lagging(admin, groups: groups, ends: now) else {
+                    print("SuiteRun \(name): settled after \(ContinuousClock.now - started) (the last growth \(since - started) in, then \(quiet) quiet)")
+                    return true
+                }
                 waitingFor = lagging
             }
             try await Task.sleep(for: .milliseconds(500))

@@ -215,10 +215,7 @@ public enum HouseholdReplay {
         }
     }
 
-    /// One point: its profile evaluated, then its outcomes (and any waiting for a warning now open);
-    /// when the outcomes changed the programmes held, the household is evaluated again, so that a
-    /// programme granted at this point is judged at it (an exit review for a grant the household no
-    /// longer qualifies for, §3.4) whether or not a profile shares the point.
+    /// One point: its profile evaluated, then its outcomes (and any waiting for a warning now open).
     static func apply(_ group: [ClassifierInput], at t: FactTime, to h: inout HouseholdHistory, standards: LocalStandards) {
         h.point = t
         if h.horizon.map({ $0 < t }) ?? true { h.horizon = t }
@@ -233,33 +230,29 @@ public enum HouseholdReplay {
             return nil
         }
         h.waiting = []
-        var progress = true, heldChanged = false
+        var progress = true
         while progress {
             progress = false
             var still: [Outcome] = []
             for o in pending {
                 if let id = o.warningId, h.warnings[id] == nil { still.append(o); continue }
-                let applied = applyOutcome(o, to: &h, asOf: asOf, at: t)
-                if applied.opened { evaluateNow(&h, standards: standards, asOf: asOf, at: t); heldChanged = false }
-                else if applied.heldChanged { heldChanged = true }
+                if applyOutcome(o, to: &h, asOf: asOf, at: t) { evaluateNow(&h, standards: standards, asOf: asOf, at: t) }
                 progress = true
             }
             pending = still
         }
         h.waiting = pending
-        if heldChanged { evaluateNow(&h, standards: standards, asOf: asOf, at: t) }
     }
 
-    /// Applies an outcome: whether the ledger opened something (the household is evaluated again at
-    /// once) and whether the programmes held changed (evaluated again once the point's outcomes are in).
-    static func applyOutcome(_ o: Outcome, to h: inout HouseholdHistory, asOf: CivilDate, at t: FactTime) -> (opened: Bool, heldChanged: Bool) {
-        if let basis = o.basis, let id = o.warningId, h.bases[id]?.contains(basis) == false { return (false, false) }
-        let heldChanged = h.holdings.apply(o)
-        if o.status == .accepted { return (false, heldChanged) }
+    /// Applies an outcome; true when the ledger opened something (the household is evaluated again).
+    static func applyOutcome(_ o: Outcome, to h: inout HouseholdHistory, asOf: CivilDate, at t: FactTime) -> Bool {
+        if let basis = o.basis, let id = o.warningId, h.bases[id]?.contains(basis) == false { return false }
+        h.holdings.apply(o)
+        if o.status == .accepted { return false }
         let held = h.holdings.keys
         let changes = h.ledger.record(o, at: asOf, held: held)
         record(changes, in: &h, at: t)
-        return (!changes.opened.isEmpty, heldChanged)
+        return !changes.opened.isEmpty
     }
 
     /// Evaluates the current profile as of `asOf` and reconciles the ledger; derives the tasks.
