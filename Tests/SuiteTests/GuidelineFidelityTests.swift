@@ -249,9 +249,9 @@ final class GuidelineFidelityTests: XCTestCase {
         try await TestBroker.produce([try CloudEvent.make(id: "ev-fid-risk-spd", source: "/tests/civil-affairs",
                                                           type: EventType.assistanceOutcome.rawValue, time: Self.daysAgo(5), subject: hh,
                                                           key: hh, causationID: nil, payload: spd)], to: p.ns + "assistance.outcomes")
-        // The registry holds the grant. (The classifier judges it at the household's next evaluation:
-        // the matcher's version that carries it shares the grant's point and is evaluated before the
-        // point's outcomes — docs/architecture.md, "Convergence", Limits.)
+        // The registry holds the grant. (The classifier judges it at the household's next evaluation
+        // after it: the matcher's version that carries it keeps the point of its facts, before the
+        // grant — docs/architecture.md, "Convergence", Limits.)
         func holdsGrant(_ ms: [KafkaMessage]) -> Bool {
             ms.contains { $0.header("ce_subject") == hh && String(decoding: $0.value, as: UTF8.self).contains("single_person_dibao") }
         }
