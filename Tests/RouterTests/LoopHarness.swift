@@ -52,9 +52,7 @@ struct LoopHarness {
 
     /// Reads several topics from the start until `until` holds (or the timeout passes).
     func read(_ names: [String], timeout: Duration = .seconds(60), until: ([KafkaMessage]) -> Bool) async throws -> [KafkaMessage] {
-        var config = KafkaConsumerConfiguration(TestBroker.kafka, groupID: "test-read-\(EventID.random())", topics: names.map(topic))
-        config.sessionTimeoutMs = 6000
-        let consumer = try KafkaConsumer(configuration: config)
+        let consumer = try TopicReader(names.map(topic))
         var all: [KafkaMessage] = []
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline && !until(all) { all += try await consumer.poll(maxCount: 5000, timeoutMs: 200) }

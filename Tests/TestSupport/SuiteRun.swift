@@ -94,7 +94,7 @@ public final class SuiteRun: @unchecked Sendable {
     /// timeout. (A quiet topic alone is not enough: after a SIGKILL or a broker pause a group may
     /// be rebalancing for longer than any quiet period.)
     @discardableResult
-    public func waitUntilSettled(quiet: Duration = .seconds(5), timeout: Duration = .seconds(300)) async throws -> Bool {
+    public func waitUntilSettled(quiet: Duration = .seconds(3), timeout: Duration = .seconds(300)) async throws -> Bool {
         let admin = try KafkaAdmin(configuration: TestBroker.kafka)
         var partitions: [TopicPartition] = []
         for t in Topics.all(namespace: namespace) { partitions += try await admin.partitions(of: t) }

@@ -33,15 +33,13 @@ public enum TestBroker {
         }
     }
 
-    /// Reads a topic from the start with a throw-away group until `until` holds or `timeout` passes.
+    /// Reads a topic from the start (`TopicReader`: no group) until `until` holds or `timeout` passes.
     /// Once `until` holds, the read goes on to the end every partition had at that moment, so a
     /// message published before the one that satisfied `until`, on a partition fetched later, is
     /// not missed.
     public static func read(_ topic: String, timeout: Duration = .seconds(60),
                      until: ([KafkaMessage]) -> Bool) async throws -> [KafkaMessage] {
-        var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: [topic])
-        config.sessionTimeoutMs = 6000
-        let consumer = try KafkaConsumer(configuration: config)
+        let consumer = try TopicReader([topic])
         var all: [KafkaMessage] = []
         var reached: [TopicPartition: Int64] = [:]
         func take(_ batch: [KafkaMessage]) {
@@ -70,9 +68,7 @@ public enum TestBroker {
 
     /// Reads several topics until at least `minimum` messages arrived and then `quiet` passed without more.
     public static func readSettled(topics: [String], minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
-        var config = KafkaConsumerConfiguration(kafka, groupID: "test-read-\(EventID.random())", topics: topics)
-        config.sessionTimeoutMs = 6000
-        let consumer = try KafkaConsumer(configuration: config)
+        let consumer = try TopicReader(topics)
         var all: [KafkaMessage] = []
         let deadline = ContinuousClock.now + timeout
         var lastNew = ContinuousClock.now
