@@ -91,11 +91,23 @@ struct RouterProcessor: EventProcessor {
         let plan = planner.plan(warning, ledger: ledger) { try? ReferralStore.person(db, $0) }
         var out: [OutgoingEvent] = []
         for r in plan.waiting { try ReferralStore.wait(db, r, time: context.eventTime) }
+        // A state the router could send, of a referral whose earlier states still wait for their
+        // people, waits behind them (while the registry has more to read): released, they are all
+        // published in the order read, each at its own time, as if the people had been known — not
+        // this later state alone under its time (Convergence; RouterOrderTests).
+        var send: [Referral] = []
+        for r in plan.send {
+            if !context.readToEnd(Topics.registryHouseholds), try ReferralStore.isWaiting(db, referralId: r.referralId) {
+                try ReferralStore.wait(db, r, time: context.eventTime)
+            } else {
+                send.append(r)
+            }
+        }
         let day = CivilDate(iso: context.eventTime)
-        ledger.apply(RoutingPlan(send: plan.send, supersede: plan.supersede))
+        ledger.apply(RoutingPlan(send: send, supersede: plan.supersede))
         var touched: [String] = []
         var revised: [(String, String)] = []
-        for r in plan.send {
+        for r in send {
             try ReferralStore.stopWaiting(db, referralId: r.referralId)
             // An amendment is dated no earlier than the revision it amends: the warning's final state
             // can carry an earlier time than an intermediate one read before it, and a department

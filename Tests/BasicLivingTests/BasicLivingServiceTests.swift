@@ -41,12 +41,15 @@ final class BasicLivingServiceTests: XCTestCase {
         try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
         h.kill9()
         try await h.start()
+        let rejoined = try await TestBroker.waitUntilGroupIsStable(h.group, members: 1)
+        XCTAssertTrue(rejoined, "the restarted service joined its group")
         let february = try await h.payroll { $0.contains { $0.payrollId == "pay-\(line)-2027-02" } }
         XCTAssertTrue(february.contains { $0.entry.payrollId == "pay-\(line)-2027-02" }, "February paid after the restart")
 
         // Replay into a deleted store: the same months, the same event ids, nothing new.
         h.stop()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: h.dataDir + "/basic-living.sqlite" + suffix) }
+        try await TestBroker.waitUntilGroupIsEmpty(h.group)  // a killed member is listed until its session times out
         let replay = try runCLI(["replay", "--group", h.group, "--to-earliest"])
         XCTAssertEqual(replay.status, 0, replay.output)
         try await h.start()

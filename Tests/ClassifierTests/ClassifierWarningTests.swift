@@ -44,6 +44,7 @@ final class ClassifierWarningTests: XCTestCase {
 
         // Replay from the earliest offsets: applied inputs change nothing and publish nothing.
         service.terminate()
+        try await TestBroker.waitUntilGroupIsEmpty(h.group)  // a killed member is listed until its session times out
         let replay = try runCLI(["replay", "--group", h.group, "--to-earliest"])
         XCTAssertEqual(replay.status, 0, replay.output)
         service = try h.start()

@@ -212,6 +212,33 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-7", "with the person's identity")
     }
 
+    /// A referral waiting for the person its first state names, whose revision names nobody (a
+    /// household-level need only): the revision waits behind the first state, so the department gets
+    /// the first state at its own time and then the amendment, as if the person had been known —
+    /// not the revision alone, under its later time (found by the two-replica convergence run: a
+    /// medical referral of 5 November, taken over before the registry was read, was first sent on
+    /// 26 November, and its warning escalated in the meantime).
+    func testARevisionNamingNobodyWaitsBehindAStateWaitingForItsPerson() throws {
+        let person = String(repeating: "6", count: 64)
+        var w = Self.warning("w6", household: "hh-6", opened: "2024-03-01", due: "2024-03-08")
+        w.needs = [Need(domain: .medical, personKey: person, reason: "chronic_illness", clause: "§4.2.1"),
+                   Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
+        var revised = w
+        revised.revision = 1
+        revised.needs = [Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
+        let registry = Self.registry("hh-6", person: person, name: "Name-6", health: .chronicIllness, occupation: .farming)
+        let first = Self.warningEvent(w, day: "2024-03-01")
+        var second = Self.warningEvent(revised, day: "2024-03-10")
+        second.event = Self.event(.monitoringWarning, "ev-w6-r1", "2024-03-10", key: "hh-6", revised)
+
+        let known = try referrals([registry, first, second])
+        XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
+        let waited = try referrals([first, second, registry])
+        XCTAssertEqual(waited.map(\.time), known.map(\.time), "the first state at its own time, then the amendment")
+        XCTAssertEqual(waited.map(\.referral), known.map(\.referral))
+        XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-6", "with the person's identity")
+    }
+
     /// A warning resolved while its referral still waits for the person it names (the registry
     /// version naming them not read yet): the referral is not dropped; when the person arrives it
     /// is sent at its own time and withdrawn as of the resolution, as if the person had been known

@@ -61,6 +61,34 @@ public enum TestBroker {
         return all
     }
 
+    /// Waits until consumer group `group` has no live member: a SIGKILLed member stays listed until
+    /// its session times out (`DOUDI_SESSION_TIMEOUT_MS`, 10 s), and `doudi replay` rightly refuses a
+    /// live group. Returns false on timeout.
+    @discardableResult
+    public static func waitUntilGroupIsEmpty(_ group: String, timeout: Duration = .seconds(30)) async throws -> Bool {
+        let admin = try KafkaAdmin(configuration: kafka)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await admin.listGroups(group).allSatisfy({ $0.memberCount == 0 }) { return true }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return false
+    }
+
+    /// Waits until consumer group `group` is stable with `members` live members: a service restarted
+    /// after a SIGKILL joins only once the group has given up the killed member (its session
+    /// timeout); stopped before that, it leaves the killed member listed. Returns false on timeout.
+    @discardableResult
+    public static func waitUntilGroupIsStable(_ group: String, members: Int, timeout: Duration = .seconds(60)) async throws -> Bool {
+        let admin = try KafkaAdmin(configuration: kafka)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await admin.listGroups(group).contains(where: { $0.memberCount == members && $0.state == "Stable" }) { return true }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return false
+    }
+
     /// Reads until the topic has been quiet for `quiet` after at least `minimum` messages.
     public static func readSettled(_ topic: String, minimum: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(90)) async throws -> [KafkaMessage] {
         try await readSettled(topics: [topic], minimum: minimum, quiet: quiet, timeout: timeout)
