@@ -252,6 +252,11 @@ enum ReferralStore {
         return out
     }
 
+    /// The households with referrals waiting for their people.
+    static func waitingHouseholds(_ db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT household_id FROM router_waiting_states ORDER BY household_id"))
+    }
+
     static func isWaiting(_ db: Database, referralId: String) throws -> Bool {
         try Bool.fetchOne(cached: db, sql: "SELECT 1 FROM router_waiting_states WHERE referral_id = ? LIMIT 1", arguments: [referralId]) ?? false
     }

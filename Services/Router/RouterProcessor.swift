@@ -34,7 +34,8 @@ struct RouterProcessor: EventProcessor {
     var ignoredTypes: Set<String> { [EventType.referralEscalated.rawValue] }
 
     /// Where an event the router publishes comes from: the input it answers and its event time.
-    struct Origin { let causeID: String; let time: String; let source: String }
+    /// `causeID` nil: no event caused it (a release once the registry is read to its end).
+    struct Origin { let causeID: String?; let time: String; let source: String }
 
     func registerMigrations(_ migrator: inout DatabaseMigrator) { ReferralStore.register(&migrator) }
 
@@ -59,9 +60,21 @@ struct RouterProcessor: EventProcessor {
     /// At the end of a batch that read the outcomes to their end: the resolutions held until then,
     /// in the order they were read, then the escalations the clock held back.
     func finishBatch(in context: BatchContext) throws -> [OutgoingEvent] {
-        guard context.readToEnd(Topics.assistanceOutcomes) else { return [] }
         let db = context.db
         var out: [OutgoingEvent] = []
+        if context.readToEnd(Topics.registryHouseholds) {
+            // Read to its end, the registry brings no one else: a referral whose last state names
+            // only people the router knows (a state `route` kept behind one waiting for a person) is
+            // released now, the states naming someone never brought left out — what a router that
+            // had read the registry first would have sent.
+            for household in try ReferralStore.waitingHouseholds(db) {
+                for (referralId, states) in try ReferralStore.waiting(db, householdId: household) {
+                    guard let time = states.last?.1 else { continue }
+                    out += try release(referralId, states, origin: Origin(causeID: nil, time: time, source: context.source), db)
+                }
+            }
+        }
+        guard context.readToEnd(Topics.assistanceOutcomes) else { return out }
         for held in try ReferralStore.takeHeld(db) {
             // Still waiting for a referral's people, and the registry has more to read: held on
             // (`people` sends the referral first). Read to its end, the people are not coming.
@@ -187,56 +200,61 @@ struct RouterProcessor: EventProcessor {
     private func people(_ p: HouseholdPeople, cause: CloudEvent, _ context: ProcessingContext) throws -> [OutgoingEvent] {
         let db = context.db
         guard try ReferralStore.takePeople(db, p) else { return [] }
+        let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
         var out: [OutgoingEvent] = []
         for (referralId, states) in try ReferralStore.waiting(db, householdId: p.householdId) {
-            // Each state with the people it names; released once the last state's people are all
-            // known (an earlier state naming someone the registry never brings is left out).
-            var filled: [(Referral, String)] = []
-            var complete = true
-            for (i, (waiting, time)) in states.enumerated() {
-                var r = waiting
-                var known = true
-                for n in r.needs.indices {
-                    guard let key = r.needs[n].personKey, r.needs[n].name == nil else { continue }
-                    guard let who = try ReferralStore.person(db, key) else { known = false; continue }
-                    r.needs[n].name = who.name
-                    r.needs[n].idNumber = who.idNumber
-                }
-                if known { filled.append((r, time)) } else if i == states.count - 1 { complete = false }
-            }
-            guard complete else { continue }
-            var (ledger, stored) = ReferralStore.restore(try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? [])
-            try ReferralStore.stopWaiting(db, referralId: referralId)
-            // Published as the router that knew the person published them: the first state at the
-            // time it was read, each later one as an amendment at its own (never before the
-            // revision it amends) — so the department decides each on its own facts and dates.
-            let origin = Origin(causeID: cause.id, time: context.eventTime, source: context.source)
-            var touched: [String] = []
-            var lastTime: String?
-            for (state, time) in filled {
-                // Numbered against what was published before it, as the planner numbers amendments.
-                var r = state
-                if let e = ledger.entry(referralId) {
-                    let same = ReferralPlanner.sameContent(e.referral, r)
-                    guard !same || e.state == .withdrawn || e.state == .superseded else { continue }
-                    r.revision = same ? e.referral.revision : (e.referral.revision ?? 0) + 1
-                }
-                guard ledger.record(r) else { continue }
-                let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: referralId))
-                out.append(try publish(r, origin, time: sentTime))
-                out += try ledger.deadlineMoved(referralId).map { try EventClock.event($0, causeID: cause.id, source: context.source) }
-                if touched.isEmpty {
-                    touched = [referralId]
-                    out += try applyEarly(&ledger, referralId: referralId, origin: origin, db)
-                }
-                try ReferralStore.save(db, ledger, ids: touched, at: time, held: &stored)
-                try ReferralStore.setRevisedAt(db, referralId: referralId, sentTime)
-                lastTime = time
-            }
-            guard let lastTime else { continue }
-            out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
-            try ReferralStore.save(db, ledger, ids: touched, at: lastTime, held: &stored)
+            out += try release(referralId, states, origin: origin, db)
         }
+        return out
+    }
+
+    /// Releases a referral's waiting states once the last one's people are all known: each state
+    /// with the people it names (an earlier state naming someone the registry never brought is left
+    /// out). Nothing while the last state still waits for someone.
+    private func release(_ referralId: String, _ states: [(Referral, String)], origin: Origin, _ db: Database) throws -> [OutgoingEvent] {
+        var filled: [(Referral, String)] = []
+        for (i, (waiting, time)) in states.enumerated() {
+            var r = waiting
+            var known = true
+            for n in r.needs.indices {
+                guard let key = r.needs[n].personKey, r.needs[n].name == nil else { continue }
+                guard let who = try ReferralStore.person(db, key) else { known = false; continue }
+                r.needs[n].name = who.name
+                r.needs[n].idNumber = who.idNumber
+            }
+            if known { filled.append((r, time)) } else if i == states.count - 1 { return [] }
+        }
+        var out: [OutgoingEvent] = []
+        var (ledger, stored) = ReferralStore.restore(try ReferralStore.entry(db, referralId: referralId).map { [$0] } ?? [])
+        try ReferralStore.stopWaiting(db, referralId: referralId)
+        // Published as the router that knew the person published them: the first state at the
+        // time it was read, each later one as an amendment at its own (never before the
+        // revision it amends) — so the department decides each on its own facts and dates.
+        var touched: [String] = []
+        var lastTime: String?
+        for (state, time) in filled {
+            // Numbered against what was published before it, as the planner numbers amendments.
+            var r = state
+            if let e = ledger.entry(referralId) {
+                let same = ReferralPlanner.sameContent(e.referral, r)
+                guard !same || e.state == .withdrawn || e.state == .superseded else { continue }
+                r.revision = same ? e.referral.revision : (e.referral.revision ?? 0) + 1
+            }
+            guard ledger.record(r) else { continue }
+            let sentTime = Self.later(time, try ReferralStore.revisedAt(db, referralId: referralId))
+            out.append(try publish(r, origin, time: sentTime))
+            out += try ledger.deadlineMoved(referralId).map { try EventClock.event($0, causeID: origin.causeID, source: origin.source) }
+            if touched.isEmpty {
+                touched = [referralId]
+                out += try applyEarly(&ledger, referralId: referralId, origin: origin, db)
+            }
+            try ReferralStore.save(db, ledger, ids: touched, at: time, held: &stored)
+            try ReferralStore.setRevisedAt(db, referralId: referralId, sentTime)
+            lastTime = time
+        }
+        guard let lastTime else { return out }
+        out += try lateEscalations(&ledger, touched: &touched, origin: origin, db)
+        try ReferralStore.save(db, ledger, ids: touched, at: lastTime, held: &stored)
         return out
     }
 

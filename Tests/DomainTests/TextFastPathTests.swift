@@ -33,10 +33,11 @@ final class TextFastPathTests: XCTestCase {
 
     func testIdentityNumbersParseAsBeforeWhateverTheDamage() {
         let asOf = CivilDate(year: 2024, month: 6, day: 30)!
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 20261203)
         let replacements: [String] = ["x", "X", "０", "５", "٣", "a", " ", "\u{3000}", "\u{200B}", "é", "e\u{301}", "\r\n", "-", "9", "0"]
         var corpus: [String] = ["", "X", "11010519491231002X", "11010519491231002x", " 11010519491231002X ", "１１０１０５１９４９１２３１００２Ｘ",
-                                "110105194912310021", "1101051949123100", "11010519491231002X0", "99010519491231002X", "11010520991231002X"]
+                                "110105194912310021", "1101051949123100", "11010519491231002X0", "99010519491231002X", "11010520991231002X",
+                                TestID.make("110105", "20991231", "002"), TestID.make("110105", "19490230", "002")]
         for _ in 0..<4_000 {
             var chars = Array(TestID.make(["110101", "310104", "440305", "650102", "810000", "990000"].randomElement(using: &rng)!,
                                           "19\(Int.random(in: 10...99, using: &rng))0\(Int.random(in: 1...9, using: &rng))1\(Int.random(in: 0...9, using: &rng))",

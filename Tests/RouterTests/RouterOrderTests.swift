@@ -239,6 +239,36 @@ final class RouterOrderTests: XCTestCase {
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-6", "with the person's identity")
     }
 
+    /// The same deferral when the person is never coming: the registry, read to its end, does not
+    /// name the first state's person. The revision kept behind it is released then (the first state
+    /// left out), as a router that had read the whole registry first sends it at once.
+    func testAStateKeptBehindAPersonTheRegistryNeverBringsIsReleasedWhenTheRegistryIsReadToItsEnd() throws {
+        var w = Self.warning("w5", household: "hh-5", opened: "2024-03-01", due: "2024-03-08")
+        w.needs = [Need(domain: .medical, personKey: String(repeating: "5", count: 64), reason: "chronic_illness", clause: "§4.2.1"),
+                   Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
+        var revised = w
+        revised.revision = 1
+        revised.needs = [Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
+        // The household's registry version names someone else; another household's is read last.
+        let own = Self.registry("hh-5", person: String(repeating: "4", count: 64), name: "Name-4", health: .healthy, occupation: .farming)
+        let other = Self.registry("hh-5b", person: String(repeating: "3", count: 64), name: "Name-3", health: .healthy, occupation: .farming)
+        let first = Self.warningEvent(w, day: "2024-03-01")
+        var second = Self.warningEvent(revised, day: "2024-03-10")
+        second.event = Self.event(.monitoringWarning, "ev-w5-r1", "2024-03-10", key: "hh-5", revised)
+
+        func published(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
+            let p = try InProcessPipeline(RouterProcessor())
+            p.topicEnds[Topics.registryHouseholds] = 2
+            for d in order { try p.deliver([d]) }
+            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+        }
+        let registryFirst = try published([own, other, first, second])
+        XCTAssertEqual(registryFirst.map(\.time), ["2024-03-10T10:00:00+08:00"], "the revision, sent when read")
+        let kept = try published([own, first, second, other])
+        XCTAssertEqual(kept.map(\.time), registryFirst.map(\.time), "released once the registry is read to its end")
+        XCTAssertEqual(kept.map(\.referral), registryFirst.map(\.referral))
+    }
+
     /// A warning resolved while its referral still waits for the person it names (the registry
     /// version naming them not read yet): the referral is not dropped; when the person arrives it
     /// is sent at its own time and withdrawn as of the resolution, as if the person had been known
