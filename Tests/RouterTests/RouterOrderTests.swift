@@ -198,9 +198,7 @@ final class RouterOrderTests: XCTestCase {
         revised.revision = 1
         revised.needs[0].reason = "serious illness, larger expense"
         let registry = Self.registry("hh-7", person: person, name: "Name-7", health: .seriousIllness, occupation: .farming)
-        let first = Self.warningEvent(w, day: "2024-03-01")
-        var second = Self.warningEvent(revised, day: "2024-03-10")
-        second.event = Self.event(.monitoringWarning, "ev-w7-r1", "2024-03-10", key: "hh-7", revised)
+        let (first, second) = Self.openedThenRevised(w, revised)
 
         let known = try referrals([registry, first, second])
         XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
@@ -227,9 +225,7 @@ final class RouterOrderTests: XCTestCase {
         revised.revision = 1
         revised.needs = [Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
         let registry = Self.registry("hh-6", person: person, name: "Name-6", health: .chronicIllness, occupation: .farming)
-        let first = Self.warningEvent(w, day: "2024-03-01")
-        var second = Self.warningEvent(revised, day: "2024-03-10")
-        second.event = Self.event(.monitoringWarning, "ev-w6-r1", "2024-03-10", key: "hh-6", revised)
+        let (first, second) = Self.openedThenRevised(w, revised)
 
         let known = try referrals([registry, first, second])
         XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
@@ -252,19 +248,11 @@ final class RouterOrderTests: XCTestCase {
         // The household's registry version names someone else; another household's is read last.
         let own = Self.registry("hh-5", person: String(repeating: "4", count: 64), name: "Name-4", health: .healthy, occupation: .farming)
         let other = Self.registry("hh-5b", person: String(repeating: "3", count: 64), name: "Name-3", health: .healthy, occupation: .farming)
-        let first = Self.warningEvent(w, day: "2024-03-01")
-        var second = Self.warningEvent(revised, day: "2024-03-10")
-        second.event = Self.event(.monitoringWarning, "ev-w5-r1", "2024-03-10", key: "hh-5", revised)
+        let (first, second) = Self.openedThenRevised(w, revised)
 
-        func published(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
-            let p = try InProcessPipeline(RouterProcessor())
-            p.topicEnds[Topics.registryHouseholds] = 2
-            for d in order { try p.deliver([d]) }
-            return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
-        }
-        let registryFirst = try published([own, other, first, second])
+        let registryFirst = try referrals([own, other, first, second], registryRecords: 2)
         XCTAssertEqual(registryFirst.map(\.time), ["2024-03-10T10:00:00+08:00"], "the revision, sent when read")
-        let kept = try published([own, first, second, other])
+        let kept = try referrals([own, first, second, other], registryRecords: 2)
         XCTAssertEqual(kept.map(\.time), registryFirst.map(\.time), "released once the registry is read to its end")
         XCTAssertEqual(kept.map(\.referral), registryFirst.map(\.referral))
     }
@@ -295,12 +283,19 @@ final class RouterOrderTests: XCTestCase {
     }
 
     /// The referrals a router publishes when the deliveries arrive in `order`, with their times. The
-    /// registry holds one version from the start (a replay, or a takeover reading it late).
-    func referrals(_ order: [Delivery]) throws -> [(time: String, referral: Referral)] {
+    /// registry holds `registryRecords` versions from the start (a replay, or a takeover reading it late).
+    func referrals(_ order: [Delivery], registryRecords: Int64 = 1) throws -> [(time: String, referral: Referral)] {
         let p = try InProcessPipeline(RouterProcessor())
-        p.topicEnds[Topics.registryHouseholds] = 1
+        p.topicEnds[Topics.registryHouseholds] = registryRecords
         for d in order { try p.deliver([d]) }
         return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+    }
+
+    /// A warning opened on 1 March and its revision of 10 March, as deliveries.
+    static func openedThenRevised(_ w: Warning, _ revised: Warning) -> (first: Delivery, second: Delivery) {
+        var second = warningEvent(revised, day: "2024-03-10")
+        second.event = event(.monitoringWarning, "ev-\(w.warningId)-r1", "2024-03-10", key: w.householdId, revised)
+        return (warningEvent(w, day: "2024-03-01"), second)
     }
 
     /// A household of one member, `person`, as the registry publishes it.

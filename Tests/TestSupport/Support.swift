@@ -66,13 +66,7 @@ public enum TestBroker {
     /// live group. Returns false on timeout.
     @discardableResult
     public static func waitUntilGroupIsEmpty(_ group: String, timeout: Duration = .seconds(30)) async throws -> Bool {
-        let admin = try KafkaAdmin(configuration: kafka)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await admin.listGroups(group).allSatisfy({ $0.memberCount == 0 }) { return true }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        return false
+        try await waitForGroup(group, timeout: timeout) { $0.allSatisfy { $0.memberCount == 0 } }
     }
 
     /// Waits until consumer group `group` is stable with `members` live members: a service restarted
@@ -80,10 +74,14 @@ public enum TestBroker {
     /// timeout); stopped before that, it leaves the killed member listed. Returns false on timeout.
     @discardableResult
     public static func waitUntilGroupIsStable(_ group: String, members: Int, timeout: Duration = .seconds(60)) async throws -> Bool {
+        try await waitForGroup(group, timeout: timeout) { $0.contains { $0.memberCount == members && $0.state == "Stable" } }
+    }
+
+    private static func waitForGroup(_ group: String, timeout: Duration, until done: ([GroupInfo]) -> Bool) async throws -> Bool {
         let admin = try KafkaAdmin(configuration: kafka)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if try await admin.listGroups(group).contains(where: { $0.memberCount == members && $0.state == "Stable" }) { return true }
+            if done(try await admin.listGroups(group)) { return true }
             try await Task.sleep(for: .milliseconds(250))
         }
         return false
