@@ -115,17 +115,17 @@ final class ConsumerLoop: Sendable {
         let owned = tasks.owned(by: consumer.assignment).sorted()
         for task in owned {
             let store = tasks.stores[task], sealer = store.sealer
-            let written: [OutboxMessage]
+            let count: Int
             do {
-                written = try await store.pool.write { db -> [OutboxMessage] in
+                count = try await store.pool.write { db -> Int in
                     let next = try Inbox.nextOffsets(db)
                     let events = try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: {
                         progress.caughtUp($0, next: next, partitions: { tasks.task(of: $0) == task }) }))
-                    return try events.map { try Outbox.enqueue(db, topic: $0.topic, event: $0.event, sealer: sealer) }
+                    for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+                    return events.count
                 }
             } catch let error as DatabaseError { throw TaskFailure(path: store.path, error: error) }
-            store.outboxMemory.remember(written)
-            if !written.isEmpty { relayWake.signal() }
+            if count > 0 { relayWake.signal() }
         }
     }
 
@@ -268,7 +268,7 @@ final class ConsumerLoop: Sendable {
                 }
                 nextOffsets[message.topic, default: [:]][message.partition] = message.offset + 1
                 do {
-                    let written = try Inbox.inSavepoint(db) { () -> [OutboxMessage] in
+                    try Inbox.inSavepoint(db) {
                         let event = try CloudEvent(headers: message.headers.map { ($0.key, $0.stringValue) },
                                                    key: message.key.map { String(decoding: $0, as: UTF8.self) }, value: message.value)
                         // Only the allowed producers of a type reach the service (ProducerAllowList).
@@ -278,7 +278,7 @@ final class ConsumerLoop: Sendable {
                         // The marker is written by the claim, in this savepoint: it goes if the event fails.
                         let digest = Inbox.digest(of: event.data)
                         switch try Inbox.claim(db, source: event.source, eventID: event.id, digest: digest, atMs: nowMs, legacy: legacy) {
-                        case .applied: outcome.duplicates += 1; return []
+                        case .applied: outcome.duplicates += 1; return
                         case .collision:
                             throw PoisonMessage.collision(source: event.source, id: event.id)
                         case .new: break
@@ -291,9 +291,7 @@ final class ConsumerLoop: Sendable {
                         let started = trace == nil ? 0 : Tracer.nowNanos()
                         var derived = try processor.process(event, in: context)
                         Tracer.stamp(&derived, with: trace?.context)
-                        var written: [OutboxMessage] = []
-                        written.reserveCapacity(derived.count)
-                        for out in derived { written.append(try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)) }
+                        for out in derived { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
                         outcome.processed += 1
                         if let trace {
                             outcome.spans.append(Span(context: trace.context, parentSpanID: trace.parent,
@@ -304,10 +302,7 @@ final class ConsumerLoop: Sendable {
                                                                    ("messaging.kafka.offset", String(message.offset)),
                                                                    ("cloudevents.event_id", event.id), ("cloudevents.event_type", event.type)]))
                         }
-                        return written
                     }
-                    // Released: its rows go to the relay's memory once the batch commits.
-                    outcome.outbox.append(contentsOf: written)
                 } catch let error where DeadLetter.isPoison(error) {
                     try DeadLetter.enqueue(db, message: message, service: service, reason: "\(error)", nowMs: nowMs, sealer: sealer)
                     try Inbox.markDeadLettered(db, topic: message.topic, partition: message.partition, offset: message.offset)
@@ -323,7 +318,7 @@ final class ConsumerLoop: Sendable {
             }
             let offsets = nextOffsets
             for out in try processor.finishBatch(in: BatchContext(db: db, source: source, caughtUp: { progress.caughtUp($0, next: offsets, partitions: mine) })) {
-                outcome.outbox.append(try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer))
+                try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer)
             }
             // The applied offsets move with the state, in the same transaction.
             for (tp, next) in outcome.next {
@@ -333,7 +328,6 @@ final class ConsumerLoop: Sendable {
         } } catch let error as DatabaseError where tasks.count > 1 && FailureClass.of(error) == .fatal {
             throw TaskFailure(path: storePath, error: error)
         }
-        store.outboxMemory.remember(outcome.outbox)
         metrics.processed.increment(by: Int64(outcome.processed))
         metrics.duplicates.increment(by: Int64(outcome.duplicates))
         metrics.ignored.increment(by: Int64(outcome.ignored))
@@ -385,9 +379,6 @@ struct BatchOutcome: Sendable {
     var ignored = 0
     var deadLettered = 0
     var spans: [Span] = []
-    /// The outbox rows of the events applied and of `finishBatch` (not those rolled back with their
-    /// event's savepoint), for the relay once the batch has committed (`OutboxMemory`).
-    var outbox: [OutboxMessage] = []
     /// Partitions stopped at a gap: the offset to read them again from.
     var gaps: [TopicPartition: Int64] = [:]
     /// Gaps crossed after re-reading them `OffsetGaps.tolerance` times.

@@ -64,8 +64,6 @@ final class OutboxRelay: Sendable {
             }
             do {
                 guard try await lease.hold(owned()) else {
-                    // Another replica publishes this store: what this one wrote is read there.
-                    store.outboxMemory.clear()
                     health.outboxHead(seq: nil, task: task)
                     if stopDeadline != nil { return }
                     await wake.wait(timeout: .milliseconds(250))
@@ -93,14 +91,8 @@ final class OutboxRelay: Sendable {
     /// One round: read, publish, delete. Returns how many rows left the outbox (published or quarantined).
     func publishOnce() async throws -> Int {
         let limit = batchSize
-        let sealer = store.sealer, memory = store.outboxMemory
-        // With checkpoints, rows go as checkpoints cover them, not in seq order: read from the store.
-        if covered != nil { memory.clear() }
-        let remembered = covered == nil ? memory : nil
-        var (rows, backlog, fromMemory) = try await store.pool.read { db in
-            try Outbox.next(db, limit: limit, sealer: sealer, memory: remembered)
-        }
-        if !rows.isEmpty { (fromMemory ? metrics.outboxRowsFromMemory : metrics.outboxRowsFromStore).increment(by: Int64(rows.count)) }
+        let sealer = store.sealer
+        var (rows, backlog) = try await store.pool.read { db in (try Outbox.pending(db, limit: limit, sealer: sealer), try Outbox.backlog(db)) }
         metrics.outboxBacklog.set(Int64(backlog))
         health.outboxHead(seq: rows.first?.seq, task: task)
         // Only what a published checkpoint holds: a takeover then restores a state that knows every
@@ -130,7 +122,6 @@ final class OutboxRelay: Sendable {
             try await store.pool.write { db in
                 if let sent { try Outbox.remove(db, seqs: sent) } else { try Outbox.remove(db, throughSeq: last) }
             }
-            if let sent { memory.forget(sent) } else { memory.forget(through: last) }
             metrics.published.increment(by: Int64(delivered))
             metrics.outboxBacklog.set(Int64(backlog - delivered))
         }
@@ -154,7 +145,6 @@ final class OutboxRelay: Sendable {
                 try DeadLetter.enqueueQuarantined(db, row: row, service: service, reason: reason, nowMs: nowMs, sealer: sealer)
             }
         }
-        store.outboxMemory.forget([row.seq])
         metrics.quarantined.increment()
         logger.error("outbox event quarantined; the relay goes on", metadata: [
             "event": "\(row.eventID)", "topic": "\(row.topic)", "bytes": "\(row.wireBytes)", "reason": "\(reason)",

@@ -9,9 +9,6 @@ public final class ServiceMetrics: Sendable {
     public let deadLettered: Counter
     public let published: Counter
     public let outboxBacklog: Gauge
-    /// Rows the relay published as this process wrote them (`OutboxMemory`), or read and opened from the store.
-    public let outboxRowsFromMemory: Counter
-    public let outboxRowsFromStore: Counter
     public let consumerLag: Gauge
     public let batchSeconds: DurationHistogram
     public let quarantined: Counter
@@ -33,10 +30,6 @@ public final class ServiceMetrics: Sendable {
                                          help: "Outbox events acknowledged by the broker.")
         outboxBacklog = registry.makeGauge(name: "doudi_outbox_backlog", labels: labels,
                                            help: "Events in the outbox not yet acknowledged by the broker.")
-        outboxRowsFromMemory = registry.makeCounter(name: "doudi_outbox_rows_read_total", labels: labels + [("from", "memory")],
-                                                    help: "Outbox rows the relay published: as this process committed them (memory), or read and opened from the store (store).")
-        outboxRowsFromStore = registry.makeCounter(name: "doudi_outbox_rows_read_total", labels: labels + [("from", "store")],
-                                                   help: "Outbox rows the relay published: as this process committed them (memory), or read and opened from the store (store).")
         consumerLag = registry.makeGauge(name: "doudi_consumer_lag", labels: labels,
                                          help: "Messages behind the high watermark on the assigned partitions.")
         quarantined = registry.makeCounter(name: "doudi_outbox_quarantined_total", labels: labels,

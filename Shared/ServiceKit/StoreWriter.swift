@@ -55,20 +55,20 @@ public struct StoreWriter: Sendable {
     public func write<T: Sendable>(counted: Bool = true, _ body: @Sendable (Database) throws -> (T, [OutgoingEvent])) async throws -> T {
         if ownerOnly && !owned { throw TaskNotOwned(task: task, taskCount: taskCount) }
         let tracer = tracer, sealer = store.sealer
-        let value: T, written: [OutboxMessage]
+        let value: T
         do {
-            (value, written) = try await store.pool.write { db -> (T, [OutboxMessage]) in
+            value = try await store.pool.write { db -> T in
                 if counted { try LocalWrites.increment(db) }
                 var (value, events) = try body(db)
                 tracer.stampRoots(&events)
-                return (value, try events.map { try Outbox.enqueue(db, topic: $0.topic, event: $0.event, sealer: sealer) })
+                for out in events { try Outbox.enqueue(db, topic: out.topic, event: out.event, sealer: sealer) }
+                return value
             }
         } catch {
             // A damaged store stops the service instead of answering 500 for ever.
             health.observe(error, storePath: store.path)
             throw error
         }
-        store.outboxMemory.remember(written)
         wake.signal()
         return value
     }

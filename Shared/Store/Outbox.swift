@@ -20,20 +20,15 @@ public struct OutboxMessage: Sendable {
 /// Payloads (names, identity numbers, phones of submissions, referrals, dead letters) are sealed
 /// while they wait (`Sealer`, bound to the event id).
 public enum Outbox {
-    /// Returns the row as written (its `seq` with the plain value), which the writer may hand to
-    /// the relay once the transaction has committed (`OutboxMemory`).
-    @discardableResult
-    public static func enqueue(_ db: Database, topic: String, event: CloudEvent, sealer: Sealer) throws -> OutboxMessage {
+    public static func enqueue(_ db: Database, topic: String, event: CloudEvent, sealer: Sealer) throws {
         try enqueue(db, topic: topic, key: event.key.map { Array($0.utf8) }, value: event.data,
                     headers: event.headers.map { ($0.0, Array($0.1.utf8)) }, eventID: event.id, sealer: sealer)
     }
 
-    @discardableResult
     public static func enqueue(_ db: Database, topic: String, key: [UInt8]?, value: [UInt8],
-                               headers: [(String, [UInt8])], eventID: String, sealer: Sealer) throws -> OutboxMessage {
+                               headers: [(String, [UInt8])], eventID: String, sealer: Sealer) throws {
         try db.cachedStatement(sql: "INSERT INTO runtime_outbox(topic, key, value, headers, event_id) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [topic, key.map { Data($0) }, Data(sealer.seal(value, aad: aad(eventID))), encodeHeaders(headers), eventID])
-        return OutboxMessage(seq: db.lastInsertedRowID, topic: topic, key: key, value: value, headers: headers, eventID: eventID)
     }
 
     static func aad(_ eventID: String) -> String { "runtime_outbox/" + eventID }
@@ -49,26 +44,6 @@ public enum Outbox {
                                  value: Array(try sealer.openOrLegacy(value, aad: aad(eventID))),
                                  headers: decodeHeaders(headers), eventID: eventID)
         }
-    }
-
-    /// The next rows to publish, oldest first, and how many wait in all. The rows come from
-    /// `memory` when it holds every one of them, checked against the store's own `seq` and event
-    /// id (a row is only ever remembered after its transaction committed, and a rolled-back one
-    /// whose `seq` was used again does not match); otherwise they are read and opened here, as
-    /// after a restart, for a dead letter, or for rows another process wrote to a shared store.
-    public static func next(_ db: Database, limit: Int, sealer: Sealer, memory: OutboxMemory?) throws
-        -> (rows: [OutboxMessage], backlog: Int, fromMemory: Bool) {
-        guard let memory else {
-            return (try pending(db, limit: limit, sealer: sealer), try backlog(db), false)
-        }
-        var heads: [(Int64, String)] = []
-        heads.reserveCapacity(min(limit, 256))
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, event_id FROM runtime_outbox ORDER BY seq LIMIT ?"), arguments: [limit])
-        while let row = try rows.next() { heads.append((row[0], row[1])) }
-        // Fewer than a batch: that is the whole outbox, no count needed.
-        let waiting = heads.count < limit ? heads.count : try backlog(db)
-        if let remembered = memory.messages(for: heads) { return (remembered, waiting, true) }
-        return (try pending(db, limit: limit, sealer: sealer), waiting, false)
     }
 
     public static func remove(_ db: Database, throughSeq seq: Int64) throws {

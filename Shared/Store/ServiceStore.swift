@@ -12,8 +12,6 @@ public final class ServiceStore: Sendable {
     public let pool: DatabasePool
     public let path: String
     public let sealer: Sealer
-    /// Committed outbox rows this process wrote, until the relay has sent them (`OutboxMemory`).
-    public let outboxMemory = OutboxMemory()
     /// The writer connection's page cache, at most, unless the store is opened with another.
     /// SQLite allocates pages as they are used, so a small store stays small in memory; a store
     /// larger than the cache keeps its most used pages in it (docs/benchmarks.md, "Peak memory").
