@@ -198,13 +198,7 @@ final class RouterOrderTests: XCTestCase {
         revised.revision = 1
         revised.needs[0].reason = "serious illness, larger expense"
         let registry = Self.registry("hh-7", person: person, name: "Name-7", health: .seriousIllness, occupation: .farming)
-        let (first, second) = Self.openedThenRevised(w, revised)
-
-        let known = try referrals([registry, first, second])
-        XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
-        let waited = try referrals([first, second, registry])
-        XCTAssertEqual(waited.map(\.time), known.map(\.time), "each state at its own time, not the later revision's content at the first time")
-        XCTAssertEqual(waited.map(\.referral), known.map(\.referral), "the same referral, then the same amendment")
+        let waited = try sentAsIfKnown(w, revised, registry: registry)
         XCTAssertEqual(waited.first?.referral.needs.first?.reason, "serious illness", "the first state's facts, not a later revision's")
         XCTAssertEqual(waited.last?.referral.needs.first?.reason, "serious illness, larger expense")
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-7", "with the person's identity")
@@ -225,13 +219,7 @@ final class RouterOrderTests: XCTestCase {
         revised.revision = 1
         revised.needs = [Need(domain: .medical, reason: "medical_burden", clause: "§4.2.1")]
         let registry = Self.registry("hh-6", person: person, name: "Name-6", health: .chronicIllness, occupation: .farming)
-        let (first, second) = Self.openedThenRevised(w, revised)
-
-        let known = try referrals([registry, first, second])
-        XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended")
-        let waited = try referrals([first, second, registry])
-        XCTAssertEqual(waited.map(\.time), known.map(\.time), "the first state at its own time, then the amendment")
-        XCTAssertEqual(waited.map(\.referral), known.map(\.referral))
+        let waited = try sentAsIfKnown(w, revised, registry: registry)
         XCTAssertEqual(waited.first?.referral.needs.first?.name, "Name-6", "with the person's identity")
     }
 
@@ -289,6 +277,21 @@ final class RouterOrderTests: XCTestCase {
         p.topicEnds[Topics.registryHouseholds] = registryRecords
         for d in order { try p.deliver([d]) }
         return try p.published.filter { $0.event.type == EventType.referral.rawValue }.map { ($0.event.time, try $0.event.decode(Referral.self)) }
+    }
+
+    /// `w` opened on 1 March and `revised` on 10 March, read after the registry version naming the
+    /// person (sent, then amended) and before it (waiting): the waited run must publish the same
+    /// referral and amendment at the same times. Returns the waited run's referrals.
+    func sentAsIfKnown(_ w: Warning, _ revised: Warning, registry: Delivery,
+                       file: StaticString = #filePath, line: UInt = #line) throws -> [(time: String, referral: Referral)] {
+        let (first, second) = Self.openedThenRevised(w, revised)
+        let known = try referrals([registry, first, second])
+        XCTAssertEqual(known.map(\.time), ["2024-03-01T10:00:00+08:00", "2024-03-10T10:00:00+08:00"], "sent, then amended", file: file, line: line)
+        let waited = try referrals([first, second, registry])
+        XCTAssertEqual(waited.map(\.time), known.map(\.time), "each state at its own time, not the later revision's content at the first time",
+                       file: file, line: line)
+        XCTAssertEqual(waited.map(\.referral), known.map(\.referral), "the same referral, then the same amendment", file: file, line: line)
+        return waited
     }
 
     /// A warning opened on 1 March and its revision of 10 March, as deliveries.
